@@ -1,0 +1,65 @@
+import { auth, Client, types } from 'cassandra-driver';
+import { boolean, type Env, integer, oneOf, optionalString, requiredString } from '../config.js';
+
+const CONSISTENCY_LEVELS = ['LOCAL_QUORUM', 'LOCAL_ONE', 'ONE', 'QUORUM'] as const;
+export type ConsistencyName = (typeof CONSISTENCY_LEVELS)[number];
+
+/**
+ * How the Lambdas reach Cassandra. Locally plain Cassandra on 9042; in AWS Amazon Keyspaces on 9142 with
+ * TLS and SigV4 (`CASSANDRA_AUTH=sigv4`). One code path; only these settings differ.
+ */
+export interface CassandraConnectionConfig {
+  readonly contactPoints: readonly string[];
+  readonly port: number;
+  readonly localDataCenter: string;
+  readonly keyspace: string;
+  readonly auth: 'none' | 'sigv4';
+  readonly tls: boolean;
+  readonly consistency: ConsistencyName;
+  /** Region for SigV4 signing (Keyspaces only). */
+  readonly region?: string;
+}
+
+export function readCassandraConnectionConfig(env: Env): CassandraConnectionConfig {
+  const authMode = oneOf(env, 'CASSANDRA_AUTH', ['none', 'sigv4'] as const, 'none');
+  const region = authMode === 'sigv4' ? requiredString(env, 'AWS_REGION') : env.AWS_REGION;
+  return {
+    contactPoints: optionalString(env, 'CASSANDRA_CONTACT_POINTS', '127.0.0.1')
+      .split(',')
+      .map((p) => p.trim())
+      .filter(Boolean),
+    port: integer(env, 'CASSANDRA_PORT', authMode === 'sigv4' ? 9142 : 9042, { min: 1, max: 65_535 }),
+    localDataCenter: optionalString(env, 'CASSANDRA_LOCAL_DC', region && authMode === 'sigv4' ? region : 'datacenter1'),
+    keyspace: optionalString(env, 'CASSANDRA_KEYSPACE', 'pipeline'),
+    auth: authMode,
+    tls: boolean(env, 'CASSANDRA_TLS', authMode === 'sigv4'),
+    consistency: oneOf(env, 'CASSANDRA_CONSISTENCY', CONSISTENCY_LEVELS, 'LOCAL_QUORUM'),
+    ...(region ? { region } : {}),
+  };
+}
+
+async function sigV4AuthProvider(region: string): Promise<auth.AuthProvider> {
+  // Loaded only for Keyspaces: the plugin carries the AWS SDK v2, which local runs never need.
+  const { SigV4AuthProvider } = await import('aws-sigv4-auth-cassandra-plugin');
+  return new SigV4AuthProvider({ region });
+}
+
+export async function createCassandraClient(config: CassandraConnectionConfig): Promise<Client> {
+  const authProvider = config.auth === 'sigv4' ? await sigV4AuthProvider(config.region ?? '') : undefined;
+  const firstHost = config.contactPoints[0] ?? '127.0.0.1';
+  return new Client({
+    contactPoints: [...config.contactPoints],
+    localDataCenter: config.localDataCenter,
+    protocolOptions: { port: config.port },
+    ...(authProvider ? { authProvider } : {}),
+    // Keyspaces presents a public certificate for its endpoint name; Node's CA store verifies it.
+    ...(config.tls ? { sslOptions: { servername: firstHost, rejectUnauthorized: true } } : {}),
+    queryOptions: { consistency: types.consistencies[consistencyKey(config.consistency)], prepare: true },
+    socketOptions: { connectTimeout: 5_000, readTimeout: 12_000 },
+  });
+}
+
+function consistencyKey(name: ConsistencyName): 'localQuorum' | 'localOne' | 'one' | 'quorum' {
+  const map = { LOCAL_QUORUM: 'localQuorum', LOCAL_ONE: 'localOne', ONE: 'one', QUORUM: 'quorum' } as const;
+  return map[name];
+}

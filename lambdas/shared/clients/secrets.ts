@@ -1,0 +1,28 @@
+import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import type { DatabaseSecret, SecretLoader } from './postgres.js';
+
+export class SecretFormatError extends Error {
+  constructor(secretArn: string, detail: string) {
+    super(`secret ${secretArn} is not a database secret: ${detail}`);
+    this.name = 'SecretFormatError';
+  }
+}
+
+/** Loads a database secret, caching it briefly so a burst of new connections makes one call. */
+export function secretsManagerLoader(client: SecretsManagerClient, ttlMs = 5 * 60_000): SecretLoader {
+  const cache = new Map<string, { value: DatabaseSecret; expires: number }>();
+  return async (secretArn) => {
+    const hit = cache.get(secretArn);
+    if (hit && hit.expires > Date.now()) return hit.value;
+    const response = await client.send(new GetSecretValueCommand({ SecretId: secretArn }));
+    const parsed = JSON.parse(response.SecretString ?? '{}') as Partial<DatabaseSecret>;
+    if (typeof parsed.username !== 'string' || typeof parsed.password !== 'string') {
+      throw new SecretFormatError(secretArn, 'username and password must be strings');
+    }
+    const value = parsed as DatabaseSecret;
+    cache.set(secretArn, { value, expires: Date.now() + ttlMs });
+    return value;
+  };
+}
+
+export const createSecretsManagerClient = (): SecretsManagerClient => new SecretsManagerClient({});

@@ -1,0 +1,7 @@
+export {
+  type ApplyCassandraSchemaOptions,
+  applyCassandraSchema,
+  type CassandraSchemaClient,
+} from './apply-cassandra-schema.js';
+export * from './tables.js';
+export * from './users-by-signup-day-key.js';

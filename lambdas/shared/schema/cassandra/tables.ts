@@ -1,0 +1,262 @@
+/**
+ * The one definition of the Cassandra / Amazon Keyspaces schema. Local Cassandra gets CQL rendered from it
+ * (renderCreateTableCql); the CDK stack gets AWS::Cassandra::Table properties (toKeyspacesTableSchemaDefinition).
+ */
+
+export const DEFAULT_KEYSPACE = 'pipeline';
+
+/** Scalar CQL types that Amazon Keyspaces supports (no counters, collections or UDTs are needed here). */
+export type CassandraColumnType =
+  | 'ascii'
+  | 'bigint'
+  | 'blob'
+  | 'boolean'
+  | 'date'
+  | 'decimal'
+  | 'double'
+  | 'float'
+  | 'inet'
+  | 'int'
+  | 'smallint'
+  | 'text'
+  | 'time'
+  | 'timestamp'
+  | 'timeuuid'
+  | 'tinyint'
+  | 'uuid'
+  | 'varint';
+
+export interface ColumnDefinition {
+  readonly name: string;
+  readonly type: CassandraColumnType;
+}
+
+export type ClusteringOrder = 'ASC' | 'DESC';
+
+export interface ClusteringColumnDefinition {
+  readonly name: string;
+  readonly order: ClusteringOrder;
+}
+
+export interface TableDefinition {
+  readonly name: string;
+  /** Every column, key columns included, in the order CQL lists them. */
+  readonly columns: readonly ColumnDefinition[];
+  readonly partitionKey: readonly string[];
+  readonly clusteringKey: readonly ClusteringColumnDefinition[];
+  readonly defaultTtlSeconds?: number;
+}
+
+/**
+ * Tutorial-compatible `created_users`: same name, same column names, `id uuid PRIMARY KEY`. Deliberate
+ * difference: dob and registered_date are `timestamp` (the tutorial used text) so they sort and compare as
+ * instants; CQL clients still read them by the same names. Lineage columns come last.
+ */
+export const CREATED_USERS_TABLE: TableDefinition = {
+  name: 'created_users',
+  columns: [
+    { name: 'id', type: 'uuid' },
+    { name: 'first_name', type: 'text' },
+    { name: 'last_name', type: 'text' },
+    { name: 'gender', type: 'text' },
+    { name: 'address', type: 'text' },
+    { name: 'post_code', type: 'text' },
+    { name: 'email', type: 'text' },
+    { name: 'username', type: 'text' },
+    { name: 'dob', type: 'timestamp' },
+    { name: 'registered_date', type: 'timestamp' },
+    { name: 'phone', type: 'text' },
+    { name: 'picture', type: 'text' },
+    { name: 'event_id', type: 'uuid' },
+    { name: 'schema_version', type: 'int' },
+    { name: 'source', type: 'text' },
+    { name: 'occurred_at', type: 'timestamp' },
+    { name: 'ingested_at', type: 'timestamp' },
+  ],
+  partitionKey: ['id'],
+  clusteringKey: [],
+};
+
+/**
+ * Analytics: "users who signed up on day D in country C", and day ranges by querying one partition per day.
+ * Every key column derives from the payload (see users-by-signup-day-key.ts), never from processing time, so
+ * a redelivered or replayed event overwrites its own row instead of adding one.
+ */
+export const USERS_BY_SIGNUP_DAY_TABLE: TableDefinition = {
+  name: 'users_by_signup_day',
+  columns: [
+    { name: 'signup_day', type: 'date' },
+    { name: 'country', type: 'text' },
+    { name: 'registered_date', type: 'timestamp' },
+    { name: 'id', type: 'uuid' },
+    { name: 'first_name', type: 'text' },
+    { name: 'last_name', type: 'text' },
+    { name: 'gender', type: 'text' },
+    { name: 'email', type: 'text' },
+    { name: 'username', type: 'text' },
+    { name: 'event_id', type: 'uuid' },
+    { name: 'ingested_at', type: 'timestamp' },
+  ],
+  partitionKey: ['signup_day', 'country'],
+  clusteringKey: [
+    { name: 'registered_date', order: 'ASC' },
+    { name: 'id', order: 'ASC' },
+  ],
+};
+
+export const CASSANDRA_TABLES: readonly TableDefinition[] = [CREATED_USERS_TABLE, USERS_BY_SIGNUP_DAY_TABLE];
+
+export class InvalidCassandraSchemaError extends Error {
+  override readonly name = 'InvalidCassandraSchemaError';
+}
+
+/** Lower-case, unquoted identifiers only; Keyspaces names must match ^[a-zA-Z0-9][a-zA-Z0-9_]{1,47}$. */
+const IDENTIFIER = /^[a-z][a-z0-9_]{1,47}$/;
+const DATA_CENTER_NAME = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$/;
+/** Keyspaces' maximum default TTL (20 years). */
+const MAX_DEFAULT_TTL_SECONDS = 630_720_000;
+
+export function assertCqlIdentifier(identifier: string, what: string): void {
+  if (!IDENTIFIER.test(identifier)) {
+    throw new InvalidCassandraSchemaError(`${what} ${JSON.stringify(identifier)} must match ${IDENTIFIER}`);
+  }
+}
+
+/** Throws InvalidCassandraSchemaError unless the definition is internally consistent. */
+export function assertValidTableDefinition(table: TableDefinition): void {
+  assertCqlIdentifier(table.name, 'table name');
+  const names = new Set<string>();
+  for (const column of table.columns) {
+    assertCqlIdentifier(column.name, `column name in ${table.name}`);
+    if (names.has(column.name))
+      throw new InvalidCassandraSchemaError(`${table.name}.${column.name} is duplicated`);
+    names.add(column.name);
+  }
+  if (table.partitionKey.length === 0)
+    throw new InvalidCassandraSchemaError(`${table.name} has no partition key`);
+  const keyColumns = [...table.partitionKey, ...table.clusteringKey.map((column) => column.name)];
+  for (const name of keyColumns) {
+    if (!names.has(name))
+      throw new InvalidCassandraSchemaError(`${table.name} key column ${name} is not a column`);
+  }
+  if (new Set(keyColumns).size !== keyColumns.length) {
+    throw new InvalidCassandraSchemaError(`${table.name} uses a key column twice`);
+  }
+  const ttl = table.defaultTtlSeconds;
+  if (ttl !== undefined && (!Number.isInteger(ttl) || ttl < 0 || ttl > MAX_DEFAULT_TTL_SECONDS)) {
+    throw new InvalidCassandraSchemaError(
+      `${table.name} default TTL ${ttl} is outside 0..${MAX_DEFAULT_TTL_SECONDS}`,
+    );
+  }
+}
+
+export type KeyspaceReplication =
+  | { readonly class: 'SimpleStrategy'; readonly replicationFactor: number }
+  | { readonly class: 'NetworkTopologyStrategy'; readonly dataCenters: Readonly<Record<string, number>> };
+
+/** One local node. */
+export const LOCAL_REPLICATION: KeyspaceReplication = { class: 'SimpleStrategy', replicationFactor: 1 };
+
+export function renderCreateKeyspaceCql(
+  keyspace: string = DEFAULT_KEYSPACE,
+  replication: KeyspaceReplication = LOCAL_REPLICATION,
+): string {
+  assertCqlIdentifier(keyspace, 'keyspace name');
+  const entries: Array<[string, string | number]> = [['class', replication.class]];
+  if (replication.class === 'SimpleStrategy') {
+    entries.push(['replication_factor', assertReplicationFactor(replication.replicationFactor)]);
+  } else {
+    const dataCenters = Object.entries(replication.dataCenters);
+    if (dataCenters.length === 0)
+      throw new InvalidCassandraSchemaError('NetworkTopologyStrategy needs a data center');
+    for (const [dataCenter, factor] of dataCenters) {
+      if (!DATA_CENTER_NAME.test(dataCenter)) {
+        throw new InvalidCassandraSchemaError(
+          `data center name ${JSON.stringify(dataCenter)} is not allowed`,
+        );
+      }
+      entries.push([dataCenter, assertReplicationFactor(factor)]);
+    }
+  }
+  const map = entries
+    .map(([key, value]) => `'${key}': ${typeof value === 'number' ? value : `'${value}'`}`)
+    .join(', ');
+  return `CREATE KEYSPACE IF NOT EXISTS ${keyspace} WITH replication = {${map}}`;
+}
+
+export function renderCreateTableCql(table: TableDefinition, keyspace: string = DEFAULT_KEYSPACE): string {
+  assertCqlIdentifier(keyspace, 'keyspace name');
+  assertValidTableDefinition(table);
+  const partition =
+    table.partitionKey.length === 1 ? String(table.partitionKey[0]) : `(${table.partitionKey.join(', ')})`;
+  const primaryKey = [partition, ...table.clusteringKey.map((column) => column.name)].join(', ');
+  const lines = [
+    ...table.columns.map((column) => `  ${column.name} ${column.type},`),
+    `  PRIMARY KEY (${primaryKey})`,
+  ];
+  const options: string[] = [];
+  if (table.clusteringKey.length > 0) {
+    const order = table.clusteringKey.map((column) => `${column.name} ${column.order}`).join(', ');
+    options.push(`CLUSTERING ORDER BY (${order})`);
+  }
+  if (table.defaultTtlSeconds !== undefined)
+    options.push(`default_time_to_live = ${table.defaultTtlSeconds}`);
+  const withClause = options.length > 0 ? ` WITH ${options.join(' AND ')}` : '';
+  return `CREATE TABLE IF NOT EXISTS ${keyspace}.${table.name} (\n${lines.join('\n')}\n)${withClause}`;
+}
+
+/** Property objects named exactly as aws-cdk-lib's `CfnTableProps` (AWS::Cassandra::Table). */
+export interface KeyspacesColumn {
+  readonly columnName: string;
+  readonly columnType: string;
+}
+
+export interface KeyspacesClusteringKeyColumn {
+  readonly column: KeyspacesColumn;
+  readonly orderBy: ClusteringOrder;
+}
+
+export interface KeyspacesTableSchemaDefinition {
+  readonly tableName: string;
+  readonly partitionKeyColumns: KeyspacesColumn[];
+  /** Absent when the table has no clustering columns. */
+  readonly clusteringKeyColumns?: KeyspacesClusteringKeyColumn[];
+  readonly regularColumns: KeyspacesColumn[];
+  readonly defaultTimeToLive?: number;
+}
+
+/** For `new CfnTable(scope, id, { keyspaceName, ...toKeyspacesTableSchemaDefinition(table) })`. */
+export function toKeyspacesTableSchemaDefinition(table: TableDefinition): KeyspacesTableSchemaDefinition {
+  assertValidTableDefinition(table);
+  const typeOf = new Map(table.columns.map((column) => [column.name, column.type]));
+  const keyspacesColumn = (name: string): KeyspacesColumn => {
+    const columnType = typeOf.get(name);
+    if (columnType === undefined) throw new InvalidCassandraSchemaError(`${table.name}.${name} has no type`);
+    return { columnName: name, columnType };
+  };
+  const keyNames = new Set([...table.partitionKey, ...table.clusteringKey.map((column) => column.name)]);
+  const definition: {
+    -readonly [Key in keyof KeyspacesTableSchemaDefinition]: KeyspacesTableSchemaDefinition[Key];
+  } = {
+    tableName: table.name,
+    partitionKeyColumns: table.partitionKey.map(keyspacesColumn),
+    regularColumns: table.columns
+      .filter((column) => !keyNames.has(column.name))
+      .map((column) => keyspacesColumn(column.name)),
+  };
+  if (table.clusteringKey.length > 0) {
+    definition.clusteringKeyColumns = table.clusteringKey.map((column) => ({
+      column: keyspacesColumn(column.name),
+      orderBy: column.order,
+    }));
+  }
+  if (table.defaultTtlSeconds !== undefined) definition.defaultTimeToLive = table.defaultTtlSeconds;
+  return definition;
+}
+
+function assertReplicationFactor(factor: number): number {
+  if (!Number.isInteger(factor) || factor < 1) {
+    throw new InvalidCassandraSchemaError(`replication factor ${factor} must be a positive integer`);
+  }
+  return factor;
+}

@@ -1,0 +1,114 @@
+/**
+ * `npm test`: makes sure the real local services are up (starting only those that are not), runs every
+ * test suite against them, then stops exactly the services it started. Extra arguments go to vitest.
+ */
+import { spawn } from 'node:child_process';
+import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { connectionExports, readLocalServicesSettings, repoRoot } from './services/config.js';
+import type { LocalService } from './services/local-service.js';
+import { bringDown, bringUp, createLocalServices, describeFailure } from './services/service-runner.js';
+
+interface SuiteResult {
+  readonly name: string;
+  readonly passed: number;
+  readonly failed: number;
+  readonly skipped: number;
+  readonly exitCode: number;
+}
+
+const log = (message: string) => console.error(`[test] ${message}`);
+
+function run(command: string, args: string[], env: NodeJS.ProcessEnv): Promise<number> {
+  return new Promise((resolve) => {
+    const child = spawn(command, args, { stdio: 'inherit', env, cwd: repoRoot });
+    child.once('exit', (code, signal) => resolve(code ?? (signal ? 1 : 0)));
+  });
+}
+
+async function runVitest(env: NodeJS.ProcessEnv, extraArgs: string[]): Promise<SuiteResult> {
+  const reportDir = join(settings.stateDir, 'reports');
+  mkdirSync(reportDir, { recursive: true });
+  const reportFile = join(reportDir, 'vitest.json');
+  rmSync(reportFile, { force: true });
+  const exitCode = await run(
+    'npx',
+    [
+      'vitest',
+      'run',
+      '--reporter=default',
+      '--reporter=json',
+      `--outputFile.json=${reportFile}`,
+      ...extraArgs,
+    ],
+    env,
+  );
+  if (!existsSync(reportFile))
+    return { name: 'vitest', passed: 0, failed: 1, skipped: 0, exitCode: exitCode || 1 };
+  const report = JSON.parse(readFileSync(reportFile, 'utf8')) as {
+    numPassedTests: number;
+    numFailedTests: number;
+    numPendingTests: number;
+    numTodoTests: number;
+  };
+  return {
+    name: 'vitest',
+    passed: report.numPassedTests,
+    failed: report.numFailedTests,
+    skipped: report.numPendingTests + report.numTodoTests,
+    exitCode,
+  };
+}
+
+const settings = readLocalServicesSettings();
+const services = createLocalServices(settings);
+let startedByUs: LocalService[] = [];
+
+async function stopWhatWeStarted(): Promise<void> {
+  if (startedByUs.length === 0) return;
+  log(`stopping the services this run started: ${startedByUs.map((s) => s.name).join(', ')}`);
+  const toStop = startedByUs;
+  startedByUs = [];
+  await bringDown(toStop, log);
+}
+
+process.once('SIGINT', () => {
+  void stopWhatWeStarted().finally(() => process.exit(130));
+});
+
+async function main(): Promise<number> {
+  log('bringing up Kafka, Cassandra and PostgreSQL (already running ones are left alone)');
+  const results = await bringUp(services, log);
+  startedByUs = services.filter((s) => results.find((r) => r.name === s.name)?.outcome === 'started');
+
+  const env: NodeJS.ProcessEnv = { ...process.env, KAFKAJS_NO_PARTITIONER_WARNING: '1' };
+  for (const line of connectionExports(settings)) {
+    const [name, value] = line.replace(/^export /, '').split(/=(.*)/s) as [string, string];
+    env[name] = value.replace(/^'|'$/g, '');
+  }
+
+  const suites: SuiteResult[] = [await runVitest(env, process.argv.slice(2))];
+  const total = suites.reduce(
+    (sum, s) => ({
+      passed: sum.passed + s.passed,
+      failed: sum.failed + s.failed,
+      skipped: sum.skipped + s.skipped,
+    }),
+    { passed: 0, failed: 0, skipped: 0 },
+  );
+  await stopWhatWeStarted();
+  for (const s of suites)
+    log(`${s.name}: ${s.passed} passed, ${s.failed} failed, ${s.skipped} skipped (exit ${s.exitCode})`);
+  const ok = suites.every((s) => s.exitCode === 0) && total.failed === 0;
+  console.log(`${total.passed} passed, ${total.failed} failed, ${total.skipped} skipped`);
+  return ok ? 0 : 1;
+}
+
+main().then(
+  (code) => process.exit(code),
+  async (error: unknown) => {
+    console.error(`[test] ${describeFailure(error)}`);
+    await stopWhatWeStarted().catch(() => {});
+    process.exit(1);
+  },
+);

@@ -1,0 +1,30 @@
+import { Client as CassandraClient } from 'cassandra-driver';
+import { Kafka, logLevel } from 'kafkajs';
+import pg from 'pg';
+import { readLocalServicesSettings } from '../../local/services/config.js';
+
+/** Connection settings of the real local services, from the same variables the pipeline reads. */
+export const services = readLocalServicesSettings();
+
+export function kafkaClient(clientId: string): Kafka {
+  return new Kafka({ clientId, brokers: services.kafka.brokers.split(','), logLevel: logLevel.WARN });
+}
+
+export function cassandraClient(keyspace?: string): CassandraClient {
+  return new CassandraClient({
+    contactPoints: [services.cassandra.host],
+    protocolOptions: { port: services.cassandra.port },
+    localDataCenter: services.cassandra.localDataCenter,
+    ...(keyspace ? { keyspace } : {}),
+  });
+}
+
+export function postgresPool(): pg.Pool {
+  const { host, port, user, password, database } = services.postgres;
+  return new pg.Pool({ host, port, user, password, database, max: 4 });
+}
+
+/** A name unique to one test run, so reruns against long-lived services never collide. */
+export function uniqueName(prefix: string): string {
+  return `${prefix}_${Date.now().toString(36)}_${Math.random().toString(36).slice(2, 8)}`;
+}

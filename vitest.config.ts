@@ -1,0 +1,28 @@
+import { defineConfig } from 'vitest/config';
+
+// Two projects: fast unit tests (no services) and integration tests against the real local
+// Kafka, Cassandra and PostgreSQL that `npm run services -- up` starts.
+export default defineConfig({
+  test: {
+    projects: [
+      {
+        test: {
+          name: 'unit',
+          include: ['test/unit/**/*.test.ts', 'test/infra/**/*.test.ts'],
+          testTimeout: 60_000,
+        },
+      },
+      {
+        test: {
+          name: 'integration',
+          include: ['test/integration/**/*.test.ts'],
+          testTimeout: 300_000,
+          hookTimeout: 300_000,
+          // Integration suites share the real services; running them one file at a time keeps
+          // topic/table names and the 2-core machine's load predictable.
+          fileParallelism: false,
+        },
+      },
+    ],
+  },
+});
