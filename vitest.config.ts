@@ -16,6 +16,7 @@ export default defineConfig({
         test: {
           name: 'integration',
           include: ['test/integration/**/*.test.ts'],
+          setupFiles: ['test/support/integration-env.ts'],
           testTimeout: 300_000,
           hookTimeout: 300_000,
           // Integration suites share the real services; running them one file at a time keeps

@@ -1,4 +1,7 @@
-import { type CassandraConnectionConfig, readCassandraConnectionConfig } from '../shared/clients/cassandra.js';
+import {
+  type CassandraConnectionConfig,
+  readCassandraConnectionConfig,
+} from '../shared/clients/cassandra.js';
 import { type PostgresConnectionConfig, readPostgresConnectionConfig } from '../shared/clients/postgres.js';
 import { type Env, integer, once } from '../shared/config.js';
 

@@ -1,10 +1,10 @@
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import type { Context, MSKEvent } from 'aws-lambda';
-import { CassandraUserStore } from './stores/cassandra-user-store.js';
-import { PostgresUserStore } from './stores/postgres-user-store.js';
 import { cassandraClient, logger, metrics, postgresPool, processorSettings } from './clients.js';
 import { ProcessorMetric } from './metric-names.js';
 import { type BatchOutcome, processMskEvent } from './process-batch.js';
+import { CassandraUserStore } from './stores/cassandra-user-store.js';
+import { PostgresUserStore } from './stores/postgres-user-store.js';
 
 /** MSK event source mapping → decode, validate, dead-letter, write to PostgreSQL and Keyspaces. */
 export const handler = async (event: MSKEvent, context: Context): Promise<BatchOutcome> => {

@@ -1,7 +1,16 @@
 import type { MSKEvent } from 'aws-lambda';
-import { type ContractIssue, decodeUserCreatedEvent, type UserCreatedEvent } from '../shared/contract/index.js';
+import {
+  type ContractIssue,
+  decodeUserCreatedEvent,
+  type UserCreatedEvent,
+} from '../shared/contract/index.js';
+import {
+  type DecodedKafkaRecord,
+  decodeMskRecord,
+  type KafkaCoordinates,
+  mskRecords,
+} from './msk-records.js';
 import type { DeadLetter } from './stores/dead-letter.js';
-import { decodeMskRecord, type DecodedKafkaRecord, type KafkaCoordinates, mskRecords } from './msk-records.js';
 
 /** An event that passed the contract, with where it came from in Kafka. */
 export interface AcceptedEvent {
@@ -20,9 +29,9 @@ export interface WideColumnUserStore {
 }
 
 export interface ProcessorLogger {
-  info(message: string, ...extra: object[]): void;
-  warn(message: string, ...extra: object[]): void;
-  error(message: string, ...extra: object[]): void;
+  info(message: string, ...attributes: Record<string, unknown>[]): void;
+  warn(message: string, ...attributes: Record<string, unknown>[]): void;
+  error(message: string, ...attributes: Record<string, unknown>[]): void;
 }
 
 /** The figures a batch reports; the handler turns them into CloudWatch metrics. */
@@ -62,14 +71,21 @@ export class StoreWriteError extends Error {
 
 type Classified = { ok: true; accepted: AcceptedEvent } | { ok: false; deadLetter: DeadLetter };
 
-function deadLetterOf(record: DecodedKafkaRecord, reason: DeadLetter['reason'], issues: readonly ContractIssue[]) {
+function deadLetterOf(
+  record: DecodedKafkaRecord,
+  reason: DeadLetter['reason'],
+  issues: readonly ContractIssue[],
+) {
   return { reason, issues, record } satisfies DeadLetter;
 }
 
 /** Decode + validate one record. Never throws: a bad record becomes a dead letter with a precise reason. */
 export function classifyRecord(record: DecodedKafkaRecord): Classified {
   if (record.value === null || record.value.length === 0) {
-    return { ok: false, deadLetter: deadLetterOf(record, 'empty_value', [{ path: '', message: 'record has no value' }]) };
+    return {
+      ok: false,
+      deadLetter: deadLetterOf(record, 'empty_value', [{ path: '', message: 'record has no value' }]),
+    };
   }
   const decoded = decodeUserCreatedEvent(record.value);
   if (!decoded.ok) return { ok: false, deadLetter: deadLetterOf(record, decoded.reason, decoded.issues) };
@@ -129,7 +145,13 @@ export async function processMskEvent(event: MSKEvent, deps: ProcessorDependenci
   }
   for (const dead of deadLetters) {
     const { topic, partition, offset } = dead.record;
-    deps.logger.warn('record dead-lettered', { reason: dead.reason, topic, partition, offset, issues: dead.issues });
+    deps.logger.warn('record dead-lettered', {
+      reason: dead.reason,
+      topic,
+      partition,
+      offset,
+      issues: dead.issues,
+    });
   }
   const users = latestPerUser(accepted);
 

@@ -33,7 +33,12 @@ export function optionalString(env: Env, name: string, fallback: string): string
   return value === undefined || value === '' ? fallback : value;
 }
 
-export function integer(env: Env, name: string, fallback: number, range: { min: number; max: number }): number {
+export function integer(
+  env: Env,
+  name: string,
+  fallback: number,
+  range: { min: number; max: number },
+): number {
   const raw = env[name];
   if (raw === undefined || raw === '') return fallback;
   const value = Number(raw);

@@ -46,7 +46,9 @@ export async function ensureTopics(kafka: Kafka, specs: readonly TopicSpec[]): P
 
 export class TopicShapeError extends Error {
   constructor(topic: string, actual: number, wanted: number) {
-    super(`topic ${topic} has ${actual} partitions but ${wanted} are configured; recreate it or lower the setting`);
+    super(
+      `topic ${topic} has ${actual} partitions but ${wanted} are configured; recreate it or lower the setting`,
+    );
     this.name = 'TopicShapeError';
   }
 }

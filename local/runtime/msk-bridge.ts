@@ -97,7 +97,10 @@ export class MskBridge {
     let delayMs = 200;
     for (;;) {
       try {
-        const result = await this.options.handler(event, localLambdaContext(this.options.functionName ?? 'processor'));
+        const result = await this.options.handler(
+          event,
+          localLambdaContext(this.options.functionName ?? 'processor'),
+        );
         this.stats.invocations += 1;
         this.stats.records += chunk.length;
         this.options.onInvoked?.(chunk.length, result);

@@ -1,4 +1,4 @@
-import { Client as CassandraClient } from 'cassandra-driver';
+import { Client as CassandraClient, policies } from 'cassandra-driver';
 import { Kafka, logLevel } from 'kafkajs';
 import pg from 'pg';
 import { readLocalServicesSettings } from '../../local/services/config.js';
@@ -15,6 +15,8 @@ export function cassandraClient(keyspace?: string): CassandraClient {
     contactPoints: [services.cassandra.host],
     protocolOptions: { port: services.cassandra.port },
     localDataCenter: services.cassandra.localDataCenter,
+    // Tests restart Cassandra; reconnect within seconds rather than the driver's default 10 minutes.
+    policies: { reconnection: new policies.reconnection.ExponentialReconnectionPolicy(500, 5_000, false) },
     ...(keyspace ? { keyspace } : {}),
   });
 }

@@ -26,7 +26,9 @@ export function mskEventOf(records: readonly FixtureRecord[]): MSKEvent {
       offset: r.offset,
       timestamp: r.timestamp ?? 1_714_564_800_000,
       timestampType: 'CREATE_TIME',
-      headers: Object.entries(r.headers ?? { schema_version: '1' }).map(([k, v]) => ({ [k]: [...Buffer.from(v)] })),
+      headers: Object.entries(r.headers ?? { schema_version: '1' }).map(([k, v]) => ({
+        [k]: [...Buffer.from(v)],
+      })),
     };
     if (r.key !== null && r.key !== undefined) record.key = Buffer.from(r.key).toString('base64');
     if (r.value !== null) record.value = toBytes(r.value).toString('base64');
@@ -36,7 +38,8 @@ export function mskEventOf(records: readonly FixtureRecord[]): MSKEvent {
   }
   return {
     eventSource: 'aws:kafka',
-    eventSourceArn: 'arn:aws:kafka:eu-west-1:123456789012:cluster/pipeline-dev/0c1d2e3f-4a5b-6c7d-8e9f-0a1b2c3d4e5f-2',
+    eventSourceArn:
+      'arn:aws:kafka:eu-west-1:123456789012:cluster/pipeline-dev/0c1d2e3f-4a5b-6c7d-8e9f-0a1b2c3d4e5f-2',
     bootstrapServers: 'b-1.pipeline.abc123.c2.kafka.eu-west-1.amazonaws.com:9098',
     records: grouped,
   };

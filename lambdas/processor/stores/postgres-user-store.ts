@@ -1,6 +1,6 @@
 import type pg from 'pg';
-import type { AcceptedEvent, RelationalUserStore } from '../process-batch.js';
 import { deadLetterFingerprint } from '../../shared/schema/postgres/dead-letter-fingerprint.js';
+import type { AcceptedEvent, RelationalUserStore } from '../process-batch.js';
 import type { DeadLetter } from './dead-letter.js';
 
 // One statement per table per batch: unnest() turns column arrays into rows, so the statement text and its
@@ -38,12 +38,19 @@ from unnest($1::text[], $2::text[], $3::text[], $4::bytea[], $5::bytea[], $6::te
 on conflict (fingerprint) do update set
   last_seen_at = now(), attempt_count = dead_letters.attempt_count + 1`;
 
+/** Rows → one array per column, the shape unnest() takes. */
+function transpose(rows: readonly unknown[][], width: number): unknown[][] {
+  const columns: unknown[][] = Array.from({ length: width }, () => []);
+  for (const row of rows) {
+    for (let i = 0; i < width; i++) (columns[i] as unknown[]).push(row[i]);
+  }
+  return columns;
+}
 
 function userColumns(users: readonly AcceptedEvent[]): unknown[][] {
-  const columns: unknown[][] = Array.from({ length: 20 }, () => []);
-  for (const { event, source } of users) {
+  const rows = users.map(({ event, source }) => {
     const p = event.payload;
-    const row = [
+    return [
       p.id,
       p.first_name,
       p.last_name,
@@ -65,16 +72,14 @@ function userColumns(users: readonly AcceptedEvent[]): unknown[][] {
       source.partition,
       source.offset,
     ];
-    row.forEach((value, i) => (columns[i] as unknown[]).push(value));
-  }
-  return columns;
+  });
+  return transpose(rows, 20);
 }
 
 function deadLetterColumns(deadLetters: readonly DeadLetter[]): unknown[][] {
-  const columns: unknown[][] = Array.from({ length: 9 }, () => []);
-  for (const dead of deadLetters) {
+  const rows = deadLetters.map((dead) => {
     const r = dead.record;
-    const row = [
+    return [
       // The Kafka position identifies the record, so a redelivery maps to the same row.
       deadLetterFingerprint({ kind: 'kafka', topic: r.topic, partition: r.partition, offset: r.offset }),
       dead.reason,
@@ -86,9 +91,8 @@ function deadLetterColumns(deadLetters: readonly DeadLetter[]): unknown[][] {
       r.partition,
       r.offset,
     ];
-    row.forEach((value, i) => (columns[i] as unknown[]).push(value));
-  }
-  return columns;
+  });
+  return transpose(rows, 9);
 }
 
 /** PostgreSQL side of the processor: users and dead letters of one batch in one transaction. */
@@ -102,7 +106,8 @@ export class PostgresUserStore implements RelationalUserStore {
     try {
       await client.query('begin');
       if (batch.users.length > 0) await client.query(UPSERT_USERS, userColumns(batch.users));
-      if (batch.deadLetters.length > 0) await client.query(UPSERT_DEAD_LETTERS, deadLetterColumns(batch.deadLetters));
+      if (batch.deadLetters.length > 0)
+        await client.query(UPSERT_DEAD_LETTERS, deadLetterColumns(batch.deadLetters));
       await client.query('commit');
     } catch (error) {
       await client.query('rollback').catch((rollbackError: Error) => {

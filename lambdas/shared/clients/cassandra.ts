@@ -1,4 +1,4 @@
-import { auth, Client, types } from 'cassandra-driver';
+import { type auth, Client, policies, types } from 'cassandra-driver';
 import { boolean, type Env, integer, oneOf, optionalString, requiredString } from '../config.js';
 
 const CONSISTENCY_LEVELS = ['LOCAL_QUORUM', 'LOCAL_ONE', 'ONE', 'QUORUM'] as const;
@@ -29,7 +29,11 @@ export function readCassandraConnectionConfig(env: Env): CassandraConnectionConf
       .map((p) => p.trim())
       .filter(Boolean),
     port: integer(env, 'CASSANDRA_PORT', authMode === 'sigv4' ? 9142 : 9042, { min: 1, max: 65_535 }),
-    localDataCenter: optionalString(env, 'CASSANDRA_LOCAL_DC', region && authMode === 'sigv4' ? region : 'datacenter1'),
+    localDataCenter: optionalString(
+      env,
+      'CASSANDRA_LOCAL_DC',
+      region && authMode === 'sigv4' ? region : 'datacenter1',
+    ),
     keyspace: optionalString(env, 'CASSANDRA_KEYSPACE', 'pipeline'),
     auth: authMode,
     tls: boolean(env, 'CASSANDRA_TLS', authMode === 'sigv4'),
@@ -56,6 +60,8 @@ export async function createCassandraClient(config: CassandraConnectionConfig): 
     ...(config.tls ? { sslOptions: { servername: firstHost, rejectUnauthorized: true } } : {}),
     queryOptions: { consistency: types.consistencies[consistencyKey(config.consistency)], prepare: true },
     socketOptions: { connectTimeout: 5_000, readTimeout: 12_000 },
+    // The driver's default backs off to 10 minutes; a node back from a restart should be used within seconds.
+    policies: { reconnection: new policies.reconnection.ExponentialReconnectionPolicy(500, 10_000, false) },
   });
 }
 

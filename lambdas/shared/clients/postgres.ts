@@ -1,5 +1,5 @@
 import pg from 'pg';
-import { type Env, integer, optionalString, boolean } from '../config.js';
+import { boolean, type Env, integer, optionalString } from '../config.js';
 
 /**
  * How the Lambdas reach PostgreSQL. Locally the conventional `PG*` variables; in AWS the RDS Proxy

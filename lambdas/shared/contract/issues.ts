@@ -1,4 +1,4 @@
-import type { z } from 'zod';
+import type * as z from 'zod';
 
 /** One validation problem, addressed by a dotted field path ('payload.email'; '' = the whole document). */
 export interface ContractIssue {

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { userCreatedEventV1Schema } from './user-created-event.js';
 
 export const USER_CREATED_V1_JSON_SCHEMA_FILE = 'user-created.v1.schema.json';

@@ -1,8 +1,9 @@
 import { randomUUID } from 'node:crypto';
-import { z } from 'zod';
+import * as z from 'zod';
 import { InvalidUserCreatedEventError } from './errors.js';
 import { type ContractFailure, type ContractIssue, toContractIssues } from './issues.js';
 import {
+  contractErrorMap,
   isoDateTimeField,
   type UserPayload,
   type UserPayloadInput,
@@ -91,7 +92,7 @@ export function parseUserCreatedEvent(input: unknown): ParseUserCreatedEventResu
     }
     schema = versionSchema ?? schema;
   }
-  const result = schema.safeParse(input);
+  const result = schema.safeParse(input, { error: contractErrorMap });
   if (result.success) return { ok: true, event: result.data };
   return { ok: false, reason: 'schema_violation', issues: toContractIssues(result.error.issues) };
 }
@@ -104,7 +105,7 @@ export function decodeUserCreatedEvent(bytes: Uint8Array | string): DecodeUserCr
 
 /** Validates an already JSON-parsed user payload (push API). Never throws. */
 export function parseUserPayload(input: unknown): ParseUserPayloadResult {
-  const result = userPayloadSchema.safeParse(input);
+  const result = userPayloadSchema.safeParse(input, { error: contractErrorMap });
   if (result.success) return { ok: true, payload: result.data };
   return { ok: false, reason: 'schema_violation', issues: toContractIssues(result.error.issues) };
 }
@@ -144,7 +145,7 @@ export function buildUserCreatedEvent(
     ingested_at: toIsoString(ingestedAt),
     payload,
   };
-  const result = userCreatedEventSchema.safeParse(candidate);
+  const result = userCreatedEventSchema.safeParse(candidate, { error: contractErrorMap });
   if (!result.success) throw new InvalidUserCreatedEventError(toContractIssues(result.error.issues));
   return result.data;
 }

@@ -146,7 +146,9 @@ describe('parseUserCreatedEvent: each violation names its field', () => {
   it.each(Object.keys(sampleUserPayload()))('a missing payload.%s is reported at its path', (field) => {
     const payload: Record<string, unknown> = sampleUserPayload();
     delete payload[field];
-    expect(issuePaths(parseUserCreatedEvent(sampleEvent({ payload })))).toEqual([`payload.${field}`]);
+    expect(expectFailure(parseUserCreatedEvent(sampleEvent({ payload }))).issues).toEqual([
+      { path: `payload.${field}`, message: 'required' },
+    ]);
   });
 
   const limitedFields = [
@@ -205,6 +207,17 @@ describe('parseUserCreatedEvent: each violation names its field', () => {
     expect(expectFailure(result).reason).toBe('schema_violation');
     expect(issuePaths(result)).toEqual([field]);
   });
+
+  it.each(['event_id', 'event_type', 'schema_version', 'source', 'occurred_at', 'ingested_at', 'payload'])(
+    'a missing %s reads "required"',
+    (field) => {
+      const event: Record<string, unknown> = sampleEvent();
+      delete event[field];
+      expect(expectFailure(parseUserCreatedEvent(event)).issues).toEqual([
+        { path: field, message: 'required' },
+      ]);
+    },
+  );
 
   it('reports every problem at once, not only the first', () => {
     const result = parseUserCreatedEvent(sampleEvent({ event_id: 'x' }, { email: 'x', phone: '' }));

@@ -6,7 +6,8 @@ import { copyOf } from '../../support/msk-fixtures.js';
 // Shaped like the example event in the Lambda developer guide ("Using Lambda with Amazon MSK").
 const AWS_SAMPLE: MSKEvent = {
   eventSource: 'aws:kafka',
-  eventSourceArn: 'arn:aws:kafka:us-east-1:123456789012:cluster/vpc-2priv-2pub/751d2973-a626-431c-9d4e-d7975eb44dd7-2',
+  eventSourceArn:
+    'arn:aws:kafka:us-east-1:123456789012:cluster/vpc-2priv-2pub/751d2973-a626-431c-9d4e-d7975eb44dd7-2',
   bootstrapServers: 'b-2.demo-cluster-1.a1bcde.c1.kafka.us-east-1.amazonaws.com:9092',
   records: {
     'users_created-1': [
@@ -54,7 +55,12 @@ describe('MSK event decoding', () => {
 
   it('decodes base64 key and value and byte-array headers', () => {
     const record = decodeMskRecord(mskRecords(copyOf(AWS_SAMPLE))[2] as never);
-    expect(record).toMatchObject({ topic: 'users_created', partition: 0, offset: 15, timestamp: 1545084650987 });
+    expect(record).toMatchObject({
+      topic: 'users_created',
+      partition: 0,
+      offset: 15,
+      timestamp: 1545084650987,
+    });
     expect(record.key).toBe('user-a');
     expect(record.value?.toString()).toBe('{"n":1}');
     expect(record.headers).toEqual({ headerKey: 'headerValue' });

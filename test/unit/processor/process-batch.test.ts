@@ -1,19 +1,23 @@
 import { describe, expect, it } from 'vitest';
 import {
   type AcceptedEvent,
-  processMskEvent,
   type ProcessorDependencies,
+  processMskEvent,
   StoreWriteError,
 } from '../../../lambdas/processor/process-batch.js';
 import type { DeadLetter } from '../../../lambdas/processor/stores/dead-letter.js';
-import { sampleEvent } from '../contract/fixtures.js';
 import { mskEventOf } from '../../support/msk-fixtures.js';
+import { sampleEvent } from '../contract/fixtures.js';
 
 const USER_A = '5d6f3c0e-8a3b-4c2f-9e1d-7b6a5c4d3e2f';
 const USER_B = '7a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d';
 
 function recordingStores(failures: { postgres?: Error; cassandra?: Error } = {}) {
-  const written = { postgres: [] as AcceptedEvent[][], deadLetters: [] as DeadLetter[][], cassandra: [] as AcceptedEvent[][] };
+  const written = {
+    postgres: [] as AcceptedEvent[][],
+    deadLetters: [] as DeadLetter[][],
+    cassandra: [] as AcceptedEvent[][],
+  };
   const deps: ProcessorDependencies = {
     postgres: {
       write: async ({ users, deadLetters }) => {
@@ -48,7 +52,13 @@ describe('processMskEvent', () => {
     ]);
     const outcome = await processMskEvent(event, deps);
 
-    expect(outcome).toMatchObject({ received: 7, valid: 1, invalid: 6, superseded: 0, oldestRecordAgeMs: 5_000 });
+    expect(outcome).toMatchObject({
+      received: 7,
+      valid: 1,
+      invalid: 6,
+      superseded: 0,
+      oldestRecordAgeMs: 5_000,
+    });
     expect(written.postgres[0]?.map((u) => u.event.payload.id)).toEqual([USER_A]);
     expect(written.cassandra[0]?.map((u) => u.event.payload.id)).toEqual([USER_A]);
     const reasons = written.deadLetters[0]?.map((d) => [d.record.offset, d.reason, d.issues[0]?.path]);
@@ -66,8 +76,14 @@ describe('processMskEvent', () => {
 
   it('keeps only the newest event per user within a batch, across partitions', async () => {
     const { deps, written } = recordingStores();
-    const older = sampleEvent({ event_id: '11111111-1111-4111-8111-111111111111', occurred_at: '2024-05-01T12:00:00Z' });
-    const newer = sampleEvent({ event_id: '22222222-2222-4222-8222-222222222222', occurred_at: '2024-05-02T12:00:00Z' });
+    const older = sampleEvent({
+      event_id: '11111111-1111-4111-8111-111111111111',
+      occurred_at: '2024-05-01T12:00:00Z',
+    });
+    const newer = sampleEvent({
+      event_id: '22222222-2222-4222-8222-222222222222',
+      occurred_at: '2024-05-02T12:00:00Z',
+    });
     const event = mskEventOf([
       { offset: 7, key: USER_A, value: newer },
       { offset: 9, key: USER_A, value: older, partition: 1 },
@@ -94,10 +110,13 @@ describe('processMskEvent', () => {
     ['postgres', { postgres: new Error('connection refused') }, ['postgres']],
     ['cassandra', { cassandra: new Error('NoHostAvailable') }, ['cassandra']],
     ['both', { postgres: new Error('a'), cassandra: new Error('b') }, ['postgres', 'cassandra']],
-  ])('throws StoreWriteError naming the failed store (%s) so Lambda retries the batch', async (_, failures, failed) => {
-    const { deps } = recordingStores(failures);
-    const attempt = processMskEvent(mskEventOf([{ offset: 0, key: USER_A, value: sampleEvent() }]), deps);
-    await expect(attempt).rejects.toBeInstanceOf(StoreWriteError);
-    await expect(attempt).rejects.toMatchObject({ failedStores: failed });
-  });
+  ])(
+    'throws StoreWriteError naming the failed store (%s) so Lambda retries the batch',
+    async (_, failures, failed) => {
+      const { deps } = recordingStores(failures);
+      const attempt = processMskEvent(mskEventOf([{ offset: 0, key: USER_A, value: sampleEvent() }]), deps);
+      await expect(attempt).rejects.toBeInstanceOf(StoreWriteError);
+      await expect(attempt).rejects.toMatchObject({ failedStores: failed });
+    },
+  );
 });

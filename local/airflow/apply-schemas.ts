@@ -1,0 +1,72 @@
+/**
+ * Applies the project's store schemas for the Airflow DAG tests, optionally into a throwaway PostgreSQL schema
+ * and Cassandra keyspace so that the tests never touch the pipeline's own tables:
+ *
+ *   npx tsx local/airflow/apply-schemas.ts [--pg-schema NAME] [--keyspace NAME]
+ *
+ * PostgreSQL: the project's migration runner (runMigrations, the same SQL files) with search_path set to the
+ * schema. Cassandra: applyCassandraSchema (the one table definition). Connection settings: the PG* and
+ * CASSANDRA_* variables that `npm run services -- env` prints. Prints one JSON line with what was applied.
+ */
+import { Client as CassandraClient } from 'cassandra-driver';
+import pg from 'pg';
+import { applyCassandraSchema } from '../../lambdas/shared/schema/cassandra/index.js';
+import { runMigrations } from '../../lambdas/shared/schema/postgres/migrate.js';
+
+const IDENTIFIER = /^[a-z][a-z0-9_]{1,47}$/;
+
+function option(name: string): string | undefined {
+  const index = process.argv.indexOf(`--${name}`);
+  if (index === -1) return undefined;
+  const value = process.argv[index + 1];
+  if (value === undefined || !IDENTIFIER.test(value)) {
+    throw new Error(`--${name} needs a lower-case identifier matching ${IDENTIFIER}`);
+  }
+  return value;
+}
+
+async function main(): Promise<void> {
+  const pgSchema = option('pg-schema');
+  const keyspace = option('keyspace') ?? 'pipeline';
+
+  const pgClient = new pg.Client({
+    host: process.env.PGHOST ?? '127.0.0.1',
+    port: Number(process.env.PGPORT ?? 5432),
+    user: process.env.PGUSER ?? 'postgres',
+    password: process.env.PGPASSWORD ?? 'postgres',
+    database: process.env.PGDATABASE ?? 'pipeline',
+  });
+  await pgClient.connect();
+  let migrations: { applied: number; skipped: number };
+  try {
+    if (pgSchema !== undefined) {
+      await pgClient.query(`CREATE SCHEMA IF NOT EXISTS ${pgSchema}`);
+      await pgClient.query(`SET search_path TO ${pgSchema}`);
+    }
+    const result = await runMigrations(pgClient);
+    migrations = { applied: result.applied.length, skipped: result.skipped.length };
+  } finally {
+    await pgClient.end();
+  }
+
+  const cassandra = new CassandraClient({
+    contactPoints: (process.env.CASSANDRA_CONTACT_POINTS ?? '127.0.0.1').split(',').map((p) => p.trim()),
+    protocolOptions: { port: Number(process.env.CASSANDRA_PORT ?? 9042) },
+    localDataCenter: process.env.CASSANDRA_LOCAL_DC ?? 'datacenter1',
+  });
+  await cassandra.connect();
+  let statements: number;
+  try {
+    statements = (await applyCassandraSchema(cassandra, { keyspace })).length;
+  } finally {
+    await cassandra.shutdown();
+  }
+  console.log(
+    JSON.stringify({ pgSchema: pgSchema ?? null, migrations, keyspace, cqlStatements: statements }),
+  );
+}
+
+main().catch((error: unknown) => {
+  console.error(error instanceof Error ? (error.stack ?? error.message) : String(error));
+  process.exit(1);
+});

@@ -1,0 +1,55 @@
+import { Client as CassandraClient } from 'cassandra-driver';
+import type { Kafka } from 'kafkajs';
+import pg from 'pg';
+import { applyCassandraSchema } from '../../lambdas/shared/schema/cassandra/index.js';
+import { runMigrations } from '../../lambdas/shared/schema/postgres/migrate.js';
+import type { LocalServicesSettings } from '../services/config.js';
+import { ensureTopics } from './kafka-topics.js';
+
+export interface PipelineResources {
+  readonly topic: string;
+  /** @default 3 */
+  readonly partitions?: number;
+  /** @default 'pipeline' */
+  readonly keyspace?: string;
+}
+
+/**
+ * What `cdk deploy` does in AWS, done against the local services: the topic, the PostgreSQL migrations (the
+ * same runner the deploy-time custom resource uses) and the Cassandra keyspace and tables from the one schema
+ * definition. Idempotent.
+ */
+export async function preparePipeline(
+  kafka: Kafka,
+  settings: LocalServicesSettings,
+  resources: PipelineResources,
+  log: (message: string) => void = () => {},
+): Promise<void> {
+  const created = await ensureTopics(kafka, [
+    { topic: resources.topic, numPartitions: resources.partitions ?? 3 },
+  ]);
+  log(created.length > 0 ? `created topic ${resources.topic}` : `topic ${resources.topic} exists`);
+
+  const { host, port, user, password, database } = settings.postgres;
+  const pgClient = new pg.Client({ host, port, user, password, database });
+  await pgClient.connect();
+  try {
+    const result = await runMigrations(pgClient);
+    log(`PostgreSQL migrations: ${result.applied.length} applied, ${result.skipped.length} already applied`);
+  } finally {
+    await pgClient.end();
+  }
+
+  const cassandra = new CassandraClient({
+    contactPoints: [settings.cassandra.host],
+    protocolOptions: { port: settings.cassandra.port },
+    localDataCenter: settings.cassandra.localDataCenter,
+  });
+  await cassandra.connect();
+  try {
+    await applyCassandraSchema(cassandra, { keyspace: resources.keyspace ?? 'pipeline' });
+    log(`Cassandra keyspace ${resources.keyspace ?? 'pipeline'} and tables ready`);
+  } finally {
+    await cassandra.shutdown();
+  }
+}

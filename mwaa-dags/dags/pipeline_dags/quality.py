@@ -1,0 +1,153 @@
+"""Data-quality metrics of the PostgreSQL store over a window of ``ingested_at``, and their thresholds.
+
+Metrics (all over [window.start, window.end)):
+* freshness_lag_seconds: window.end minus the newest ingested_at at or before window.end (for a scheduled run,
+  window.end is "now"); None when the table has no such row, which breaches.
+* dead_letter_rate: dead letters first seen in the window / (users ingested + dead letters first seen).
+* duplicate_email_rate: rows whose lower-cased email another row of the window also has, beyond the first.
+* duplicate_event_ids: event_ids that wrote more than one user (one event must make one user).
+* blank_rate: per required field, share of NULL or blank values; the check uses the worst field.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from pipeline_dags.thresholds import Check, at_least, at_most, breaches, ratio
+from pipeline_dags.windows import Window
+
+#: Fields the contract requires to be non-empty (gender and post_code may legitimately be empty).
+REQUIRED_NON_BLANK = ("first_name", "last_name", "address", "email", "username", "phone", "picture")
+#: Required, non-text columns: NULL is the only defect.
+REQUIRED_NOT_NULL = ("dob", "registered_date", "event_id", "occurred_at", "source")
+
+DEFAULT_THRESHOLDS = {
+    "max_freshness_minutes": 30.0,
+    "max_dead_letter_rate": 0.01,
+    "max_duplicate_email_rate": 0.01,
+    "max_duplicate_event_ids": 0,
+    "max_blank_rate": 0.0,
+    "min_rows": 0,
+}
+
+
+def thresholds_from(params: Mapping[str, Any]) -> dict[str, float]:
+    return {name: float(params.get(name, default)) for name, default in DEFAULT_THRESHOLDS.items()}
+
+
+def evaluate(metrics: Mapping[str, Any], thresholds: Mapping[str, float]) -> list[Check]:
+    lag = metrics["freshness_lag_seconds"]
+    blank_rates: Mapping[str, float] = metrics["blank_rates"]
+    worst_field = max(blank_rates, key=lambda name: blank_rates[name]) if blank_rates else None
+    return [
+        at_most(
+            "freshness_minutes",
+            None if lag is None else round(lag / 60.0, 3),
+            thresholds["max_freshness_minutes"],
+            newest_ingested_at=metrics["newest_ingested_at"],
+        ),
+        at_most(
+            "dead_letter_rate",
+            metrics["dead_letter_rate"],
+            thresholds["max_dead_letter_rate"],
+            dead_letters=metrics["dead_letters_in_window"],
+            by_reason=metrics["dead_letters_by_reason"],
+        ),
+        at_most(
+            "duplicate_email_rate",
+            metrics["duplicate_email_rate"],
+            thresholds["max_duplicate_email_rate"],
+            duplicate_rows=metrics["duplicate_email_rows"],
+        ),
+        at_most("duplicate_event_ids", metrics["duplicate_event_ids"], thresholds["max_duplicate_event_ids"]),
+        at_most(
+            "blank_rate",
+            blank_rates[worst_field] if worst_field else 0.0,
+            thresholds["max_blank_rate"],
+            worst_field=worst_field,
+        ),
+        at_least("rows_in_window", metrics["rows_in_window"], thresholds["min_rows"]),
+    ]
+
+
+def result(window: Window, metrics: Mapping[str, Any], thresholds: Mapping[str, float]) -> dict[str, Any]:
+    checks = evaluate(metrics, thresholds)
+    failed = breaches(checks)
+    return {
+        "window": window.to_dict(),
+        "metrics": dict(metrics),
+        "thresholds": dict(thresholds),
+        "checks": [check.to_dict() for check in checks],
+        "breaches": failed,
+        "passed": not failed,
+    }
+
+
+# ---------------------------------------------------------------- store access (inside tasks only)
+
+
+def measure(conn, window: Window) -> dict[str, Any]:
+    """All metrics in one read-only transaction."""
+    span = (window.start, window.end)
+    with conn.cursor() as cur:
+        cur.execute("SELECT max(ingested_at) FROM users WHERE ingested_at <= %s", (window.end,))
+        newest = cur.fetchone()[0]
+
+        blank_terms = [f"count(*) FILTER (WHERE {f} IS NULL OR btrim({f}) = '')" for f in REQUIRED_NON_BLANK]
+        null_terms = [f"count(*) FILTER (WHERE {f} IS NULL)" for f in REQUIRED_NOT_NULL]
+        cur.execute(
+            f"SELECT count(*), {', '.join(blank_terms + null_terms)} FROM users "
+            "WHERE ingested_at >= %s AND ingested_at < %s",
+            span,
+        )
+        counts = cur.fetchone()
+        rows = int(counts[0])
+        defect_counts = dict(zip(REQUIRED_NON_BLANK + REQUIRED_NOT_NULL, counts[1:], strict=True))
+
+        cur.execute(
+            "SELECT coalesce(sum(n - 1), 0) FROM (SELECT count(*) AS n FROM users "
+            "WHERE ingested_at >= %s AND ingested_at < %s GROUP BY lower(email) HAVING count(*) > 1) d",
+            span,
+        )
+        duplicate_email_rows = int(cur.fetchone()[0])
+
+        cur.execute(
+            "SELECT count(*) FROM (SELECT event_id FROM users WHERE ingested_at >= %s AND ingested_at < %s "
+            "GROUP BY event_id HAVING count(*) > 1) d",
+            span,
+        )
+        duplicate_event_ids = int(cur.fetchone()[0])
+
+        cur.execute(
+            "SELECT reason, count(*) FROM dead_letters WHERE first_seen_at >= %s AND first_seen_at < %s "
+            "GROUP BY reason ORDER BY reason",
+            span,
+        )
+        by_reason = {reason: int(n) for reason, n in cur.fetchall()}
+
+    dead_letters = sum(by_reason.values())
+    return {
+        "rows_in_window": rows,
+        "newest_ingested_at": None if newest is None else newest.isoformat(),
+        "freshness_lag_seconds": None if newest is None else (window.end - newest).total_seconds(),
+        "dead_letters_in_window": dead_letters,
+        "dead_letters_by_reason": by_reason,
+        "dead_letter_rate": ratio(dead_letters, rows + dead_letters),
+        "duplicate_email_rows": duplicate_email_rows,
+        "duplicate_email_rate": ratio(duplicate_email_rows, rows),
+        "duplicate_event_ids": duplicate_event_ids,
+        "blank_rates": {name: ratio(int(n), rows) for name, n in defect_counts.items()},
+    }
+
+
+def run_measure(window: Window) -> dict[str, Any]:
+    from pipeline_dags.stores import postgres as postgres_store
+
+    conn = postgres_store.connect()
+    try:
+        conn.set_session(readonly=True)
+        with conn:
+            return measure(conn, window)
+    finally:
+        conn.close()

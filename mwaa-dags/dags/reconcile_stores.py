@@ -1,0 +1,90 @@
+"""
+### reconcile_stores
+
+Hourly comparison of the two stores the processor writes: PostgreSQL `users` and Cassandra / Amazon Keyspaces
+`created_users` (+ `users_by_signup_day`), over a window of `ingested_at`.
+
+* Window: `params.window_start`/`window_end` if given (ISO-8601), else the data interval shifted back by
+  `params.settle_minutes` (events still in flight are not "missing"); a manual run looks back
+  `params.lookback_minutes`.
+* `compare`: counts per UTC day, ids present in only one store (Cassandra scanned with ALLOW FILTERING unless
+  `params.cassandra_scan` is false), and a deterministic sample of `params.sample_size` ids compared field by
+  field plus looked up in `users_by_signup_day`.
+* `record`: one row per run in PostgreSQL `reconciliation_runs` (the report as JSON).
+* `enforce`: fails (no retry) when `mismatch_count / rows > params.max_mismatch_ratio`.
+
+Connections: `pipeline_postgres` (optionally with Variable `pipeline_postgres_secret_arn` on RDS) and
+`pipeline_cassandra` (local, or Keyspaces with SigV4 + TLS on 9142); see mwaa-dags/README.md.
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from airflow.sdk import Param, dag, task
+
+from pipeline_dags.common import DEFAULT_ARGS, START_DATE, tags
+
+
+@dag(
+    dag_id="reconcile_stores",
+    schedule="@hourly",
+    start_date=START_DATE,
+    catchup=False,
+    max_active_runs=1,
+    dagrun_timeout=timedelta(hours=1),
+    default_args=DEFAULT_ARGS,
+    tags=tags("reconciliation", "postgres", "cassandra"),
+    doc_md=__doc__,
+    params={
+        "window_start": Param(None, type=["null", "string"], description="ISO-8601 start (with window_end)."),
+        "window_end": Param(None, type=["null", "string"], description="ISO-8601 end, exclusive."),
+        "settle_minutes": Param(10, type="number", minimum=0, description="Shift of the data interval."),
+        "lookback_minutes": Param(60, type="number", minimum=1, description="Window of a manual run."),
+        "sample_size": Param(200, type="integer", minimum=0, maximum=10000),
+        "max_mismatch_ratio": Param(0.0, type="number", minimum=0, maximum=1),
+        "cassandra_scan": Param(True, type="boolean", description="Scan created_users for the window."),
+        "max_rows": Param(500000, type="integer", minimum=1, description="Refuse larger windows."),
+    },
+)
+def reconcile_stores():
+    @task
+    def resolve_window(data_interval_start=None, data_interval_end=None, params: dict | None = None) -> dict:
+        from pipeline_dags.windows import resolve_window
+
+        return resolve_window(params, data_interval_start, data_interval_end).to_dict()
+
+    @task
+    def compare(window: dict, params: dict | None = None, run_id: str | None = None) -> dict:
+        from pipeline_dags.reconcile import run_reconciliation
+        from pipeline_dags.windows import Window
+
+        return run_reconciliation(Window.from_dict(window), params, seed=f"{run_id}")
+
+    @task
+    def record(report: dict, dag_run=None) -> int:
+        from pipeline_dags import run_log
+        from pipeline_dags.stores import postgres
+
+        conn = postgres.connect()
+        try:
+            return run_log.record_reconciliation(conn, dag_run.dag_id, dag_run.run_id, report)
+        finally:
+            conn.close()
+
+    @task
+    def enforce(report: dict) -> None:
+        from pipeline_dags.failures import fail_without_retry
+
+        if not report["passed"]:
+            fail_without_retry(
+                f"stores differ: {report['mismatch_count']} mismatches, ratio {report['mismatch_ratio']:.6f} > "
+                f"{report['max_mismatch_ratio']} (missing in Cassandra {report['missing_in_cassandra']}, "
+                f"missing in PostgreSQL {report['missing_in_postgres']}, sample {report['sample']})"
+            )
+
+    report = compare(resolve_window())
+    record(report) >> enforce(report)
+
+
+reconcile_stores()

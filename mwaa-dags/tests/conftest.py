@@ -1,0 +1,208 @@
+"""Test setup for the DAGs.
+
+* An isolated Airflow home (``.local/airflow-test``, SQLite metadata DB migrated once per session) with the DAGs
+  folder pointing at ``mwaa-dags/dags``. Set before anything imports airflow.
+* For integration tests: a throwaway PostgreSQL schema and Cassandra keyspace, built by the project's own schema
+  tooling (``local/airflow/apply-schemas.ts``: the migration runner and the Cassandra table definitions), and
+  the ``pipeline_*`` Airflow connections pointed at them. Dropped at the end. Nothing is mocked.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+import time
+import uuid
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+MWAA_DIR = Path(__file__).resolve().parents[1]
+REPO_ROOT = MWAA_DIR.parent
+DAGS_DIR = MWAA_DIR / "dags"
+AIRFLOW_HOME = REPO_ROOT / ".local" / "airflow-test"
+
+os.environ["AIRFLOW_HOME"] = str(AIRFLOW_HOME)
+os.environ["AIRFLOW__CORE__DAGS_FOLDER"] = str(DAGS_DIR)
+os.environ["AIRFLOW__CORE__LOAD_EXAMPLES"] = "False"
+os.environ["AIRFLOW__CORE__DAGBAG_IMPORT_TIMEOUT"] = "60"
+os.environ.setdefault("AIRFLOW__LOGGING__LOGGING_LEVEL", "INFO")
+# The tests create the run tables themselves only through the DAG code path being tested.
+os.environ.setdefault("PIPELINE_DAGS_CREATE_TABLES", "true")
+
+PARSE_TIMES: dict[str, float] = {}
+
+
+def pytest_terminal_summary(terminalreporter):
+    if PARSE_TIMES:
+        terminalreporter.section("DAG parse times (DagBag, per file)")
+        for name, seconds in sorted(PARSE_TIMES.items()):
+            terminalreporter.write_line(f"{name}: {seconds * 1000:.0f} ms")
+
+
+@pytest.fixture(scope="session")
+def airflow_db():
+    """A fresh, migrated Airflow metadata DB for this session."""
+    shutil.rmtree(AIRFLOW_HOME, ignore_errors=True)
+    AIRFLOW_HOME.mkdir(parents=True)
+    started = time.monotonic()
+    subprocess.run(
+        [sys.executable, "-m", "airflow", "db", "migrate"],
+        check=True,
+        capture_output=True,
+        env=os.environ.copy(),
+        timeout=300,
+    )
+    return {"home": AIRFLOW_HOME, "migrate_seconds": time.monotonic() - started}
+
+
+@pytest.fixture(scope="session")
+def dagbag(airflow_db):
+    from airflow.models.dagbag import DagBag
+
+    bag = DagBag(dag_folder=str(DAGS_DIR), include_examples=False)
+    for stat in bag.dagbag_stats:
+        PARSE_TIMES[Path(stat.file).name] = stat.duration.total_seconds()
+    return bag
+
+
+# ---------------------------------------------------------------- real local services
+
+
+def pg_settings() -> dict:
+    return {
+        "host": os.environ.get("PGHOST", "127.0.0.1"),
+        "port": int(os.environ.get("PGPORT", "5432")),
+        "user": os.environ.get("PGUSER", "postgres"),
+        "password": os.environ.get("PGPASSWORD", "postgres"),
+        "dbname": os.environ.get("PGDATABASE", "pipeline"),
+    }
+
+
+def cassandra_settings() -> dict:
+    return {
+        "contact_points": [p.strip() for p in os.environ.get("CASSANDRA_CONTACT_POINTS", "127.0.0.1").split(",")],
+        "port": int(os.environ.get("CASSANDRA_PORT", "9042")),
+        "local_dc": os.environ.get("CASSANDRA_LOCAL_DC", "datacenter1"),
+    }
+
+
+def kafka_brokers() -> str:
+    return os.environ.get("KAFKA_BROKERS", "127.0.0.1:9092")
+
+
+def set_pipeline_connections(pg_schema: str | None, keyspace: str) -> None:
+    pg = pg_settings()
+    extra = {"options": f"-csearch_path={pg_schema}"} if pg_schema else {}
+    cass = cassandra_settings()
+    os.environ["AIRFLOW_CONN_PIPELINE_POSTGRES"] = json.dumps(
+        {
+            "conn_type": "postgres",
+            "host": pg["host"],
+            "port": pg["port"],
+            "login": pg["user"],
+            "password": pg["password"],
+            "schema": pg["dbname"],
+            "extra": extra,
+        }
+    )
+    os.environ["AIRFLOW_CONN_PIPELINE_CASSANDRA"] = json.dumps(
+        {
+            "conn_type": "generic",
+            "host": ",".join(cass["contact_points"]),
+            "port": cass["port"],
+            "schema": keyspace,
+            "extra": {"local_dc": cass["local_dc"]},
+        }
+    )
+    os.environ["AIRFLOW_CONN_PIPELINE_KAFKA"] = json.dumps(
+        {"conn_type": "generic", "extra": {"bootstrap_servers": kafka_brokers()}}
+    )
+
+
+@dataclass
+class Stores:
+    name: str  # PostgreSQL schema = Cassandra keyspace name
+
+    def pg(self):
+        import psycopg2
+
+        conn = psycopg2.connect(**pg_settings(), options=f"-csearch_path={self.name}")
+        conn.autocommit = True
+        return conn
+
+    def cassandra(self):
+        from cassandra.cluster import Cluster
+        from cassandra.policies import DCAwareRoundRobinPolicy
+
+        cfg = cassandra_settings()
+        cluster = Cluster(
+            cfg["contact_points"],
+            port=cfg["port"],
+            load_balancing_policy=DCAwareRoundRobinPolicy(local_dc=cfg["local_dc"]),
+        )
+        return cluster, cluster.connect(self.name)
+
+
+def _services_reachable() -> str | None:
+    import psycopg2
+    from cassandra.cluster import Cluster
+    from cassandra.policies import DCAwareRoundRobinPolicy
+
+    try:
+        psycopg2.connect(**pg_settings(), connect_timeout=5).close()
+    except Exception as error:
+        return f"PostgreSQL at {pg_settings()['host']}:{pg_settings()['port']}: {error}"
+    cfg = cassandra_settings()
+    try:
+        cluster = Cluster(
+            cfg["contact_points"],
+            port=cfg["port"],
+            load_balancing_policy=DCAwareRoundRobinPolicy(local_dc=cfg["local_dc"]),
+            connect_timeout=5,
+        )
+        cluster.connect()
+        cluster.shutdown()
+    except Exception as error:
+        return f"Cassandra at {cfg['contact_points']}:{cfg['port']}: {error}"
+    return None
+
+
+@pytest.fixture(scope="session")
+def stores(airflow_db):
+    """Throwaway schema + keyspace with the project's real schema; pipeline_* connections point at them."""
+    problem = _services_reachable()
+    if problem:
+        if os.environ.get("PIPELINE_DAGS_SKIP_INTEGRATION") == "1":
+            pytest.skip(f"local services unavailable ({problem}); PIPELINE_DAGS_SKIP_INTEGRATION=1")
+        pytest.fail(f"local services unavailable: {problem}. Start them: npm run services -- up", pytrace=False)
+    name = f"airflow_it_{uuid.uuid4().hex[:10]}"
+    npx = shutil.which("npx")
+    if npx is None:
+        pytest.fail("npx not found: the schemas are applied with the project's TypeScript tooling", pytrace=False)
+    applied = subprocess.run(
+        [npx, "tsx", "local/airflow/apply-schemas.ts", "--pg-schema", name, "--keyspace", name],
+        cwd=REPO_ROOT,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
+    if applied.returncode != 0:
+        pytest.fail(f"apply-schemas failed:\n{applied.stdout}\n{applied.stderr}", pytrace=False)
+    set_pipeline_connections(name, name)
+    handle = Stores(name)
+    try:
+        yield handle
+    finally:
+        conn = handle.pg()
+        with conn.cursor() as cur:
+            cur.execute(f"DROP SCHEMA IF EXISTS {name} CASCADE")
+        conn.close()
+        cluster, session = handle.cassandra()
+        session.execute(f"DROP KEYSPACE IF EXISTS {name}")
+        cluster.shutdown()

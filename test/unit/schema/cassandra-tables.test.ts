@@ -1,0 +1,381 @@
+import { App, Stack } from 'aws-cdk-lib';
+import { Template } from 'aws-cdk-lib/assertions';
+import { CfnTable, type CfnTableProps } from 'aws-cdk-lib/aws-cassandra';
+import type { Client } from 'cassandra-driver';
+import { describe, expect, it } from 'vitest';
+import { userPayloadSchema } from '../../../lambdas/shared/contract/index.js';
+import {
+  applyCassandraSchema,
+  assertValidTableDefinition,
+  CASSANDRA_TABLES,
+  type CassandraSchemaClient,
+  CREATED_USERS_TABLE,
+  countryOf,
+  DEFAULT_KEYSPACE,
+  InvalidCassandraSchemaError,
+  type KeyspacesTableSchemaDefinition,
+  renderCreateKeyspaceCql,
+  renderCreateTableCql,
+  signupDayOf,
+  type TableDefinition,
+  toKeyspacesTableSchemaDefinition,
+  UNKNOWN_COUNTRY,
+  USERS_BY_SIGNUP_DAY_TABLE,
+  usersBySignupDayKey,
+} from '../../../lambdas/shared/schema/cassandra/index.js';
+
+/** The comparable essence of a table, whichever representation it was read from. */
+interface TableShape {
+  name: string;
+  columns: Record<string, string>;
+  partitionKey: string[];
+  clusteringKey: Array<{ name: string; order: string }>;
+  defaultTtlSeconds: number | undefined;
+}
+
+/** Reads a CREATE TABLE statement back (only the grammar the renderer emits, checked strictly). */
+function shapeFromCql(cql: string): TableShape {
+  const match =
+    /^CREATE TABLE IF NOT EXISTS (\w+)\.(\w+) \(\n([\s\S]*)\n {2}PRIMARY KEY \((.*)\)\n\)(?: WITH (.*))?$/.exec(
+      cql,
+    );
+  if (!match?.[2] || match[3] === undefined || !match[4]) throw new Error(`unexpected CQL:\n${cql}`);
+  const columns: Record<string, string> = {};
+  for (const line of match[3].split('\n')) {
+    const column = /^ {2}(\w+) (\w+),$/.exec(line);
+    if (!column?.[1] || !column[2]) throw new Error(`unexpected column line ${JSON.stringify(line)}`);
+    columns[column[1]] = column[2];
+  }
+  const primaryKey = /^(?:\(([^)]*)\)|(\w+))(?:, (.*))?$/.exec(match[4]);
+  if (!primaryKey) throw new Error(`unexpected primary key ${match[4]}`);
+  const partitionKey = (primaryKey[1] ?? primaryKey[2] ?? '').split(', ');
+  const clusteringNames = primaryKey[3] ? primaryKey[3].split(', ') : [];
+  const orders = new Map<string, string>();
+  const ordering = /CLUSTERING ORDER BY \(([^)]*)\)/.exec(match[5] ?? '');
+  const ttl = /default_time_to_live = (\d+)/.exec(match[5] ?? '');
+  for (const entry of ordering?.[1]?.split(', ') ?? []) {
+    const [name, order] = entry.split(' ');
+    if (name && order) orders.set(name, order);
+  }
+  return {
+    name: match[2],
+    columns,
+    partitionKey,
+    clusteringKey: clusteringNames.map((name) => ({ name, order: orders.get(name) ?? 'ASC' })),
+    defaultTtlSeconds: ttl?.[1] === undefined ? undefined : Number(ttl[1]),
+  };
+}
+
+function shapeFromKeyspaces(definition: KeyspacesTableSchemaDefinition): TableShape {
+  const columns: Record<string, string> = {};
+  const all = [
+    ...definition.partitionKeyColumns,
+    ...(definition.clusteringKeyColumns ?? []).map((clustering) => clustering.column),
+    ...definition.regularColumns,
+  ];
+  for (const column of all) {
+    expect(columns[column.columnName], `${column.columnName} listed twice`).toBeUndefined();
+    columns[column.columnName] = column.columnType;
+  }
+  return {
+    name: definition.tableName,
+    columns,
+    partitionKey: definition.partitionKeyColumns.map((column) => column.columnName),
+    clusteringKey: (definition.clusteringKeyColumns ?? []).map((clustering) => ({
+      name: clustering.column.columnName,
+      order: clustering.orderBy,
+    })),
+    defaultTtlSeconds: definition.defaultTimeToLive,
+  };
+}
+
+function shapeFromDefinition(table: TableDefinition): TableShape {
+  return {
+    name: table.name,
+    columns: Object.fromEntries(table.columns.map((column) => [column.name, column.type])),
+    partitionKey: [...table.partitionKey],
+    clusteringKey: table.clusteringKey.map((column) => ({ ...column })),
+    defaultTtlSeconds: table.defaultTtlSeconds,
+  };
+}
+
+/** Scalar types Amazon Keyspaces documents as supported. */
+const KEYSPACES_SUPPORTED_TYPES = new Set([
+  'ascii',
+  'bigint',
+  'blob',
+  'boolean',
+  'date',
+  'decimal',
+  'double',
+  'float',
+  'inet',
+  'int',
+  'smallint',
+  'text',
+  'time',
+  'timestamp',
+  'timeuuid',
+  'tinyint',
+  'uuid',
+  'varchar',
+  'varint',
+]);
+
+/** Exercises what the real tables do not: descending order, several clustering columns, a TTL. */
+const SYNTHETIC_TABLE: TableDefinition = {
+  name: 'events_by_hour',
+  columns: [
+    { name: 'hour', type: 'timestamp' },
+    { name: 'occurred_at', type: 'timestamp' },
+    { name: 'event_id', type: 'timeuuid' },
+    { name: 'score', type: 'double' },
+    { name: 'payload', type: 'blob' },
+  ],
+  partitionKey: ['hour'],
+  clusteringKey: [
+    { name: 'occurred_at', order: 'DESC' },
+    { name: 'event_id', order: 'ASC' },
+  ],
+  defaultTtlSeconds: 3600,
+};
+
+describe('Cassandra table definitions', () => {
+  it.each(CASSANDRA_TABLES.map((table) => [table.name, table] as const))(
+    '%s is consistent',
+    (_name, table) => {
+      expect(() => assertValidTableDefinition(table)).not.toThrow();
+      for (const column of table.columns) expect(KEYSPACES_SUPPORTED_TYPES).toContain(column.type);
+    },
+  );
+
+  it('created_users is tutorial-compatible: id uuid primary key and every payload field as a column', () => {
+    const shape = shapeFromDefinition(CREATED_USERS_TABLE);
+    expect(shape.partitionKey).toEqual(['id']);
+    expect(shape.clusteringKey).toEqual([]);
+    for (const field of Object.keys(userPayloadSchema.shape)) expect(shape.columns).toHaveProperty(field);
+    expect(shape.columns).toMatchObject({
+      id: 'uuid',
+      first_name: 'text',
+      post_code: 'text',
+      dob: 'timestamp',
+      registered_date: 'timestamp',
+      picture: 'text',
+      event_id: 'uuid',
+      occurred_at: 'timestamp',
+      ingested_at: 'timestamp',
+    });
+  });
+
+  it('users_by_signup_day partitions by (signup_day, country) and clusters by registered_date, id', () => {
+    const shape = shapeFromDefinition(USERS_BY_SIGNUP_DAY_TABLE);
+    expect(shape.partitionKey).toEqual(['signup_day', 'country']);
+    expect(shape.clusteringKey).toEqual([
+      { name: 'registered_date', order: 'ASC' },
+      { name: 'id', order: 'ASC' },
+    ]);
+    expect(shape.columns.signup_day).toBe('date');
+  });
+
+  it.each([
+    ['a missing key column', { ...CREATED_USERS_TABLE, partitionKey: ['nope'] }],
+    ['no partition key', { ...CREATED_USERS_TABLE, partitionKey: [] }],
+    [
+      'a duplicated column',
+      { ...CREATED_USERS_TABLE, columns: [...CREATED_USERS_TABLE.columns, { name: 'id', type: 'uuid' }] },
+    ],
+    ['an upper-case name', { ...CREATED_USERS_TABLE, name: 'CreatedUsers' }],
+    ['a TTL above 20 years', { ...CREATED_USERS_TABLE, defaultTtlSeconds: 630_720_001 }],
+    [
+      'a key column used twice',
+      { ...USERS_BY_SIGNUP_DAY_TABLE, clusteringKey: [{ name: 'country', order: 'ASC' as const }] },
+    ],
+  ])('rejects %s', (_label, table) => {
+    expect(() => assertValidTableDefinition(table as TableDefinition)).toThrow(InvalidCassandraSchemaError);
+  });
+});
+
+describe('rendered CQL', () => {
+  it.each([...CASSANDRA_TABLES, SYNTHETIC_TABLE].map((table) => [table.name, table] as const))(
+    '%s: CQL has exactly the columns and keys of the definition',
+    (_name, table) => {
+      const cql = renderCreateTableCql(table, 'pipeline');
+      expect(cql.startsWith(`CREATE TABLE IF NOT EXISTS pipeline.${table.name} (`)).toBe(true);
+      expect(shapeFromCql(cql)).toEqual(shapeFromDefinition(table));
+    },
+  );
+
+  it('renders the expected statement for created_users', () => {
+    const cql = renderCreateTableCql(CREATED_USERS_TABLE);
+    expect(cql).toContain('  id uuid,\n');
+    expect(cql).toContain('  dob timestamp,\n');
+    expect(cql).toMatch(/ {2}PRIMARY KEY \(id\)\n\)$/);
+    expect(cql).not.toContain('CLUSTERING');
+  });
+
+  it('renders a composite partition key and clustering order', () => {
+    const cql = renderCreateTableCql(USERS_BY_SIGNUP_DAY_TABLE, 'analytics');
+    expect(cql).toContain('PRIMARY KEY ((signup_day, country), registered_date, id)');
+    expect(cql).toMatch(/WITH CLUSTERING ORDER BY \(registered_date ASC, id ASC\)$/);
+  });
+
+  it('renders a default TTL when a table has one', () => {
+    const cql = renderCreateTableCql({ ...USERS_BY_SIGNUP_DAY_TABLE, defaultTtlSeconds: 86_400 });
+    expect(cql).toMatch(/WITH CLUSTERING ORDER BY \(.*\) AND default_time_to_live = 86400$/);
+  });
+
+  it('renders the keyspace with the requested replication', () => {
+    expect(renderCreateKeyspaceCql()).toBe(
+      `CREATE KEYSPACE IF NOT EXISTS ${DEFAULT_KEYSPACE} WITH replication = {'class': 'SimpleStrategy', 'replication_factor': 1}`,
+    );
+    expect(
+      renderCreateKeyspaceCql('analytics', {
+        class: 'NetworkTopologyStrategy',
+        dataCenters: { dc1: 3, 'eu-west-1': 2 },
+      }),
+    ).toBe(
+      "CREATE KEYSPACE IF NOT EXISTS analytics WITH replication = {'class': 'NetworkTopologyStrategy', 'dc1': 3, 'eu-west-1': 2}",
+    );
+  });
+
+  it.each(['pipeline; DROP KEYSPACE x', 'Pipeline', 'p', '"quoted"', 'a'.repeat(49), ''])(
+    'refuses keyspace name %j',
+    (keyspace) => {
+      expect(() => renderCreateKeyspaceCql(keyspace)).toThrow(InvalidCassandraSchemaError);
+      expect(() => renderCreateTableCql(CREATED_USERS_TABLE, keyspace)).toThrow(InvalidCassandraSchemaError);
+    },
+  );
+
+  it('refuses bad replication settings', () => {
+    expect(() =>
+      renderCreateKeyspaceCql('pipeline', { class: 'SimpleStrategy', replicationFactor: 0 }),
+    ).toThrow(InvalidCassandraSchemaError);
+    expect(() =>
+      renderCreateKeyspaceCql('pipeline', { class: 'NetworkTopologyStrategy', dataCenters: { "dc'": 1 } }),
+    ).toThrow(InvalidCassandraSchemaError);
+    expect(() =>
+      renderCreateKeyspaceCql('pipeline', { class: 'NetworkTopologyStrategy', dataCenters: {} }),
+    ).toThrow(InvalidCassandraSchemaError);
+  });
+});
+
+describe('Keyspaces (CloudFormation) properties', () => {
+  it.each([...CASSANDRA_TABLES, SYNTHETIC_TABLE].map((table) => [table.name, table] as const))(
+    '%s: the Keyspaces properties and the CQL describe the same table',
+    (_name, table) => {
+      const fromKeyspaces = shapeFromKeyspaces(toKeyspacesTableSchemaDefinition(table));
+      const fromCql = shapeFromCql(renderCreateTableCql(table));
+      expect(fromKeyspaces).toEqual(fromCql);
+      expect(fromKeyspaces).toEqual(shapeFromDefinition(table));
+    },
+  );
+
+  it('omits clusteringKeyColumns for a table without clustering columns', () => {
+    const definition = toKeyspacesTableSchemaDefinition(CREATED_USERS_TABLE);
+    expect(definition).not.toHaveProperty('clusteringKeyColumns');
+    expect(definition.partitionKeyColumns).toEqual([{ columnName: 'id', columnType: 'uuid' }]);
+    expect(definition.regularColumns).toHaveLength(CREATED_USERS_TABLE.columns.length - 1);
+  });
+
+  it('maps defaultTtlSeconds to defaultTimeToLive', () => {
+    expect(
+      toKeyspacesTableSchemaDefinition({ ...CREATED_USERS_TABLE, defaultTtlSeconds: 60 }).defaultTimeToLive,
+    ).toBe(60);
+  });
+
+  it('spreads into aws-cdk-lib CfnTable and synthesises the matching AWS::Cassandra::Table', () => {
+    const stack = new Stack(new App(), 'SchemaTest');
+    for (const table of CASSANDRA_TABLES) {
+      const props: CfnTableProps = { keyspaceName: 'pipeline', ...toKeyspacesTableSchemaDefinition(table) };
+      new CfnTable(stack, table.name, props);
+    }
+    const template = Template.fromStack(stack);
+    template.resourceCountIs('AWS::Cassandra::Table', CASSANDRA_TABLES.length);
+    template.hasResourceProperties('AWS::Cassandra::Table', {
+      TableName: 'users_by_signup_day',
+      KeyspaceName: 'pipeline',
+      PartitionKeyColumns: [
+        { ColumnName: 'signup_day', ColumnType: 'date' },
+        { ColumnName: 'country', ColumnType: 'text' },
+      ],
+      ClusteringKeyColumns: [
+        { Column: { ColumnName: 'registered_date', ColumnType: 'timestamp' }, OrderBy: 'ASC' },
+        { Column: { ColumnName: 'id', ColumnType: 'uuid' }, OrderBy: 'ASC' },
+      ],
+    });
+    template.hasResourceProperties('AWS::Cassandra::Table', {
+      TableName: 'created_users',
+      PartitionKeyColumns: [{ ColumnName: 'id', ColumnType: 'uuid' }],
+    });
+  });
+});
+
+describe('applyCassandraSchema', () => {
+  it('creates the keyspace first, then every table, one statement at a time', async () => {
+    const executed: string[] = [];
+    const client: CassandraSchemaClient = { execute: async (query) => void executed.push(query) };
+    const statements = await applyCassandraSchema(client, { keyspace: 'it_keyspace' });
+    expect(executed).toEqual(statements);
+    expect(executed[0]).toMatch(/^CREATE KEYSPACE IF NOT EXISTS it_keyspace /);
+    expect(executed.slice(1).map((cql) => shapeFromCql(cql).name)).toEqual(
+      CASSANDRA_TABLES.map((t) => t.name),
+    );
+    for (const cql of executed.slice(1)) expect(cql).toContain('IF NOT EXISTS it_keyspace.');
+  });
+
+  it('stops at the first failing statement', async () => {
+    const client: CassandraSchemaClient = {
+      execute: async (query) => {
+        if (query.startsWith('CREATE KEYSPACE')) throw new Error('unavailable');
+      },
+    };
+    await expect(applyCassandraSchema(client)).rejects.toThrow('unavailable');
+  });
+
+  it('accepts a cassandra-driver Client (compile-time)', () => {
+    const fromDriver = (client: Client): CassandraSchemaClient => client;
+    expect(fromDriver).toBeTypeOf('function');
+  });
+});
+
+describe('users_by_signup_day key derivation', () => {
+  it('uses the UTC day of registered_date', () => {
+    expect(signupDayOf('2009-12-17T06:21:19.520Z')).toBe('2009-12-17');
+    expect(signupDayOf('2009-12-17T23:30:00-05:00')).toBe('2009-12-18');
+    expect(signupDayOf('2009-12-18T01:00:00+02:00')).toBe('2009-12-17');
+    expect(() => signupDayOf('not a date')).toThrow(RangeError);
+  });
+
+  it('takes the country from the last part of the tutorial address format', () => {
+    expect(countryOf('6524 Grafton Street, Ballina, Laois, Ireland')).toBe('Ireland');
+    expect(countryOf('12 Straße des 17. Juni, Berlin, Berlin,  Deutschland ')).toBe('Deutschland');
+    expect(countryOf('no commas at all')).toBe(UNKNOWN_COUNTRY);
+    expect(countryOf('street, ')).toBe(UNKNOWN_COUNTRY);
+    expect(countryOf(`street, ${'x'.repeat(101)}`)).toBe(UNKNOWN_COUNTRY);
+  });
+
+  it('maps the same payload to the same key, whatever the zone notation of registered_date', () => {
+    const payload = {
+      id: '5d6f3c0e-8a3b-4c2f-9e1d-7b6a5c4d3e2f',
+      address: '6524 Grafton Street, Ballina, Laois, Ireland',
+      registered_date: '2009-12-17T06:21:19.520Z',
+    };
+    const key = usersBySignupDayKey(payload);
+    expect(key).toEqual({
+      signup_day: '2009-12-17',
+      country: 'Ireland',
+      registered_date: new Date('2009-12-17T06:21:19.520Z'),
+      id: payload.id,
+    });
+    expect(usersBySignupDayKey({ ...payload, registered_date: '2009-12-17T08:21:19.520+02:00' })).toEqual(
+      key,
+    );
+    // Every key column of the table is produced, and nothing else.
+    expect(Object.keys(key).sort()).toEqual(
+      [
+        ...USERS_BY_SIGNUP_DAY_TABLE.partitionKey,
+        ...USERS_BY_SIGNUP_DAY_TABLE.clusteringKey.map((c) => c.name),
+      ].sort(),
+    );
+  });
+});
