@@ -1,0 +1,164 @@
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { Context } from 'aws-lambda';
+import { localLambdaContext } from './lambda-context.js';
+
+export type InvocableHandler = (event: never, context: Context) => Promise<unknown>;
+
+export interface LambdaInvokeServerOptions {
+  /** Function name → the very handler Lambda runs. */
+  readonly functions: Readonly<Record<string, InvocableHandler>>;
+  /** @default 3001 */
+  readonly port?: number;
+  /** @default '127.0.0.1' */
+  readonly host?: string;
+  /** Lambda's synchronous payload limit (6 MB). */
+  readonly maxPayloadBytes?: number;
+}
+
+export interface LambdaInvokeServer {
+  readonly url: string;
+  readonly invocations: Record<string, number>;
+  close(): Promise<void>;
+}
+
+const INVOKE_PATH = /^\/2015-03-31\/functions\/([^/]+)\/invocations$/;
+
+function send(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}) {
+  const text = body === undefined ? '' : JSON.stringify(body);
+  res.writeHead(status, {
+    'content-type': 'application/json',
+    'content-length': Buffer.byteLength(text),
+    ...headers,
+  });
+  res.end(text);
+}
+
+async function readBody(req: IncomingMessage, limit: number): Promise<Buffer | undefined> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of req) {
+    size += (chunk as Buffer).length;
+    if (size > limit) return undefined;
+    chunks.push(chunk as Buffer);
+  }
+  return Buffer.concat(chunks);
+}
+
+/** Name from a plain name, a partial ARN or a full ARN, as the Invoke API accepts. */
+function functionNameOf(raw: string): string {
+  const decoded = decodeURIComponent(raw);
+  const arn = /^arn:aws[\w-]*:lambda:[^:]*:[^:]*:function:([^:]+)(?::.*)?$/.exec(decoded);
+  return arn?.[1] ?? decoded.split(':')[0] ?? decoded;
+}
+
+/**
+ * A Lambda Invoke API endpoint for the project's functions (like `sam local start-lambda`): the AWS SDK and
+ * Airflow's LambdaInvokeFunctionOperator reach it through an endpoint URL, so DAG code is the same locally
+ * and in AWS. RequestResponse only; a handler error is reported the way Lambda reports it
+ * (200 + X-Amz-Function-Error + { errorType, errorMessage, trace }).
+ */
+export async function startLambdaInvokeServer(
+  options: LambdaInvokeServerOptions,
+): Promise<LambdaInvokeServer> {
+  const invocations: Record<string, number> = {};
+  const limit = options.maxPayloadBytes ?? 6 * 1024 * 1024;
+  const server = createServer((req, res) => {
+    void (async () => {
+      const match = INVOKE_PATH.exec(new URL(req.url ?? '/', 'http://local').pathname);
+      if (req.method !== 'POST' || !match?.[1]) {
+        send(
+          res,
+          404,
+          { message: 'Only POST /2015-03-31/functions/{name}/invocations is served' },
+          {
+            'x-amzn-errortype': 'UnknownOperationException',
+          },
+        );
+        return;
+      }
+      const name = functionNameOf(match[1]);
+      const handler = options.functions[name];
+      if (!handler) {
+        send(
+          res,
+          404,
+          { Type: 'User', message: `Function not found: ${name}` },
+          {
+            'x-amzn-errortype': 'ResourceNotFoundException',
+          },
+        );
+        return;
+      }
+      const invocationType = String(req.headers['x-amz-invocation-type'] ?? 'RequestResponse');
+      if (invocationType !== 'RequestResponse' && invocationType !== 'DryRun') {
+        send(
+          res,
+          400,
+          { Type: 'User', message: `InvocationType ${invocationType} is not supported locally` },
+          {
+            'x-amzn-errortype': 'InvalidParameterValueException',
+          },
+        );
+        return;
+      }
+      const body = await readBody(req, limit);
+      if (body === undefined) {
+        send(
+          res,
+          413,
+          { Type: 'User', message: `Request must be smaller than ${limit} bytes` },
+          {
+            'x-amzn-errortype': 'RequestTooLargeException',
+          },
+        );
+        return;
+      }
+      let event: unknown;
+      try {
+        event = body.length === 0 ? {} : JSON.parse(body.toString('utf8'));
+      } catch {
+        send(
+          res,
+          400,
+          { Type: 'User', message: 'Could not parse request body into json' },
+          {
+            'x-amzn-errortype': 'InvalidRequestContentException',
+          },
+        );
+        return;
+      }
+      if (invocationType === 'DryRun') {
+        send(res, 204, undefined);
+        return;
+      }
+      const context = localLambdaContext(name);
+      const headers = { 'x-amz-executed-version': '$LATEST', 'x-amzn-requestid': context.awsRequestId };
+      invocations[name] = (invocations[name] ?? 0) + 1;
+      try {
+        const result = await handler(event as never, context);
+        send(res, 200, result ?? null, headers);
+      } catch (error) {
+        const err = error instanceof Error ? error : new Error(String(error));
+        send(
+          res,
+          200,
+          { errorType: err.name, errorMessage: err.message, trace: (err.stack ?? '').split('\n') },
+          { ...headers, 'x-amz-function-error': 'Unhandled' },
+        );
+      }
+    })().catch((error: unknown) => {
+      send(res, 500, { message: error instanceof Error ? error.message : String(error) });
+    });
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port ?? 3001, options.host ?? '127.0.0.1', resolve);
+  });
+  const address = server.address() as AddressInfo;
+  return {
+    url: `http://${address.address}:${address.port}`,
+    invocations,
+    close: () => new Promise((resolve) => server.close(() => resolve())),
+  };
+}

@@ -1,0 +1,242 @@
+/**
+ * `npm start`: the whole pipeline on this machine, on real Kafka, Cassandra and PostgreSQL.
+ *
+ *   services (native, or --docker: the compose file) → topic, migrations, CQL
+ *   HTTP API  http://127.0.0.1:3000  → the ingest-http Lambda handler (API Gateway events)
+ *   Lambda Invoke endpoint http://127.0.0.1:3001 → ingest-pull / ingest-http / processor handlers (for the DAGs)
+ *   MSK bridge → the processor Lambda handler (MSK events) → PostgreSQL + Cassandra
+ *   --demo (default): a local randomuser.me-compatible source, pulled at a steady rate
+ *
+ * Ctrl-C drains the bridge and stops only what this command started.
+ */
+import { spawnSync } from 'node:child_process';
+import { parseArgs } from 'node:util';
+import { Client as CassandraClient } from 'cassandra-driver';
+import { Kafka, logLevel } from 'kafkajs';
+import pg from 'pg';
+import { USERS_CREATED_TOPIC } from '../lambdas/shared/contract/index.js';
+import { startRandomUserServer } from './randomuser/server.js';
+import { startHttpApi } from './runtime/http-adapter.js';
+import { localLambdaContext } from './runtime/lambda-context.js';
+import { startLambdaInvokeServer } from './runtime/lambda-invoke-server.js';
+import { MskBridge } from './runtime/msk-bridge.js';
+import { preparePipeline } from './runtime/prepare-pipeline.js';
+import { connectionExports, readLocalServicesSettings, repoRoot } from './services/config.js';
+import type { LocalService } from './services/local-service.js';
+import { bringDown, bringUp, createLocalServices, describeFailure } from './services/service-runner.js';
+
+class StartUsageError extends Error {
+  override readonly name = 'StartUsageError';
+}
+
+const { values: args } = parseArgs({
+  options: {
+    demo: { type: 'boolean', default: true },
+    'no-demo': { type: 'boolean', default: false },
+    'demo-rate': { type: 'string', default: '5' },
+    docker: { type: 'boolean', default: false },
+    port: { type: 'string', default: '3000' },
+    'invoke-port': { type: 'string', default: '3001' },
+    'batch-size': { type: 'string', default: '100' },
+  },
+});
+
+function wholeNumber(flag: string, min: number, max: number): number {
+  const raw = args[flag as keyof typeof args] as string;
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value < min || value > max) {
+    throw new StartUsageError(`--${flag} must be a whole number from ${min} to ${max}, got "${raw}"`);
+  }
+  return value;
+}
+
+const log = (message: string) => console.error(`[start] ${message}`);
+const settings = readLocalServicesSettings();
+let startedServices: LocalService[] = [];
+const stops: Array<() => Promise<void>> = [];
+
+async function main(): Promise<void> {
+  const demoRate = wholeNumber('demo-rate', 1, 1_000);
+  const port = wholeNumber('port', 0, 65_535);
+  const invokePort = wholeNumber('invoke-port', 0, 65_535);
+  const batchSize = wholeNumber('batch-size', 1, 10_000);
+  const demo = args.demo && !args['no-demo'];
+
+  if (args.docker) {
+    log('starting the compose services (docker compose -f docker-compose.localstack.yml up -d --wait)');
+    const result = spawnSync(
+      'docker',
+      ['compose', '-f', 'docker-compose.localstack.yml', 'up', '-d', '--wait'],
+      {
+        cwd: repoRoot,
+        stdio: 'inherit',
+      },
+    );
+    if (result.status !== 0)
+      throw new Error(
+        'docker compose up failed; is a Docker engine running? (npm start runs natively without it)',
+      );
+  } else {
+    log('bringing up Kafka, Cassandra and PostgreSQL (Cassandra takes 20-60 s on a cold start)');
+    const services = createLocalServices(settings);
+    const results = await bringUp(services, log);
+    startedServices = services.filter((s) => results.find((r) => r.name === s.name)?.outcome === 'started');
+  }
+
+  // The handlers read their configuration from the environment, as in Lambda.
+  for (const line of connectionExports(settings)) {
+    const [name, value] = line.replace(/^export /, '').split(/=(.*)/s) as [string, string];
+    process.env[name] ??= value.replace(/^'|'$/g, '');
+  }
+  process.env.KAFKAJS_NO_PARTITIONER_WARNING ??= '1';
+  process.env.POWERTOOLS_METRICS_DISABLED ??= 'true';
+  process.env.POWERTOOLS_LOG_LEVEL ??= 'WARN';
+  const topic = (process.env.KAFKA_TOPIC ||= USERS_CREATED_TOPIC);
+
+  const kafka = new Kafka({
+    clientId: 'local-start',
+    brokers: settings.kafka.brokers.split(','),
+    logLevel: logLevel.ERROR,
+  });
+  await preparePipeline(kafka, settings, { topic }, log);
+
+  let randomUserUrl: string | undefined;
+  if (demo) {
+    const source = await startRandomUserServer({ port: 0 });
+    stops.push(() => source.close());
+    randomUserUrl = source.url;
+    process.env.RANDOMUSER_BASE_URL ??= source.url;
+  }
+
+  // Imported only now, after the environment is complete: each handler reads it once at module load.
+  const [{ handler: processor }, { handler: ingestHttp }, { handler: ingestPull }] = await Promise.all([
+    import('../lambdas/processor/handler.js'),
+    import('../lambdas/ingest-http/handler.js'),
+    import('../lambdas/ingest-pull/handler.js'),
+  ]);
+
+  const bridge = new MskBridge({
+    kafka,
+    topic,
+    groupId: 'local-processor',
+    batchSize,
+    batchWindowMs: 200,
+    handler: processor,
+    log: (m, d) => log(`${m} ${JSON.stringify(d ?? {})}`),
+  });
+  await bridge.start();
+  stops.unshift(() => bridge.stop());
+
+  let accepted = 0;
+  const api = await startHttpApi({
+    port,
+    handler: async (event, context) => {
+      const result = await ingestHttp(event, context);
+      if (result.statusCode === 202)
+        accepted += (JSON.parse(result.body) as { accepted?: number }).accepted ?? 0;
+      return result;
+    },
+  });
+  stops.unshift(() => api.close());
+  const invoke = await startLambdaInvokeServer({
+    port: invokePort,
+    functions: {
+      'ingest-pull': ingestPull as never,
+      'ingest-http': ingestHttp as never,
+      processor: processor as never,
+    },
+  });
+  stops.unshift(() => invoke.close());
+
+  let pulled = 0;
+  if (demo) {
+    const timer = setInterval(() => {
+      const pull = ingestPull as (event: unknown, context: unknown) => Promise<{ produced?: number }>;
+      void pull({ count: demoRate }, localLambdaContext('ingest-pull'))
+        .then((r) => {
+          pulled += r.produced ?? 0;
+        })
+        .catch((error: unknown) =>
+          log(`demo pull failed: ${error instanceof Error ? error.message : String(error)}`),
+        );
+    }, 1_000);
+    stops.unshift(async () => clearInterval(timer));
+  }
+
+  console.log(`
+Pipeline running.
+  HTTP API        ${api.url}   (POST /v1/users, GET /v1/health)
+  Lambda invoke   ${invoke.url}   (functions: ingest-pull, ingest-http, processor)
+  Kafka topic     ${topic} on ${settings.kafka.brokers}
+  PostgreSQL      ${settings.postgres.user}@${settings.postgres.host}:${settings.postgres.port}/${settings.postgres.database}
+  Cassandra       ${settings.cassandra.host}:${settings.cassandra.port} keyspace pipeline
+  Demo source     ${randomUserUrl ? `${randomUserUrl} (${demoRate} users/s)` : 'off'}
+Try:  curl -s -XPOST ${api.url}/v1/users -H 'content-type: application/json' -d @local/examples/user.json
+      npm run query -- <user id>
+Ctrl-C stops.
+`);
+
+  const pool = new pg.Pool({ ...settings.postgres, max: 1 });
+  const cassandra = new CassandraClient({
+    contactPoints: [settings.cassandra.host],
+    protocolOptions: { port: settings.cassandra.port },
+    localDataCenter: settings.cassandra.localDataCenter,
+  });
+  stops.push(async () => {
+    await pool.end();
+    await cassandra.shutdown();
+  });
+  const admin = kafka.admin();
+  await admin.connect();
+  stops.push(() => admin.disconnect());
+  const summary = setInterval(() => {
+    void (async () => {
+      const [pgUsers, dead, wide, lag] = await Promise.all([
+        pool.query<{ n: string }>('select count(*) as n from users'),
+        pool.query<{ n: string }>('select count(*) as n from dead_letters'),
+        cassandra.execute('SELECT count(*) FROM pipeline.created_users'),
+        consumerLag(admin, topic, 'local-processor'),
+      ]);
+      log(
+        `accepted ${accepted} (http) + ${pulled} (pull) | processed ${bridge.stats.records} | ` +
+          `dead letters ${dead.rows[0]?.n} | rows: postgres ${pgUsers.rows[0]?.n}, cassandra ${wide.first()?.get(0)} | lag ${lag}`,
+      );
+    })().catch((error: unknown) =>
+      log(`summary unavailable: ${error instanceof Error ? error.message : String(error)}`),
+    );
+  }, 5_000);
+  stops.unshift(async () => clearInterval(summary));
+}
+
+async function consumerLag(
+  admin: ReturnType<Kafka['admin']>,
+  topic: string,
+  groupId: string,
+): Promise<number> {
+  const [latest, committed] = await Promise.all([
+    admin.fetchTopicOffsets(topic),
+    admin.fetchOffsets({ groupId, topics: [topic] }),
+  ]);
+  const done = new Map(committed[0]?.partitions.map((p) => [p.partition, Number(p.offset)]) ?? []);
+  return latest.reduce(
+    (sum, p) => sum + Math.max(0, Number(p.high) - Math.max(0, done.get(p.partition) ?? 0)),
+    0,
+  );
+}
+
+async function shutdown(code: number): Promise<never> {
+  log('stopping: draining the bridge and closing servers');
+  for (const stop of stops.splice(0)) await stop().catch((error: unknown) => log(String(error)));
+  if (startedServices.length > 0) {
+    log(`stopping the services this command started: ${startedServices.map((s) => s.name).join(', ')}`);
+    await bringDown(startedServices, log);
+  }
+  process.exit(code);
+}
+
+process.once('SIGINT', () => void shutdown(0));
+process.once('SIGTERM', () => void shutdown(0));
+main().catch(async (error: unknown) => {
+  console.error(error instanceof StartUsageError ? error.message : `[start] ${describeFailure(error)}`);
+  await shutdown(error instanceof StartUsageError ? 2 : 1);
+});
