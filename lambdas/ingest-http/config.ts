@@ -7,10 +7,23 @@ export interface IngestHttpConfig {
   readonly retryAfterSeconds: number;
 }
 
-/** Kafka settings (see readKafkaProducerConfig; client id `ingest-http`) and `RETRY_AFTER_SECONDS` (5). */
+/**
+ * Kafka request timeout for this API (the shared default is 10 s): with 2 retries, a hanging cluster
+ * (3 connects × 3 s, then 3 produce attempts × 5 s, plus backoff) is normally answered with a 503 before
+ * API Gateway's 29 s integration timeout, instead of the client seeing a 504.
+ */
+export const INGEST_HTTP_KAFKA_REQUEST_TIMEOUT_MS = 5_000;
+
+/**
+ * Kafka settings (see readKafkaProducerConfig; client id `ingest-http`, request timeout 5000 ms) and
+ * `RETRY_AFTER_SECONDS` (5).
+ */
 export function readIngestHttpConfig(env: Env): IngestHttpConfig {
   return {
-    kafka: readKafkaProducerConfig(env, { clientId: 'ingest-http' }),
+    kafka: readKafkaProducerConfig(env, {
+      clientId: 'ingest-http',
+      requestTimeoutMs: INGEST_HTTP_KAFKA_REQUEST_TIMEOUT_MS,
+    }),
     retryAfterSeconds: integer(env, 'RETRY_AFTER_SECONDS', 5, { min: 1, max: 300 }),
   };
 }

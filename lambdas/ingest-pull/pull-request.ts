@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import * as z from 'zod';
-import { formatIssuePath } from '../shared/contract/index.js';
+import { toContractIssues } from '../shared/contract/issues.js';
 import { InvalidPullRequestError } from './errors.js';
 
 /** Most users one invocation may ask for (randomuser.me's own per-request maximum). */
@@ -30,9 +30,7 @@ export function parsePullRequest(
 ): PullRequest {
   const result = pullInputSchema.safeParse(event ?? {});
   if (!result.success) {
-    throw new InvalidPullRequestError(
-      result.error.issues.map((issue) => ({ path: formatIssuePath(issue.path), message: issue.message })),
-    );
+    throw new InvalidPullRequestError(toContractIssues(result.error.issues));
   }
   return {
     count: result.data.count ?? defaults.count,

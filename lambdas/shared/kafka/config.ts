@@ -53,12 +53,13 @@ const BROKER_PATTERN = /^[^\s:,]+:(\d{1,5})$/;
  * - `KAFKA_AUTH` = none | iam (default: iam with MSK_CLUSTER_ARN, none with KAFKA_BROKERS);
  * - `AWS_REGION` (set by Lambda; falls back to the cluster ARN's region);
  * - `KAFKA_TOPIC` (users_created), `KAFKA_CLIENT_ID` (the caller's default),
- * - `KAFKA_CONNECTION_TIMEOUT_MS` (3000), `KAFKA_REQUEST_TIMEOUT_MS` (10000), `KAFKA_RETRIES` (2),
+ * - `KAFKA_CONNECTION_TIMEOUT_MS` (3000), `KAFKA_REQUEST_TIMEOUT_MS` (10000, or the caller's default),
+ *   `KAFKA_RETRIES` (2),
  *   `KAFKA_MAX_RETRY_DELAY_MS` (1000).
  */
 export function readKafkaProducerConfig(
   env: Env,
-  defaults: { readonly clientId: string },
+  defaults: { readonly clientId: string; readonly requestTimeoutMs?: number },
 ): KafkaProducerConfig {
   const bootstrap = readBootstrap(env);
   const auth = oneOf(env, 'KAFKA_AUTH', KAFKA_AUTH_MODES, bootstrap.kind === 'msk-cluster' ? 'iam' : 'none');
@@ -93,10 +94,12 @@ export function readKafkaProducerConfig(
         max: 60_000,
       },
     ),
-    requestTimeoutMs: integer(env, 'KAFKA_REQUEST_TIMEOUT_MS', KAFKA_PRODUCER_DEFAULTS.requestTimeoutMs, {
-      min: 100,
-      max: 120_000,
-    }),
+    requestTimeoutMs: integer(
+      env,
+      'KAFKA_REQUEST_TIMEOUT_MS',
+      defaults.requestTimeoutMs ?? KAFKA_PRODUCER_DEFAULTS.requestTimeoutMs,
+      { min: 100, max: 120_000 },
+    ),
     // The idempotent kafkajs producer refuses 0 retries.
     retries: integer(env, 'KAFKA_RETRIES', KAFKA_PRODUCER_DEFAULTS.retries, { min: 1, max: 10 }),
     maxRetryDelayMs: integer(env, 'KAFKA_MAX_RETRY_DELAY_MS', KAFKA_PRODUCER_DEFAULTS.maxRetryDelayMs, {

@@ -181,7 +181,11 @@ export class ManagedKafkaProducer implements MessageSender {
       try {
         return await resolve(bootstrap.clusterArn, region);
       } catch (error) {
-        throw toKafkaFailure(error, `resolving the bootstrap brokers of ${bootstrap.clusterArn}`);
+        // Without brokers nothing can be produced; whatever the lookup's problem, Kafka is unavailable.
+        const reason = error instanceof Error ? error.message : String(error);
+        throw new KafkaUnavailableError(`no bootstrap brokers for ${bootstrap.clusterArn}: ${reason}`, {
+          cause: error,
+        });
       }
     })().catch((error: unknown) => {
       this.brokers = undefined;
@@ -208,13 +212,17 @@ export class ManagedKafkaProducer implements MessageSender {
   }
 }
 
+// kafkajs warns about bounded retries on every producer it creates; producerSettings explains the choice.
+const BOUNDED_RETRIES_WARNING = 'Limiting retries for the idempotent producer may invalidate EoS guarantees';
+
 /** Routes kafkajs log lines to the function's structured logger. */
 export function kafkaLogCreator(logger: KafkaLogger) {
   return (_level: logLevel) =>
     ({ namespace, level, log }: LogEntry) => {
       const { message, ...extra } = log;
       const line = `kafkajs ${namespace}: ${message}`;
-      if (level === logLevel.ERROR || level === logLevel.NOTHING) logger.error(line, extra);
+      if (message === BOUNDED_RETRIES_WARNING) logger.debug(line, extra);
+      else if (level === logLevel.ERROR || level === logLevel.NOTHING) logger.error(line, extra);
       else if (level === logLevel.WARN) logger.warn(line, extra);
       else if (level === logLevel.INFO) logger.info(line, extra);
       else logger.debug(line, extra);
