@@ -43,23 +43,32 @@ export interface DatabaseSecret {
 
 export type SecretLoader = (secretArn: string) => Promise<DatabaseSecret>;
 
-/**
- * A pool whose password is resolved per new connection: after a Secrets Manager rotation, new
- * connections pick up the new password without a cold start.
- */
-export function createPostgresPool(config: PostgresConnectionConfig, loadSecret?: SecretLoader): pg.Pool {
+function connectionOptions(config: PostgresConnectionConfig, loadSecret?: SecretLoader): pg.ClientConfig {
   const { secretArn } = config;
+  // Resolved per new connection: after a Secrets Manager rotation, new connections use the new password.
   const password =
     secretArn && loadSecret ? async () => (await loadSecret(secretArn)).password : (config.password ?? '');
-  return new pg.Pool({
+  return {
     host: config.host,
     port: config.port,
     database: config.database,
     user: config.user,
     password,
-    max: config.poolMax,
     ssl: config.tls ? { rejectUnauthorized: true } : false,
     connectionTimeoutMillis: 5_000,
+  };
+}
+
+/** The Lambdas' pool (per container, reused by every invocation). */
+export function createPostgresPool(config: PostgresConnectionConfig, loadSecret?: SecretLoader): pg.Pool {
+  return new pg.Pool({
+    ...connectionOptions(config, loadSecret),
+    max: config.poolMax,
     idleTimeoutMillis: 60_000,
   });
+}
+
+/** One connection, for work that needs a session of its own (migrations hold an advisory lock). */
+export function createPostgresClient(config: PostgresConnectionConfig, loadSecret?: SecretLoader): pg.Client {
+  return new pg.Client(connectionOptions(config, loadSecret));
 }
