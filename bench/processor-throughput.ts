@@ -14,7 +14,7 @@ import { classifyRecord } from '../lambdas/processor/process-batch.js';
 import { MskBridge } from '../local/runtime/msk-bridge.js';
 import { toMskEvent } from '../local/runtime/msk-event.js';
 import { preparePipeline } from '../local/runtime/prepare-pipeline.js';
-import { connectionExports, readLocalServicesSettings, repoRoot } from '../local/services/config.js';
+import { applyConnectionEnvironment, readLocalServicesSettings, repoRoot } from '../local/services/config.js';
 import { bringUp, createLocalServices } from '../local/services/service-runner.js';
 import { messageOf, userEvent, userPayload } from '../test/support/user-events.js';
 
@@ -43,10 +43,7 @@ const partitions = positiveIntegers('partitions', args.partitions)[0] as number;
 
 const log = (message: string) => console.error(`[bench] ${message}`);
 const settings = readLocalServicesSettings();
-for (const line of connectionExports(settings)) {
-  const [name, value] = line.replace(/^export /, '').split(/=(.*)/s) as [string, string];
-  process.env[name] ??= value.replace(/^'|'$/g, '');
-}
+applyConnectionEnvironment(settings);
 process.env.POWERTOOLS_METRICS_DISABLED ??= 'true';
 process.env.POWERTOOLS_LOG_LEVEL ??= 'ERROR';
 

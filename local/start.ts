@@ -21,7 +21,7 @@ import { localLambdaContext } from './runtime/lambda-context.js';
 import { startLambdaInvokeServer } from './runtime/lambda-invoke-server.js';
 import { MskBridge } from './runtime/msk-bridge.js';
 import { preparePipeline } from './runtime/prepare-pipeline.js';
-import { connectionExports, readLocalServicesSettings, repoRoot } from './services/config.js';
+import { applyConnectionEnvironment, readLocalServicesSettings, repoRoot } from './services/config.js';
 import type { LocalService } from './services/local-service.js';
 import { bringDown, bringUp, createLocalServices, describeFailure } from './services/service-runner.js';
 
@@ -84,14 +84,12 @@ async function main(): Promise<void> {
   }
 
   // The handlers read their configuration from the environment, as in Lambda.
-  for (const line of connectionExports(settings)) {
-    const [name, value] = line.replace(/^export /, '').split(/=(.*)/s) as [string, string];
-    process.env[name] ??= value.replace(/^'|'$/g, '');
-  }
+  applyConnectionEnvironment(settings);
   process.env.KAFKAJS_NO_PARTITIONER_WARNING ??= '1';
   process.env.POWERTOOLS_METRICS_DISABLED ??= 'true';
   process.env.POWERTOOLS_LOG_LEVEL ??= 'WARN';
-  const topic = (process.env.KAFKA_TOPIC ||= USERS_CREATED_TOPIC);
+  const topic = process.env.KAFKA_TOPIC || USERS_CREATED_TOPIC;
+  process.env.KAFKA_TOPIC = topic;
 
   const kafka = new Kafka({
     clientId: 'local-start',

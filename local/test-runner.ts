@@ -5,7 +5,7 @@
 import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { connectionExports, readLocalServicesSettings, repoRoot } from './services/config.js';
+import { applyConnectionEnvironment, readLocalServicesSettings, repoRoot } from './services/config.js';
 import type { LocalService } from './services/local-service.js';
 import { bringDown, bringUp, createLocalServices, describeFailure } from './services/service-runner.js';
 
@@ -82,10 +82,7 @@ async function main(): Promise<number> {
   startedByUs = services.filter((s) => results.find((r) => r.name === s.name)?.outcome === 'started');
 
   const env: NodeJS.ProcessEnv = { ...process.env, KAFKAJS_NO_PARTITIONER_WARNING: '1' };
-  for (const line of connectionExports(settings)) {
-    const [name, value] = line.replace(/^export /, '').split(/=(.*)/s) as [string, string];
-    env[name] = value.replace(/^'|'$/g, '');
-  }
+  applyConnectionEnvironment(settings, env);
 
   const suites: SuiteResult[] = [await runVitest(env, process.argv.slice(2))];
   const total = suites.reduce(

@@ -117,8 +117,8 @@ export function readLocalServicesSettings(env: NodeJS.ProcessEnv = process.env):
   };
 }
 
-/** The `export` lines `npm run services -- env` prints. */
-export function connectionExports(settings: LocalServicesSettings): string[] {
+/** Every connection variable, as the pipeline's code and the clients read them. */
+export function connectionEnvironment(settings: LocalServicesSettings): Record<string, string> {
   const { kafka, cassandra, postgres } = settings;
   const vars: Record<string, string | number> = {
     KAFKA_BROKERS: kafka.brokers,
@@ -131,7 +131,22 @@ export function connectionExports(settings: LocalServicesSettings): string[] {
     PGPASSWORD: postgres.password,
     PGDATABASE: postgres.database,
   };
-  return Object.entries(vars).map(([name, value]) => `export ${name}=${shellQuote(String(value))}`);
+  return Object.fromEntries(Object.entries(vars).map(([name, value]) => [name, String(value)]));
+}
+
+/** The `export` lines `npm run services -- env` prints. */
+export function connectionExports(settings: LocalServicesSettings): string[] {
+  return Object.entries(connectionEnvironment(settings)).map(
+    ([name, value]) => `export ${name}=${shellQuote(value)}`,
+  );
+}
+
+/** Fills in the connection variables a caller has not set itself (explicit settings win). */
+export function applyConnectionEnvironment(
+  settings: LocalServicesSettings,
+  env: NodeJS.ProcessEnv = process.env,
+): void {
+  for (const [name, value] of Object.entries(connectionEnvironment(settings))) env[name] ??= value;
 }
 
 function shellQuote(value: string): string {

@@ -1,11 +1,8 @@
 // Integration tests talk to the real local services: give the code under test the same connection
 // variables `npm run services -- env` prints, so `npx vitest run --project integration` works on its own.
-import { connectionExports, readLocalServicesSettings } from '../../local/services/config.js';
+import { applyConnectionEnvironment, readLocalServicesSettings } from '../../local/services/config.js';
 
-for (const line of connectionExports(readLocalServicesSettings())) {
-  const match = /^export ([A-Z_]+)=(.*)$/.exec(line);
-  if (match?.[1] && match[2] !== undefined) process.env[match[1]] ??= match[2].replace(/^'|'$/g, '');
-}
+applyConnectionEnvironment(readLocalServicesSettings());
 process.env.KAFKAJS_NO_PARTITIONER_WARNING ??= '1';
 // EMF metric lines and per-batch info logs would drown the test output; errors still show.
 process.env.POWERTOOLS_METRICS_DISABLED ??= 'true';

@@ -1,0 +1,96 @@
+#!/usr/bin/env bash
+# `npm run airflow`: Apache Airflow (the MWAA version) in standalone mode with the DAGs of mwaa-dags/dags,
+# against the local PostgreSQL, Cassandra and Kafka (`npm run services -- up`) and the local Lambda-invoke
+# endpoint (LAMBDA_ENDPOINT_URL, default http://127.0.0.1:3001). UI on http://127.0.0.1:${AIRFLOW_PORT:-8080}.
+#
+# State lives in .local/airflow (AIRFLOW_HOME): SQLite metadata DB, logs, the generated UI password.
+# DAGs start paused (as on MWAA); unpause them in the UI. Ctrl-C stops every Airflow process.
+set -euo pipefail
+
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
+bash "$root/local/airflow/install.sh"
+venv="${AIRFLOW_VENV:-$root/.cache/airflow-venv}"
+port="${AIRFLOW_PORT:-8080}"
+
+export AIRFLOW_HOME="${AIRFLOW_HOME:-$root/.local/airflow}"
+mkdir -p "$AIRFLOW_HOME"
+export AIRFLOW__CORE__DAGS_FOLDER="$root/mwaa-dags/dags"
+export AIRFLOW__CORE__LOAD_EXAMPLES=False
+export AIRFLOW__API__HOST=127.0.0.1
+export AIRFLOW__API__PORT="$port"
+export AIRFLOW__API__BASE_URL="http://127.0.0.1:$port"
+export AIRFLOW__CORE__AUTH_MANAGER=airflow.api_fastapi.auth.managers.simple.simple_auth_manager.SimpleAuthManager
+export AIRFLOW__CORE__SIMPLE_AUTH_MANAGER_USERS="${AIRFLOW_UI_USER:-admin}:admin"
+passwords_file="$AIRFLOW_HOME/simple_auth_manager_passwords.json"
+export AIRFLOW__CORE__SIMPLE_AUTH_MANAGER_PASSWORDS_FILE="$passwords_file"
+
+if "$venv/bin/python" - "$port" <<'PY'
+import socket, sys
+with socket.socket() as s:
+    sys.exit(0 if s.connect_ex(("127.0.0.1", int(sys.argv[1]))) == 0 else 1)
+PY
+then
+  echo "[airflow] port $port is in use; set AIRFLOW_PORT to another port" >&2
+  exit 1
+fi
+
+# Connection settings of the local services, unless the caller already exported them.
+if [ -z "${PGHOST:-}" ] && [ -x "$root/node_modules/.bin/tsx" ]; then
+  eval "$(cd "$root" && npm run -s services -- env)"
+fi
+export LAMBDA_ENDPOINT_URL="${LAMBDA_ENDPOINT_URL:-http://127.0.0.1:3001}"
+
+# The Airflow connections the DAGs use, as AIRFLOW_CONN_* (JSON), plus the UI password (generated once).
+eval "$("$venv/bin/python" - "$passwords_file" <<'PY'
+import json, os, secrets, shlex, sys
+from pathlib import Path
+
+env = os.environ
+user = env.get("AIRFLOW_UI_USER", "admin")
+passwords = Path(sys.argv[1])
+if not passwords.exists() or user not in json.loads(passwords.read_text() or "{}"):
+    passwords.write_text(json.dumps({user: secrets.token_urlsafe(12)}))
+    passwords.chmod(0o600)
+connections = {
+    "AIRFLOW_CONN_PIPELINE_POSTGRES": {
+        "conn_type": "postgres",
+        "host": env.get("PGHOST", "127.0.0.1"),
+        "port": int(env.get("PGPORT", "5432")),
+        "login": env.get("PGUSER", "postgres"),
+        "password": env.get("PGPASSWORD", "postgres"),
+        "schema": env.get("PGDATABASE", "pipeline"),
+    },
+    "AIRFLOW_CONN_PIPELINE_CASSANDRA": {
+        "conn_type": "generic",
+        "host": env.get("CASSANDRA_CONTACT_POINTS", "127.0.0.1"),
+        "port": int(env.get("CASSANDRA_PORT", "9042")),
+        "schema": env.get("CASSANDRA_KEYSPACE", "pipeline"),
+        "extra": {"local_dc": env.get("CASSANDRA_LOCAL_DC", "datacenter1")},
+    },
+    "AIRFLOW_CONN_PIPELINE_KAFKA": {
+        "conn_type": "generic",
+        "extra": {"bootstrap_servers": env.get("KAFKA_BROKERS", "127.0.0.1:9092")},
+    },
+    "AIRFLOW_CONN_AWS_DEFAULT": {
+        "conn_type": "aws",
+        "login": "local",
+        "password": "local",
+        "extra": {"endpoint_url": env["LAMBDA_ENDPOINT_URL"], "region_name": env.get("AWS_REGION", "us-east-1")},
+    },
+}
+for name, value in connections.items():
+    print(f"export {name}={shlex.quote(json.dumps(value))}")
+PY
+)"
+
+password="$("$venv/bin/python" -c 'import json,sys; print(json.load(open(sys.argv[1]))[sys.argv[2]])' \
+  "$passwords_file" "${AIRFLOW_UI_USER:-admin}")"
+cat >&2 <<EOT
+[airflow] Airflow $("$venv/bin/python" -c 'import importlib.metadata as m; print(m.version("apache-airflow"))') standalone, DAGs from mwaa-dags/dags
+[airflow] UI:        http://127.0.0.1:$port
+[airflow] user:      ${AIRFLOW_UI_USER:-admin}
+[airflow] password:  $password   (stored in ${passwords_file#"$root"/})
+[airflow] PostgreSQL ${PGHOST:-127.0.0.1}:${PGPORT:-5432}/${PGDATABASE:-pipeline}, Cassandra ${CASSANDRA_CONTACT_POINTS:-127.0.0.1}:${CASSANDRA_PORT:-9042}, Kafka ${KAFKA_BROKERS:-127.0.0.1:9092}, Lambda $LAMBDA_ENDPOINT_URL
+[airflow] DAGs start paused; Ctrl-C stops Airflow.
+EOT
+exec "$venv/bin/airflow" standalone
