@@ -175,6 +175,7 @@ Ctrl-C stops.
 `);
 
   const pool = new pg.Pool({ ...settings.postgres, max: 1 });
+  pool.on('error', () => {}); // a database restart kills idle connections; the next summary reconnects
   const cassandra = new CassandraClient({
     contactPoints: [settings.cassandra.host],
     protocolOptions: { port: settings.cassandra.port },

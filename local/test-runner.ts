@@ -84,7 +84,10 @@ async function main(): Promise<number> {
   const env: NodeJS.ProcessEnv = { ...process.env, KAFKAJS_NO_PARTITIONER_WARNING: '1' };
   applyConnectionEnvironment(settings, env);
 
-  const suites: SuiteResult[] = [await runVitest(env, process.argv.slice(2))];
+  // Without arguments: unit + integration (the fault suite is `npm run test:faults`).
+  const args = process.argv.slice(2);
+  const vitestArgs = args.length > 0 ? args : ['--project', 'unit', '--project', 'integration'];
+  const suites: SuiteResult[] = [await runVitest(env, vitestArgs)];
   const total = suites.reduce(
     (sum, s) => ({
       passed: sum.passed + s.passed,

@@ -16,6 +16,8 @@ export const metrics = new Metrics({ namespace: PIPELINE_METRICS_NAMESPACE, serv
 export const postgresPool = createPostgresPool(
   config.postgres,
   config.postgres.secretArn ? secretsManagerLoader(createSecretsManagerClient()) : undefined,
+  (error) =>
+    logger.warn('idle PostgreSQL connection lost; the pool reconnects on next use', { error: error.message }),
 );
 
 let cassandra: Promise<Client> | undefined;

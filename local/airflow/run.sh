@@ -11,11 +11,15 @@ root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 bash "$root/local/airflow/install.sh"
 venv="${AIRFLOW_VENV:-$root/.cache/airflow-venv}"
 port="${AIRFLOW_PORT:-8080}"
+# standalone starts its components as `airflow ...` subprocesses: they must find the venv's airflow.
+export PATH="$venv/bin:$PATH"
 
 export AIRFLOW_HOME="${AIRFLOW_HOME:-$root/.local/airflow}"
 mkdir -p "$AIRFLOW_HOME"
 export AIRFLOW__CORE__DAGS_FOLDER="$root/mwaa-dags/dags"
 export AIRFLOW__CORE__LOAD_EXAMPLES=False
+# LocalExecutor forks one worker per parallelism slot (default 32): a few are plenty on a laptop or CI box.
+export AIRFLOW__CORE__PARALLELISM="${AIRFLOW__CORE__PARALLELISM:-4}"
 export AIRFLOW__API__HOST=127.0.0.1
 export AIRFLOW__API__PORT="$port"
 export AIRFLOW__API__BASE_URL="http://127.0.0.1:$port"
@@ -93,4 +97,18 @@ cat >&2 <<EOT
 [airflow] PostgreSQL ${PGHOST:-127.0.0.1}:${PGPORT:-5432}/${PGDATABASE:-pipeline}, Cassandra ${CASSANDRA_CONTACT_POINTS:-127.0.0.1}:${CASSANDRA_PORT:-9042}, Kafka ${KAFKA_BROKERS:-127.0.0.1:9092}, Lambda $LAMBDA_ENDPOINT_URL
 [airflow] DAGs start paused; Ctrl-C stops Airflow.
 EOT
-exec "$venv/bin/airflow" standalone
+# standalone's own SIGTERM handling can leave its scheduler/triggerer behind: run it as a process group and
+# stop the whole group on Ctrl-C, on SIGTERM and on exit.
+set -m
+"$venv/bin/airflow" standalone &
+airflow_pid=$!
+stop_airflow() {
+  trap - INT TERM EXIT
+  kill -TERM -- "-$airflow_pid" 2>/dev/null || true
+  for _ in $(seq 1 30); do kill -0 -- "-$airflow_pid" 2>/dev/null || return 0; sleep 1; done
+  kill -KILL -- "-$airflow_pid" 2>/dev/null || true
+}
+trap 'stop_airflow; exit 130' INT
+trap 'stop_airflow; exit 143' TERM
+trap stop_airflow EXIT
+wait "$airflow_pid"

@@ -56,6 +56,21 @@ export class MskBridge {
       maxBytes: 64 * 1024 * 1024,
     });
     this.consumer = consumer;
+    // kafkajs restarts the consumer itself after retriable failures; after any other crash it would stay
+    // stopped, so the bridge starts a fresh consumer, as the ESM keeps polling whatever happens.
+    consumer.on(consumer.events.CRASH, ({ payload }) => {
+      if (payload.restart || this.consumer !== consumer) return;
+      this.options.log?.('consumer crashed; starting a new one', { error: payload.error.message });
+      this.consumer = undefined;
+      void consumer
+        .disconnect()
+        .catch(() => {})
+        .then(() => new Promise((r) => setTimeout(r, 1_000)))
+        .then(() => this.start())
+        .catch((error: unknown) =>
+          this.options.log?.('could not restart the consumer', { error: String(error) }),
+        );
+    });
     await consumer.connect();
     await consumer.subscribe({ topic, fromBeginning: this.options.fromBeginning ?? true });
     const source = {

@@ -23,7 +23,9 @@ export function cassandraClient(keyspace?: string): CassandraClient {
 
 export function postgresPool(): pg.Pool {
   const { host, port, user, password, database } = services.postgres;
-  return new pg.Pool({ host, port, user, password, database, max: 4 });
+  const pool = new pg.Pool({ host, port, user, password, database, max: 4 });
+  pool.on('error', () => {}); // tests restart PostgreSQL; idle clients die and are replaced on next use
+  return pool;
 }
 
 /** A name unique to one test run, so reruns against long-lived services never collide. */

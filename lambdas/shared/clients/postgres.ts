@@ -59,13 +59,23 @@ function connectionOptions(config: PostgresConnectionConfig, loadSecret?: Secret
   };
 }
 
-/** The Lambdas' pool (per container, reused by every invocation). */
-export function createPostgresPool(config: PostgresConnectionConfig, loadSecret?: SecretLoader): pg.Pool {
-  return new pg.Pool({
+/**
+ * The Lambdas' pool (per container, reused by every invocation). When the database restarts or fails over,
+ * idle connections die and the pool emits 'error'; unhandled, that event would crash the process. The pool
+ * has already dropped the dead client and the next query connects afresh, so it is only reported.
+ */
+export function createPostgresPool(
+  config: PostgresConnectionConfig,
+  loadSecret?: SecretLoader,
+  onIdleClientError: (error: Error) => void = () => {},
+): pg.Pool {
+  const pool = new pg.Pool({
     ...connectionOptions(config, loadSecret),
     max: config.poolMax,
     idleTimeoutMillis: 60_000,
   });
+  pool.on('error', onIdleClientError);
+  return pool;
 }
 
 /** One connection, for work that needs a session of its own (migrations hold an advisory lock). */

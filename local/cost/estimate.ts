@@ -1,0 +1,52 @@
+#!/usr/bin/env node
+// Monthly cost estimate of a stage: npx tsx local/cost/estimate.ts --stage dev|prod [--events-per-second N]
+import { parseArgs } from 'node:util';
+import { loadStageConfig } from '../../bin/config/index.js';
+import { type CostLine, estimateMonthlyCost, summarize } from './model.js';
+import { UNIT_PRICES_AS_OF, UNIT_PRICES_REGION } from './unit-prices.js';
+
+const { values } = parseArgs({
+  options: {
+    stage: { type: 'string', default: 'dev' },
+    'events-per-second': { type: 'string', default: '10' },
+    'api-share': { type: 'string', default: '1' },
+  },
+});
+const eventsPerSecond = Number(values['events-per-second']);
+const apiShare = Number(values['api-share']);
+if (!Number.isFinite(eventsPerSecond) || eventsPerSecond < 0 || !(apiShare >= 0 && apiShare <= 1)) {
+  console.error('--events-per-second must be a number >= 0 and --api-share between 0 and 1');
+  process.exit(2);
+}
+const config = loadStageConfig(values.stage, {});
+const lines = estimateMonthlyCost(config, { eventsPerSecond, apiShare });
+if (lines.length === 0) {
+  console.log(`Stage ${config.stageName} runs on LocalStack: no AWS cost.`);
+  process.exit(0);
+}
+
+const usd = (value: number) => `$${value.toFixed(2)}`;
+const qty = (value: number) => (value >= 100 ? value.toFixed(0) : value.toPrecision(3));
+const rows: string[][] = lines.map((l: CostLine) => [
+  l.service,
+  l.item,
+  `${qty(l.quantity)} ${l.unit}`,
+  `${l.unitPrice}`,
+  usd(l.monthlyUsd),
+]);
+const header = ['service', 'item', 'quantity', 'unit price', 'monthly'];
+const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
+const format = (row: string[]) =>
+  row.map((cell, i) => (i >= 3 ? cell.padStart(widths[i] ?? 0) : cell.padEnd(widths[i] ?? 0))).join('  ');
+console.log(
+  `Stage ${config.stageName}, ${eventsPerSecond} events/s (${(eventsPerSecond * 2.592).toFixed(2)} M events/month), ` +
+    `API share ${apiShare}. List prices ${UNIT_PRICES_REGION} as of ${UNIT_PRICES_AS_OF} (see local/cost/unit-prices.ts).`,
+);
+console.log(format(header));
+console.log(widths.map((w) => '-'.repeat(w)).join('  '));
+for (const row of rows) console.log(format(row));
+const { byService, total } = summarize(lines);
+console.log('');
+for (const [service, cost] of [...byService].sort((a, b) => b[1] - a[1]))
+  console.log(`${service.padEnd(16)} ${usd(cost).padStart(10)}`);
+console.log(`${'TOTAL'.padEnd(16)} ${usd(total).padStart(10)} per month`);
