@@ -98,13 +98,14 @@ async function main(): Promise<void> {
   });
   await preparePipeline(kafka, settings, { topic }, log);
 
-  let randomUserUrl: string | undefined;
-  if (demo) {
+  // The pull Lambda (demo pulls, the randomuser_ingest DAG) reads the local randomuser.me-compatible source,
+  // never the internet, unless RANDOMUSER_BASE_URL says otherwise.
+  if (!process.env.RANDOMUSER_BASE_URL) {
     const source = await startRandomUserServer({ port: 0 });
     stops.push(() => source.close());
-    randomUserUrl = source.url;
-    process.env.RANDOMUSER_BASE_URL ??= source.url;
+    process.env.RANDOMUSER_BASE_URL = source.url;
   }
+  const randomUserUrl = process.env.RANDOMUSER_BASE_URL;
 
   // Imported only now, after the environment is complete: each handler reads it once at module load.
   const [{ handler: processor }, { handler: ingestHttp }, { handler: ingestPull }] = await Promise.all([
@@ -168,7 +169,7 @@ Pipeline running.
   Kafka topic     ${topic} on ${settings.kafka.brokers}
   PostgreSQL      ${settings.postgres.user}@${settings.postgres.host}:${settings.postgres.port}/${settings.postgres.database}
   Cassandra       ${settings.cassandra.host}:${settings.cassandra.port} keyspace pipeline
-  Demo source     ${randomUserUrl ? `${randomUserUrl} (${demoRate} users/s)` : 'off'}
+  Pull source     ${randomUserUrl}${demo ? ` (demo: ${demoRate} users/s)` : ' (demo off)'}
 Try:  curl -s -XPOST ${api.url}/v1/users -H 'content-type: application/json' -d @local/examples/user.json
       npm run query -- <user id>
 Ctrl-C stops.

@@ -26,6 +26,77 @@ function run(command: string, args: string[], env: NodeJS.ProcessEnv): Promise<n
   });
 }
 
+/** Runs a command with its output shown live and also kept, for reading its summary line afterwards. */
+function runCapturing(
+  command: string,
+  args: string[],
+  env: NodeJS.ProcessEnv,
+): Promise<{ code: number; output: string }> {
+  return new Promise((resolve) => {
+    const child = spawn(command, args, { stdio: ['ignore', 'pipe', 'pipe'], env, cwd: repoRoot });
+    let output = '';
+    child.stdout.on('data', (chunk: Buffer) => {
+      output += chunk.toString();
+      process.stdout.write(chunk);
+    });
+    child.stderr.on('data', (chunk: Buffer) => process.stderr.write(chunk));
+    child.once('exit', (code, signal) => resolve({ code: code ?? (signal ? 1 : 0), output }));
+  });
+}
+
+/**
+ * The DAG suite (ruff + pytest on real Airflow) with the local pipeline running as `npm start` runs it, so the
+ * randomuser_ingest DAG can invoke the pull Lambda through the local Invoke endpoint end to end.
+ */
+async function runDagSuite(env: NodeJS.ProcessEnv): Promise<SuiteResult> {
+  const pipeline = spawn(
+    process.execPath,
+    ['--import', 'tsx', 'local/start.ts', '--no-demo', '--port', '0', '--invoke-port', '0'],
+    { cwd: repoRoot, env, stdio: ['ignore', 'pipe', 'pipe'] },
+  );
+  let startOutput = '';
+  const invokeUrl = await new Promise<string | undefined>((resolve) => {
+    const timer = setTimeout(() => resolve(undefined), 180_000);
+    const onData = (chunk: Buffer) => {
+      startOutput += chunk.toString();
+      const url = /Lambda invoke\s+(http:\/\/\S+)/.exec(startOutput)?.[1];
+      if (url) {
+        clearTimeout(timer);
+        resolve(url);
+      }
+    };
+    pipeline.stdout.on('data', onData);
+    pipeline.stderr.on('data', onData);
+    pipeline.once('exit', () => resolve(undefined));
+  });
+  try {
+    if (!invokeUrl) {
+      log(`the local pipeline did not start for the DAG suite:\n${startOutput}`);
+      return { name: 'pytest (DAGs)', passed: 0, failed: 1, skipped: 0, exitCode: 1 };
+    }
+    log(`local pipeline up for the DAG suite; Lambda Invoke endpoint ${invokeUrl}`);
+    const { code, output } = await runCapturing('bash', ['local/airflow/test.sh'], {
+      ...env,
+      LAMBDA_ENDPOINT_URL: invokeUrl,
+    });
+    const summary = [...output.matchAll(/^=+ (.+) in [\d.]+s.* =+$/gm)].at(-1)?.[1] ?? '';
+    const count = (word: string) => Number(new RegExp(`(\\d+) ${word}`).exec(summary)?.[1] ?? 0);
+    return {
+      name: 'pytest (DAGs)',
+      passed: count('passed'),
+      failed: count('failed') + count('errors?'),
+      skipped: count('skipped'),
+      exitCode: code,
+    };
+  } finally {
+    if (pipeline.exitCode === null && pipeline.signalCode === null) {
+      const exited = new Promise((resolve) => pipeline.once('exit', resolve));
+      pipeline.kill('SIGINT');
+      await exited;
+    }
+  }
+}
+
 async function runVitest(env: NodeJS.ProcessEnv, extraArgs: string[]): Promise<SuiteResult> {
   const reportDir = join(settings.stateDir, 'reports');
   mkdirSync(reportDir, { recursive: true });
@@ -84,10 +155,11 @@ async function main(): Promise<number> {
   const env: NodeJS.ProcessEnv = { ...process.env, KAFKAJS_NO_PARTITIONER_WARNING: '1' };
   applyConnectionEnvironment(settings, env);
 
-  // Without arguments: unit + integration (the fault suite is `npm run test:faults`).
+  // Without arguments: unit + integration, then the DAG suite (the fault suite is `npm run test:faults`).
   const args = process.argv.slice(2);
   const vitestArgs = args.length > 0 ? args : ['--project', 'unit', '--project', 'integration'];
   const suites: SuiteResult[] = [await runVitest(env, vitestArgs)];
+  if (args.length === 0) suites.push(await runDagSuite(env));
   const total = suites.reduce(
     (sum, s) => ({
       passed: sum.passed + s.passed,

@@ -5,14 +5,15 @@
 # machine gets exactly the same versions. Idempotent and cached: when the venv already holds the same
 # inputs (requirements, constraints, Python minor version) and the expected Airflow, it does nothing.
 #
-# Environment: AIRFLOW_PYTHON (default python3; 3.10-3.13), AIRFLOW_VENV, AIRFLOW_INSTALL_FORCE=1 to reinstall.
+# Environment: AIRFLOW_PYTHON (default python3; 3.10-3.13), AIRFLOW_VENV, AIRFLOW_CONSTRAINTS (another
+# constraints file), AIRFLOW_INSTALL_FORCE=1 to reinstall.
 set -euo pipefail
 
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 venv="${AIRFLOW_VENV:-$root/.cache/airflow-venv}"
 python_bin="${AIRFLOW_PYTHON:-python3}"
 requirements="$root/mwaa-dags/requirements-local.txt"
-constraints="$root/mwaa-dags/constraints-3.11.txt"
+constraints="${AIRFLOW_CONSTRAINTS:-$root/mwaa-dags/constraints-3.11.txt}"
 airflow_version="$(sed -n 's/^apache-airflow==\([0-9.]*\).*/\1/p' "$requirements")"
 log() { printf '[airflow-install] %s\n' "$*" >&2; }
 
@@ -25,7 +26,9 @@ case "$py_minor" in
   3.10 | 3.11 | 3.12 | 3.13) ;;
   *) log "Python $py_minor is not supported by Airflow $airflow_version (need 3.10-3.13)"; exit 1 ;;
 esac
-[ "$py_minor" = "3.11" ] || log "warning: constraints were resolved on Python 3.11, this is $py_minor"
+if [ -z "${AIRFLOW_CONSTRAINTS:-}" ] && [ "$py_minor" != "3.11" ]; then
+  log "warning: constraints-3.11.txt was resolved on Python 3.11, this is $py_minor"
+fi
 
 stamp="$(cat "$requirements" "$constraints" <(echo "python=$py_minor") | sha256sum | cut -d' ' -f1)"
 stamp_file="$venv/.install-stamp"
@@ -70,7 +73,7 @@ fi
 
 rm -f "$stamp_file"
 export PIP_DISABLE_PIP_VERSION_CHECK=1
-log "installing Airflow $airflow_version and the DAGs' dependencies (constraints: mwaa-dags/constraints-3.11.txt)"
+log "installing Airflow $airflow_version and the DAGs' dependencies (constraints: ${constraints#"$root"/})"
 "$venv/bin/python" -m pip install --quiet --upgrade "pip>=24"
 "$venv/bin/python" -m pip install --quiet --constraint "$constraints" --requirement "$requirements"
 "$venv/bin/python" -m pip check >&2

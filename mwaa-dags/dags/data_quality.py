@@ -51,18 +51,12 @@ from pipeline_dags.common import DEFAULT_ARGS, START_DATE, tags
 )
 def data_quality():
     @task
-    def resolve_window(data_interval_start=None, data_interval_end=None, params: dict | None = None) -> dict:
+    def measure(data_interval_start=None, data_interval_end=None, dag_run=None, params: dict | None = None) -> dict:
+        from pipeline_dags import quality
         from pipeline_dags.windows import resolve_window
 
-        return resolve_window(params, data_interval_start, data_interval_end).to_dict()
-
-    @task
-    def measure(window: dict, params: dict | None = None) -> dict:
-        from pipeline_dags import quality
-        from pipeline_dags.windows import Window
-
-        parsed = Window.from_dict(window)
-        return quality.result(parsed, quality.run_measure(parsed), quality.thresholds_from(params))
+        window = resolve_window(params, data_interval_start, data_interval_end, dag_run.run_after)
+        return quality.result(window, quality.run_measure(window), quality.thresholds_from(params))
 
     @task
     def record(result: dict, dag_run=None) -> int:
@@ -83,7 +77,7 @@ def data_quality():
         if not result["passed"]:
             fail_without_retry(f"data quality breached: {describe_breaches(result['breaches'])}")
 
-    result = measure(resolve_window())
+    result = measure()
     record(result) >> enforce(result)
 
 

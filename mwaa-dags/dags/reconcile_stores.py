@@ -49,17 +49,12 @@ from pipeline_dags.common import DEFAULT_ARGS, START_DATE, tags
 )
 def reconcile_stores():
     @task
-    def resolve_window(data_interval_start=None, data_interval_end=None, params: dict | None = None) -> dict:
+    def compare(data_interval_start=None, data_interval_end=None, dag_run=None, params: dict | None = None) -> dict:
+        from pipeline_dags.reconcile import run_reconciliation
         from pipeline_dags.windows import resolve_window
 
-        return resolve_window(params, data_interval_start, data_interval_end).to_dict()
-
-    @task
-    def compare(window: dict, params: dict | None = None, run_id: str | None = None) -> dict:
-        from pipeline_dags.reconcile import run_reconciliation
-        from pipeline_dags.windows import Window
-
-        return run_reconciliation(Window.from_dict(window), params, seed=f"{run_id}")
+        window = resolve_window(params, data_interval_start, data_interval_end, dag_run.run_after)
+        return run_reconciliation(window, params, seed=dag_run.run_id)
 
     @task
     def record(report: dict, dag_run=None) -> int:
@@ -83,7 +78,7 @@ def reconcile_stores():
                 f"missing in PostgreSQL {report['missing_in_postgres']}, sample {report['sample']})"
             )
 
-    report = compare(resolve_window())
+    report = compare()
     record(report) >> enforce(report)
 
 

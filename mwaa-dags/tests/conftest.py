@@ -31,8 +31,6 @@ os.environ["AIRFLOW__CORE__DAGS_FOLDER"] = str(DAGS_DIR)
 os.environ["AIRFLOW__CORE__LOAD_EXAMPLES"] = "False"
 os.environ["AIRFLOW__CORE__DAGBAG_IMPORT_TIMEOUT"] = "60"
 os.environ.setdefault("AIRFLOW__LOGGING__LOGGING_LEVEL", "INFO")
-# The tests create the run tables themselves only through the DAG code path being tested.
-os.environ.setdefault("PIPELINE_DAGS_CREATE_TABLES", "true")
 
 PARSE_TIMES: dict[str, float] = {}
 
@@ -60,11 +58,23 @@ def airflow_db():
     return {"home": AIRFLOW_HOME, "migrate_seconds": time.monotonic() - started}
 
 
+def load_dagbag():
+    """The DAGs folder parsed the way the DAG processor does: as a bundle whose root is put on sys.path
+    (MWAA does the same with its dags folder), which is what makes ``import pipeline_dags`` work."""
+    try:  # Airflow >= 3.1
+        from airflow.dag_processing.dagbag import BundleDagBag
+    except ImportError:  # Airflow 3.0.x
+        from airflow.models.dagbag import DagBag
+
+        if str(DAGS_DIR) not in sys.path:
+            sys.path.append(str(DAGS_DIR))
+        return DagBag(dag_folder=str(DAGS_DIR), include_examples=False)
+    return BundleDagBag(dag_folder=str(DAGS_DIR), bundle_path=DAGS_DIR)
+
+
 @pytest.fixture(scope="session")
 def dagbag(airflow_db):
-    from airflow.models.dagbag import DagBag
-
-    bag = DagBag(dag_folder=str(DAGS_DIR), include_examples=False)
+    bag = load_dagbag()
     for stat in bag.dagbag_stats:
         PARSE_TIMES[Path(stat.file).name] = stat.duration.total_seconds()
     return bag

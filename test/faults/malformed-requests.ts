@@ -38,7 +38,8 @@ const FIELDS = [
   'phone',
   'picture',
 ] as const;
-const WRONG_VALUES: unknown[] = [null, true, 12.5, -1, [], ['a'], { nested: { deeper: 1 } }, '', '   '];
+// Not strings: gender and post_code may legitimately be empty strings (see the contract README).
+const WRONG_VALUES: unknown[] = [null, true, 12.5, -1, [], ['a'], { nested: { deeper: 1 } }];
 const BAD_FORMATS: Record<string, unknown[]> = {
   id: ['not-a-uuid', '00000000-0000-0000-0000-000000000000', '123', 'zzzzzzzz-zzzz-zzzz-zzzz-zzzzzzzzzzzz'],
   email: ['no-at-sign', '@example.com', 'a@', 'a b@example.com'],
@@ -100,7 +101,7 @@ export function malformedRequests(count: number, seed: string): MalformedRequest
         const field = pick(['first_name', 'last_name', 'address', 'username', 'phone'] as const);
         post(
           `huge ${field}`,
-          JSON.stringify({ ...base, [field]: 'ä'.repeat(300 + Math.floor(random() * 40_000)) }),
+          JSON.stringify({ ...base, [field]: 'ä'.repeat(600 + Math.floor(random() * 40_000)) }),
         );
         break;
       }
@@ -122,17 +123,20 @@ export function malformedRequests(count: number, seed: string): MalformedRequest
           ]),
         });
         break;
-      case 7:
+      case 7: {
+        const method = pick(['PUT', 'DELETE', 'PATCH', 'GET']);
         requests.push({
-          description: 'wrong method',
-          method: pick(['PUT', 'DELETE', 'PATCH', 'GET']),
+          description: `wrong method ${method}`,
+          method,
           path: '/v1/users',
           headers: json,
-          ...(random() < 0.5 ? {} : { body: JSON.stringify(base) }),
+          // fetch refuses a body on GET; the others may carry one.
+          ...(method === 'GET' || random() < 0.5 ? {} : { body: JSON.stringify(base) }),
           userIds: [id],
           userId: id,
         });
         break;
+      }
       case 8:
         requests.push({
           description: 'unknown path',

@@ -61,7 +61,8 @@ async function startPipeline(): Promise<ChildProcess> {
   child.stdout?.on('data', keep);
   child.stderr?.on('data', keep);
   child.once('exit', (code, signal) => {
-    if (signal !== 'SIGKILL' && signal !== 'SIGINT')
+    // SIGKILL is the test's own doing; 0 and 130 are clean exits after SIGINT.
+    if (signal !== 'SIGKILL' && code !== 0 && code !== 130)
       log(`pipeline exited (${code ?? signal}):\n${recent.join('')}`);
   });
   return child;

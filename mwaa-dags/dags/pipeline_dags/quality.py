@@ -12,6 +12,7 @@ Metrics (all over [window.start, window.end)):
 from __future__ import annotations
 
 from collections.abc import Mapping
+from datetime import UTC
 from typing import Any
 
 from pipeline_dags.thresholds import Check, at_least, at_most, breaches, ratio
@@ -130,7 +131,7 @@ def measure(conn, window: Window) -> dict[str, Any]:
     return {
         "rows_in_window": rows,
         "newest_ingested_at": None if newest is None else newest.isoformat(),
-        "freshness_lag_seconds": None if newest is None else (window.end - newest).total_seconds(),
+        "freshness_lag_seconds": None if newest is None else (window.end - newest.astimezone(UTC)).total_seconds(),
         "dead_letters_in_window": dead_letters,
         "dead_letters_by_reason": by_reason,
         "dead_letter_rate": ratio(dead_letters, rows + dead_letters),

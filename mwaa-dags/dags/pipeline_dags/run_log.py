@@ -1,41 +1,14 @@
 """The tables where reconciliation and data-quality runs are recorded (PostgreSQL).
 
-The DDL lives in ``sql/*.sql`` next to this module. Until those files are added as project migrations, tasks
-create the tables if they are missing (``CREATE TABLE IF NOT EXISTS`` under an advisory lock, so concurrent
-runs do not race); set ``PIPELINE_DAGS_CREATE_TABLES=false`` once the migrations own them.
+Their DDL is a project migration (lambdas/shared/schema/postgres/migrations/0003, 0004), applied on every
+deploy by the migrations custom resource and locally by `npm start` / the test fixtures: the DAGs only write.
 """
 
 from __future__ import annotations
 
 import json
 from collections.abc import Mapping
-from pathlib import Path
 from typing import Any
-
-from pipeline_dags import settings
-
-SQL_DIR = Path(__file__).resolve().parent / "sql"
-RUN_TABLES = ("reconciliation_runs", "data_quality_runs")
-#: Arbitrary fixed key, different from the migration runner's.
-_DDL_LOCK_KEY = 7305981643378160412
-
-
-def ddl(table: str) -> str:
-    if table not in RUN_TABLES:
-        raise ValueError(f"unknown run table {table!r}")
-    return (SQL_DIR / f"{table}.sql").read_text(encoding="utf-8")
-
-
-def ensure_table(conn, table: str) -> None:
-    """Create the run table when missing (no-op when PIPELINE_DAGS_CREATE_TABLES=false)."""
-    if not settings.create_run_tables():
-        return
-    with conn, conn.cursor() as cur:
-        cur.execute("SELECT to_regclass(%s) IS NOT NULL", (table,))
-        if cur.fetchone()[0]:
-            return
-        cur.execute("SELECT pg_advisory_xact_lock(%s)", (_DDL_LOCK_KEY,))
-        cur.execute(ddl(table))
 
 
 def _json(value: Any) -> str:
@@ -43,7 +16,6 @@ def _json(value: Any) -> str:
 
 
 def record_reconciliation(conn, dag_id: str, run_id: str, report: Mapping[str, Any]) -> int:
-    ensure_table(conn, "reconciliation_runs")
     with conn, conn.cursor() as cur:
         cur.execute(
             """
@@ -77,7 +49,6 @@ def record_reconciliation(conn, dag_id: str, run_id: str, report: Mapping[str, A
 
 
 def record_data_quality(conn, dag_id: str, run_id: str, result: Mapping[str, Any]) -> int:
-    ensure_table(conn, "data_quality_runs")
     metrics = result["metrics"]
     with conn, conn.cursor() as cur:
         cur.execute(

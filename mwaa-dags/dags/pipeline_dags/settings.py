@@ -28,8 +28,3 @@ VAR_INGEST_FUNCTION_NAME = "ingest_pull_function_name"
 DEFAULT_INGEST_FUNCTION_NAME = "ingest-pull"
 DEFAULT_TOPIC = "users_created"
 DEFAULT_KEYSPACE = "pipeline"
-
-
-def create_run_tables() -> bool:
-    """Whether tasks create reconciliation_runs / data_quality_runs if missing (until they are migrations)."""
-    return os.environ.get("PIPELINE_DAGS_CREATE_TABLES", "true").strip().lower() not in {"0", "false", "no"}

@@ -44,21 +44,37 @@ def parse_instant(value: Any) -> datetime:
         raise WindowError(f"not a date-time: {value!r}")
     if instant.tzinfo is None:
         instant = instant.replace(tzinfo=UTC)
-    return instant.astimezone(UTC)
+    instant = instant.astimezone(UTC)
+    # A plain datetime, also when Airflow hands over a pendulum DateTime (whose arithmetic with the
+    # datetimes drivers return differs).
+    return datetime(
+        instant.year,
+        instant.month,
+        instant.day,
+        instant.hour,
+        instant.minute,
+        instant.second,
+        instant.microsecond,
+        tzinfo=UTC,
+    )
 
 
 def resolve_window(
     params: Mapping[str, Any],
     data_interval_start: datetime | None,
     data_interval_end: datetime | None,
+    run_after: datetime | None = None,
 ) -> Window:
     """Which [start, end) to check.
 
     * ``params.window_start`` and ``params.window_end`` (both or neither) win: an explicit, repeatable window.
     * Otherwise the run's data interval, shifted back by ``params.settle_minutes`` so that events still in
       flight through Kafka are not counted as missing; consecutive scheduled runs still tile time exactly.
-    * A manual run has an empty data interval (start == end): then the last ``params.lookback_minutes`` before
-      its end, shifted the same way.
+    * An empty data interval (start == end) - a manual run, or a scheduled one under Airflow 3's default
+      CronTriggerTimetable for cron strings - means the last ``params.lookback_minutes`` before its end, shifted
+      the same way. With lookback = the schedule's period (60 for @hourly) consecutive runs tile time whether
+      or not ``[scheduler] create_cron_data_intervals`` is on.
+    * A run triggered without a logical date has no data interval at all: its ``run_after`` is the end.
     """
     explicit_start, explicit_end = params.get("window_start"), params.get("window_end")
     if explicit_start or explicit_end:
@@ -67,7 +83,9 @@ def resolve_window(
         window = Window(parse_instant(explicit_start), parse_instant(explicit_end))
     else:
         if data_interval_end is None:
-            raise WindowError("no data interval and no explicit window")
+            data_interval_start, data_interval_end = None, run_after
+        if data_interval_end is None:
+            raise WindowError("no data interval, no run_after and no explicit window")
         settle = timedelta(minutes=float(params.get("settle_minutes", 0) or 0))
         end = parse_instant(data_interval_end) - settle
         start = parse_instant(data_interval_start) - settle if data_interval_start is not None else end

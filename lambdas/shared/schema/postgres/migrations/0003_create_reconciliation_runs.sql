@@ -1,6 +1,5 @@
--- One row per reconcile_stores DAG run (re-running the same DAG run replaces its row).
--- Proposed as migration 0003 in lambdas/shared/schema/postgres/migrations/; until then the DAG creates it.
-CREATE TABLE IF NOT EXISTS reconciliation_runs (
+-- One row per reconcile_stores DAG run (re-running the same DAG run replaces its row); written by the DAG.
+CREATE TABLE reconciliation_runs (
   id                  bigint           GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
   dag_id              text             NOT NULL,
   run_id              text             NOT NULL,
@@ -19,4 +18,4 @@ CREATE TABLE IF NOT EXISTS reconciliation_runs (
   CONSTRAINT reconciliation_runs_run_key UNIQUE (dag_id, run_id)
 );
 
-CREATE INDEX IF NOT EXISTS reconciliation_runs_window_idx ON reconciliation_runs (window_start);
+CREATE INDEX reconciliation_runs_window_idx ON reconciliation_runs (window_start);

@@ -1,0 +1,99 @@
+"""reconcile_stores end to end (dag.test) on the real local PostgreSQL and Cassandra."""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, datetime, timedelta
+
+import pytest
+
+from support import insert_cassandra, insert_postgres, make_user, run_dag
+
+pytestmark = pytest.mark.integration
+
+
+def window_conf(start: datetime, hours: int, **extra):
+    return {"window_start": start.isoformat(), "window_end": (start + timedelta(hours=hours)).isoformat(), **extra}
+
+
+def recorded(stores, run_id):
+    conn = stores.pg()
+    with conn.cursor() as cur:
+        cur.execute(
+            "SELECT passed, postgres_count, cassandra_count, mismatch_count, report FROM reconciliation_runs "
+            "WHERE dag_id = 'reconcile_stores' AND run_id = %s",
+            (run_id,),
+        )
+        row = cur.fetchone()
+    conn.close()
+    assert row is not None, f"no reconciliation_runs row for {run_id}"
+    passed, pg_count, cass_count, mismatches, report = row
+    return passed, pg_count, cass_count, mismatches, report if isinstance(report, dict) else json.loads(report)
+
+
+def test_identical_stores_pass(dagbag, stores):
+    start = datetime(2001, 3, 4, 20, 0, tzinfo=UTC)  # the window spans two UTC days
+    users = [make_user(start + timedelta(minutes=37 * i + 1), n=i) for i in range(12)]
+    conn = stores.pg()
+    insert_postgres(conn, users)
+    conn.close()
+    cluster, session = stores.cassandra()
+    insert_cassandra(session, users)
+    cluster.shutdown()
+
+    state, tasks, run_id = run_dag(dagbag, "reconcile_stores", window_conf(start, 8, sample_size=50))
+
+    assert state == "success", tasks
+    passed, pg_count, cass_count, mismatches, report = recorded(stores, run_id)
+    assert (passed, pg_count, cass_count, mismatches) == (True, 12, 12, 0)
+    assert [d["day"] for d in report["days"]] == ["2001-03-04", "2001-03-05"]
+    assert sum(d["postgres"] for d in report["days"]) == 12
+    assert report["sample"]["size"] == 12
+    assert report["keyspace"] == stores.name
+
+
+@pytest.fixture(scope="module")
+def diverged(stores):
+    """10 users in PostgreSQL; Cassandra lacks one, has another with a different email, has one extra user and
+    lacks one users_by_signup_day row."""
+    start = datetime(2001, 6, 10, 8, 0, tzinfo=UTC)
+    users = [make_user(start + timedelta(minutes=5 * i + 1), n=i) for i in range(10)]
+    conn = stores.pg()
+    insert_postgres(conn, users)
+    conn.close()
+    changed = {**users[2], "email": "someone.else@example.com"}
+    extra = make_user(start + timedelta(minutes=30), n=99)
+    cluster, session = stores.cassandra()
+    insert_cassandra(session, [users[1], changed, *users[4:], extra])
+    insert_cassandra(session, [users[3]], signup_day=False)
+    cluster.shutdown()
+    return {"start": start, "users": users, "extra": extra}
+
+
+def test_seeded_mismatch_fails_the_run(dagbag, stores, diverged):
+    users = diverged["users"]
+    state, tasks, run_id = run_dag(dagbag, "reconcile_stores", window_conf(diverged["start"], 1, sample_size=100))
+
+    assert state == "failed"
+    assert tasks["compare"] == "success"
+    assert tasks["record"] == "success"  # the verdict is recorded before the run fails
+    assert tasks["enforce"] == "failed"
+    passed, pg_count, cass_count, mismatches, report = recorded(stores, run_id)
+    assert (passed, pg_count, cass_count) == (False, 10, 10)  # 9 of ours + 1 extra
+    assert report["missing_in_cassandra"] == {"count": 1, "examples": [users[0]["id"]]}
+    assert report["missing_in_postgres"] == {"count": 1, "examples": [diverged["extra"]["id"]]}
+    assert report["sample"]["field_mismatches"]["examples"] == [{"id": users[2]["id"], "fields": ["email"]}]
+    assert report["sample"]["missing_in_users_by_signup_day"]["examples"] == [users[3]["id"]]
+    assert mismatches == 4
+
+
+def test_threshold_is_a_param_and_the_scan_can_be_turned_off(dagbag, stores, diverged):
+    conf = window_conf(diverged["start"], 1, sample_size=100, cassandra_scan=False, max_mismatch_ratio=0.5)
+    state, tasks, run_id = run_dag(dagbag, "reconcile_stores", conf)
+
+    assert state == "success", tasks
+    passed, pg_count, cass_count, mismatches, report = recorded(stores, run_id)
+    assert (passed, pg_count, cass_count) == (True, 10, None)
+    # Without a scan: the sample (all 10 ids) finds the missing row, the changed email and the missing index row.
+    assert mismatches == 3
+    assert report["sample"]["missing_in_cassandra"] == [diverged["users"][0]["id"]]
