@@ -3,6 +3,9 @@ import { AwsSolutionsChecks, ServerlessChecks } from 'cdk-nag';
 import { PipelineStack, PROJECT_NAME } from '../lib/stacks/pipeline-stack.js';
 import type { ResolvedStageConfig } from './config/index.js';
 
+/** aws-cdk-lib context key (cx-api STRICT_CFN_VALIDATE_ERRORS): warnings in validation reports fail synth. */
+export const STRICT_VALIDATION_CONTEXT = '@aws-cdk/core:strictCfnValidateErrors';
+
 /** Construct id and CloudFormation name of a stage's stack, e.g. `Pipeline-dev`. */
 export function pipelineStackName(stageName: string): string {
   return `Pipeline-${stageName}`;
@@ -26,6 +29,12 @@ export interface PipelineApp {
  * `<pack>::` prefix keeps it in the report as acknowledged, with its reason.
  */
 export function addPipelineToApp(app: App, config: ResolvedStageConfig): PipelineStack {
+  // Once any finding is acknowledged, aws-cdk-lib recomputes a report's success from error-level findings
+  // only, so warning-level findings (e.g. Serverless-LambdaTracing) would pass silently. Strict mode makes
+  // any remaining warning fail synthesis again.
+  if (app.node.tryGetContext(STRICT_VALIDATION_CONTEXT) === undefined) {
+    app.node.setContext(STRICT_VALIDATION_CONTEXT, true);
+  }
   const stack = new PipelineStack(app, pipelineStackName(config.stageName), {
     description: `Real-time user pipeline (${config.stageName})`,
     // Undefined account/region keep the stack environment-agnostic, so synth never needs AWS lookups.
@@ -34,7 +43,7 @@ export function addPipelineToApp(app: App, config: ResolvedStageConfig): Pipelin
     // Stack-level tags: CloudFormation propagates them to every resource that supports tags
     // (and `@aws-cdk/core:explicitStackTags` makes `Tags.of(stack)` skip the stack itself).
     tags: { project: PROJECT_NAME, stage: config.stageName },
-    config: { stageName: config.stageName, topicName: config.topicName },
+    config,
   });
 
   Validations.of(app).addPlugins(

@@ -1,8 +1,39 @@
 import type { StageConfig } from './stage-config.js';
 
-/** Production stage. */
+/**
+ * Production stage: three AZs with a NAT gateway each, three m7g brokers (RF 3, min ISR 2), Multi-AZ RDS with
+ * deletion protection and a week of backups, IAM-authenticated API behind AWS WAF, larger MWAA.
+ */
 export const prodConfig: StageConfig = {
   stageName: 'prod',
   // Production holds the pipeline's only copy of the data: an accidental `cdk destroy` must be refused.
   terminationProtection: true,
+  network: { maxAzs: 3, natGateways: 3 },
+  streaming: {
+    kind: 'provisioned',
+    kafkaVersion: '3.9.x',
+    brokerInstanceType: 'kafka.m7g.large',
+    brokerCount: 3,
+    volumeSizeGiB: 500,
+  },
+  topic: { partitions: 12, replicationFactor: 3, minInsyncReplicas: 2, retentionHours: 168 },
+  database: {
+    instanceType: 'm7g.large',
+    multiAz: true,
+    allocatedStorageGiB: 100,
+    maxAllocatedStorageGiB: 1000,
+    backupRetentionDays: 7,
+    deletionProtection: true,
+  },
+  api: { auth: 'iam', throttleRateLimit: 500, throttleBurstLimit: 1000, waf: true },
+  pullSchedule: { enabled: true, rateMinutes: 5, count: 500 },
+  processor: {
+    batchSize: 500,
+    maxBatchingWindowSeconds: 1,
+    reservedConcurrency: 12,
+    memorySizeMiB: 1024,
+    provisionedPollers: { minimum: 1, maximum: 12 },
+  },
+  orchestration: { environmentClass: 'mw1.medium', minWorkers: 1, maxWorkers: 5, schedulers: 2 },
+  observability: { logRetentionDays: 90, offsetLagThreshold: 50_000 },
 };

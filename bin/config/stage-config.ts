@@ -11,6 +11,150 @@ export const DEFAULT_STAGE_NAME: StageName = 'dev';
 export const DEFAULT_TOPIC_NAME = 'users_created';
 
 /**
+ * Where a stage runs.
+ * - `aws`: the full pipeline (VPC, MSK, RDS, Keyspaces, MWAA).
+ * - `localstack`: only what LocalStack's free edition serves (REST API, Lambdas, S3, SQS, Secrets Manager,
+ *   CloudWatch dashboard); the Lambdas reach the Kafka, Cassandra and PostgreSQL of
+ *   `docker-compose.localstack.yml` by their compose host names.
+ */
+export type DeploymentTarget = 'aws' | 'localstack';
+
+/** Network layout of an `aws` stage. */
+export interface NetworkSettings {
+  /** Availability zones (and so private subnets) used; MSK brokers are spread over them. */
+  readonly maxAzs: number;
+  /**
+   * NAT gateways. The pull Lambda reaches an external API and MSK/MWAA control-plane calls need egress; 0
+   * makes the private subnets isolated (VPC endpoints only).
+   */
+  readonly natGateways: number;
+}
+
+/** Which MSK flavour a stage runs, with its size. */
+export type StreamingSettings =
+  | {
+      /** MSK Serverless: pay per cluster-hour + partition-hour + GB; IAM auth only. */
+      readonly kind: 'serverless';
+    }
+  | {
+      /** MSK provisioned brokers. */
+      readonly kind: 'provisioned';
+      /** Apache Kafka version MSK runs, e.g. `3.9.x`. */
+      readonly kafkaVersion: string;
+      /** Broker instance type, e.g. `kafka.t3.small`, `kafka.m7g.large`. */
+      readonly brokerInstanceType: string;
+      /** Brokers in total; a multiple of `network.maxAzs`. */
+      readonly brokerCount: number;
+      /** EBS volume per broker, GiB. */
+      readonly volumeSizeGiB: number;
+    };
+
+/** The `users_created` topic's layout (created by a custom resource before the event source mapping). */
+export interface TopicSettings {
+  /** Partitions; also the processor's maximum parallelism. */
+  readonly partitions: number;
+  /** Replicas per partition (ignored by MSK Serverless, which always uses 3). */
+  readonly replicationFactor: number;
+  /** `min.insync.replicas` (provisioned only). */
+  readonly minInsyncReplicas: number;
+  /** `retention.ms`, in hours. */
+  readonly retentionHours: number;
+}
+
+/** RDS PostgreSQL sizing and protection. */
+export interface DatabaseSettings {
+  /** Instance class without the `db.` prefix, e.g. `t4g.micro`. */
+  readonly instanceType: string;
+  /** Standby in a second AZ. */
+  readonly multiAz: boolean;
+  /** Initial gp3 storage, GiB. */
+  readonly allocatedStorageGiB: number;
+  /** Storage autoscaling ceiling, GiB. */
+  readonly maxAllocatedStorageGiB: number;
+  /** Automated backup retention, days (0 disables backups). */
+  readonly backupRetentionDays: number;
+  /** RDS deletion protection; also keeps a snapshot when the stack deletes the instance. */
+  readonly deletionProtection: boolean;
+}
+
+/** How clients authenticate to `POST /v1/users`. */
+export type ApiAuthMode = 'iam' | 'apiKey';
+
+/** REST API settings. */
+export interface ApiSettings {
+  /** `iam` (SigV4-signed callers) or `apiKey` (API key + usage plan). */
+  readonly auth: ApiAuthMode;
+  /** Steady-state requests per second for the stage. */
+  readonly throttleRateLimit: number;
+  /** Burst requests. */
+  readonly throttleBurstLimit: number;
+  /** Attach an AWS WAF web ACL with AWS managed rule groups. */
+  readonly waf: boolean;
+}
+
+/** The scheduled pull ingestion. */
+export interface PullScheduleSettings {
+  /** Whether the EventBridge Scheduler schedule is enabled (it is created either way). */
+  readonly enabled: boolean;
+  /** Minutes between runs. */
+  readonly rateMinutes: number;
+  /** Users fetched per run: the schedule's input `{"count": N}`. */
+  readonly count: number;
+}
+
+/** The MSK → processor event source mapping and the processor's limits. */
+export interface ProcessorSettings {
+  /** Records per batch. */
+  readonly batchSize: number;
+  /** Longest wait to fill a batch, seconds. */
+  readonly maxBatchingWindowSeconds: number;
+  /** Reserved concurrency: the most connections the processor can open to RDS Proxy and Keyspaces. */
+  readonly reservedConcurrency: number;
+  /** Provisioned event pollers (min/max); undefined = on-demand pollers. */
+  readonly provisionedPollers?: { readonly minimum: number; readonly maximum: number };
+  /** Memory, MiB. */
+  readonly memorySizeMiB: number;
+}
+
+/** MWAA environment size. */
+export interface OrchestrationSettings {
+  /** `mw1.micro`, `mw1.small`, `mw1.medium`, `mw1.large`, ... */
+  readonly environmentClass: string;
+  /** Workers always running. */
+  readonly minWorkers: number;
+  /** Worker autoscaling ceiling. */
+  readonly maxWorkers: number;
+  /** Schedulers (mw1.micro: exactly 1). */
+  readonly schedulers: number;
+}
+
+/** Alarm thresholds and log retention. */
+export interface ObservabilitySettings {
+  /** Days Lambda, API and VPC logs are kept. */
+  readonly logRetentionDays: number;
+  /** Records behind the topic end before the OffsetLag alarm fires. */
+  readonly offsetLagThreshold: number;
+  /** E-mail subscribed to the alarm topic; none when undefined. */
+  readonly alarmEmail?: string;
+}
+
+/** Where the Lambdas of the `localstack` target find the compose services (docker-compose.localstack.yml). */
+export interface LocalServiceEndpoints {
+  readonly kafkaBrokers: string;
+  readonly cassandraContactPoints: string;
+  readonly cassandraPort: number;
+  readonly cassandraLocalDataCenter: string;
+  readonly postgresHost: string;
+  readonly postgresPort: number;
+  readonly postgresDatabase: string;
+  readonly postgresUser: string;
+  /** Development password of the compose PostgreSQL; stored in a Secrets Manager secret. */
+  readonly postgresPassword: string;
+  /** randomuser.me-compatible API the pull Lambda calls. */
+  readonly randomUserBaseUrl: string;
+}
+
+/**
  * Settings that differ between stages, as each `bin/config/<stage>.ts` declares them.
  *
  * Only `bin/` reads stage configuration; stacks receive the resolved values they need as props.
@@ -48,6 +192,38 @@ export interface StageConfig {
    * @default false
    */
   readonly terminationProtection?: boolean;
+
+  /**
+   * Where the stage runs.
+   *
+   * @default 'aws'
+   */
+  readonly target?: DeploymentTarget;
+
+  /** @default {@link DEFAULT_SETTINGS}.network (2 AZs, 1 NAT gateway) */
+  readonly network?: Partial<NetworkSettings>;
+  /** @default {@link DEFAULT_SETTINGS}.streaming (2 × kafka.t3.small) */
+  readonly streaming?: StreamingSettings;
+  /** @default {@link DEFAULT_SETTINGS}.topic */
+  readonly topic?: Partial<TopicSettings>;
+  /** @default {@link DEFAULT_SETTINGS}.database (single-AZ db.t4g.micro) */
+  readonly database?: Partial<DatabaseSettings>;
+  /** @default {@link DEFAULT_SETTINGS}.api (API key, 50 rps, no WAF) */
+  readonly api?: Partial<ApiSettings>;
+  /** @default {@link DEFAULT_SETTINGS}.pullSchedule (enabled, every 15 minutes, 100 users) */
+  readonly pullSchedule?: Partial<PullScheduleSettings>;
+  /** @default {@link DEFAULT_SETTINGS}.processor */
+  readonly processor?: Partial<ProcessorSettings>;
+  /** @default {@link DEFAULT_SETTINGS}.orchestration (mw1.micro) */
+  readonly orchestration?: Partial<OrchestrationSettings>;
+  /** @default {@link DEFAULT_SETTINGS}.observability */
+  readonly observability?: Partial<ObservabilitySettings>;
+  /**
+   * Compose service addresses for the `localstack` target.
+   *
+   * @default {@link DEFAULT_LOCAL_ENDPOINTS}
+   */
+  readonly localEndpoints?: Partial<LocalServiceEndpoints>;
 }
 
 /** A {@link StageConfig} with every default applied: what the app factory consumes. */
@@ -62,24 +238,135 @@ export interface ResolvedStageConfig {
   readonly topicName: string;
   /** Whether CloudFormation refuses to delete the stack. */
   readonly terminationProtection: boolean;
+  /** Where the stage runs. */
+  readonly target: DeploymentTarget;
+  readonly network: NetworkSettings;
+  readonly streaming: StreamingSettings;
+  readonly topic: TopicSettings;
+  readonly database: DatabaseSettings;
+  readonly api: ApiSettings;
+  readonly pullSchedule: PullScheduleSettings;
+  readonly processor: ProcessorSettings;
+  readonly orchestration: OrchestrationSettings;
+  readonly observability: ObservabilitySettings;
+  readonly localEndpoints: LocalServiceEndpoints;
+}
+
+/** The cheapest sensible AWS settings; stages override what they need. */
+export const DEFAULT_SETTINGS = {
+  network: { maxAzs: 2, natGateways: 1 },
+  streaming: {
+    kind: 'provisioned',
+    kafkaVersion: '3.9.x',
+    brokerInstanceType: 'kafka.t3.small',
+    brokerCount: 2,
+    volumeSizeGiB: 20,
+  },
+  topic: { partitions: 6, replicationFactor: 2, minInsyncReplicas: 1, retentionHours: 72 },
+  database: {
+    instanceType: 't4g.micro',
+    multiAz: false,
+    allocatedStorageGiB: 20,
+    maxAllocatedStorageGiB: 50,
+    backupRetentionDays: 1,
+    deletionProtection: false,
+  },
+  api: { auth: 'apiKey', throttleRateLimit: 50, throttleBurstLimit: 100, waf: false },
+  pullSchedule: { enabled: true, rateMinutes: 15, count: 100 },
+  processor: { batchSize: 100, maxBatchingWindowSeconds: 1, reservedConcurrency: 6, memorySizeMiB: 512 },
+  orchestration: { environmentClass: 'mw1.micro', minWorkers: 1, maxWorkers: 1, schedulers: 1 },
+  observability: { logRetentionDays: 14, offsetLagThreshold: 10_000 },
+} as const satisfies {
+  network: NetworkSettings;
+  streaming: StreamingSettings;
+  topic: TopicSettings;
+  database: DatabaseSettings;
+  api: ApiSettings;
+  pullSchedule: PullScheduleSettings;
+  processor: ProcessorSettings;
+  orchestration: OrchestrationSettings;
+  observability: ObservabilitySettings;
+};
+
+/** The compose services of `docker-compose.localstack.yml`, as Lambda containers on its network see them. */
+export const DEFAULT_LOCAL_ENDPOINTS: LocalServiceEndpoints = {
+  kafkaBrokers: 'kafka:29092',
+  cassandraContactPoints: 'cassandra',
+  cassandraPort: 9042,
+  cassandraLocalDataCenter: 'datacenter1',
+  postgresHost: 'postgres',
+  postgresPort: 5432,
+  postgresDatabase: 'pipeline',
+  postgresUser: 'postgres',
+  postgresPassword: 'postgres',
+  randomUserBaseUrl: 'https://randomuser.me',
+};
+
+/** Thrown when a stage's settings contradict each other. */
+export class InvalidStageConfigError extends Error {
+  override readonly name = 'InvalidStageConfigError';
 }
 
 /**
  * Applies the documented defaults to a stage's declared settings.
  *
  * @param env where `CDK_DEFAULT_ACCOUNT`/`CDK_DEFAULT_REGION` come from; injectable for tests
+ * @throws InvalidStageConfigError when the settings contradict each other (e.g. brokers vs AZs)
  */
 export function resolveStageConfig(
   config: StageConfig,
   env: NodeJS.ProcessEnv = process.env,
 ): ResolvedStageConfig {
-  return {
+  const resolved: ResolvedStageConfig = {
     stageName: config.stageName,
     account: config.account ?? nonEmpty(env.CDK_DEFAULT_ACCOUNT),
     region: config.region ?? nonEmpty(env.CDK_DEFAULT_REGION),
     topicName: config.topicName ?? DEFAULT_TOPIC_NAME,
     terminationProtection: config.terminationProtection ?? false,
+    target: config.target ?? 'aws',
+    network: { ...DEFAULT_SETTINGS.network, ...config.network },
+    streaming: config.streaming ?? DEFAULT_SETTINGS.streaming,
+    topic: { ...DEFAULT_SETTINGS.topic, ...config.topic },
+    database: { ...DEFAULT_SETTINGS.database, ...config.database },
+    api: { ...DEFAULT_SETTINGS.api, ...config.api },
+    pullSchedule: { ...DEFAULT_SETTINGS.pullSchedule, ...config.pullSchedule },
+    processor: { ...DEFAULT_SETTINGS.processor, ...config.processor },
+    orchestration: { ...DEFAULT_SETTINGS.orchestration, ...config.orchestration },
+    observability: { ...DEFAULT_SETTINGS.observability, ...config.observability },
+    localEndpoints: { ...DEFAULT_LOCAL_ENDPOINTS, ...config.localEndpoints },
   };
+  assertConsistent(resolved);
+  return resolved;
+}
+
+function assertConsistent(config: ResolvedStageConfig): void {
+  const { network, streaming, topic, orchestration } = config;
+  if (!Number.isInteger(network.maxAzs) || network.maxAzs < 2 || network.maxAzs > 3) {
+    throw new InvalidStageConfigError(`network.maxAzs must be 2 or 3 (MSK and MWAA need two subnets)`);
+  }
+  if (network.natGateways < 0 || network.natGateways > network.maxAzs) {
+    throw new InvalidStageConfigError(`network.natGateways must be between 0 and maxAzs`);
+  }
+  if (streaming.kind === 'provisioned') {
+    if (streaming.brokerCount % network.maxAzs !== 0) {
+      throw new InvalidStageConfigError(
+        `streaming.brokerCount (${streaming.brokerCount}) must be a multiple of network.maxAzs (${network.maxAzs})`,
+      );
+    }
+    if (topic.replicationFactor > streaming.brokerCount) {
+      throw new InvalidStageConfigError(`topic.replicationFactor cannot exceed the broker count`);
+    }
+  }
+  if (topic.minInsyncReplicas > topic.replicationFactor) {
+    throw new InvalidStageConfigError(`topic.minInsyncReplicas cannot exceed topic.replicationFactor`);
+  }
+  if (orchestration.minWorkers > orchestration.maxWorkers) {
+    throw new InvalidStageConfigError(`orchestration.minWorkers cannot exceed maxWorkers`);
+  }
+  const pollers = config.processor.provisionedPollers;
+  if (pollers && (pollers.minimum < 1 || pollers.minimum > pollers.maximum)) {
+    throw new InvalidStageConfigError(`processor.provisionedPollers needs 1 <= minimum <= maximum`);
+  }
 }
 
 function nonEmpty(value: string | undefined): string | undefined {

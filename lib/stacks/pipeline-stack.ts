@@ -1,17 +1,28 @@
-import { Stack, type StackProps } from 'aws-cdk-lib';
+import { CfnOutput, Fn, SecretValue, Stack, type StackProps, Validations } from 'aws-cdk-lib';
+import type * as ec2 from 'aws-cdk-lib/aws-ec2';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { StringParameter } from 'aws-cdk-lib/aws-ssm';
 import type { Construct } from 'constructs';
+import type { ResolvedStageConfig } from '../../bin/config/stage-config.js';
+import { Ingestion } from '../constructs/ingestion/ingestion.js';
+import { KeyspacesStore } from '../constructs/keyspaces/keyspaces-store.js';
+import { Network } from '../constructs/network/network.js';
+import { Observability } from '../constructs/observability/observability.js';
+import { Orchestration } from '../constructs/orchestration/orchestration.js';
+import { Processing } from '../constructs/processing/processing.js';
+import { RelationalStore } from '../constructs/relational-store/relational-store.js';
+import { type ServiceAccess, staticAccess } from '../constructs/shared/access.js';
+import { Streaming } from '../constructs/streaming/streaming.js';
 
 /** Project name: prefix of SSM parameter names and value of the `project` tag. */
 export const PROJECT_NAME = 'realtime-user-pipeline';
 
-/** The per-stage settings {@link PipelineStack} uses; a subset of the stage configuration in `bin/config`. */
-export interface PipelineSettings {
-  /** Stage the stack belongs to, e.g. `dev`; keeps the names of different stages apart. */
-  readonly stageName: string;
-  /** Kafka topic for newly created users, shared by the ingestion and processor Lambdas. */
-  readonly topicName: string;
-}
+/**
+ * The per-stage settings {@link PipelineStack} uses: the resolved stage configuration of `bin/config`
+ * without the deployment environment (which goes to the stack props).
+ */
+export type PipelineSettings = Omit<ResolvedStageConfig, 'account' | 'region' | 'terminationProtection'>;
 
 /** Props of {@link PipelineStack}. */
 export interface PipelineStackProps extends StackProps {
@@ -24,6 +35,27 @@ export function topicNameParameterName(stageName: string): string {
   return `/${PROJECT_NAME}/${stageName}/topic-name`;
 }
 
+/** Consumer group of the processor's event source mapping. */
+export function processorConsumerGroup(stageName: string): string {
+  return `${PROJECT_NAME}-${stageName}-processor`;
+}
+
+/** What every stage has, whatever its target. */
+export interface PipelineParts {
+  readonly ingestion: Ingestion;
+  readonly processing: Processing;
+  readonly observability: Observability;
+}
+
+/** What only `aws` stages have. */
+export interface AwsParts {
+  readonly network: Network;
+  readonly streaming: Streaming;
+  readonly relationalStore: RelationalStore;
+  readonly keyspaces: KeyspacesStore;
+  readonly orchestration: Orchestration;
+}
+
 /**
  * The whole pipeline of one stage. The stack only wires constructs from `lib/constructs` together;
  * resources are defined in those constructs.
@@ -31,18 +63,300 @@ export function topicNameParameterName(stageName: string): string {
 export class PipelineStack extends Stack {
   /** Kafka topic for newly created users. */
   readonly topicName: string;
+  /** The stage's parts. */
+  readonly parts: PipelineParts;
+  /** The AWS-only parts (undefined for the LocalStack stage). */
+  readonly awsParts?: AwsParts;
+  private readonly azCount: number;
 
   constructor(scope: Construct, id: string, props: PipelineStackProps) {
     super(scope, id, props);
-    this.topicName = props.config.topicName;
+    const config = props.config;
+    this.topicName = config.topicName;
+    this.azCount = config.network.maxAzs;
 
-    // Published so the MWAA DAGs and operator scripts read the topic from one place. It is also the
-    // stack's first resource: CloudFormation rejects templates without resources, and CDK's built-in
-    // template validation fails synth on them under `@aws-cdk/core:validateAgainstDefaultRules`.
+    // Published so the MWAA DAGs and operator scripts read the topic from one place.
     new StringParameter(this, 'TopicNameParameter', {
-      parameterName: topicNameParameterName(props.config.stageName),
+      parameterName: topicNameParameterName(config.stageName),
       description: 'Kafka topic that receives created users',
       stringValue: this.topicName,
     });
+
+    if (config.target === 'aws') {
+      const built = this.buildAws(config);
+      this.awsParts = built.aws;
+      this.parts = built.parts;
+    } else {
+      this.parts = this.buildLocal(config);
+    }
+    new CfnOutput(this, 'ApiUrl', { value: this.parts.ingestion.api.url });
+    new CfnOutput(this, 'DashboardName', { value: this.parts.observability.dashboard.dashboardName });
+  }
+
+  /**
+   * AZs as `Fn::GetAZs` selections, for environment-agnostic and environment-specific stacks alike, so synth
+   * never looks AZs up in the account (no credentials needed).
+   */
+  override get availabilityZones(): string[] {
+    return Array.from({ length: this.azCount ?? 2 }, (_, index) => Fn.select(index, Fn.getAzs()));
+  }
+
+  private buildAws(config: PipelineSettings): { parts: PipelineParts; aws: AwsParts } {
+    const retention = config.observability.logRetentionDays;
+    const network = new Network(this, 'Network', {
+      maxAzs: config.network.maxAzs,
+      natGateways: config.network.natGateways,
+      flowLogRetentionDays: retention,
+    });
+    const vpc = network.vpc;
+    const subnets = network.privateSubnets;
+    const protect = config.database.deletionProtection;
+
+    const streaming = new Streaming(this, 'Streaming', {
+      stageName: config.stageName,
+      vpc,
+      subnets,
+      cluster: config.streaming,
+      topic: { name: config.topicName, ...config.topic },
+      logRetentionDays: retention,
+      retainOnDelete: protect,
+    });
+    const relationalStore = new RelationalStore(this, 'RelationalStore', {
+      instanceIdentifier: `${PROJECT_NAME}-${config.stageName}`,
+      vpc,
+      subnets,
+      ...config.database,
+      logRetentionDays: retention,
+    });
+    const keyspaces = new KeyspacesStore(this, 'Keyspaces', { retainOnDelete: protect });
+
+    const kafkaAccess: ServiceAccess = {
+      environment: {
+        KAFKA_AUTH: 'iam',
+        MSK_CLUSTER_ARN: streaming.clusterArn,
+        KAFKA_TOPIC: config.topicName,
+      },
+      grant: (client) => {
+        streaming.grantProduce(client);
+        if (client.connections)
+          streaming.allowClient(
+            client.connections.securityGroups[0] as ec2.ISecurityGroup,
+            'Producer Lambda',
+          );
+      },
+    };
+    const ingestion = new Ingestion(this, 'Ingestion', {
+      stageName: config.stageName,
+      kafka: kafkaAccess,
+      network: { vpc, subnets },
+      auth: config.api.auth,
+      throttleRateLimit: config.api.throttleRateLimit,
+      throttleBurstLimit: config.api.throttleBurstLimit,
+      waf: config.api.waf,
+      pullSchedule: config.pullSchedule,
+      logRetentionDays: retention,
+    });
+
+    const region = this.region;
+    const postgresAccess: ServiceAccess = {
+      environment: relationalStore.connectionEnvironment(),
+      grant: (client) => {
+        relationalStore.grantConnect(client, 'Processor');
+      },
+    };
+    const cassandraAccess: ServiceAccess = {
+      environment: {
+        CASSANDRA_AUTH: 'sigv4',
+        CASSANDRA_CONTACT_POINTS: `cassandra.${region}.amazonaws.com`,
+        CASSANDRA_PORT: '9142',
+        CASSANDRA_TLS: 'true',
+        CASSANDRA_KEYSPACE: keyspaces.keyspaceName,
+        CASSANDRA_CONSISTENCY: 'LOCAL_QUORUM',
+      },
+      grant: (client) => {
+        keyspaces.grantWrite(client);
+        // Through the VPC endpoint, Keyspaces fills system.peers from the endpoint's network interfaces.
+        iam.Grant.addToPrincipal({
+          grantee: client,
+          actions: ['ec2:DescribeNetworkInterfaces', 'ec2:DescribeVpcEndpoints'],
+          resourceArns: ['*'],
+        });
+      },
+    };
+    const consumerGroupId = processorConsumerGroup(config.stageName);
+    const processing = new Processing(this, 'Processing', {
+      postgres: postgresAccess,
+      cassandra: cassandraAccess,
+      source: {
+        clusterArn: streaming.clusterArn,
+        topicName: config.topicName,
+        topicArn: streaming.arns.topic(config.topicName),
+        groupArn: streaming.arns.group(consumerGroupId),
+        consumerGroupId,
+        dependsOn: streaming.topicResource,
+      },
+      mapping: config.processor,
+      network: { vpc, subnets },
+      reservedConcurrency: config.processor.reservedConcurrency,
+      memorySizeMiB: config.processor.memorySizeMiB,
+      logRetentionDays: retention,
+    });
+    // Tables must exist and be migrated before records arrive.
+    processing.mapping?.node.addDependency(relationalStore.migrations, ...keyspaces.tables.values());
+
+    const orchestration = new Orchestration(this, 'Orchestration', {
+      stageName: config.stageName,
+      vpc,
+      subnets,
+      ...config.orchestration,
+      pullFunction: ingestion.pullFunction.function,
+      databaseSecret: relationalStore.secret,
+      grants: [(role) => keyspaces.grantRead(role), (role) => streaming.grantProduce(role)],
+      allowInto: [
+        (sg) => relationalStore.allowProxyFrom(sg, 'MWAA workers'),
+        (sg) => streaming.allowClient(sg, 'MWAA workers (replay)'),
+      ],
+      connections: {
+        pipeline_postgres: {
+          conn_type: 'postgres',
+          host: relationalStore.proxy.endpoint,
+          port: 5432,
+          schema: 'pipeline',
+          extra: { sslmode: 'require' },
+        },
+        pipeline_cassandra: {
+          conn_type: 'cassandra',
+          host: `cassandra.${region}.amazonaws.com`,
+          port: 9142,
+          schema: keyspaces.keyspaceName,
+          extra: { auth: 'sigv4', region, ssl: true, local_dc: region, consistency: 'LOCAL_QUORUM' },
+        },
+        pipeline_kafka: {
+          conn_type: 'kafka',
+          extra: {
+            cluster_arn: streaming.clusterArn,
+            auth: 'msk_iam',
+            region,
+            security_protocol: 'SASL_SSL',
+          },
+        },
+      },
+      logRetentionDays: retention,
+    });
+
+    const observability = new Observability(this, 'Observability', {
+      stageName: config.stageName,
+      api: { apiName: ingestion.api.restApiName, stageName: config.stageName },
+      functions: {
+        ingestHttp: ingestion.httpFunction.function.functionName,
+        ingestPull: ingestion.pullFunction.function.functionName,
+        processor: processing.processor.function.functionName,
+      },
+      deadLetterQueues: [
+        { queueName: processing.failedBatches.queueName, label: 'Failed batches' },
+        { queueName: processing.failedBatchesDeadLetters.queueName, label: 'Failed batches DLQ' },
+        ...(ingestion.scheduleDeadLetters
+          ? [{ queueName: ingestion.scheduleDeadLetters.queueName, label: 'Schedule dead letters' }]
+          : []),
+      ],
+      ...(processing.mapping
+        ? {
+            mapping: {
+              functionName: processing.processor.function.functionName,
+              uuid: processing.mapping.eventSourceMappingId,
+            },
+          }
+        : {}),
+      kafka: {
+        clusterName: streaming.clusterName,
+        brokerCount: config.streaming.kind === 'provisioned' ? config.streaming.brokerCount : 0,
+      },
+      database: {
+        instanceIdentifier: relationalStore.instance.instanceIdentifier,
+        allocatedStorageGiB: config.database.allocatedStorageGiB,
+      },
+      keyspaces: { keyspace: keyspaces.keyspaceName, tables: [...keyspaces.tables.keys()] },
+      mwaa: { environmentName: orchestration.environmentName },
+      offsetLagThreshold: config.observability.offsetLagThreshold,
+      ...(config.observability.alarmEmail ? { alarmEmail: config.observability.alarmEmail } : {}),
+    });
+    return {
+      parts: { ingestion, processing, observability },
+      aws: { network, streaming, relationalStore, keyspaces, orchestration },
+    };
+  }
+
+  private buildLocal(config: PipelineSettings): PipelineParts {
+    const local = config.localEndpoints;
+    const retention = config.observability.logRetentionDays;
+    const ingestion = new Ingestion(this, 'Ingestion', {
+      stageName: config.stageName,
+      kafka: staticAccess({
+        KAFKA_AUTH: 'none',
+        KAFKA_BROKERS: local.kafkaBrokers,
+        KAFKA_TOPIC: config.topicName,
+      }),
+      auth: config.api.auth,
+      throttleRateLimit: config.api.throttleRateLimit,
+      throttleBurstLimit: config.api.throttleBurstLimit,
+      waf: false,
+      executionLogging: false,
+      randomUserBaseUrl: local.randomUserBaseUrl,
+      logRetentionDays: retention,
+    });
+    const postgresSecret = new secretsmanager.Secret(this, 'LocalPostgresSecret', {
+      description: 'Credentials of the compose PostgreSQL (development defaults)',
+      secretObjectValue: {
+        username: SecretValue.unsafePlainText(local.postgresUser),
+        password: SecretValue.unsafePlainText(local.postgresPassword),
+      },
+    });
+    Validations.of(postgresSecret).acknowledge({
+      id: 'AwsSolutions::AwsSolutions-SMG4',
+      reason:
+        'LocalStack stage: the fixed development credentials of the compose PostgreSQL (docker-compose.localstack.yml); nothing to rotate.',
+    });
+    const processing = new Processing(this, 'Processing', {
+      postgres: {
+        environment: {
+          PGHOST: local.postgresHost,
+          PGPORT: String(local.postgresPort),
+          PGDATABASE: local.postgresDatabase,
+          PGUSER: local.postgresUser,
+          PG_SECRET_ARN: postgresSecret.secretArn,
+          PGSSL: 'false',
+        },
+        grant: (client) => postgresSecret.grantRead(client),
+      },
+      cassandra: staticAccess({
+        CASSANDRA_AUTH: 'none',
+        CASSANDRA_CONTACT_POINTS: local.cassandraContactPoints,
+        CASSANDRA_PORT: String(local.cassandraPort),
+        CASSANDRA_LOCAL_DC: local.cassandraLocalDataCenter,
+        CASSANDRA_TLS: 'false',
+        CASSANDRA_KEYSPACE: 'pipeline',
+        CASSANDRA_CONSISTENCY: 'LOCAL_ONE',
+      }),
+      mapping: config.processor,
+      reservedConcurrency: config.processor.reservedConcurrency,
+      memorySizeMiB: config.processor.memorySizeMiB,
+      logRetentionDays: retention,
+      customerManagedKey: false,
+    });
+    const observability = new Observability(this, 'Observability', {
+      stageName: config.stageName,
+      api: { apiName: ingestion.api.restApiName, stageName: config.stageName },
+      functions: {
+        ingestHttp: ingestion.httpFunction.function.functionName,
+        ingestPull: ingestion.pullFunction.function.functionName,
+        processor: processing.processor.function.functionName,
+      },
+      deadLetterQueues: [
+        { queueName: processing.failedBatches.queueName, label: 'Failed batches' },
+        { queueName: processing.failedBatchesDeadLetters.queueName, label: 'Failed batches DLQ' },
+      ],
+      alarms: false,
+    });
+    return { ingestion, processing, observability };
   }
 }

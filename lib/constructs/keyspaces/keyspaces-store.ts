@@ -1,0 +1,102 @@
+import { RemovalPolicy } from 'aws-cdk-lib';
+import * as cassandra from 'aws-cdk-lib/aws-cassandra';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import { Construct } from 'constructs';
+import {
+  CASSANDRA_TABLES,
+  DEFAULT_KEYSPACE,
+  type TableDefinition,
+  toKeyspacesTableSchemaDefinition,
+} from '../../../lambdas/shared/schema/cassandra/index.js';
+import { acknowledgeIamFindings } from '../shared/acknowledge.js';
+import { stackArn } from '../shared/pipeline-function.js';
+
+/** Props of {@link KeyspacesStore}. */
+export interface KeyspacesStoreProps {
+  /** Keyspace name. @default 'pipeline' (DEFAULT_KEYSPACE of the schema definition) */
+  readonly keyspaceName?: string;
+  /** Tables, from the single schema definition. @default CASSANDRA_TABLES */
+  readonly tables?: readonly TableDefinition[];
+  /** Keep keyspace and tables when the stack deletes them. @default false */
+  readonly retainOnDelete?: boolean;
+}
+
+/**
+ * Amazon Keyspaces keyspace and tables generated from `lambdas/shared/schema/cassandra` (the same definition
+ * local Cassandra gets its CQL from): on-demand capacity, point-in-time recovery, and client-side
+ * timestamps (the processor writes `USING TIMESTAMP`).
+ */
+export class KeyspacesStore extends Construct {
+  /** Keyspace name. */
+  readonly keyspaceName: string;
+  /** The tables by name. */
+  readonly tables: ReadonlyMap<string, cassandra.CfnTable>;
+  /** ARN of the keyspace (IAM resource for keyspace-level actions). */
+  readonly keyspaceArn: string;
+
+  constructor(scope: Construct, id: string, props: KeyspacesStoreProps = {}) {
+    super(scope, id);
+    this.keyspaceName = props.keyspaceName ?? DEFAULT_KEYSPACE;
+    const removalPolicy = props.retainOnDelete ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY;
+    const keyspace = new cassandra.CfnKeyspace(this, 'Keyspace', {
+      keyspaceName: this.keyspaceName,
+      replicationSpecification: { replicationStrategy: 'SINGLE_REGION' },
+    });
+    keyspace.applyRemovalPolicy(removalPolicy);
+    this.keyspaceArn = stackArn(this, 'cassandra', `/keyspace/${this.keyspaceName}/`);
+
+    const tables = new Map<string, cassandra.CfnTable>();
+    for (const definition of props.tables ?? CASSANDRA_TABLES) {
+      const table = new cassandra.CfnTable(this, `Table-${definition.name}`, {
+        keyspaceName: this.keyspaceName,
+        ...toKeyspacesTableSchemaDefinition(definition),
+        billingMode: { mode: 'ON_DEMAND' },
+        pointInTimeRecoveryEnabled: true,
+        clientSideTimestampsEnabled: true,
+        encryptionSpecification: { encryptionType: 'AWS_OWNED_KMS_KEY' },
+      });
+      table.node.addDependency(keyspace);
+      table.applyRemovalPolicy(removalPolicy);
+      tables.set(definition.name, table);
+    }
+    this.tables = tables;
+  }
+
+  /** ARN of one table. */
+  tableArn(tableName: string): string {
+    return stackArn(this, 'cassandra', `/keyspace/${this.keyspaceName}/table/${tableName}`);
+  }
+
+  /** Row writes (and the reads the driver needs for metadata) on every table of the keyspace. */
+  grantWrite(grantee: iam.IGrantable): void {
+    this.grant(grantee, ['cassandra:Select', 'cassandra:Modify']);
+  }
+
+  /** Reads on every table of the keyspace. */
+  grantRead(grantee: iam.IGrantable): void {
+    this.grant(grantee, ['cassandra:Select']);
+  }
+
+  private grant(grantee: iam.IGrantable, actions: string[]): void {
+    const principal = grantee.grantPrincipal;
+    if (principal instanceof iam.Role) {
+      acknowledgeIamFindings(
+        principal,
+        'AwsSolutions-IAM5',
+        [/:cassandra:(<AWS::Region>|[a-z0-9-]+):(<AWS::AccountId>|\d+):\/keyspace\/system\*$/],
+        'The Cassandra driver reads the system keyspaces (system, system_schema, system.peers...) on connect; ' +
+          'Select only, no data of other keyspaces.',
+      );
+    }
+    iam.Grant.addToPrincipal({
+      grantee,
+      actions,
+      resourceArns: [
+        this.keyspaceArn,
+        ...[...this.tables.keys()].map((name) => this.tableArn(name)),
+        // The driver reads system tables (peers, schema) when it connects.
+        stackArn(this, 'cassandra', '/keyspace/system*'),
+      ],
+    });
+  }
+}

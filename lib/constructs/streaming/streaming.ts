@@ -1,0 +1,250 @@
+import { CustomResource, Duration, RemovalPolicy } from 'aws-cdk-lib';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as kms from 'aws-cdk-lib/aws-kms';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import * as msk from 'aws-cdk-lib/aws-msk';
+import * as cr from 'aws-cdk-lib/custom-resources';
+import { Construct } from 'constructs';
+import { PipelineFunction, retentionDays, useProjectRuntime } from '../shared/pipeline-function.js';
+import { KafkaArns } from './kafka-arns.js';
+
+/** Port of the MSK IAM-authenticated TLS listener (provisioned and serverless). */
+export const MSK_IAM_PORT = 9098;
+
+/** Replication factor MSK Serverless applies to every topic. */
+export const MSK_SERVERLESS_REPLICATION_FACTOR = 3;
+
+/** MSK flavour and size. */
+export type ClusterSettings =
+  | { readonly kind: 'serverless' }
+  | {
+      readonly kind: 'provisioned';
+      readonly kafkaVersion: string;
+      readonly brokerInstanceType: string;
+      readonly brokerCount: number;
+      readonly volumeSizeGiB: number;
+    };
+
+/** The topic the custom resource creates. */
+export interface TopicProps {
+  /** Topic name. */
+  readonly name: string;
+  /** Partition count. */
+  readonly partitions: number;
+  /** Replication factor (provisioned only; serverless uses its fixed default). */
+  readonly replicationFactor: number;
+  /** `min.insync.replicas` (provisioned only). */
+  readonly minInsyncReplicas: number;
+  /** `retention.ms` expressed in hours. */
+  readonly retentionHours: number;
+}
+
+/** Props of {@link Streaming}. */
+export interface StreamingProps {
+  /** Stage name, part of the cluster name. */
+  readonly stageName: string;
+  /** VPC the cluster lives in. */
+  readonly vpc: ec2.IVpc;
+  /** Private subnets, one per AZ (brokers are spread over them). */
+  readonly subnets: ec2.SubnetSelection;
+  /** Cluster flavour and size. */
+  readonly cluster: ClusterSettings;
+  /** The `users_created` topic. */
+  readonly topic: TopicProps;
+  /** Days broker and custom-resource logs are kept. */
+  readonly logRetentionDays: number;
+  /** Keep the cluster (and its data) when the stack deletes it. @default false */
+  readonly retainOnDelete?: boolean;
+}
+
+/**
+ * Amazon MSK with IAM authentication and TLS only: provisioned brokers (KMS CMK at rest, TLS in the
+ * cluster, broker logs to CloudWatch) or MSK Serverless. Creates the topic through a custom resource so the
+ * event source mapping can depend on it.
+ */
+export class Streaming extends Construct {
+  /** Cluster ARN. */
+  readonly clusterArn: string;
+  /** Helpers for `kafka-cluster:*` resource ARNs. */
+  readonly arns: KafkaArns;
+  /** Security group of the brokers; clients are allowed in with {@link allowClient}. */
+  readonly securityGroup: ec2.SecurityGroup;
+  /** The topic custom resource; consumers depend on it. */
+  readonly topicResource: CustomResource;
+  /** The topic's name. */
+  readonly topicName: string;
+  /** Whether the cluster is MSK Serverless. */
+  readonly serverless: boolean;
+  /** Provisioned only: the cluster's CMK. */
+  readonly encryptionKey?: kms.Key;
+  /** Provisioned only: the cluster name (the `ClusterName` dimension of AWS/Kafka metrics). */
+  readonly clusterName: string;
+
+  constructor(scope: Construct, id: string, props: StreamingProps) {
+    super(scope, id);
+    this.topicName = props.topic.name;
+    this.serverless = props.cluster.kind === 'serverless';
+    this.clusterName = `pipeline-${props.stageName}`;
+    const subnetIds = props.vpc.selectSubnets(props.subnets).subnetIds;
+
+    this.securityGroup = new ec2.SecurityGroup(this, 'SecurityGroup', {
+      vpc: props.vpc,
+      description: `MSK ${this.clusterName}: IAM/TLS listener`,
+      allowAllOutbound: true,
+    });
+    // The Lambda event source mapping's pollers run with the cluster's own security group and must reach
+    // the brokers through it.
+    this.securityGroup.addIngressRule(this.securityGroup, ec2.Port.allTcp(), 'Event source mapping pollers');
+
+    const removalPolicy = props.retainOnDelete ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY;
+    let cluster: msk.CfnCluster | msk.CfnServerlessCluster;
+    if (props.cluster.kind === 'provisioned') {
+      this.encryptionKey = new kms.Key(this, 'Key', {
+        description: `MSK ${this.clusterName} encryption at rest`,
+        enableKeyRotation: true,
+        removalPolicy,
+      });
+      const brokerLogs = new logs.LogGroup(this, 'BrokerLogs', {
+        retention: retentionDays(props.logRetentionDays),
+        removalPolicy: RemovalPolicy.DESTROY,
+      });
+      cluster = new msk.CfnCluster(this, 'Cluster', {
+        clusterName: this.clusterName,
+        kafkaVersion: props.cluster.kafkaVersion,
+        numberOfBrokerNodes: props.cluster.brokerCount,
+        brokerNodeGroupInfo: {
+          instanceType: props.cluster.brokerInstanceType,
+          clientSubnets: subnetIds,
+          securityGroups: [this.securityGroup.securityGroupId],
+          storageInfo: { ebsStorageInfo: { volumeSize: props.cluster.volumeSizeGiB } },
+        },
+        clientAuthentication: {
+          sasl: { iam: { enabled: true } },
+          unauthenticated: { enabled: false },
+        },
+        encryptionInfo: {
+          encryptionAtRest: { dataVolumeKmsKeyId: this.encryptionKey.keyArn },
+          encryptionInTransit: { clientBroker: 'TLS', inCluster: true },
+        },
+        loggingInfo: {
+          brokerLogs: { cloudWatchLogs: { enabled: true, logGroup: brokerLogs.logGroupName } },
+        },
+        enhancedMonitoring: 'PER_BROKER',
+      });
+      this.clusterArn = cluster.attrArn;
+    } else {
+      cluster = new msk.CfnServerlessCluster(this, 'Cluster', {
+        clusterName: this.clusterName,
+        clientAuthentication: { sasl: { iam: { enabled: true } } },
+        vpcConfigs: [{ subnetIds, securityGroups: [this.securityGroup.securityGroupId] }],
+      });
+      this.clusterArn = cluster.attrArn;
+    }
+    cluster.applyRemovalPolicy(removalPolicy);
+    this.arns = new KafkaArns(this, this.clusterArn);
+
+    // Topic creation: a custom resource whose handler (lambdas/topics/handler.ts) uses the kafkajs admin
+    // client with IAM auth from inside the VPC.
+    const topicsSecurityGroup = new ec2.SecurityGroup(this, 'TopicsFunctionSecurityGroup', {
+      vpc: props.vpc,
+      description: 'Topic custom resource: to the MSK IAM listener and AWS endpoints',
+      allowAllOutbound: true,
+    });
+    this.allowClient(topicsSecurityGroup, 'Topic custom resource');
+    const topicsFunction = new PipelineFunction(this, 'TopicsFunction', {
+      entry: 'topics/handler.ts',
+      serviceName: 'topics',
+      environment: { KAFKA_AUTH: 'iam', MSK_CLUSTER_ARN: this.clusterArn },
+      noDeadLetterQueueReason: 'Invoked synchronously by the custom resource provider framework.',
+      description: `Creates and updates the Kafka topics of MSK ${this.clusterName} (custom resource)`,
+      timeout: Duration.minutes(5),
+      logRetentionDays: props.logRetentionDays,
+      vpc: props.vpc,
+      vpcSubnets: props.subnets,
+      securityGroups: [topicsSecurityGroup],
+    });
+    this.grantAdmin(topicsFunction.function, props.topic.name);
+
+    const providerLogs = new logs.LogGroup(this, 'TopicsProviderLogs', {
+      retention: retentionDays(props.logRetentionDays),
+      removalPolicy: RemovalPolicy.DESTROY,
+    });
+    const provider = new cr.Provider(this, 'TopicsProvider', {
+      onEventHandler: topicsFunction.function,
+      logGroup: providerLogs,
+    });
+    useProjectRuntime(provider);
+
+    const configs: Record<string, string> = {
+      'retention.ms': String(props.topic.retentionHours * 3_600_000),
+    };
+    if (!this.serverless) configs['min.insync.replicas'] = String(props.topic.minInsyncReplicas);
+    this.topicResource = new CustomResource(this, 'Topic', {
+      serviceToken: provider.serviceToken,
+      resourceType: 'Custom::KafkaTopic',
+      // The handler (lambdas/topics) validates exactly these properties; the cluster comes from its
+      // environment (MSK_CLUSTER_ARN). CloudFormation passes every value as a string.
+      properties: {
+        TopicName: props.topic.name,
+        NumPartitions: String(props.topic.partitions),
+        // MSK Serverless always keeps three replicas.
+        ReplicationFactor: this.serverless
+          ? String(MSK_SERVERLESS_REPLICATION_FACTOR)
+          : String(props.topic.replicationFactor),
+        Config: configs,
+      },
+    });
+    this.topicResource.node.addDependency(cluster);
+  }
+
+  /** Lets a client security group reach the brokers' IAM listener. */
+  allowClient(client: ec2.ISecurityGroup, description: string): void {
+    this.securityGroup.addIngressRule(client, ec2.Port.tcp(MSK_IAM_PORT), description);
+  }
+
+  /** Producer rights on one topic (ingestion Lambdas, MWAA replay). */
+  grantProduce(grantee: iam.IGrantable, topicName: string = this.topicName): void {
+    iam.Grant.addToPrincipal({
+      grantee,
+      actions: ['kafka-cluster:Connect', 'kafka-cluster:WriteDataIdempotently'],
+      resourceArns: [this.clusterArn],
+    });
+    iam.Grant.addToPrincipal({
+      grantee,
+      actions: ['kafka-cluster:DescribeTopic', 'kafka-cluster:WriteData'],
+      resourceArns: [this.arns.topic(topicName)],
+    });
+    this.grantBootstrap(grantee);
+  }
+
+  /** `kafka:GetBootstrapBrokers` (clients configured with `MSK_CLUSTER_ARN` resolve brokers at cold start). */
+  grantBootstrap(grantee: iam.IGrantable): void {
+    iam.Grant.addToPrincipal({
+      grantee,
+      actions: ['kafka:GetBootstrapBrokers', 'kafka:DescribeClusterV2'],
+      resourceArns: [this.clusterArn],
+    });
+  }
+
+  /** Admin rights the topic custom resource needs on one topic. */
+  private grantAdmin(grantee: iam.IGrantable, topicName: string): void {
+    iam.Grant.addToPrincipal({
+      grantee,
+      actions: ['kafka-cluster:Connect', 'kafka-cluster:DescribeCluster'],
+      resourceArns: [this.clusterArn],
+    });
+    iam.Grant.addToPrincipal({
+      grantee,
+      actions: [
+        'kafka-cluster:CreateTopic',
+        'kafka-cluster:DescribeTopic',
+        'kafka-cluster:AlterTopic',
+        'kafka-cluster:DescribeTopicDynamicConfiguration',
+        'kafka-cluster:AlterTopicDynamicConfiguration',
+      ],
+      resourceArns: [this.arns.topic(topicName)],
+    });
+    this.grantBootstrap(grantee);
+  }
+}

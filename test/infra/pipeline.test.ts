@@ -1,0 +1,513 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { Match } from 'aws-cdk-lib/assertions';
+import { afterAll, describe, expect, it } from 'vitest';
+import {
+  InvalidStageConfigError,
+  loadStageConfig,
+  resolveStageConfig,
+  STAGE_NAMES,
+  type StageName,
+} from '../../bin/config/index.js';
+import { pipelineStackName } from '../../bin/pipeline-app.js';
+import { IngestHttpMetric } from '../../lambdas/ingest-http/metric-names.js';
+import { PIPELINE_METRICS_NAMESPACE, ProcessorMetric } from '../../lambdas/processor/metric-names.js';
+import {
+  CASSANDRA_TABLES,
+  DEFAULT_KEYSPACE,
+  toKeyspacesTableSchemaDefinition,
+} from '../../lambdas/shared/schema/cassandra/index.js';
+import { AIRFLOW_VERSION } from '../../lib/constructs/orchestration/airflow-version.js';
+import { DAG_S3_PATH, REQUIREMENTS_S3_PATH } from '../../lib/constructs/orchestration/orchestration.js';
+import { migrationsHash } from '../../lib/constructs/relational-store/migrations-hash.js';
+import {
+  PROJECT_NAME,
+  processorConsumerGroup,
+  topicNameParameterName,
+} from '../../lib/stacks/pipeline-stack.js';
+import {
+  cleanUpSyntheses,
+  repoRoot,
+  resourcesOfType,
+  type SynthesizedStage,
+  synthStage,
+} from './support/pipeline-fixture.js';
+
+afterAll(cleanUpSyntheses);
+
+const AWS_STAGES = ['dev', 'prod'] as const;
+
+/** Functions aws-cdk-lib vendors whose runtime the project cannot choose (logical id prefix → why). */
+const VENDORED_FUNCTIONS: Record<string, string> = {
+  CustomCDKBucketDeployment: 'BucketDeployment handler: Python with the AWS CLI layer',
+};
+
+/** What the LocalStack stage may contain: the services LocalStack's free edition serves. */
+const LOCAL_ALLOWED_TYPES = new Set([
+  'AWS::ApiGateway::ApiKey',
+  'AWS::ApiGateway::Deployment',
+  'AWS::ApiGateway::GatewayResponse',
+  'AWS::ApiGateway::Method',
+  'AWS::ApiGateway::Model',
+  'AWS::ApiGateway::RequestValidator',
+  'AWS::ApiGateway::Resource',
+  'AWS::ApiGateway::RestApi',
+  'AWS::ApiGateway::Stage',
+  'AWS::ApiGateway::UsagePlan',
+  'AWS::ApiGateway::UsagePlanKey',
+  'AWS::CloudWatch::Dashboard',
+  'AWS::IAM::Policy',
+  'AWS::IAM::Role',
+  'AWS::Lambda::Function',
+  'AWS::Lambda::Permission',
+  'AWS::Logs::LogGroup',
+  'AWS::S3::Bucket',
+  'AWS::SQS::Queue',
+  'AWS::SQS::QueuePolicy',
+  'AWS::SSM::Parameter',
+  'AWS::SecretsManager::Secret',
+]);
+
+const ref = (logicalId: string) => ({ 'Fn::GetAtt': [logicalId, 'Arn'] });
+
+function onlyLogicalId(stage: SynthesizedStage, type: string, prefix: string): string {
+  const ids = resourcesOfType(stage, type)
+    .map(([id]) => id)
+    .filter((id) => id.startsWith(prefix));
+  expect(ids, `${type} ${prefix}*`).toHaveLength(1);
+  return ids[0] as string;
+}
+
+describe.each(STAGE_NAMES)('every stage: %s', (stageName: StageName) => {
+  const stage = () => synthStage(stageName);
+  const artifact = () => stage().assembly.getStackByName(pipelineStackName(stageName));
+
+  it('has exactly one stack, named Pipeline-<stage>', () => {
+    expect(stage().assembly.stacks.map((s) => s.stackName)).toEqual([`Pipeline-${stageName}`]);
+    expect(stage().stack.stackName).toBe(`Pipeline-${stageName}`);
+  });
+
+  it('tags the stack with project and stage, protects only prod, deploys to the configured environment', () => {
+    expect(artifact().tags).toEqual({ project: PROJECT_NAME, stage: stageName });
+    expect(artifact().terminationProtection).toBe(stageName === 'prod');
+    const expected = stageName === 'local' ? '000000000000/us-east-1' : '111122223333/eu-west-1';
+    expect(`${artifact().environment.account}/${artifact().environment.region}`).toBe(expected);
+  });
+
+  it('publishes the topic name in a per-stage SSM parameter', () => {
+    stage().template.resourceCountIs('AWS::SSM::Parameter', 1);
+    stage().template.hasResourceProperties('AWS::SSM::Parameter', {
+      Name: topicNameParameterName(stageName),
+      Type: 'String',
+      Value: 'users_created',
+    });
+    expect(topicNameParameterName(stageName)).toBe(`/realtime-user-pipeline/${stageName}/topic-name`);
+  });
+
+  it('needs no context lookups, so synth never calls AWS', () => {
+    expect(stage().assembly.manifest.missing ?? []).toEqual([]);
+  });
+
+  it('synthesizes with no unacknowledged cdk-nag finding', () => {
+    expect(stage().report.pluginReports.flatMap((r) => r.violations)).toEqual([]);
+  });
+
+  it('records every acknowledgement on a construct below the stack, with a real reason', () => {
+    const acknowledged = stage().report.pluginReports.flatMap((r) => r.suppressedViolations ?? []);
+    for (const finding of acknowledged) {
+      expect(finding.acknowledgedId).toMatch(/^(AwsSolutions|Serverless)::/);
+      expect(finding.reason.length, finding.acknowledgedId).toBeGreaterThan(40);
+      for (const construct of finding.violatingConstructs) {
+        expect(construct.constructPath.split('/').length).toBeGreaterThan(2);
+      }
+    }
+  });
+
+  it('runs every project function on nodejs24.x/arm64 with tracing, retention-bound logs and Powertools', () => {
+    const functions = resourcesOfType(stage(), 'AWS::Lambda::Function');
+    expect(functions.length).toBeGreaterThanOrEqual(3);
+    const retention = new Map(
+      resourcesOfType(stage(), 'AWS::Logs::LogGroup').map(([id, r]) => [id, r.Properties?.RetentionInDays]),
+    );
+    for (const [id, fn] of functions) {
+      const vendored = Object.keys(VENDORED_FUNCTIONS).some((prefix) => id.startsWith(prefix));
+      const props = fn.Properties ?? {};
+      if (vendored) {
+        expect(props.Runtime).toMatch(/^python3\./);
+        continue;
+      }
+      expect(props.Runtime, id).toBe('nodejs24.x');
+      expect(props.Architectures, id).toEqual(['arm64']);
+      if (id.startsWith('CustomVpcRestrictDefaultSG')) continue;
+      const logGroup = (props.LoggingConfig as { LogGroup?: { Ref?: string } } | undefined)?.LogGroup?.Ref;
+      expect(logGroup, `${id} has an explicit log group`).toBeDefined();
+      expect(retention.get(logGroup as string), `${id} log retention`).toBeGreaterThan(0);
+      if (id.includes('framework')) continue;
+      expect(props.TracingConfig, id).toEqual({ Mode: 'Active' });
+      const env = (props.Environment as { Variables: Record<string, string> }).Variables;
+      expect(env.POWERTOOLS_METRICS_NAMESPACE).toBe(PIPELINE_METRICS_NAMESPACE);
+      expect(env.POWERTOOLS_SERVICE_NAME).toMatch(/^[a-z-]+$/);
+    }
+  });
+
+  it('has no Lambda runtime other than nodejs24.x outside the vendored allow-list', () => {
+    const runtimes = new Set(
+      resourcesOfType(stage(), 'AWS::Lambda::Function')
+        .filter(([id]) => !Object.keys(VENDORED_FUNCTIONS).some((prefix) => id.startsWith(prefix)))
+        .map(([, fn]) => fn.Properties?.Runtime),
+    );
+    expect([...runtimes]).toEqual(['nodejs24.x']);
+  });
+
+  it('throttles the API stage at the configured rate, logs access as JSON and traces', () => {
+    const { api } = stage().config;
+    stage().template.hasResourceProperties('AWS::ApiGateway::Stage', {
+      StageName: stageName,
+      TracingEnabled: true,
+      AccessLogSetting: { DestinationArn: Match.anyValue(), Format: Match.stringLikeRegexp('"requestId"') },
+      MethodSettings: Match.arrayWith([
+        Match.objectLike({
+          HttpMethod: '*',
+          ResourcePath: '/*',
+          ThrottlingRateLimit: api.throttleRateLimit,
+          ThrottlingBurstLimit: api.throttleBurstLimit,
+        }),
+      ]),
+    });
+  });
+
+  it('validates POST /v1/users bodies against the contract model and authenticates per stage', () => {
+    const { template, config } = stage();
+    template.hasResourceProperties('AWS::ApiGateway::RequestValidator', { ValidateRequestBody: true });
+    template.hasResourceProperties('AWS::ApiGateway::Model', {
+      ContentType: 'application/json',
+      Schema: Match.objectLike({
+        anyOf: Match.arrayWith([Match.objectLike({ required: ['users'] })]),
+      }),
+    });
+    template.hasResourceProperties('AWS::ApiGateway::Method', {
+      HttpMethod: 'POST',
+      RequestValidatorId: Match.anyValue(),
+      RequestModels: { 'application/json': Match.anyValue() },
+      ...(config.api.auth === 'iam' ? { AuthorizationType: 'AWS_IAM' } : { ApiKeyRequired: true }),
+    });
+    template.hasResourceProperties('AWS::ApiGateway::Method', {
+      HttpMethod: 'GET',
+      AuthorizationType: 'NONE',
+    });
+    template.resourceCountIs('AWS::WAFv2::WebACLAssociation', config.api.waf ? 1 : 0);
+  });
+
+  it('has one dashboard whose widgets use the metric names the Lambdas emit', () => {
+    const [, dashboard] = resourcesOfType(stage(), 'AWS::CloudWatch::Dashboard')[0] ?? [];
+    const body = JSON.stringify(dashboard?.Properties?.DashboardBody);
+    for (const name of [
+      ProcessorMetric.recordsValid,
+      ProcessorMetric.recordsInvalid,
+      ProcessorMetric.cassandraWriteLatency,
+      IngestHttpMetric.eventsProduced,
+      'ApproximateNumberOfMessagesVisible',
+      '5XXError',
+    ]) {
+      expect(body).toContain(name);
+    }
+    expect(resourcesOfType(stage(), 'AWS::CloudWatch::Dashboard')).toHaveLength(1);
+  });
+});
+
+describe.each(AWS_STAGES)('AWS stage %s', (stageName) => {
+  const stage = () => synthStage(stageName);
+
+  it('consumes users_created from the start with the configured batching and a failure queue', () => {
+    const s = stage();
+    const processor = s.config.processor;
+    const failedBatches = onlyLogicalId(s, 'AWS::SQS::Queue', 'ProcessingFailedBatches5');
+    const topic = onlyLogicalId(s, 'Custom::KafkaTopic', 'StreamingTopic');
+    s.template.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
+      Topics: ['users_created'],
+      StartingPosition: 'TRIM_HORIZON',
+      BatchSize: processor.batchSize,
+      MaximumBatchingWindowInSeconds: processor.maxBatchingWindowSeconds,
+      AmazonManagedKafkaEventSourceConfig: { ConsumerGroupId: processorConsumerGroup(stageName) },
+      DestinationConfig: { OnFailure: { Destination: ref(failedBatches) } },
+      ...(processor.provisionedPollers
+        ? {
+            ProvisionedPollerConfig: {
+              MinimumPollers: processor.provisionedPollers.minimum,
+              MaximumPollers: processor.provisionedPollers.maximum,
+            },
+            MaximumRetryAttempts: 10,
+            BisectBatchOnFunctionError: true,
+          }
+        : {}),
+    });
+    const [, mapping] = resourcesOfType(s, 'AWS::Lambda::EventSourceMapping')[0] ?? [];
+    expect(mapping?.DependsOn).toEqual(expect.arrayContaining([topic]));
+    // The failure queue is KMS-encrypted and redrives to its own dead-letter queue.
+    s.template.hasResourceProperties('AWS::SQS::Queue', {
+      KmsMasterKeyId: Match.anyValue(),
+      RedrivePolicy: { deadLetterTargetArn: Match.anyValue(), maxReceiveCount: 5 },
+    });
+  });
+
+  it('caps the processor with reserved concurrency', () => {
+    stage().template.hasResourceProperties('AWS::Lambda::Function', {
+      Description: Match.stringLikeRegexp('^MSK users_created'),
+      ReservedConcurrentExecutions: stage().config.processor.reservedConcurrency,
+      MemorySize: stage().config.processor.memorySizeMiB,
+      Environment: {
+        Variables: Match.objectLike({
+          PGSSL: 'true',
+          NODE_EXTRA_CA_CERTS: '/var/runtime/ca-cert.pem',
+          PG_SECRET_ARN: Match.anyValue(),
+          CASSANDRA_AUTH: 'sigv4',
+          CASSANDRA_PORT: '9142',
+          CASSANDRA_TLS: 'true',
+          CASSANDRA_KEYSPACE: DEFAULT_KEYSPACE,
+          CASSANDRA_CONSISTENCY: 'LOCAL_QUORUM',
+        }),
+      },
+    });
+  });
+
+  it('scopes the processor Kafka rights to its cluster, topic and group', () => {
+    const policies = JSON.stringify(
+      resourcesOfType(stage(), 'AWS::IAM::Policy').filter(([id]) => id.startsWith('ProcessingProcessorRole')),
+    );
+    for (const action of [
+      'kafka-cluster:Connect',
+      'kafka-cluster:DescribeGroup',
+      'kafka-cluster:AlterGroup',
+      'kafka-cluster:DescribeTopic',
+      'kafka-cluster:ReadData',
+      'kafka-cluster:DescribeClusterDynamicConfiguration',
+      'cassandra:Select',
+      'cassandra:Modify',
+      'secretsmanager:GetSecretValue',
+    ]) {
+      expect(policies).toContain(action);
+    }
+    expect(policies).toContain(`/${processorConsumerGroup(stageName)}`);
+    expect(policies).toContain(':topic/');
+    expect(policies).not.toContain('"kafka-cluster:*"');
+  });
+
+  it('runs MSK with IAM auth only, TLS everywhere, a CMK at rest and broker logs', () => {
+    const { streaming } = stage().config;
+    if (streaming.kind !== 'provisioned') throw new Error('both AWS stages run provisioned MSK');
+    stage().template.hasResourceProperties('AWS::MSK::Cluster', {
+      KafkaVersion: streaming.kafkaVersion,
+      NumberOfBrokerNodes: streaming.brokerCount,
+      BrokerNodeGroupInfo: Match.objectLike({ InstanceType: streaming.brokerInstanceType }),
+      ClientAuthentication: { Sasl: { Iam: { Enabled: true } }, Unauthenticated: { Enabled: false } },
+      EncryptionInfo: {
+        EncryptionAtRest: { DataVolumeKMSKeyId: Match.anyValue() },
+        EncryptionInTransit: { ClientBroker: 'TLS', InCluster: true },
+      },
+      LoggingInfo: { BrokerLogs: { CloudWatchLogs: { Enabled: true, LogGroup: Match.anyValue() } } },
+    });
+    stage().template.hasResourceProperties('Custom::KafkaTopic', {
+      TopicName: 'users_created',
+      NumPartitions: String(stage().config.topic.partitions),
+      ReplicationFactor: String(stage().config.topic.replicationFactor),
+      Config: {
+        'min.insync.replicas': String(stage().config.topic.minInsyncReplicas),
+        'retention.ms': String(stage().config.topic.retentionHours * 3_600_000),
+      },
+    });
+  });
+
+  it('keeps PostgreSQL 17 private, encrypted, rotated, behind a TLS-only proxy, migrated by hash', () => {
+    const { database } = stage().config;
+    const t = stage().template;
+    t.hasResourceProperties('AWS::RDS::DBInstance', {
+      Engine: 'postgres',
+      EngineVersion: Match.stringLikeRegexp('^17\\.'),
+      DBInstanceClass: `db.${database.instanceType}`,
+      PubliclyAccessible: false,
+      StorageEncrypted: true,
+      MultiAZ: database.multiAz,
+      DeletionProtection: database.deletionProtection,
+      BackupRetentionPeriod: database.backupRetentionDays,
+    });
+    t.hasResource('AWS::RDS::DBInstance', {
+      DeletionPolicy: database.deletionProtection ? 'Snapshot' : 'Delete',
+    });
+    t.hasResourceProperties('AWS::RDS::DBProxy', { RequireTLS: true, EngineFamily: 'POSTGRESQL' });
+    t.resourceCountIs('AWS::SecretsManager::RotationSchedule', 1);
+    t.hasResourceProperties('Custom::PostgresMigrations', { MigrationsHash: migrationsHash() });
+  });
+
+  it('creates the Keyspaces tables from the one schema definition, on demand, with PITR and client timestamps', () => {
+    for (const table of CASSANDRA_TABLES) {
+      const expected = toKeyspacesTableSchemaDefinition(table);
+      const capitalize = (value: unknown): unknown =>
+        Array.isArray(value)
+          ? value.map(capitalize)
+          : value !== null && typeof value === 'object'
+            ? Object.fromEntries(
+                Object.entries(value).map(([k, v]) => [
+                  k.charAt(0).toUpperCase() + k.slice(1),
+                  capitalize(v),
+                ]),
+              )
+            : value;
+      stage().template.hasResourceProperties('AWS::Cassandra::Table', {
+        KeyspaceName: DEFAULT_KEYSPACE,
+        ...(capitalize(expected) as Record<string, unknown>),
+        ClusteringKeyColumns: expected.clusteringKeyColumns
+          ? capitalize(expected.clusteringKeyColumns)
+          : Match.absent(),
+        BillingMode: { Mode: 'ON_DEMAND' },
+        PointInTimeRecoveryEnabled: true,
+        ClientSideTimestampsEnabled: true,
+      });
+    }
+    stage().template.resourceCountIs('AWS::Cassandra::Table', CASSANDRA_TABLES.length);
+  });
+
+  it('runs MWAA on the Airflow version mwaa-dags is tested with, DAGs from the versioned bucket, all logs on', () => {
+    const requirements = readFileSync(join(repoRoot, 'mwaa-dags', 'requirements.txt'), 'utf8');
+    expect(requirements).toContain(`constraints-${AIRFLOW_VERSION}/`);
+    const { orchestration } = stage().config;
+    const enabled = { Enabled: true, LogLevel: 'INFO' };
+    stage().template.hasResourceProperties('AWS::MWAA::Environment', {
+      AirflowVersion: AIRFLOW_VERSION,
+      EnvironmentClass: orchestration.environmentClass,
+      MaxWorkers: orchestration.maxWorkers,
+      DagS3Path: DAG_S3_PATH,
+      RequirementsS3Path: REQUIREMENTS_S3_PATH,
+      WebserverAccessMode: 'PRIVATE_ONLY',
+      LoggingConfiguration: {
+        DagProcessingLogs: enabled,
+        SchedulerLogs: enabled,
+        TaskLogs: enabled,
+        WebserverLogs: enabled,
+        WorkerLogs: enabled,
+      },
+    });
+    stage().template.hasResourceProperties('AWS::S3::Bucket', {
+      VersioningConfiguration: { Status: 'Enabled' },
+      BucketEncryption: Match.anyValue(),
+    });
+    stage().template.hasResourceProperties('Custom::CDKBucketDeployment', { Prune: true });
+  });
+
+  it('pulls on the configured schedule with {"count": N}', () => {
+    const { pullSchedule } = stage().config;
+    stage().template.hasResourceProperties('AWS::Scheduler::Schedule', {
+      ScheduleExpression: `rate(${pullSchedule.rateMinutes} minutes)`,
+      State: pullSchedule.enabled ? 'ENABLED' : 'DISABLED',
+      Target: Match.objectLike({ Input: JSON.stringify({ count: pullSchedule.count }) }),
+    });
+  });
+
+  it('alarms on each critical metric into one encrypted SNS topic', () => {
+    const t = stage().template;
+    t.hasResourceProperties('AWS::SNS::Topic', { KmsMasterKeyId: Match.anyValue() });
+    t.resourceCountIs('AWS::SNS::Topic', 1);
+    const alarms = resourcesOfType(stage(), 'AWS::CloudWatch::Alarm').map(([, a]) =>
+      JSON.stringify(a.Properties),
+    );
+    for (const metric of [
+      '5XXError',
+      '"Errors"',
+      'OffsetLag',
+      'ApproximateNumberOfMessagesVisible',
+      'CPUUtilization',
+      'FreeStorageSpace',
+      'SystemErrors',
+      'UnderReplicatedPartitions',
+    ]) {
+      expect(alarms.filter((a) => a.includes(metric)).length, metric).toBeGreaterThan(0);
+    }
+    for (const alarm of alarms) expect(alarm).toContain('AlarmActions');
+  });
+
+  it('puts NAT gateways and AZs where the stage config says, with flow logs and endpoints', () => {
+    const { network } = stage().config;
+    stage().template.resourceCountIs('AWS::EC2::NatGateway', network.natGateways);
+    stage().template.resourceCountIs('AWS::EC2::FlowLog', 1);
+    const endpoints = JSON.stringify(resourcesOfType(stage(), 'AWS::EC2::VPCEndpoint'));
+    for (const service of ['secretsmanager', 'sts', 'logs', 'monitoring', 'cassandra', 'lambda', 's3']) {
+      expect(endpoints).toContain(`.${service}`);
+    }
+  });
+});
+
+describe('stage differences', () => {
+  it('sizes dev cheap and prod highly available', () => {
+    const dev = loadStageConfig('dev', {});
+    const prod = loadStageConfig('prod', {});
+    expect(dev.database).toMatchObject({
+      multiAz: false,
+      deletionProtection: false,
+      instanceType: 't4g.micro',
+    });
+    expect(prod.database).toMatchObject({ multiAz: true, deletionProtection: true });
+    expect(dev.orchestration.environmentClass).toMatch(/^mw1\.(micro|small)$/);
+    expect(prod.streaming).toMatchObject({ kind: 'provisioned', brokerCount: 3 });
+    expect(prod.api).toMatchObject({ waf: true, auth: 'iam' });
+    expect(dev.network.natGateways).toBe(1);
+  });
+
+  it('rejects contradicting settings', () => {
+    expect(() =>
+      resolveStageConfig({
+        stageName: 'dev',
+        network: { maxAzs: 2 },
+        streaming: {
+          kind: 'provisioned',
+          kafkaVersion: '3.9.x',
+          brokerInstanceType: 'kafka.t3.small',
+          brokerCount: 3,
+          volumeSizeGiB: 10,
+        },
+      }),
+    ).toThrow(InvalidStageConfigError);
+  });
+});
+
+describe('MSK Serverless variant (dev with streaming.kind=serverless)', () => {
+  const stage = () =>
+    synthStage('dev', (config) => ({ ...config, streaming: { kind: 'serverless' } }), 'dev-serverless');
+
+  it('creates a serverless cluster with IAM auth and no provisioned cluster', () => {
+    stage().template.resourceCountIs('AWS::MSK::Cluster', 0);
+    stage().template.hasResourceProperties('AWS::MSK::ServerlessCluster', {
+      ClientAuthentication: { Sasl: { Iam: { Enabled: true } } },
+    });
+    stage().template.hasResourceProperties('Custom::KafkaTopic', {
+      ReplicationFactor: '3',
+      Config: Match.objectEquals({ 'retention.ms': Match.anyValue() }),
+    });
+    expect(stage().report.pluginReports.flatMap((r) => r.violations)).toEqual([]);
+  });
+});
+
+describe('LocalStack stage', () => {
+  const stage = () => synthStage('local');
+
+  it('uses only resource types LocalStack free serves', () => {
+    const types = new Set(Object.values(stage().json.Resources).map((r) => r.Type));
+    expect([...types].filter((type) => !LOCAL_ALLOWED_TYPES.has(type))).toEqual([]);
+  });
+
+  it('points the Lambdas at the compose Kafka, Cassandra and PostgreSQL', () => {
+    const t = stage().template;
+    t.hasResourceProperties('AWS::Lambda::Function', {
+      Environment: { Variables: Match.objectLike({ KAFKA_BROKERS: 'kafka:29092', KAFKA_AUTH: 'none' }) },
+    });
+    t.hasResourceProperties('AWS::Lambda::Function', {
+      Environment: {
+        Variables: Match.objectLike({
+          CASSANDRA_CONTACT_POINTS: 'cassandra',
+          CASSANDRA_AUTH: 'none',
+          PGHOST: 'postgres',
+          PGSSL: 'false',
+        }),
+      },
+    });
+    expect(JSON.stringify(stage().json)).not.toContain('VpcConfig');
+  });
+});
