@@ -158,7 +158,8 @@ def test_end_to_end_through_the_local_pipeline(dagbag, monkeypatch):
 
     monkeypatch.setenv("AIRFLOW_CONN_AWS_DEFAULT", aws_connection(endpoint))
     started = datetime.now(UTC)
-    state, tasks, _ = run_dag(dagbag, "randomuser_ingest", {"count": 3})
+    # Name the function explicitly: an earlier dag.test() in this session may have left another name in params.
+    state, tasks, _ = run_dag(dagbag, "randomuser_ingest", {"count": 3, "function_name": "ingest-pull"})
     assert state == "success", tasks
 
     # The processor writes asynchronously: wait for the users to reach both stores (the pipeline's own schema).
