@@ -1,5 +1,5 @@
 /** Metric names ingest-http emits (EMF, namespace PIPELINE_METRICS_NAMESPACE); dashboards read the same constants. */
-export { PIPELINE_METRICS_NAMESPACE } from '../processor/metric-names.js';
+export { PIPELINE_METRICS_NAMESPACE } from '../shared/metrics-namespace.js';
 
 export const IngestHttpMetric = {
   /** Requests answered 202 (all their events acknowledged by Kafka). */

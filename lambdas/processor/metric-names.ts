@@ -1,5 +1,5 @@
-/** CloudWatch namespace and metric names the processor emits (EMF); the dashboards read the same constants. */
-export const PIPELINE_METRICS_NAMESPACE = 'RealtimeUserPipeline';
+/** Metric names the processor emits (EMF); the dashboards read the same constants. */
+export { PIPELINE_METRICS_NAMESPACE } from '../shared/metrics-namespace.js';
 
 export const ProcessorMetric = {
   recordsReceived: 'RecordsReceived',
