@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { UserCreatedEvent } from '../../lambdas/shared/contract/index.js';
 import { type HttpApi, startHttpApi } from '../../local/runtime/http-adapter.js';
 import { ensureTopics } from '../../local/runtime/kafka-topics.js';
-import { kafkaClient, services, uniqueName } from '../support/local-services.js';
+import { consumeAll, kafkaClient, services, uniqueName } from '../support/local-services.js';
 import { sampleUserPayload } from '../unit/contract/fixtures.js';
 
 const PARTITIONS = 3;
@@ -35,30 +35,6 @@ async function highWatermarkTotal(kafka: Kafka, topic: string): Promise<bigint> 
     return offsets.reduce((sum, p) => sum + BigInt(p.high), 0n);
   } finally {
     await admin.disconnect();
-  }
-}
-
-async function consumeAll(kafka: Kafka, topic: string, expected: number): Promise<KafkaMessage[]> {
-  const consumer = kafka.consumer({ groupId: uniqueName('ingest_http_check') });
-  await consumer.connect();
-  try {
-    await consumer.subscribe({ topic, fromBeginning: true });
-    const received: KafkaMessage[] = [];
-    await new Promise<void>((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`consumed ${received.length} of ${expected}`)), 60_000);
-      void consumer.run({
-        eachMessage: async ({ message }) => {
-          received.push(message);
-          if (received.length >= expected) {
-            clearTimeout(timer);
-            resolve();
-          }
-        },
-      });
-    });
-    return received;
-  } finally {
-    await consumer.disconnect();
   }
 }
 
@@ -130,7 +106,7 @@ describe('ingest-http over real HTTP (local API Gateway adapter) into the real K
     // Nothing beyond the accepted events was written (no duplicates from retries)...
     expect(await highWatermarkTotal(kafka, topic)).toBe(BigInt(accepted.length));
     // ...and each accepted event is there once.
-    const messages = await consumeAll(kafka, topic, accepted.length);
+    const messages = (await consumeAll(kafka, topic, accepted.length)).map((c) => c.message);
     expect(messages).toHaveLength(accepted.length);
     const byEventId = new Map<string, { event: UserCreatedEvent; message: KafkaMessage }[]>();
     for (const message of messages) {

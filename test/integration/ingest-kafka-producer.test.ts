@@ -1,4 +1,3 @@
-import type { Kafka, KafkaMessage } from 'kafkajs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildUserCreatedEvent } from '../../lambdas/shared/contract/index.js';
 import { readKafkaProducerConfig } from '../../lambdas/shared/kafka/config.js';
@@ -6,7 +5,7 @@ import { KafkaUnavailableError } from '../../lambdas/shared/kafka/errors.js';
 import { ManagedKafkaProducer } from '../../lambdas/shared/kafka/producer.js';
 import { publishEvents } from '../../lambdas/shared/kafka/publish.js';
 import { ensureTopics } from '../../local/runtime/kafka-topics.js';
-import { kafkaClient, services, uniqueName } from '../support/local-services.js';
+import { consumeAll, kafkaClient, services, uniqueName } from '../support/local-services.js';
 import { sampleUserPayload } from '../unit/contract/fixtures.js';
 
 /**
@@ -21,35 +20,6 @@ const JAVA_PARTITIONS: Record<string, { 6: number; 12: number }> = {
   '11111111-2222-4333-8444-555555555555': { 6: 1, 12: 1 },
   'abcdefab-cdef-4abc-9def-abcdefabcdef': { 6: 2, 12: 2 },
 };
-
-interface Consumed {
-  readonly partition: number;
-  readonly message: KafkaMessage;
-}
-
-async function consume(kafka: Kafka, topic: string, expected: number): Promise<Consumed[]> {
-  const consumer = kafka.consumer({ groupId: uniqueName('ingest_producer_test') });
-  await consumer.connect();
-  try {
-    await consumer.subscribe({ topic, fromBeginning: true });
-    const received: Consumed[] = [];
-    await new Promise<void>((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`consumed ${received.length} of ${expected}`)), 60_000);
-      void consumer.run({
-        eachMessage: async ({ partition, message }) => {
-          received.push({ partition, message });
-          if (received.length >= expected) {
-            clearTimeout(timer);
-            resolve();
-          }
-        },
-      });
-    });
-    return received;
-  } finally {
-    await consumer.disconnect();
-  }
-}
 
 describe('shared Kafka producer against the real broker', () => {
   const kafka = kafkaClient('ingest-producer-test');
@@ -85,7 +55,7 @@ describe('shared Kafka producer against the real broker', () => {
       const published = await publishEvents(producer, topics[partitions], events, 'Root=1-itest');
       expect(published.eventIds).toEqual(events.map((e) => e.event_id));
 
-      const consumed = await consume(kafka, topics[partitions], events.length);
+      const consumed = await consumeAll(kafka, topics[partitions], events.length);
       for (const { partition, message } of consumed) {
         const key = message.key?.toString() ?? '';
         expect(partition).toBe(JAVA_PARTITIONS[key]?.[partitions]);

@@ -1,4 +1,3 @@
-import type { Kafka, KafkaMessage } from 'kafkajs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { PullResult } from '../../lambdas/ingest-pull/pull-users.js';
 import type { UserCreatedEvent } from '../../lambdas/shared/contract/index.js';
@@ -6,7 +5,7 @@ import { generateRandomUsers } from '../../local/randomuser/generate.js';
 import { type RandomUserServer, startRandomUserServer } from '../../local/randomuser/server.js';
 import { ensureTopics } from '../../local/runtime/kafka-topics.js';
 import { localLambdaContext } from '../../local/runtime/lambda-context.js';
-import { kafkaClient, services, uniqueName } from '../support/local-services.js';
+import { consumeAll, kafkaClient, services, uniqueName } from '../support/local-services.js';
 
 /** Sets environment variables and returns a function that restores the previous values. */
 function setEnvironment(values: Record<string, string>): () => void {
@@ -18,30 +17,6 @@ function setEnvironment(values: Record<string, string>): () => void {
       else process.env[name] = value;
     }
   };
-}
-
-async function consumeAll(kafka: Kafka, topic: string, expected: number): Promise<KafkaMessage[]> {
-  const consumer = kafka.consumer({ groupId: uniqueName('ingest_pull_check') });
-  await consumer.connect();
-  try {
-    await consumer.subscribe({ topic, fromBeginning: true });
-    const received: KafkaMessage[] = [];
-    await new Promise<void>((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`consumed ${received.length} of ${expected}`)), 60_000);
-      void consumer.run({
-        eachMessage: async ({ message }) => {
-          received.push(message);
-          if (received.length >= expected) {
-            clearTimeout(timer);
-            resolve();
-          }
-        },
-      });
-    });
-    return received;
-  } finally {
-    await consumer.disconnect();
-  }
 }
 
 describe('ingest-pull against the local randomuser.me stand-in and the real Kafka', () => {
@@ -103,7 +78,7 @@ describe('ingest-pull against the local randomuser.me stand-in and the real Kafk
     ]);
 
     const source = generateRandomUsers('itest-pull', 0, 250);
-    const messages = await consumeAll(kafka, topic, 250);
+    const messages = (await consumeAll(kafka, topic, 250)).map((c) => c.message);
     const events = messages.map((m) => ({
       key: m.key?.toString(),
       event: JSON.parse(m.value?.toString() ?? '') as UserCreatedEvent,

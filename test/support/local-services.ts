@@ -1,5 +1,5 @@
 import { Client as CassandraClient, policies } from 'cassandra-driver';
-import { Kafka, logLevel } from 'kafkajs';
+import { Kafka, type KafkaMessage, logLevel } from 'kafkajs';
 import pg from 'pg';
 import { readLocalServicesSettings } from '../../local/services/config.js';
 
@@ -31,4 +31,34 @@ export function postgresPool(): pg.Pool {
 /** A name unique to one test run, so reruns against long-lived services never collide. */
 export function uniqueName(prefix: string): string {
   return `${prefix}_${Date.now().toString(36)}_${Math.random().toString(36).slice(2, 8)}`;
+}
+
+export interface ConsumedMessage {
+  readonly partition: number;
+  readonly message: KafkaMessage;
+}
+
+/** Reads a topic from the beginning until `expected` messages arrived (fails after 60 s), in a fresh group. */
+export async function consumeAll(kafka: Kafka, topic: string, expected: number): Promise<ConsumedMessage[]> {
+  const consumer = kafka.consumer({ groupId: uniqueName('test_check') });
+  await consumer.connect();
+  try {
+    await consumer.subscribe({ topic, fromBeginning: true });
+    const received: ConsumedMessage[] = [];
+    await new Promise<void>((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error(`consumed ${received.length} of ${expected}`)), 60_000);
+      void consumer.run({
+        eachMessage: async ({ partition, message }) => {
+          received.push({ partition, message });
+          if (received.length >= expected) {
+            clearTimeout(timer);
+            resolve();
+          }
+        },
+      });
+    });
+    return received;
+  } finally {
+    await consumer.disconnect();
+  }
 }
