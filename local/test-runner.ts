@@ -5,6 +5,7 @@
 import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
+import { type PipelineProcess, startPipelineProcess } from './runtime/pipeline-process.js';
 import { applyConnectionEnvironment, readLocalServicesSettings, repoRoot } from './services/config.js';
 import type { LocalService } from './services/local-service.js';
 import { bringDown, bringUp, createLocalServices, describeFailure } from './services/service-runner.js';
@@ -49,35 +50,20 @@ function runCapturing(
  * randomuser_ingest DAG can invoke the pull Lambda through the local Invoke endpoint end to end.
  */
 async function runDagSuite(env: NodeJS.ProcessEnv): Promise<SuiteResult> {
-  const pipeline = spawn(
-    process.execPath,
-    ['--import', 'tsx', 'local/start.ts', '--no-demo', '--port', '0', '--invoke-port', '0'],
-    { cwd: repoRoot, env, stdio: ['ignore', 'pipe', 'pipe'] },
-  );
-  let startOutput = '';
-  const invokeUrl = await new Promise<string | undefined>((resolve) => {
-    const timer = setTimeout(() => resolve(undefined), 180_000);
-    const onData = (chunk: Buffer) => {
-      startOutput += chunk.toString();
-      const url = /Lambda invoke\s+(http:\/\/\S+)/.exec(startOutput)?.[1];
-      if (url) {
-        clearTimeout(timer);
-        resolve(url);
-      }
-    };
-    pipeline.stdout.on('data', onData);
-    pipeline.stderr.on('data', onData);
-    pipeline.once('exit', () => resolve(undefined));
-  });
+  let pipeline: PipelineProcess;
   try {
-    if (!invokeUrl) {
-      log(`the local pipeline did not start for the DAG suite:\n${startOutput}`);
-      return { name: 'pytest (DAGs)', passed: 0, failed: 1, skipped: 0, exitCode: 1 };
-    }
-    log(`local pipeline up for the DAG suite; Lambda Invoke endpoint ${invokeUrl}`);
+    pipeline = await startPipelineProcess(['--no-demo', '--port', '0', '--invoke-port', '0'], env);
+  } catch (error) {
+    log(
+      `the local pipeline did not start for the DAG suite: ${error instanceof Error ? error.message : error}`,
+    );
+    return { name: 'pytest (DAGs)', passed: 0, failed: 1, skipped: 0, exitCode: 1 };
+  }
+  try {
+    log(`local pipeline up for the DAG suite; Lambda Invoke endpoint ${pipeline.invokeUrl}`);
     const { code, output } = await runCapturing('bash', ['local/airflow/test.sh'], {
       ...env,
-      LAMBDA_ENDPOINT_URL: invokeUrl,
+      LAMBDA_ENDPOINT_URL: pipeline.invokeUrl,
     });
     const summary = [...output.matchAll(/^=+ (.+) in [\d.]+s.* =+$/gm)].at(-1)?.[1] ?? '';
     const count = (word: string) => Number(new RegExp(`(\\d+) ${word}`).exec(summary)?.[1] ?? 0);
@@ -89,11 +75,7 @@ async function runDagSuite(env: NodeJS.ProcessEnv): Promise<SuiteResult> {
       exitCode: code,
     };
   } finally {
-    if (pipeline.exitCode === null && pipeline.signalCode === null) {
-      const exited = new Promise((resolve) => pipeline.once('exit', resolve));
-      pipeline.kill('SIGINT');
-      await exited;
-    }
+    await pipeline.stop();
   }
 }
 

@@ -3,10 +3,11 @@
  * traffic while Kafka, Cassandra, PostgreSQL and then the pipeline process itself are killed with SIGKILL
  * mid-stream and restarted. Every event answered 202 must end in both stores exactly once.
  */
-import { type ChildProcess, spawn } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import type { Client as CassandraClient } from 'cassandra-driver';
 import type pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startPipelineProcess } from '../../local/runtime/pipeline-process.js';
 import type { ServiceName } from '../../local/services/local-service.js';
 import { isOurProcessAlive, readPidRecord } from '../../local/services/process-supervisor.js';
 import { bringUp, createLocalServices } from '../../local/services/service-runner.js';
@@ -23,49 +24,17 @@ let cassandra: CassandraClient;
 const log = (message: string) => console.error(`[faults] ${message}`);
 
 async function startPipeline(): Promise<ChildProcess> {
-  // One node process (not npx → tsx → node), so SIGKILL takes down exactly the pipeline.
-  const args = [
-    '--import',
-    'tsx',
-    'local/start.ts',
-    '--no-demo',
-    '--port',
-    String(port),
-    '--invoke-port',
-    '0',
-  ];
-  const child = spawn(process.execPath, args, {
-    env: { ...process.env, KAFKA_TOPIC: topic },
-    stdio: ['ignore', 'pipe', 'pipe'],
+  const started = await startPipelineProcess(['--no-demo', '--port', String(port), '--invoke-port', '0'], {
+    ...process.env,
+    KAFKA_TOPIC: topic,
   });
-  let output = '';
-  await new Promise<void>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`pipeline did not start:\n${output}`)), 180_000);
-    const onData = (chunk: Buffer) => {
-      output += chunk.toString();
-      if (output.includes('Pipeline running.')) {
-        clearTimeout(timer);
-        resolve();
-      }
-    };
-    child.stdout?.on('data', onData);
-    child.stderr?.on('data', onData);
-    child.once('exit', (code) => reject(new Error(`pipeline exited (${code}) during start:\n${output}`)));
-  });
-  // Keep the pipeline's recent output, and show it if the pipeline dies when nobody killed it.
-  const recent: string[] = [];
-  const keep = (chunk: Buffer) => {
-    recent.push(chunk.toString());
-    if (recent.length > 50) recent.shift();
-  };
-  child.stdout?.on('data', keep);
-  child.stderr?.on('data', keep);
-  child.once('exit', (code, signal) => {
+  started.child.once('exit', (code, signal) => {
     // SIGKILL is the test's own doing; 0 and 130 are clean exits after SIGINT.
-    if (signal !== 'SIGKILL' && code !== 0 && code !== 130)
-      log(`pipeline exited (${code ?? signal}):\n${recent.join('')}`);
+    if (signal !== 'SIGKILL' && code !== 0 && code !== 130) {
+      log(`pipeline exited (${code ?? signal}):\n${started.recentOutput()}`);
+    }
   });
-  return child;
+  return started.child;
 }
 
 /** Steady traffic: single-user posts, a few in flight; records what each answer was. */
