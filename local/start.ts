@@ -2,7 +2,8 @@
  * `npm start`: the whole pipeline on this machine, on real Kafka, Cassandra and PostgreSQL.
  *
  *   services (native, or --docker: the compose file) → topic, migrations, CQL
- *   HTTP API  http://127.0.0.1:3000  → the ingest-http Lambda handler (API Gateway events)
+ *   HTTP API  http://127.0.0.1:3000  → the ingest-http Lambda handler (API Gateway events), in up to
+ *             --http-concurrency containers (worker threads), one request each at a time, as in Lambda
  *   Lambda Invoke endpoint http://127.0.0.1:3001 → ingest-pull / ingest-http / processor handlers (for the DAGs)
  *   MSK bridge → the processor Lambda handler (MSK events) → PostgreSQL + Cassandra
  *   --demo (default): a local randomuser.me-compatible source, pulled at a steady rate
@@ -15,8 +16,10 @@ import { Client as CassandraClient } from 'cassandra-driver';
 import { Kafka, logLevel } from 'kafkajs';
 import pg from 'pg';
 import { USERS_CREATED_TOPIC } from '../lambdas/shared/contract/index.js';
+import { DEFAULT_KEYSPACE } from '../lambdas/shared/schema/cassandra/index.js';
 import { startRandomUserServer } from './randomuser/server.js';
-import { startHttpApi } from './runtime/http-adapter.js';
+import { type ApiGatewayProxyHandler, startHttpApi } from './runtime/http-adapter.js';
+import { LambdaContainerPool } from './runtime/lambda-container-pool.js';
 import { localLambdaContext } from './runtime/lambda-context.js';
 import { startLambdaInvokeServer } from './runtime/lambda-invoke-server.js';
 import { MskBridge } from './runtime/msk-bridge.js';
@@ -38,6 +41,8 @@ const { values: args } = parseArgs({
     port: { type: 'string', default: '3000' },
     'invoke-port': { type: 'string', default: '3001' },
     'batch-size': { type: 'string', default: '100' },
+    'batch-window-ms': { type: 'string', default: '200' },
+    'http-concurrency': { type: 'string', default: '8' },
   },
 });
 
@@ -60,6 +65,9 @@ async function main(): Promise<void> {
   const port = wholeNumber('port', 0, 65_535);
   const invokePort = wholeNumber('invoke-port', 0, 65_535);
   const batchSize = wholeNumber('batch-size', 1, 10_000);
+  // The ESM's MaximumBatchingWindowInSeconds goes up to 300 s.
+  const batchWindowMs = wholeNumber('batch-window-ms', 0, 300_000);
+  const httpConcurrency = wholeNumber('http-concurrency', 1, 256);
   const demo = args.demo && !args['no-demo'];
 
   if (args.docker) {
@@ -90,13 +98,14 @@ async function main(): Promise<void> {
   process.env.POWERTOOLS_LOG_LEVEL ??= 'WARN';
   const topic = process.env.KAFKA_TOPIC || USERS_CREATED_TOPIC;
   process.env.KAFKA_TOPIC = topic;
+  const keyspace = process.env.CASSANDRA_KEYSPACE || DEFAULT_KEYSPACE;
 
   const kafka = new Kafka({
     clientId: 'local-start',
     brokers: settings.kafka.brokers.split(','),
     logLevel: logLevel.ERROR,
   });
-  await preparePipeline(kafka, settings, { topic }, log);
+  await preparePipeline(kafka, settings, { topic, keyspace }, log);
 
   // The pull Lambda (demo pulls, the randomuser_ingest DAG) reads the local randomuser.me-compatible source,
   // never the internet, unless RANDOMUSER_BASE_URL says otherwise.
@@ -108,18 +117,25 @@ async function main(): Promise<void> {
   const randomUserUrl = process.env.RANDOMUSER_BASE_URL;
 
   // Imported only now, after the environment is complete: each handler reads it once at module load.
-  const [{ handler: processor }, { handler: ingestHttp }, { handler: ingestPull }] = await Promise.all([
+  const [{ handler: processor }, { handler: ingestPull }] = await Promise.all([
     import('../lambdas/processor/handler.js'),
-    import('../lambdas/ingest-http/handler.js'),
     import('../lambdas/ingest-pull/handler.js'),
   ]);
+  // Concurrent pushes run in separate containers, each with its own producer, as in Lambda.
+  const ingestHttpContainers = new LambdaContainerPool({
+    handlerModule: new URL('../lambdas/ingest-http/handler.ts', import.meta.url),
+    functionName: 'ingest-http',
+    maxContainers: httpConcurrency,
+  });
+  stops.push(() => ingestHttpContainers.close());
+  const ingestHttp: ApiGatewayProxyHandler = (event, context) => ingestHttpContainers.invoke(event, context);
 
   const bridge = new MskBridge({
     kafka,
     topic,
     groupId: 'local-processor',
     batchSize,
-    batchWindowMs: 200,
+    batchWindowMs,
     handler: processor,
     log: (m, d) => log(`${m} ${JSON.stringify(d ?? {})}`),
   });
@@ -164,11 +180,11 @@ async function main(): Promise<void> {
 
   console.log(`
 Pipeline running.
-  HTTP API        ${api.url}   (POST /v1/users, GET /v1/health)
+  HTTP API        ${api.url}   (POST /v1/users, GET /v1/health; up to ${httpConcurrency} ingest-http containers)
   Lambda invoke   ${invoke.url}   (functions: ingest-pull, ingest-http, processor)
   Kafka topic     ${topic} on ${settings.kafka.brokers}
   PostgreSQL      ${settings.postgres.user}@${settings.postgres.host}:${settings.postgres.port}/${settings.postgres.database}
-  Cassandra       ${settings.cassandra.host}:${settings.cassandra.port} keyspace pipeline
+  Cassandra       ${settings.cassandra.host}:${settings.cassandra.port} keyspace ${keyspace}
   Pull source     ${randomUserUrl}${demo ? ` (demo: ${demoRate} users/s)` : ' (demo off)'}
 Try:  curl -s -XPOST ${api.url}/v1/users -H 'content-type: application/json' -d @local/examples/user.json
       npm run query -- <user id>
@@ -194,7 +210,7 @@ Ctrl-C stops.
       const [pgUsers, dead, wide, lag] = await Promise.all([
         pool.query<{ n: string }>('select count(*) as n from users'),
         pool.query<{ n: string }>('select count(*) as n from dead_letters'),
-        cassandra.execute('SELECT count(*) FROM pipeline.created_users'),
+        cassandra.execute(`SELECT count(*) FROM ${keyspace}.created_users`),
         consumerLag(admin, topic, 'local-processor'),
       ]);
       log(

@@ -26,13 +26,29 @@ export function mskRecords(event: MSKEvent): MSKRecord[] {
   );
 }
 
+/** Longest header value turned into a string in one String.fromCharCode call (engines cap argument counts). */
+const MAX_FAST_HEADER_BYTES = 1024;
+
+/**
+ * A header value sent as bytes; Java clients may send them signed (-128..127). Values are nearly always ASCII
+ * (ids, versions, type names) and ASCII bytes are their own UTF-8 decoding, so those skip the Buffer round trip.
+ */
+function headerValue(bytes: readonly number[]): string {
+  let ascii = bytes.length <= MAX_FAST_HEADER_BYTES;
+  for (let i = 0; ascii && i < bytes.length; i++) {
+    const b = bytes[i] as number;
+    // Equal only for an integer 0..127 (a hole, a string or a fraction falls through to the general path).
+    ascii = (b & 0x7f) === b;
+  }
+  if (ascii) return String.fromCharCode.apply(null, bytes as number[]);
+  return Buffer.from(bytes.map((b) => b & 0xff)).toString('utf8');
+}
+
 /** Lambda sends key and value base64-encoded and each header as { name: [byte, ...] }. */
 export function decodeMskRecord(record: MSKRecord): DecodedKafkaRecord {
   const headers: Record<string, string> = {};
   for (const header of record.headers ?? []) {
-    for (const [name, bytes] of Object.entries(header)) {
-      headers[name] = Buffer.from(bytes.map((b) => b & 0xff)).toString('utf8');
-    }
+    for (const name of Object.keys(header)) headers[name] = headerValue(header[name] as number[]);
   }
   return {
     topic: record.topic,

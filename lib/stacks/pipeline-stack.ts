@@ -244,17 +244,11 @@ export class PipelineStack extends Stack {
       logRetentionDays: retention,
     });
 
+    const application = applicationSignals(config.stageName, ingestion, processing);
     const observability = new Observability(this, 'Observability', {
-      stageName: config.stageName,
-      api: { apiName: ingestion.api.restApiName, stageName: config.stageName },
-      functions: {
-        ingestHttp: ingestion.httpFunction.function.functionName,
-        ingestPull: ingestion.pullFunction.function.functionName,
-        processor: processing.processor.function.functionName,
-      },
+      ...application,
       deadLetterQueues: [
-        { queueName: processing.failedBatches.queueName, label: 'Failed batches' },
-        { queueName: processing.failedBatchesDeadLetters.queueName, label: 'Failed batches DLQ' },
+        ...application.deadLetterQueues,
         ...(ingestion.scheduleDeadLetters
           ? [{ queueName: ingestion.scheduleDeadLetters.queueName, label: 'Schedule dead letters' }]
           : []),
@@ -344,19 +338,26 @@ export class PipelineStack extends Stack {
       customerManagedKey: false,
     });
     const observability = new Observability(this, 'Observability', {
-      stageName: config.stageName,
-      api: { apiName: ingestion.api.restApiName, stageName: config.stageName },
-      functions: {
-        ingestHttp: ingestion.httpFunction.function.functionName,
-        ingestPull: ingestion.pullFunction.function.functionName,
-        processor: processing.processor.function.functionName,
-      },
-      deadLetterQueues: [
-        { queueName: processing.failedBatches.queueName, label: 'Failed batches' },
-        { queueName: processing.failedBatchesDeadLetters.queueName, label: 'Failed batches DLQ' },
-      ],
+      ...applicationSignals(config.stageName, ingestion, processing),
       alarms: false,
     });
     return { ingestion, processing, observability };
   }
+}
+
+/** What every stage observes the same way: the API, the three functions and the failed-batch queues. */
+function applicationSignals(stageName: string, ingestion: Ingestion, processing: Processing) {
+  return {
+    stageName,
+    api: { apiName: ingestion.api.restApiName, stageName },
+    functions: {
+      ingestHttp: ingestion.httpFunction.function.functionName,
+      ingestPull: ingestion.pullFunction.function.functionName,
+      processor: processing.processor.function.functionName,
+    },
+    deadLetterQueues: [
+      { queueName: processing.failedBatches.queueName, label: 'Failed batches' },
+      { queueName: processing.failedBatchesDeadLetters.queueName, label: 'Failed batches DLQ' },
+    ],
+  };
 }

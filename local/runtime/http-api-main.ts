@@ -1,6 +1,6 @@
 /**
  * Serves the ingest-http Lambda handler locally, as API Gateway would, until interrupted:
- *   npx tsx local/runtime/http-api-main.ts [--port 3000] [--host 127.0.0.1]
+ *   npx tsx local/runtime/http-api-main.ts [--port 3000] [--host 127.0.0.1] [--concurrency 8]
  * KAFKA_BROKERS defaults to the local Kafka (`npm run services -- up`); KAFKA_TOPIC (users_created) is
  * created if missing, since the local broker, like MSK, does not create topics on demand.
  */
@@ -10,13 +10,23 @@ import { USERS_CREATED_TOPIC } from '../../lambdas/shared/contract/index.js';
 import { readLocalServicesSettings } from '../services/config.js';
 import { startHttpApi } from './http-adapter.js';
 import { ensureTopics } from './kafka-topics.js';
+import { LambdaContainerPool } from './lambda-container-pool.js';
 
 const { values } = parseArgs({
-  options: { port: { type: 'string', default: '3000' }, host: { type: 'string', default: '127.0.0.1' } },
+  options: {
+    port: { type: 'string', default: '3000' },
+    host: { type: 'string', default: '127.0.0.1' },
+    concurrency: { type: 'string', default: '8' },
+  },
 });
 const port = Number(values.port);
 if (!Number.isInteger(port) || port < 0 || port > 65_535) {
   console.error(`--port must be an integer from 0 to 65535, got ${values.port}`);
+  process.exit(2);
+}
+const concurrency = Number(values.concurrency);
+if (!Number.isInteger(concurrency) || concurrency < 1 || concurrency > 256) {
+  console.error(`--concurrency must be an integer from 1 to 256, got ${values.concurrency}`);
   process.exit(2);
 }
 
@@ -29,13 +39,23 @@ const kafka = new Kafka({
 });
 await ensureTopics(kafka, [{ topic, numPartitions: 3 }]);
 
-// Imported only now: the handler reads its configuration once, when its module loads.
-const { handler } = await import('../../lambdas/ingest-http/handler.js');
-const api = await startHttpApi({ handler, port, host: values.host });
-console.log(`ingest-http API on ${api.url} (POST /v1/users, GET /v1/health) → Kafka topic ${topic}`);
+// Each container loads the handler, which reads its configuration once, from the environment set above.
+const containers = new LambdaContainerPool({
+  handlerModule: new URL('../../lambdas/ingest-http/handler.ts', import.meta.url),
+  functionName: 'ingest-http',
+  maxContainers: concurrency,
+});
+const api = await startHttpApi({
+  handler: (event, context) => containers.invoke(event, context),
+  port,
+  host: values.host,
+});
+console.log(
+  `ingest-http API on ${api.url} (POST /v1/users, GET /v1/health; up to ${concurrency} containers) → Kafka topic ${topic}`,
+);
 
 const stop = () => {
-  api.close().then(
+  Promise.all([api.close(), containers.close()]).then(
     () => process.exit(0),
     (error: unknown) => {
       console.error('closing the API failed', error);

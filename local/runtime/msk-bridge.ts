@@ -16,6 +16,11 @@ export interface MskBridgeOptions {
   readonly batchWindowMs?: number;
   /** Start from the earliest offset when the group has none (ESM StartingPosition TRIM_HORIZON). @default true */
   readonly fromBeginning?: boolean;
+  /**
+   * Partitions processed at once. The ESM runs up to one invocation per partition concurrently, each partition
+   * in order; here the invocations share this process. @default 100 (every partition of any topic used here)
+   */
+  readonly concurrentPartitions?: number;
   readonly functionName?: string;
   readonly handler: MskHandler;
   readonly log?: (message: string, detail?: object) => void;
@@ -37,7 +42,8 @@ export interface MskBridgeStats {
 export class MskBridge {
   readonly stats: MskBridgeStats = { invocations: 0, records: 0, failedInvocations: 0 };
   private consumer: Consumer | undefined;
-  private inFlight: Promise<void> = Promise.resolve();
+  /** Invocations under way, one per partition at most. */
+  private readonly inFlight = new Set<Promise<boolean>>();
   private readonly batchSize: number;
 
   constructor(private readonly options: MskBridgeOptions) {
@@ -80,17 +86,16 @@ export class MskBridge {
     await consumer.run({
       autoCommit: false,
       eachBatchAutoResolve: false,
-      partitionsConsumedConcurrently: 1,
+      partitionsConsumedConcurrently: this.options.concurrentPartitions ?? 100,
       eachBatch: async ({ batch, resolveOffset, heartbeat, isRunning, isStale }) => {
-        for (let i = 0; i < batch.messages.length; i += this.batchSize) {
+        for (let i = 0; i < batch.messages.length; ) {
           if (!isRunning() || isStale()) return;
-          const chunk = batch.messages.slice(i, i + this.batchSize);
+          const chunk = nextInvocationChunk(batch.messages, i, this.batchSize);
+          i += chunk.length;
           const event = toMskEvent(batch.topic, batch.partition, chunk, source);
           const done = this.invokeUntilSuccess(event, chunk, heartbeat, isRunning);
-          this.inFlight = done.then(
-            () => {},
-            () => {},
-          );
+          this.inFlight.add(done);
+          void done.finally(() => this.inFlight.delete(done)).catch(() => {});
           if (!(await done)) return; // stopping: leave the offsets uncommitted, the batch comes again
           const last = (chunk.at(-1) as KafkaMessage).offset;
           resolveOffset(last);
@@ -145,9 +150,44 @@ export class MskBridge {
     this.consumer = undefined;
     if (!consumer) return;
     await consumer.stop();
-    await this.inFlight;
+    await Promise.allSettled([...this.inFlight]);
     await consumer.disconnect();
   }
+}
+
+/** Lambda's synchronous invocation payload limit, which also caps an ESM batch below its BatchSize. */
+export const MAX_INVOCATION_PAYLOAD_BYTES = 6 * 1024 * 1024;
+
+/** Upper bound of one record's size in the MSK event JSON (base64 key/value, headers as byte arrays). */
+export function mskRecordJsonBytes(message: KafkaMessage): number {
+  const base64 = (bytes: number) => 4 * Math.ceil(bytes / 3);
+  let headerBytes = 0;
+  for (const [name, value] of Object.entries(message.headers ?? {})) {
+    const values = Array.isArray(value) ? value : [value];
+    for (const v of values) headerBytes += name.length + 8 + 4 * Buffer.byteLength(v ?? ''); // "255," per byte
+  }
+  // topic, partition, offset, timestamp, timestampType and JSON punctuation.
+  const envelope = 200;
+  return envelope + base64(message.key?.length ?? 0) + base64(message.value?.length ?? 0) + headerBytes;
+}
+
+/**
+ * The records of the next invocation from `start`: at most `batchSize`, and no more than fit in the 6 MB
+ * payload, as the ESM does (a batch of 10,000 large records arrives as several smaller invocations).
+ */
+export function nextInvocationChunk(
+  messages: readonly KafkaMessage[],
+  start: number,
+  batchSize: number,
+): KafkaMessage[] {
+  let bytes = 512; // the event's own fields
+  let end = start;
+  while (end < messages.length && end - start < batchSize) {
+    bytes += mskRecordJsonBytes(messages[end] as KafkaMessage);
+    if (bytes > MAX_INVOCATION_PAYLOAD_BYTES && end > start) break;
+    end += 1;
+  }
+  return messages.slice(start, end);
 }
 
 async function bootstrapServersOf(kafka: Kafka): Promise<string> {

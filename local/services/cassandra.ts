@@ -93,6 +93,8 @@ hints_directory: ${data('hints')}
 cdc_raw_directory: ${data('cdc_raw')}
 commitlog_sync: periodic
 commitlog_sync_period: 10000ms
+# A development node: TRUNCATE and DROP (tests, the benchmark) must not pile up snapshots on disk.
+auto_snapshot: false
 seed_provider:
   - class_name: org.apache.cassandra.locator.SimpleSeedProvider
     parameters:

@@ -48,12 +48,36 @@ export const userCreatedEventSchema = userCreatedEventV1Schema;
 export type UserCreatedEvent = z.output<typeof userCreatedEventSchema>;
 export type UserCreatedEventInput = z.input<typeof userCreatedEventSchema>;
 
+const compiledGetters = new Map<z.ZodType, () => z.ZodType>();
+
+/**
+ * z.compile derives a fast path from the schema itself (no second copy of the rules) that accepts valid input
+ * without zod's per-field allocations; whatever it does not accept is parsed again by the runtime parser, so
+ * every issue is the runtime's. Compiled on first use, so that importers which never parse (CDK synth, JSON
+ * Schema generation) do not pay for code generation.
+ */
+function compiledOnFirstUse<Schema extends z.ZodType>(schema: Schema): () => Schema {
+  const known = compiledGetters.get(schema);
+  if (known) return known as () => Schema; // userCreatedEventSchema is the v1 schema: compile it once
+  let compiled: Schema | undefined;
+  const getter = () => {
+    compiled ??= z.compile(schema);
+    return compiled;
+  };
+  compiledGetters.set(schema, getter);
+  return getter;
+}
+
+const compiledEventV1Schema = compiledOnFirstUse(userCreatedEventV1Schema);
+const compiledCurrentEventSchema = compiledOnFirstUse(userCreatedEventSchema);
+const compiledUserPayloadSchema = compiledOnFirstUse(userPayloadSchema);
+
 /**
  * One parser per accepted version. When v2 arrives, older entries map (upcast) into the current type so
  * that consumers only ever see UserCreatedEvent.
  */
-const EVENT_SCHEMA_BY_VERSION: ReadonlyMap<number, z.ZodType<UserCreatedEvent, unknown>> = new Map([
-  [1, userCreatedEventV1Schema],
+const EVENT_SCHEMA_BY_VERSION: ReadonlyMap<number, () => z.ZodType<UserCreatedEvent, unknown>> = new Map([
+  [1, compiledEventV1Schema],
 ]);
 
 export type ParseUserCreatedEventResult =
@@ -73,7 +97,7 @@ export type DecodeUserPayloadResult = ParseUserPayloadResult | ContractFailure<'
 /** Validates an already JSON-parsed event. Never throws. */
 export function parseUserCreatedEvent(input: unknown): ParseUserCreatedEventResult {
   const declaredVersion = readDeclaredSchemaVersion(input);
-  let schema = userCreatedEventSchema as z.ZodType<UserCreatedEvent, unknown>;
+  let schema: () => z.ZodType<UserCreatedEvent, unknown> = compiledCurrentEventSchema;
   if (declaredVersion !== undefined) {
     const versionSchema = EVENT_SCHEMA_BY_VERSION.get(declaredVersion);
     // A newer (or retired) version is not a broken event: it is dead-lettered for replay after an upgrade,
@@ -92,7 +116,7 @@ export function parseUserCreatedEvent(input: unknown): ParseUserCreatedEventResu
     }
     schema = versionSchema ?? schema;
   }
-  const result = schema.safeParse(input, { error: contractErrorMap });
+  const result = schema().safeParse(input, { error: contractErrorMap });
   if (result.success) return { ok: true, event: result.data };
   return { ok: false, reason: 'schema_violation', issues: toContractIssues(result.error.issues) };
 }
@@ -105,7 +129,7 @@ export function decodeUserCreatedEvent(bytes: Uint8Array | string): DecodeUserCr
 
 /** Validates an already JSON-parsed user payload (push API). Never throws. */
 export function parseUserPayload(input: unknown): ParseUserPayloadResult {
-  const result = userPayloadSchema.safeParse(input, { error: contractErrorMap });
+  const result = compiledUserPayloadSchema().safeParse(input, { error: contractErrorMap });
   if (result.success) return { ok: true, payload: result.data };
   return { ok: false, reason: 'schema_violation', issues: toContractIssues(result.error.issues) };
 }
@@ -145,7 +169,7 @@ export function buildUserCreatedEvent(
     ingested_at: toIsoString(ingestedAt),
     payload,
   };
-  const result = userCreatedEventSchema.safeParse(candidate, { error: contractErrorMap });
+  const result = compiledCurrentEventSchema().safeParse(candidate, { error: contractErrorMap });
   if (!result.success) throw new InvalidUserCreatedEventError(toContractIssues(result.error.issues));
   return result.data;
 }
@@ -163,13 +187,14 @@ function toIsoString(value: Date | string): string {
   return Number.isNaN(value.getTime()) ? 'Invalid Date' : value.toISOString();
 }
 
-type JsonDocument =
+export type JsonDocument =
   | { readonly ok: true; readonly value: unknown }
   | ContractFailure<'invalid_json' | 'oversize'>;
 
 const strictUtf8Decoder = new TextDecoder('utf-8', { fatal: true });
 
-function decodeJsonDocument(bytes: Uint8Array | string, maxBytes: number): JsonDocument {
+/** Size limit, strict UTF-8, JSON.parse; exported so the record-CPU benchmark can time this step alone. */
+export function decodeJsonDocument(bytes: Uint8Array | string, maxBytes: number): JsonDocument {
   const sizeBytes = typeof bytes === 'string' ? Buffer.byteLength(bytes, 'utf8') : bytes.byteLength;
   if (sizeBytes > maxBytes) {
     return failure('oversize', {

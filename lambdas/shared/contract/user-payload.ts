@@ -24,8 +24,12 @@ export const USER_FIELD_MAX_LENGTH = {
 const NO_NUL_CHARACTER = /^[^\u0000]*$/;
 const NO_NUL_MESSAGE = 'must not contain the NUL character (U+0000)';
 
-// A lone surrogate would be silently replaced by U+FFFD when encoded as UTF-8 for the stores.
-const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+// ES2024 (Node 20+); the project's `lib` is ES2023.
+declare global {
+  interface String {
+    isWellFormed(): boolean;
+  }
+}
 
 /**
  * Internationalised addresses (non-ASCII letters, as names from many countries produce) are accepted.
@@ -54,12 +58,14 @@ export const contractErrorMap = (issue: { readonly code?: string; readonly input
 
 /** Free text stored verbatim: no trimming, no normalisation. */
 export function textField(options: { min: number; max: number }) {
+  // A lone surrogate would be silently replaced by U+FFFD when encoded as UTF-8 for the stores.
+  // isWellFormed() is exactly "no lone surrogate", natively, without a look-around regex.
   return z
     .string()
     .min(options.min)
     .max(options.max)
     .regex(NO_NUL_CHARACTER, NO_NUL_MESSAGE)
-    .refine((value) => !LONE_SURROGATE.test(value), 'must be well-formed Unicode (no lone surrogates)');
+    .refine((value) => value.isWellFormed(), 'must be well-formed Unicode (no lone surrogates)');
 }
 
 /** ISO-8601 date-time with an explicit zone (`Z` or `±hh:mm`), because the stores keep instants. */

@@ -1,4 +1,3 @@
-import { existsSync } from 'node:fs';
 import { Duration, Validations } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as iam from 'aws-cdk-lib/aws-iam';
@@ -14,6 +13,8 @@ import { PipelineFunction } from '../shared/pipeline-function.js';
 
 /** Replacement of `aws-sdk` (v2) in the processor bundle, relative to `lambdas/`. */
 export const AWS_SDK_V2_SHIM = 'shared/clients/aws-sdk-v2-credentials-shim.ts';
+export const CRYPTO_JS_SHIM = 'shared/clients/crypto-js-sha256-shim.ts';
+export const ADM_ZIP_SHIM = 'shared/clients/adm-zip-unsupported-shim.cjs';
 
 /** The MSK side of the event source mapping. */
 export interface MskSource {
@@ -130,11 +131,14 @@ export class Processing extends Construct {
       memorySizeMiB: props.memorySizeMiB,
       timeout: Duration.minutes(2),
       reservedConcurrentExecutions: props.reservedConcurrency,
-      // aws-sigv4-auth-cassandra-plugin requires the AWS SDK v2 (not in the Node.js 24 runtime, ~10 MB
-      // bundled) for two credential classes; a shim replaces it once it exists.
-      ...(existsSync(lambdaEntry(AWS_SDK_V2_SHIM))
-        ? { bundlingAliases: { 'aws-sdk': lambdaEntry(AWS_SDK_V2_SHIM) } }
-        : {}),
+      // Small stand-ins for what the drivers require but the processor needs little or none of: the AWS SDK v2
+      // (~10 MB, not in the Node.js 24 runtime) and crypto-js behind the SigV4 plugin, and adm-zip, which
+      // cassandra-driver loads only for Astra secure connect bundles.
+      bundlingAliases: {
+        'aws-sdk': lambdaEntry(AWS_SDK_V2_SHIM),
+        'crypto-js': lambdaEntry(CRYPTO_JS_SHIM),
+        'adm-zip': lambdaEntry(ADM_ZIP_SHIM),
+      },
       noDeadLetterQueueReason:
         'Invoked by the MSK event source mapping, whose on-failure destination (FailedBatches) keeps failed batches.',
       logRetentionDays: props.logRetentionDays,

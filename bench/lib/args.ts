@@ -1,0 +1,131 @@
+import { join, resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import { repoRoot } from '../../local/services/config.js';
+
+export class BenchUsageError extends Error {
+  override readonly name = 'BenchUsageError';
+}
+
+export const SCENARIOS = ['processor', 'ceiling', 'http', 'e2e', 'cpu', 'bundles'] as const;
+export type Scenario = (typeof SCENARIOS)[number];
+
+export interface BenchParameters {
+  readonly events: number;
+  readonly batchSizes: number[];
+  readonly partitions: number[];
+  readonly batchWindowMs: number;
+  readonly httpConnections: number[];
+  readonly httpBatchUsers: number;
+  readonly httpBatchConnections: number;
+  readonly httpContainers: number;
+  readonly httpSeconds: number;
+  readonly rates: number[];
+  readonly e2eSeconds: number;
+  readonly e2eBatchSize: number;
+  readonly e2eBatchWindowMs: number;
+  readonly bundleSamples: number;
+  readonly only: Scenario[];
+  /** Write V8 CPU profiles of the processor processes next to the results. */
+  readonly profile: boolean;
+  readonly outDir: string;
+}
+
+const FULL = {
+  events: '100000',
+  'batch-sizes': '100,1000,10000',
+  partitions: '1,3,6',
+  'http-connections': '1,8,32,128',
+  'http-seconds': '10',
+  rates: '500,1000,2000',
+  'e2e-seconds': '20',
+  'bundle-samples': '10',
+};
+const QUICK: typeof FULL = {
+  events: '5000',
+  'batch-sizes': '100,1000',
+  partitions: '1,3',
+  'http-connections': '1,16',
+  'http-seconds': '3',
+  rates: '200,500',
+  'e2e-seconds': '5',
+  'bundle-samples': '3',
+};
+
+function list(flag: string, raw: string, min = 1): number[] {
+  const values = raw.split(',').map((v) => Number(v.trim()));
+  if (raw.trim() === '' || values.some((v) => !Number.isInteger(v) || v < min)) {
+    throw new BenchUsageError(`--${flag} must be whole numbers ≥ ${min} separated by commas, got "${raw}"`);
+  }
+  return values;
+}
+
+function single(flag: string, raw: string, min = 1, max = Number.MAX_SAFE_INTEGER): number {
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value < min || value > max) {
+    throw new BenchUsageError(`--${flag} must be a whole number from ${min} to ${max}, got "${raw}"`);
+  }
+  return value;
+}
+
+/** Flags → parameters; --quick changes the defaults, explicit flags still win. */
+export function parseBenchArgs(argv: readonly string[]): BenchParameters {
+  const { values } = parseArgs({
+    args: [...argv],
+    strict: true,
+    options: {
+      quick: { type: 'boolean', default: false },
+      profile: { type: 'boolean', default: false },
+      events: { type: 'string' },
+      'batch-sizes': { type: 'string' },
+      partitions: { type: 'string' },
+      'batch-window-ms': { type: 'string', default: '500' },
+      'http-connections': { type: 'string' },
+      'http-batch-users': { type: 'string', default: '100' },
+      'http-batch-connections': { type: 'string', default: '8' },
+      'http-containers': { type: 'string', default: '16' },
+      'http-seconds': { type: 'string' },
+      rates: { type: 'string' },
+      'e2e-seconds': { type: 'string' },
+      // What `npm start` runs with (100 records, 200 ms window).
+      'e2e-batch-size': { type: 'string', default: '100' },
+      'e2e-batch-window-ms': { type: 'string', default: '200' },
+      'bundle-samples': { type: 'string' },
+      only: { type: 'string', default: SCENARIOS.join(',') },
+      out: { type: 'string', default: join(repoRoot, 'bench', 'results') },
+    },
+  });
+  const defaults = values.quick ? QUICK : FULL;
+  const pick = (flag: keyof typeof FULL) => (values[flag] as string | undefined) ?? defaults[flag];
+  const only = (values.only as string).split(',').map((s) => s.trim());
+  const unknown = only.filter((s) => !(SCENARIOS as readonly string[]).includes(s));
+  if (unknown.length > 0) {
+    throw new BenchUsageError(`--only takes ${SCENARIOS.join(', ')}; unknown: ${unknown.join(', ')}`);
+  }
+  const batchSizes = list('batch-sizes', pick('batch-sizes'));
+  if (batchSizes.some((b) => b > 10_000))
+    throw new BenchUsageError('--batch-sizes may not exceed 10000 (the ESM maximum)');
+  return {
+    events: single('events', pick('events'), 1, 10_000_000),
+    batchSizes,
+    partitions: list('partitions', pick('partitions')),
+    batchWindowMs: single('batch-window-ms', values['batch-window-ms'] as string, 0, 300_000),
+    httpConnections: list('http-connections', pick('http-connections')),
+    httpBatchUsers: single('http-batch-users', values['http-batch-users'] as string, 1, 500),
+    httpBatchConnections: single(
+      'http-batch-connections',
+      values['http-batch-connections'] as string,
+      1,
+      1_024,
+    ),
+    httpContainers: single('http-containers', values['http-containers'] as string, 1, 256),
+    httpSeconds: single('http-seconds', pick('http-seconds'), 1, 3_600),
+    rates: list('rates', pick('rates')),
+    e2eSeconds: single('e2e-seconds', pick('e2e-seconds'), 1, 3_600),
+    e2eBatchSize: single('e2e-batch-size', values['e2e-batch-size'] as string, 1, 10_000),
+    e2eBatchWindowMs: single('e2e-batch-window-ms', values['e2e-batch-window-ms'] as string, 0, 300_000),
+    bundleSamples: single('bundle-samples', pick('bundle-samples'), 1, 1_000),
+    only: only as Scenario[],
+    profile: values.profile as boolean,
+    outDir: resolve(values.out as string),
+  };
+}

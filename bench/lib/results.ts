@@ -1,0 +1,170 @@
+/**
+ * The shape of one `npm run bench` result file (bench/results/<timestamp>.json). The Markdown summary and
+ * the SVG chart are rendered from this object only, so a JSON file can always be re-rendered.
+ */
+
+export interface MachineInfo {
+  readonly cpus: number;
+  readonly cpuModel: string;
+  readonly memoryGiB: number;
+  readonly node: string;
+  readonly platform: string;
+  readonly kernel: string;
+}
+
+/** Latency percentiles in milliseconds. */
+export interface LatencyPercentiles {
+  readonly p50: number;
+  readonly p90: number;
+  readonly p99: number;
+  readonly max: number;
+}
+
+/** What one OS process (or a process group, e.g. PostgreSQL and its backends) used during a run. */
+export interface ProcessUsage {
+  /** e.g. 'processor', 'kafka', 'cassandra', 'postgres', 'http-api', 'load generator'. */
+  readonly name: string;
+  /** Average CPU over the run, in percent of ONE core (200 = two cores busy). */
+  readonly cpuPercent: number;
+  /** Highest resident set size sampled during the run (MiB). */
+  readonly peakRssMiB: number;
+}
+
+/** Where a figure's limit lies, worked out from the CPU samples of the run. */
+export interface Bottleneck {
+  /** Short label, e.g. 'machine CPU', 'one core (processor)', 'cassandra', 'latency-bound'. */
+  readonly label: string;
+  /** One sentence with the numbers that support the label. */
+  readonly explanation: string;
+}
+
+export interface RunUsage {
+  readonly processes: readonly ProcessUsage[];
+  /** Whole-machine CPU busy, percent of ALL cores (100 = every core busy). */
+  readonly machineCpuPercent: number;
+  readonly bottleneck: Bottleneck;
+}
+
+/** Run 1: pre-produced events through the local MSK bridge and the processor handler into both stores. */
+export interface ProcessorRun extends RunUsage {
+  readonly batchSize: number;
+  readonly partitions: number;
+  readonly events: number;
+  readonly seconds: number;
+  /** Events written to PostgreSQL AND Cassandra per second. */
+  readonly recordsPerSecond: number;
+  readonly invocations: number;
+  readonly failedInvocations: number;
+  /** Peak RSS of the processor process (VmHWM), MiB. */
+  readonly processorPeakRssMiB: number;
+  /** recordsPerSecond / the raw ceiling's recordsPerSecond (run 2); 0 when the ceiling was not run. */
+  readonly ratioToCeiling: number;
+}
+
+/** Run 2: the same rows written straight to the stores with plain client code. */
+export interface CeilingRun extends RunUsage {
+  readonly events: number;
+  readonly seconds: number;
+  /** Events/s with PostgreSQL and Cassandra written concurrently (what the processor must do). */
+  readonly recordsPerSecond: number;
+  /** Each store alone, events/s (Cassandra: both tables per event). */
+  readonly postgresAloneRecordsPerSecond: number;
+  readonly cassandraAloneRecordsPerSecond: number;
+  /** How the ceiling writes, e.g. '4 connections × 1,000-row multi-row INSERT; 512 concurrent prepared'. */
+  readonly method: string;
+}
+
+/** Run 3: HTTP push API at one concurrency. */
+export interface HttpRun extends RunUsage {
+  readonly connections: number;
+  /** Users in each request body (1: a single user object; more: a `{"users": [...]}` batch). */
+  readonly usersPerRequest: number;
+  readonly durationSeconds: number;
+  readonly requests: number;
+  readonly requestsPerSecond: number;
+  /** Users accepted per second (requests/s × users per request, 202s only). */
+  readonly usersPerSecond: number;
+  readonly latencyMs: LatencyPercentiles;
+  /** Responses other than 202. */
+  readonly non2xx: number;
+  /** Connection errors and timeouts. */
+  readonly errors: number;
+}
+
+/**
+ * Run 4: end-to-end latency (202 → readable in both stores) at one offered rate. Users are pushed every
+ * 10 ms in one request holding the users due by then (the push API takes up to 500 per request); the first
+ * user of each request is tracked.
+ */
+export interface EndToEndRun extends RunUsage {
+  readonly offeredPerSecond: number;
+  /** Requests answered 202 per second of sending. */
+  readonly achievedPerSecond: number;
+  /** Requests not answered 202 (errors or other statuses). */
+  readonly rejected: number;
+  readonly events: number;
+  readonly latencyMs: LatencyPercentiles;
+  /** Accepted events not in both stores (row counts) when the run gave up waiting. */
+  readonly unconfirmed: number;
+  /** Users whose latency was measured: one per request (the percentiles are over these). */
+  readonly trackedUsers: number;
+  /** Batch window of the local event source mapping during the run (ms). */
+  readonly batchWindowMs: number;
+}
+
+/** Run 5: CPU per record, split by stage (µs). */
+export interface RecordCpu {
+  readonly records: number;
+  readonly microsPerRecord: {
+    /** base64 key/value and headers, as the MSK event carries them. */
+    readonly decode: number;
+    /** UTF-8 + JSON.parse. */
+    readonly parse: number;
+    /** The zod contract. */
+    readonly validate: number;
+    /** Building the PostgreSQL and Cassandra rows. */
+    readonly transform: number;
+    /** decode + parse + validate + transform measured together. */
+    readonly total: number;
+  };
+}
+
+/** Run 6: one Lambda bundle as `cdk synth` ships it. */
+export interface BundleFigure {
+  readonly functionName: string;
+  /** The asset as uploaded: the bundle and its source map. */
+  readonly bytes: number;
+  /** The JavaScript Lambda loads (the asset without the source map). */
+  readonly codeBytes: number;
+  /** Time for a fresh Node process to import the bundle (ms). */
+  readonly coldInitMs: { readonly median: number; readonly min: number; readonly max: number };
+  readonly samples: number;
+}
+
+export interface GoalVerdict {
+  readonly goal: string;
+  readonly target: string;
+  readonly measured: string;
+  readonly met: boolean;
+  /** Why it is met, or why not and what would close the gap. */
+  readonly explanation: string;
+}
+
+export interface BenchResults {
+  readonly at: string;
+  readonly machine: MachineInfo;
+  readonly versions: Readonly<Record<string, string>>;
+  readonly parameters: Readonly<Record<string, unknown>>;
+  readonly processor: readonly ProcessorRun[];
+  /** The raw ceiling for the rows every processor run writes (one figure: the rows are the same). */
+  readonly ceiling: CeilingRun | null;
+  readonly http: readonly HttpRun[];
+  readonly endToEnd: readonly EndToEndRun[];
+  readonly recordCpu: RecordCpu | null;
+  readonly bundles: readonly BundleFigure[];
+  /** Peak RSS of each service (and the processor) over all processor runs. */
+  readonly peakRss: readonly ProcessUsage[];
+  readonly goals: readonly GoalVerdict[];
+  /** Scenarios skipped by flags, with the reason. */
+  readonly skipped: readonly string[];
+}

@@ -1,0 +1,466 @@
+import type { BenchResults, Bottleneck, ProcessUsage, RunUsage } from '../lib/results.js';
+import { formatMs, formatNumber } from './chart-svg.js';
+
+/**
+ * Renders the human summary of one `BenchResults`: goals first, then one section per figure, each closing
+ * with where its limit lies. Pure: the caller writes the file and the chart next to it.
+ */
+
+const NOT_RUN = '_not run_';
+
+type Cell = string | number;
+
+export function renderMarkdown(results: BenchResults, chartFileName: string): string {
+  const sections: string[][] = [
+    headerSection(results, chartFileName),
+    goalsSection(results),
+    skippedSection(results),
+    processorSection(results),
+    ceilingSection(results),
+    httpSection(results),
+    endToEndSection(results),
+    recordCpuSection(results),
+    bundlesSection(results),
+    peakRssSection(results),
+  ];
+  return `${sections
+    .filter((lines) => lines.length > 0)
+    .map((lines) => lines.join('\n'))
+    .join('\n\n')}\n`;
+}
+
+function headerSection(results: BenchResults, chartFileName: string): string[] {
+  const { machine } = results;
+  const machineLine =
+    `${formatNumber(machine.cpus)} cores (${inline(machine.cpuModel)}), ${formatNumber(machine.memoryGiB, 1)} GiB, ` +
+    `Node ${inline(machine.node)}, ${inline(`${machine.platform} ${machine.kernel}`.trim())}`;
+  const versions = Object.entries(results.versions).map(([name, version]) => `${name} ${version}`);
+  const parameters = Object.entries(results.parameters).map(
+    ([name, value]) => `${name}=${parameterValue(value)}`,
+  );
+  return [
+    '# Pipeline benchmark',
+    '',
+    `- **Date:** ${inline(results.at)}`,
+    `- **Machine:** ${machineLine}`,
+    `- **Versions:** ${versions.length > 0 ? inline(versions.join(', ')) : 'not recorded'}`,
+    `- **Parameters:** ${parameters.length > 0 ? `\`${parameters.join(' ').replaceAll('`', "'")}\`` : 'defaults'}`,
+    '',
+    `![chart](${linkDestination(chartFileName)})`,
+  ];
+}
+
+function goalsSection(results: BenchResults): string[] {
+  if (results.goals.length === 0) {
+    return ['## Goals', '', 'No goals evaluated.'];
+  }
+  return [
+    '## Goals',
+    '',
+    ...table(
+      ['goal', 'target', 'measured', 'met', 'explanation'],
+      'lllcl',
+      results.goals.map((goal) => [
+        goal.goal,
+        goal.target,
+        goal.measured,
+        goal.met ? '✅' : '❌',
+        goal.explanation,
+      ]),
+    ),
+  ];
+}
+
+function skippedSection(results: BenchResults): string[] {
+  if (results.skipped.length === 0) {
+    return [];
+  }
+  return ['## Skipped', '', ...results.skipped.map((reason) => `- ${inline(reason)}`)];
+}
+
+function processorSection(results: BenchResults): string[] {
+  const title = '## Processor throughput';
+  if (results.processor.length === 0) {
+    return [title, '', NOT_RUN];
+  }
+  const runs = [...results.processor].sort(
+    (a, b) => a.batchSize - b.batchSize || a.partitions - b.partitions,
+  );
+  const { ceiling } = results;
+  const rows = runs.map((run) => [
+    formatNumber(run.batchSize),
+    formatNumber(run.partitions),
+    formatNumber(run.events),
+    formatNumber(run.seconds, 2),
+    formatNumber(run.recordsPerSecond),
+    // 0 means the ceiling was not run, not that the processor wrote nothing.
+    ceiling === null || run.ratioToCeiling === 0 ? '—' : formatNumber(run.ratioToCeiling, 2),
+    `${formatNumber(run.invocations)} (${formatNumber(run.failedInvocations)} failed)`,
+    formatNumber(run.processorPeakRssMiB, 1),
+    percent(run.machineCpuPercent),
+    processCpu(run.processes),
+    run.bottleneck.label,
+  ]);
+  const ceilingLine =
+    ceiling === null
+      ? 'The raw ceiling was not run, so there is no ratio to it.'
+      : `Ratio to ceiling: records/s over the raw ceiling of ${formatNumber(ceiling.recordsPerSecond)} records/s.`;
+  return [
+    title,
+    '',
+    'Pre-produced events through the local MSK bridge and the processor handler into PostgreSQL and Cassandra. ' +
+      ceilingLine,
+    '',
+    ...table(
+      [
+        'batch size',
+        'partitions',
+        'events',
+        'seconds',
+        'records/s (both stores)',
+        'ratio to ceiling',
+        'invocations',
+        'processor peak RSS (MiB)',
+        'machine CPU',
+        'CPU per process',
+        'bottleneck',
+      ],
+      'rrrrrrrrrll',
+      rows,
+    ),
+    '',
+    ...usageNotes(),
+    '',
+    ...bottlenecks(
+      runs.map((run) => [`batch ${formatNumber(run.batchSize)}, ${partitions(run.partitions)}`, run]),
+    ),
+  ];
+}
+
+function ceilingSection(results: BenchResults): string[] {
+  const title = '## Raw write ceiling';
+  const { ceiling } = results;
+  if (ceiling === null) {
+    return [title, '', NOT_RUN];
+  }
+  return [
+    title,
+    '',
+    "The processor's rows written straight to the stores with plain client code: the upper bound it is " +
+      'measured against.',
+    '',
+    ...table(
+      [
+        'events',
+        'seconds',
+        'both stores records/s',
+        'PostgreSQL alone',
+        'Cassandra alone',
+        'machine CPU',
+        'CPU per process',
+        'method',
+      ],
+      'rrrrrrll',
+      [
+        [
+          formatNumber(ceiling.events),
+          formatNumber(ceiling.seconds, 2),
+          formatNumber(ceiling.recordsPerSecond),
+          formatNumber(ceiling.postgresAloneRecordsPerSecond),
+          formatNumber(ceiling.cassandraAloneRecordsPerSecond),
+          percent(ceiling.machineCpuPercent),
+          processCpu(ceiling.processes),
+          ceiling.method,
+        ],
+      ],
+    ),
+    '',
+    ...usageNotes(),
+    '',
+    ...bottlenecks([['raw ceiling', ceiling]]),
+  ];
+}
+
+function httpSection(results: BenchResults): string[] {
+  const title = '## HTTP push API';
+  if (results.http.length === 0) {
+    return [title, '', NOT_RUN];
+  }
+  const runs = [...results.http].sort(
+    (a, b) => a.usersPerRequest - b.usersPerRequest || a.connections - b.connections,
+  );
+  const rows = runs.map((run) => [
+    formatNumber(run.connections),
+    formatNumber(run.usersPerRequest),
+    formatNumber(run.durationSeconds, 1),
+    formatNumber(run.requests),
+    formatNumber(run.requestsPerSecond),
+    formatNumber(run.usersPerSecond),
+    formatMs(run.latencyMs.p50),
+    formatMs(run.latencyMs.p90),
+    formatMs(run.latencyMs.p99),
+    formatMs(run.latencyMs.max),
+    formatNumber(run.non2xx),
+    formatNumber(run.errors),
+    percent(run.machineCpuPercent),
+    processCpu(run.processes),
+  ]);
+  return [
+    title,
+    '',
+    ...table(
+      [
+        'connections',
+        'users/request',
+        'seconds',
+        'requests',
+        'requests/s',
+        'users/s',
+        'p50 ms',
+        'p90 ms',
+        'p99 ms',
+        'max ms',
+        'non-2xx',
+        'errors',
+        'machine CPU',
+        'CPU per process',
+      ],
+      'rrrrrrrrrrrrrl',
+      rows,
+    ),
+    '',
+    ...usageNotes(),
+    '',
+    ...bottlenecks(
+      runs.map((run) => [
+        `${formatNumber(run.connections)} connections${run.usersPerRequest > 1 ? ` × ${formatNumber(run.usersPerRequest)} users` : ''}`,
+        run,
+      ]),
+    ),
+  ];
+}
+
+function endToEndSection(results: BenchResults): string[] {
+  const title = '## End-to-end latency';
+  if (results.endToEnd.length === 0) {
+    return [title, '', NOT_RUN];
+  }
+  const runs = [...results.endToEnd].sort((a, b) => a.offeredPerSecond - b.offeredPerSecond);
+  const rows = runs.map((run) => [
+    formatNumber(run.offeredPerSecond),
+    formatNumber(run.achievedPerSecond),
+    formatNumber(run.rejected),
+    formatNumber(run.events),
+    formatMs(run.latencyMs.p50),
+    formatMs(run.latencyMs.p90),
+    formatMs(run.latencyMs.p99),
+    formatMs(run.latencyMs.max),
+    formatNumber(run.unconfirmed),
+    formatNumber(run.batchWindowMs),
+    percent(run.machineCpuPercent),
+    processCpu(run.processes),
+  ]);
+  return [
+    title,
+    '',
+    'From the 202 response to the event being readable in both PostgreSQL and Cassandra. Users are pushed ' +
+      'every 10 ms in one request carrying the users due; the first user of each request is tracked (the ' +
+      'percentiles are over those) and the row counts at the end must account for every accepted user ' +
+      '(unconfirmed: those missing). Achieved/s counts users answered 202; rejected ones got another status ' +
+      'or an error.',
+    '',
+    ...table(
+      [
+        'offered/s',
+        'achieved/s',
+        'rejected',
+        'events',
+        'p50 ms',
+        'p90 ms',
+        'p99 ms',
+        'max ms',
+        'unconfirmed',
+        'batch window ms',
+        'machine CPU',
+        'CPU per process',
+      ],
+      'rrrrrrrrrrrrrl',
+      rows,
+    ),
+    '',
+    ...usageNotes(),
+    '',
+    ...bottlenecks(runs.map((run) => [`offered ${formatNumber(run.offeredPerSecond)}/s`, run])),
+  ];
+}
+
+function recordCpuSection(results: BenchResults): string[] {
+  const title = '## CPU per record';
+  const { recordCpu } = results;
+  if (recordCpu === null) {
+    return [title, '', NOT_RUN];
+  }
+  const micros = recordCpu.microsPerRecord;
+  const stages: [string, number][] = [
+    ['decode (base64 key, value, headers)', micros.decode],
+    ['parse (UTF-8 + JSON.parse)', micros.parse],
+    ['validate (zod contract)', micros.validate],
+    ['transform (PostgreSQL and Cassandra rows)', micros.transform],
+  ];
+  const share = (value: number): string => (micros.total > 0 ? percent((value / micros.total) * 100) : '—');
+  return [
+    title,
+    '',
+    `Measured over ${formatNumber(recordCpu.records)} records. Stages are timed separately; the total is timed ` +
+      'in one pass, so the stages need not add up to it exactly.',
+    '',
+    ...table(['stage', 'µs per record', 'share of total'], 'lrr', [
+      ...stages.map(([stage, value]) => [stage, formatNumber(value, 2), share(value)]),
+      ['**total**', `**${formatNumber(micros.total, 2)}**`, ''],
+    ]),
+  ];
+}
+
+function bundlesSection(results: BenchResults): string[] {
+  const title = '## Lambda bundles';
+  if (results.bundles.length === 0) {
+    return [title, '', NOT_RUN];
+  }
+  return [
+    title,
+    '',
+    'As `cdk synth` ships them; cold init is a fresh Node process importing the bundle.',
+    '',
+    ...table(
+      [
+        'function',
+        'code (KB)',
+        'with source map (KB)',
+        'init median ms',
+        'init min ms',
+        'init max ms',
+        'samples',
+      ],
+      'lrrrrrr',
+      results.bundles.map((bundle) => [
+        bundle.functionName,
+        formatFixed(bundle.codeBytes / 1024, 1),
+        formatFixed(bundle.bytes / 1024, 1),
+        formatMs(bundle.coldInitMs.median),
+        formatMs(bundle.coldInitMs.min),
+        formatMs(bundle.coldInitMs.max),
+        formatNumber(bundle.samples),
+      ]),
+    ),
+    '',
+    'KB = 1,024 bytes.',
+  ];
+}
+
+function peakRssSection(results: BenchResults): string[] {
+  const title = '## Peak RSS';
+  if (results.peakRss.length === 0) {
+    return [title, '', NOT_RUN];
+  }
+  return [
+    title,
+    '',
+    'Highest resident set size of each process over all processor runs.',
+    '',
+    ...table(
+      ['process', 'peak RSS (MiB)'],
+      'lr',
+      results.peakRss.map((usage) => [usage.name, formatNumber(usage.peakRssMiB, 1)]),
+    ),
+  ];
+}
+
+function usageNotes(): string[] {
+  return ['Machine CPU is a percentage of all cores; CPU per process is a percentage of one core.'];
+}
+
+/** One line per distinct bottleneck, naming the runs it held for (often every run shares one). */
+function bottlenecks(runs: readonly (readonly [string, RunUsage])[]): string[] {
+  const runNamesByBottleneck = new Map<string, string[]>();
+  for (const [name, run] of runs) {
+    const line = bottleneckText(run.bottleneck);
+    runNamesByBottleneck.set(line, [...(runNamesByBottleneck.get(line) ?? []), name]);
+  }
+  return [
+    runNamesByBottleneck.size === 1 ? '**Bottleneck**' : '**Bottlenecks**',
+    '',
+    ...[...runNamesByBottleneck].map(([line, names]) => {
+      const which = names.length === runs.length && runs.length > 1 ? 'all runs' : names.join('; ');
+      return `- ${inline(which)} — ${line}`;
+    }),
+  ];
+}
+
+function bottleneckText(bottleneck: Bottleneck): string {
+  return `**${inline(bottleneck.label)}**: ${inline(bottleneck.explanation)}`;
+}
+
+/** Busiest first, so the limiting process leads the cell. */
+function processCpu(processes: readonly ProcessUsage[]): string {
+  if (processes.length === 0) {
+    return '—';
+  }
+  return [...processes]
+    .sort((a, b) => b.cpuPercent - a.cpuPercent || a.name.localeCompare(b.name, 'en'))
+    .map((usage) => `${usage.name} ${percent(usage.cpuPercent)}`)
+    .join(', ');
+}
+
+function partitions(count: number): string {
+  return `${formatNumber(count)} ${count === 1 ? 'partition' : 'partitions'}`;
+}
+
+function percent(value: number): string {
+  return `${formatNumber(value)}%`;
+}
+
+/** Always shows the decimals (12.0 KB, not 12 KB) so a column lines up. */
+function formatFixed(value: number, fractionDigits: number): string {
+  return new Intl.NumberFormat('en-US', {
+    minimumFractionDigits: fractionDigits,
+    maximumFractionDigits: fractionDigits,
+  }).format(value);
+}
+
+function parameterValue(value: unknown): string {
+  if (typeof value === 'string') {
+    return value;
+  }
+  if (Array.isArray(value)) {
+    return value.map((item) => parameterValue(item)).join(',');
+  }
+  return JSON.stringify(value) ?? String(value);
+}
+
+/** `align` has one letter per column: l(eft), r(ight) or c(enter). */
+function table(headers: readonly string[], align: string, rows: readonly (readonly Cell[])[]): string[] {
+  const separator = headers.map((_, index) => {
+    const letter = align[index] ?? 'l';
+    return letter === 'r' ? '---:' : letter === 'c' ? ':---:' : '---';
+  });
+  const line = (cells: readonly Cell[]): string =>
+    `| ${cells.map((cell) => tableCell(String(cell))).join(' | ')} |`;
+  return [line(headers), `|${separator.join('|')}|`, ...rows.map(line)];
+}
+
+function tableCell(value: string): string {
+  return inline(value).replaceAll('|', '\\|');
+}
+
+/**
+ * Text from the results (CPU model, explanations) is shown as written: line breaks would end a list item
+ * or table row, and `<` could open an HTML tag, so both are neutralised.
+ */
+function inline(value: string): string {
+  return value.replace(/\s*\r?\n\s*/g, ' ').replaceAll('<', '\\<');
+}
+
+/** CommonMark needs `<…>` around a destination with spaces or parentheses. */
+function linkDestination(fileName: string): string {
+  return /[\s()<>]/.test(fileName) ? `<${fileName.replaceAll('<', '%3C').replaceAll('>', '%3E')}>` : fileName;
+}

@@ -1,0 +1,267 @@
+import { randomUUID } from 'node:crypto';
+import { Agent, request } from 'node:http';
+import { types } from 'cassandra-driver';
+import * as hdr from 'hdr-histogram-js';
+import { MAX_USERS_PER_REQUEST } from '../../lambdas/ingest-http/api.js';
+import { startPipelineProcess } from '../../local/runtime/pipeline-process.js';
+import { userPayload } from '../../test/support/user-events.js';
+import { BENCH_KEYSPACE, benchEnvironment } from '../lib/bench-stores.js';
+import { findBottleneck } from '../lib/bottleneck.js';
+import type { BenchContext } from '../lib/context.js';
+import { ProcessSampler } from '../lib/process-sampler.js';
+import type { EndToEndRun, LatencyPercentiles } from '../lib/results.js';
+
+export interface EndToEndOptions {
+  readonly ratesPerSecond: readonly number[];
+  readonly durationSeconds: number;
+  readonly batchSize: number;
+  readonly batchWindowMs: number;
+  readonly runId: string;
+  /** How long to wait after the last send for the stragglers. @default 60 s */
+  readonly drainTimeoutMs?: number;
+}
+
+/** How often the load generator sends the users due (in one request). */
+export const SEND_INTERVAL_MS = 10;
+/** How often the stores are polled for accepted users; it bounds the latency resolution. */
+export const POLL_INTERVAL_MS = 10;
+const CASSANDRA_IN_LIMIT = 100;
+
+interface Pending {
+  acceptedAt: number;
+  inPostgresAt?: number;
+  inCassandraAt?: number;
+}
+
+/** Latency percentiles (ms, 0.1 ms resolution) from a histogram of microseconds. */
+export function percentilesOf(histogram: hdr.Histogram): LatencyPercentiles {
+  const ms = (micros: number) => Math.round(micros / 100) / 10;
+  return {
+    p50: ms(histogram.getValueAtPercentile(50)),
+    p90: ms(histogram.getValueAtPercentile(90)),
+    p99: ms(histogram.getValueAtPercentile(99)),
+    max: ms(histogram.maxValue),
+  };
+}
+
+/**
+ * Run 4: users POSTed at a fixed offered rate (open loop: sends follow the clock, not the responses) to the
+ * whole local pipeline (`npm start` as a child process); each 202 starts a clock that stops when the user is
+ * readable in PostgreSQL AND Cassandra, polled every POLL_INTERVAL_MS.
+ */
+export async function runEndToEnd(context: BenchContext, options: EndToEndOptions): Promise<EndToEndRun[]> {
+  const topic = `${options.runId}_e2e`;
+  const pipeline = await startPipelineProcess(
+    [
+      '--no-demo',
+      '--port',
+      '0',
+      '--invoke-port',
+      '0',
+      '--batch-size',
+      String(options.batchSize),
+      '--batch-window-ms',
+      String(options.batchWindowMs),
+    ],
+    benchEnvironment(context.settings, { KAFKA_TOPIC: topic, POWERTOOLS_LOG_LEVEL: 'ERROR' }),
+  );
+  context.log(
+    `end-to-end: pipeline at ${pipeline.apiUrl} (topic ${topic}, batch ${options.batchSize}, window ${options.batchWindowMs} ms)`,
+  );
+  const runs: EndToEndRun[] = [];
+  try {
+    // Warm-up, not recorded: the API's containers, the producer connections and the bridge's group join.
+    const warmUpRate = Math.min(...options.ratesPerSecond);
+    context.log(`  warm-up (not recorded):`);
+    await runAtRate(context, pipeline.apiUrl, warmUpRate, pipeline.child.pid as number, {
+      ...options,
+      durationSeconds: 3,
+    });
+    for (const rate of options.ratesPerSecond) {
+      runs.push(await runAtRate(context, pipeline.apiUrl, rate, pipeline.child.pid as number, options));
+      const run = runs.at(-1) as EndToEndRun;
+      context.log(
+        `    p50 ${run.latencyMs.p50} ms, p90 ${run.latencyMs.p90} ms, p99 ${run.latencyMs.p99} ms, max ${run.latencyMs.max} ms; achieved ${run.achievedPerSecond}/s; unconfirmed ${run.unconfirmed}; ${run.bottleneck.label}`,
+      );
+    }
+  } finally {
+    await pipeline.stop();
+  }
+  return runs;
+}
+
+async function runAtRate(
+  context: BenchContext,
+  apiUrl: string,
+  rate: number,
+  pipelinePid: number,
+  options: EndToEndOptions,
+): Promise<EndToEndRun> {
+  const total = rate * options.durationSeconds;
+  context.log(
+    `  ${rate} events/s for ${options.durationSeconds} s (${total.toLocaleString('en-US')} events)`,
+  );
+  const histogram = hdr.build({
+    lowestDiscernibleValue: 1,
+    highestTrackableValue: 600_000_000,
+    numberOfSignificantValueDigits: 3,
+  });
+  const pending = new Map<string, Pending>();
+  const agent = new Agent({ keepAlive: true, maxSockets: 256 });
+  const template = userPayload(11);
+  const url = new URL(`${apiUrl}/v1/users`);
+  let sent = 0;
+  let accepted = 0;
+  let rejected = 0;
+  let confirmed = 0;
+  const before = await context.stores.rowCounts();
+  const failures: string[] = [];
+
+  /** One request holding `count` fresh users; each user's clock starts at the request's 202. */
+  const post = (count: number) => {
+    const ids = Array.from({ length: count }, () => randomUUID());
+    const users = ids.map((id) => ({ ...template, id }));
+    const body = JSON.stringify(count === 1 ? users[0] : { users });
+    const req = request(
+      url,
+      {
+        method: 'POST',
+        agent,
+        headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) },
+      },
+      (res) => {
+        res.resume();
+        res.on('end', () => {
+          if (res.statusCode === 202) {
+            accepted += count;
+            lastAcceptedAt = performance.now();
+            // One tracked user per request keeps the store polling light (~100 ids/s whatever the rate), so
+            // the measurement does not load Cassandra; the row counts at the end account for every user.
+            pending.set(ids[0] as string, { acceptedAt: lastAcceptedAt });
+          } else {
+            rejected += count;
+            if (failures.length < 5) failures.push(`HTTP ${res.statusCode}`);
+          }
+        });
+      },
+    );
+    req.on('error', (error) => {
+      rejected += count;
+      if (failures.length < 5) failures.push(error.message);
+    });
+    req.end(body);
+  };
+
+  const sampler = new ProcessSampler([
+    { name: 'pipeline', pid: pipelinePid },
+    { name: 'load generator', pid: process.pid },
+    ...context.services,
+  ]).start();
+  const started = performance.now();
+  let lastAcceptedAt = started;
+  // Open loop: every tick sends what the clock says is due, however slow the responses are, as one request
+  // (a client batching its last 10 ms; the API takes up to MAX_USERS_PER_REQUEST users per request).
+  const sender = setInterval(() => {
+    const due = Math.min(total, Math.floor(((performance.now() - started) / 1000) * rate));
+    while (sent < due) {
+      const count = Math.min(due - sent, MAX_USERS_PER_REQUEST);
+      sent += count;
+      post(count);
+    }
+    if (sent >= total) clearInterval(sender);
+  }, SEND_INTERVAL_MS);
+
+  const record = (id: string, entry: Pending) => {
+    if (entry.inPostgresAt === undefined || entry.inCassandraAt === undefined) return;
+    const readableAt = Math.max(entry.inPostgresAt, entry.inCassandraAt);
+    histogram.recordValue(Math.max(1, Math.round((readableAt - entry.acceptedAt) * 1000)));
+    pending.delete(id);
+    confirmed += 1;
+  };
+
+  const poll = async () => {
+    const waitingPostgres = [...pending].filter(([, p]) => p.inPostgresAt === undefined).map(([id]) => id);
+    const waitingCassandra = [...pending].filter(([, p]) => p.inCassandraAt === undefined).map(([id]) => id);
+    const [inPostgres, inCassandra] = await Promise.all([
+      waitingPostgres.length === 0
+        ? []
+        : context.stores.postgres
+            .query<{ user_id: string }>('select user_id from users where user_id = any($1::uuid[])', [
+              waitingPostgres,
+            ])
+            .then((r) => r.rows.map((row) => row.user_id)),
+      Promise.all(
+        chunks(waitingCassandra, CASSANDRA_IN_LIMIT).map((ids) =>
+          context.stores.cassandra
+            .execute(
+              `SELECT id FROM ${BENCH_KEYSPACE}.created_users WHERE id IN ?`,
+              [ids.map((id) => types.Uuid.fromString(id))],
+              { prepare: true },
+            )
+            .then((r) => r.rows.map((row) => String(row.get('id')))),
+        ),
+      ).then((lists) => lists.flat()),
+    ]);
+    const now = performance.now();
+    for (const id of inPostgres) {
+      const entry = pending.get(id);
+      if (entry) entry.inPostgresAt ??= now;
+    }
+    for (const id of inCassandra) {
+      const entry = pending.get(id);
+      if (entry) entry.inCassandraAt ??= now;
+    }
+    for (const [id, entry] of [...pending]) record(id, entry);
+  };
+
+  let lastReport = performance.now();
+  const drainDeadline = () => started + options.durationSeconds * 1000 + (options.drainTimeoutMs ?? 60_000);
+  while (sent < total || accepted + rejected < sent || pending.size > 0) {
+    if (performance.now() > drainDeadline()) break;
+    await poll();
+    if (performance.now() - lastReport > 5_000) {
+      lastReport = performance.now();
+      context.log(
+        `    sent ${sent}, accepted ${accepted}; tracked users readable in both stores ${confirmed}, pending ${pending.size}`,
+      );
+    }
+    await new Promise((r) => setTimeout(r, POLL_INTERVAL_MS));
+  }
+  clearInterval(sender);
+  // Every accepted user, tracked or not, must be in both stores.
+  let landed = 0;
+  for (;;) {
+    const now = await context.stores.rowCounts();
+    landed = Math.min(now.postgres - before.postgres, now.cassandra - before.cassandra);
+    if (landed >= accepted || performance.now() > drainDeadline()) break;
+    await new Promise((r) => setTimeout(r, 500));
+  }
+  // Accepted per second until the last 202: below the offered rate when the API cannot keep up.
+  const acceptSeconds = Math.max(options.durationSeconds, (lastAcceptedAt - started) / 1000);
+  const usage = sampler.stop();
+  agent.destroy();
+  if (rejected > 0) context.log(`    ${rejected} users not accepted, e.g. ${failures.join('; ')}`);
+  return {
+    offeredPerSecond: rate,
+    achievedPerSecond: Math.round(accepted / acceptSeconds),
+    events: accepted,
+    latencyMs: percentilesOf(histogram),
+    unconfirmed: Math.max(0, accepted - landed),
+    trackedUsers: confirmed,
+    rejected,
+    batchWindowMs: options.batchWindowMs,
+    ...usage,
+    bottleneck: findBottleneck({
+      ...usage,
+      cores: context.cores,
+      singleThreaded: ['pipeline', 'load generator'],
+      waitsOn: `the batch window (${options.batchWindowMs} ms) and store round trips`,
+    }),
+  };
+}
+
+function chunks<T>(items: readonly T[], size: number): T[][] {
+  const out: T[][] = [];
+  for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
+  return out;
+}

@@ -1,0 +1,122 @@
+import * as hdr from 'hdr-histogram-js';
+import { describe, expect, it } from 'vitest';
+import { BenchUsageError, parseBenchArgs } from '../../../bench/lib/args.js';
+import { findBottleneck } from '../../../bench/lib/bottleneck.js';
+import { parseMachineStat, parseProcStat } from '../../../bench/lib/process-sampler.js';
+import { percentilesOf } from '../../../bench/scenarios/end-to-end.js';
+import { multiRowInsert } from '../../../bench/scenarios/store-ceiling.js';
+
+describe('parseProcStat', () => {
+  it('reads ppid, utime + stime and rss after a command name holding spaces and parentheses', () => {
+    // pid (comm) state ppid pgrp session tty tpgid flags minflt cminflt majflt cmajflt utime stime ... rss(24th)
+    const fields = ['S', '42', '1', '1', '0', '-1', '0', '10', '0', '0', '0', '150', '25'];
+    const rest = ['0', '0', '20', '0', '4', '0', '123', '456789', '2048', '18446744073709551615'];
+    const stat = parseProcStat(`1234 (java (cassandra) x) ${[...fields, ...rest].join(' ')}`);
+    expect(stat).toEqual({ ppid: 42, cpuTicks: 175, rssPages: 2048 });
+  });
+});
+
+describe('parseMachineStat', () => {
+  it('counts idle and iowait as not busy', () => {
+    const { busy, total } = parseMachineStat('cpu  100 5 50 800 45 0 0 0 0 0\ncpu0 1 2 3 4 5 6 7 8 9 10\n');
+    expect(total).toBe(1000);
+    expect(busy).toBe(155);
+  });
+});
+
+describe('findBottleneck', () => {
+  const base = { cores: 2, singleThreaded: ['processor'], waitsOn: 'store round trips' };
+
+  it('names the machine when all cores are busy, with the top consumers and the rest', () => {
+    const result = findBottleneck({
+      ...base,
+      machineCpuPercent: 97,
+      processes: [
+        { name: 'cassandra', cpuPercent: 120, peakRssMiB: 1500 },
+        { name: 'processor', cpuPercent: 40, peakRssMiB: 200 },
+      ],
+    });
+    expect(result.label).toBe('machine CPU');
+    expect(result.explanation).toContain('cassandra 120 %, processor 40 %');
+    expect(result.explanation).toContain('everything else (kernel, other processes) 34 %');
+  });
+
+  it('names a saturated single-threaded process when the machine is not saturated', () => {
+    const result = findBottleneck({
+      ...base,
+      machineCpuPercent: 60,
+      processes: [
+        { name: 'cassandra', cpuPercent: 95, peakRssMiB: 1500 },
+        { name: 'processor', cpuPercent: 98, peakRssMiB: 200 },
+      ],
+    });
+    // Cassandra is multi-threaded: 95 % of one core is not its limit.
+    expect(result.label).toBe('one core (processor)');
+  });
+
+  it('says what the run waits on when nothing is saturated', () => {
+    const result = findBottleneck({
+      ...base,
+      machineCpuPercent: 30,
+      processes: [{ name: 'processor', cpuPercent: 35, peakRssMiB: 200 }],
+    });
+    expect(result.label).toBe('latency-bound');
+    expect(result.explanation).toContain('waits on store round trips');
+  });
+});
+
+describe('parseBenchArgs', () => {
+  it('defaults to the figures the issue asks for', () => {
+    const p = parseBenchArgs([]);
+    expect(p.events).toBe(100_000);
+    expect(p.batchSizes).toEqual([100, 1_000, 10_000]);
+    expect(p.partitions).toEqual([1, 3, 6]);
+    expect(p.rates).toEqual([500, 1_000, 2_000]);
+    expect(p.bundleSamples).toBe(10);
+    expect(p.only).toEqual(['processor', 'ceiling', 'http', 'e2e', 'cpu', 'bundles']);
+  });
+
+  it('--quick shrinks the defaults while explicit flags still win', () => {
+    const p = parseBenchArgs(['--quick', '--events', '7000']);
+    expect(p.events).toBe(7_000);
+    expect(p.partitions).toEqual([1, 3]);
+    expect(p.httpSeconds).toBe(3);
+  });
+
+  it.each([
+    [['--batch-sizes', '100,x'], /--batch-sizes must be whole numbers/],
+    [['--batch-sizes', '20000'], /may not exceed 10000/],
+    [['--events', '0'], /--events must be a whole number from 1/],
+    [['--only', 'cpu,disk'], /unknown: disk/],
+    [['--rates', ''], /--rates must be whole numbers/],
+  ])('rejects %j naming the flag', (argv, message) => {
+    expect(() => parseBenchArgs(argv)).toThrow(BenchUsageError);
+    expect(() => parseBenchArgs(argv)).toThrow(message);
+  });
+
+  it('rejects an unknown flag', () => {
+    expect(() => parseBenchArgs(['--evnets', '5'])).toThrow(/evnets/);
+  });
+});
+
+describe('percentilesOf', () => {
+  it('turns a histogram of microseconds into millisecond percentiles', () => {
+    const histogram = hdr.build({ numberOfSignificantValueDigits: 3 });
+    for (let ms = 1; ms <= 100; ms++) histogram.recordValue(ms * 1000);
+    const p = percentilesOf(histogram);
+    expect(p.p50).toBeCloseTo(50, 0);
+    expect(p.p90).toBeCloseTo(90, 0);
+    expect(p.p99).toBeCloseTo(99, 0);
+    expect(p.max).toBeCloseTo(100, 0);
+  });
+});
+
+describe('multiRowInsert', () => {
+  it('numbers the parameters row by row', () => {
+    const sql = multiRowInsert(2);
+    expect(sql).toMatch(/^insert into users \(user_id, first_name, .*kafka_offset\) values /);
+    expect(sql).toContain('($1, $2,');
+    expect(sql).toContain('$20), ($21, $22,');
+    expect(sql.endsWith('$40)')).toBe(true);
+  });
+});

@@ -1,0 +1,267 @@
+import type {
+  BenchResults,
+  Bottleneck,
+  BundleFigure,
+  CeilingRun,
+  EndToEndRun,
+  GoalVerdict,
+  HttpRun,
+  LatencyPercentiles,
+  ProcessorRun,
+  ProcessUsage,
+} from '../../../bench/lib/results.js';
+
+/**
+ * Realistic `BenchResults` for renderer and report tests, shaped like a run on the 2-core development box.
+ * Every builder takes overrides, so a test states only what it depends on.
+ */
+
+const CEILING_RECORDS_PER_SECOND = 4190;
+
+const PROCESSOR_BOTTLENECK: Bottleneck = {
+  label: 'one core (processor)',
+  explanation: 'processor at 97% of one core while the machine was 71% busy; the stores had headroom.',
+};
+
+/** Small batches pay the per-invocation round trips instead of saturating a core. */
+const SMALL_BATCH_BOTTLENECK: Bottleneck = {
+  label: 'latency-bound',
+  explanation:
+    'no process above 62% of one core; 200 invocations of 100 records each wait on store round trips.',
+};
+
+function processes(processor: number, postgres: number, cassandra: number, kafka: number): ProcessUsage[] {
+  return [
+    { name: 'processor', cpuPercent: processor, peakRssMiB: 182 },
+    { name: 'postgres', cpuPercent: postgres, peakRssMiB: 96 },
+    { name: 'cassandra', cpuPercent: cassandra, peakRssMiB: 1310 },
+    { name: 'kafka', cpuPercent: kafka, peakRssMiB: 540 },
+  ];
+}
+
+export function sampleProcessorRun(overrides: Partial<ProcessorRun> = {}): ProcessorRun {
+  return {
+    batchSize: 500,
+    partitions: 3,
+    events: 20_000,
+    seconds: 11.36,
+    recordsPerSecond: 1760,
+    invocations: 42,
+    failedInvocations: 0,
+    processorPeakRssMiB: 182.4,
+    ratioToCeiling: 0.42,
+    processes: processes(97, 31, 38, 6),
+    machineCpuPercent: 71,
+    bottleneck: PROCESSOR_BOTTLENECK,
+    ...overrides,
+  };
+}
+
+export function sampleCeilingRun(overrides: Partial<CeilingRun> = {}): CeilingRun {
+  return {
+    events: 20_000,
+    seconds: 4.77,
+    recordsPerSecond: CEILING_RECORDS_PER_SECOND,
+    postgresAloneRecordsPerSecond: 11_820,
+    cassandraAloneRecordsPerSecond: 5230,
+    method: '4 connections × 1,000-row multi-row INSERT; 512 concurrent prepared',
+    processes: [
+      { name: 'load generator', cpuPercent: 64, peakRssMiB: 150 },
+      { name: 'postgres', cpuPercent: 42, peakRssMiB: 98 },
+      { name: 'cassandra', cpuPercent: 88, peakRssMiB: 1320 },
+    ],
+    machineCpuPercent: 97,
+    bottleneck: {
+      label: 'machine CPU',
+      explanation: 'both cores 97% busy; Cassandra alone took 88% of one core.',
+    },
+    ...overrides,
+  };
+}
+
+export function sampleHttpRun(overrides: Partial<HttpRun> = {}): HttpRun {
+  return {
+    connections: 32,
+    usersPerRequest: 1,
+    durationSeconds: 20,
+    requests: 61_240,
+    requestsPerSecond: 3062,
+    latencyMs: latency(8.4, 15.2, 31.7, 88.1),
+    non2xx: 0,
+    errors: 0,
+    processes: [
+      { name: 'http-api', cpuPercent: 99, peakRssMiB: 120 },
+      { name: 'kafka', cpuPercent: 35, peakRssMiB: 560 },
+      { name: 'load generator', cpuPercent: 48, peakRssMiB: 90 },
+    ],
+    machineCpuPercent: 92,
+    bottleneck: { label: 'one core (http-api)', explanation: 'http-api at 99% of one core.' },
+    ...overrides,
+    // Consistent with the overrides unless a test sets it.
+    usersPerSecond:
+      overrides.usersPerSecond ?? (overrides.requestsPerSecond ?? 3062) * (overrides.usersPerRequest ?? 1),
+  };
+}
+
+export function sampleEndToEndRun(overrides: Partial<EndToEndRun> = {}): EndToEndRun {
+  return {
+    offeredPerSecond: 500,
+    achievedPerSecond: 498,
+    rejected: 0,
+    events: 14_940,
+    latencyMs: latency(118, 204, 361, 742),
+    unconfirmed: 0,
+    trackedUsers: 1_500,
+    batchWindowMs: 100,
+    processes: processes(41, 14, 22, 9),
+    machineCpuPercent: 48,
+    bottleneck: {
+      label: 'latency-bound',
+      explanation: 'no process above 41% of one core; latency is the 100 ms batch window plus polling.',
+    },
+    ...overrides,
+  };
+}
+
+export function sampleBundle(overrides: Partial<BundleFigure> = {}): BundleFigure {
+  return {
+    functionName: 'processor',
+    bytes: 1_268_531,
+    codeBytes: 523_264,
+    coldInitMs: { median: 212.4, min: 198.1, max: 260.9 },
+    samples: 10,
+    ...overrides,
+  };
+}
+
+export function sampleGoal(overrides: Partial<GoalVerdict> = {}): GoalVerdict {
+  return {
+    goal: 'Decode + validate + transform',
+    target: '≤ 50 µs/record',
+    measured: '25.08 µs/record',
+    met: true,
+    explanation: 'half the budget: zod validation is the largest stage at 11.6 µs.',
+    ...overrides,
+  };
+}
+
+export function latency(p50: number, p90: number, p99: number, max: number): LatencyPercentiles {
+  return { p50, p90, p99, max };
+}
+
+/** 3 batch sizes × 2 partition counts, 3 HTTP concurrencies, 3 end-to-end rates; one missed goal. */
+export function sampleBenchResults(overrides: Partial<BenchResults> = {}): BenchResults {
+  return {
+    at: '2026-11-22T20:16:22.548Z',
+    machine: {
+      cpus: 2,
+      cpuModel: 'AMD EPYC 7B13',
+      memoryGiB: 24,
+      node: 'v20.20.2',
+      platform: 'linux',
+      kernel: '6.8.0-1019-gcp',
+    },
+    versions: { kafka: '4.1.2', cassandra: '5.0.6', postgres: '17.6', node: 'v20.20.2' },
+    parameters: { events: 20_000, batchSizes: [100, 500, 1000], partitions: [1, 3], httpSeconds: 20 },
+    processor: [
+      sampleProcessorRun({
+        batchSize: 100,
+        partitions: 1,
+        seconds: 17.9,
+        recordsPerSecond: 1117,
+        invocations: 200,
+        bottleneck: SMALL_BATCH_BOTTLENECK,
+      }),
+      sampleProcessorRun({
+        batchSize: 100,
+        partitions: 3,
+        seconds: 15.31,
+        recordsPerSecond: 1307,
+        invocations: 202,
+        bottleneck: SMALL_BATCH_BOTTLENECK,
+      }),
+      sampleProcessorRun({
+        batchSize: 500,
+        partitions: 1,
+        seconds: 13.1,
+        recordsPerSecond: 1527,
+        invocations: 40,
+      }),
+      sampleProcessorRun({ batchSize: 500, partitions: 3 }),
+      sampleProcessorRun({
+        batchSize: 1000,
+        partitions: 1,
+        seconds: 13.6,
+        recordsPerSecond: 1471,
+        invocations: 20,
+      }),
+      sampleProcessorRun({
+        batchSize: 1000,
+        partitions: 3,
+        seconds: 12.22,
+        recordsPerSecond: 1636,
+        invocations: 21,
+      }),
+    ].map((run) => ({
+      ...run,
+      ratioToCeiling: Math.round((run.recordsPerSecond / CEILING_RECORDS_PER_SECOND) * 100) / 100,
+    })),
+    ceiling: sampleCeilingRun(),
+    http: [
+      sampleHttpRun({ connections: 8, requestsPerSecond: 2210, latencyMs: latency(3.1, 5.4, 9.8, 41.2) }),
+      sampleHttpRun(),
+      sampleHttpRun({
+        connections: 128,
+        requestsPerSecond: 3105,
+        latencyMs: latency(39.5, 61, 122.4, 310.6),
+      }),
+    ],
+    endToEnd: [
+      sampleEndToEndRun({
+        offeredPerSecond: 100,
+        achievedPerSecond: 100,
+        latencyMs: latency(96, 151, 233, 402),
+      }),
+      sampleEndToEndRun(),
+      sampleEndToEndRun({
+        offeredPerSecond: 1000,
+        achievedPerSecond: 961,
+        rejected: 3,
+        latencyMs: latency(240, 512, 940, 2310),
+        unconfirmed: 12,
+      }),
+    ],
+    recordCpu: {
+      records: 100_000,
+      microsPerRecord: { decode: 3.9, parse: 7.2, validate: 11.6, transform: 2.1, total: 25.08 },
+    },
+    bundles: [
+      sampleBundle(),
+      sampleBundle({
+        functionName: 'ingest-http',
+        bytes: 412_877,
+        codeBytes: 170_000,
+        coldInitMs: { median: 88.6, min: 80.2, max: 97 },
+      }),
+    ],
+    peakRss: [
+      { name: 'cassandra', cpuPercent: 38, peakRssMiB: 1320 },
+      { name: 'kafka', cpuPercent: 6, peakRssMiB: 560 },
+      { name: 'processor', cpuPercent: 97, peakRssMiB: 182.4 },
+      { name: 'postgres', cpuPercent: 31, peakRssMiB: 98 },
+    ],
+    goals: [
+      sampleGoal(),
+      sampleGoal({
+        goal: 'End-to-end latency at 1,000 events/s',
+        target: 'p99 < 500 ms',
+        measured: 'p99 940 ms, 961 events/s achieved',
+        met: false,
+        explanation:
+          'Both cores saturate above ~900 events/s; a 50 ms batch window or a third core would close it.',
+      }),
+    ],
+    skipped: [],
+    ...overrides,
+  };
+}

@@ -1,0 +1,185 @@
+/**
+ * The Cassandra rows are built without spreads, with each date-time parsed once, LocalDate from days since the
+ * epoch and the write time from one Long. These tests hold them to the straightforward construction they
+ * replaced, value for value.
+ */
+import { type Client, types } from 'cassandra-driver';
+import { describe, expect, it } from 'vitest';
+import type { AcceptedEvent } from '../../../lambdas/processor/process-batch.js';
+import {
+  CassandraUserStore,
+  cassandraUserWrite,
+  createdUsersRow,
+  insertStatement,
+  usersBySignupDayRow,
+  writeTimeOf,
+} from '../../../lambdas/processor/stores/cassandra-user-store.js';
+import {
+  CREATED_USERS_TABLE,
+  USERS_BY_SIGNUP_DAY_TABLE,
+  usersBySignupDayKey,
+} from '../../../lambdas/shared/schema/cassandra/index.js';
+import { userEvent, userPayload } from '../../support/user-events.js';
+
+// The previous implementation, kept here only as the oracle.
+const reference = {
+  createdUsers({ event }: AcceptedEvent): Record<string, unknown> {
+    const p = event.payload;
+    return {
+      ...p,
+      dob: new Date(p.dob),
+      registered_date: new Date(p.registered_date),
+      event_id: event.event_id,
+      schema_version: event.schema_version,
+      source: event.source,
+      occurred_at: new Date(event.occurred_at),
+      ingested_at: new Date(event.ingested_at),
+    };
+  },
+  usersBySignupDay({ event }: AcceptedEvent): Record<string, unknown> {
+    const p = event.payload;
+    const key = usersBySignupDayKey(p);
+    return {
+      ...key,
+      signup_day: types.LocalDate.fromString(key.signup_day),
+      first_name: p.first_name,
+      last_name: p.last_name,
+      gender: p.gender,
+      email: p.email,
+      username: p.username,
+      event_id: event.event_id,
+      ingested_at: new Date(event.ingested_at),
+    };
+  },
+  writeTime({ event }: AcceptedEvent): types.Long {
+    return types.Long.fromNumber(Date.parse(event.occurred_at)).multiply(1000);
+  },
+};
+
+const source = { topic: 'users_created', partition: 0, offset: 1, timestamp: 0 } as AcceptedEvent['source'];
+
+function accepted(index: number, registeredDate?: string, occurredAt = '2024-05-01T12:00:00.000Z') {
+  const overrides = registeredDate === undefined ? {} : { registered_date: registeredDate };
+  return { event: userEvent(userPayload(index, overrides), occurredAt), source } satisfies AcceptedEvent;
+}
+
+const REGISTERED_DATES = [
+  '2024-02-29T23:59:59.999Z',
+  '2024-03-01T00:30:00+01:00', // the UTC day is 29 February
+  '2023-12-31T23:00:00-02:00', // the UTC day is 1 January 2024
+  '1970-01-01T00:00:00Z',
+  '1969-12-31T23:59:59.999Z',
+  '1900-02-28T12:00:00Z',
+  '0000-01-01T00:00:00Z',
+  '0001-03-01T00:00:00+00:00',
+  '0099-12-31T23:59:59Z',
+  '9999-12-31T23:59:59.999Z',
+];
+const OCCURRED_AT = [
+  '2024-05-01T12:00:00.000Z',
+  '2024-05-01T12:00:00.123456789+02:00',
+  '1969-12-31T23:59:59.999Z',
+  '0000-01-01T00:00:00Z',
+  '2255-06-05T23:47:34.740Z', // µs just within exact doubles
+  '2255-06-05T23:47:34.741Z', // µs just beyond
+  '9999-12-31T23:59:59.999Z',
+];
+
+/** Registered on every day of some years (leap and not, early and late), and the edge cases above. */
+function corpus(): AcceptedEvent[] {
+  const events = REGISTERED_DATES.map((date, i) => accepted(i, date, OCCURRED_AT[i % OCCURRED_AT.length]));
+  for (const [i, occurredAt] of OCCURRED_AT.entries()) events.push(accepted(100 + i, undefined, occurredAt));
+  for (const year of [2000, 2023, 2024, 1969]) {
+    for (let day = Date.UTC(year, 0, 1); day < Date.UTC(year + 1, 0, 1); day += 86_400_000) {
+      events.push(accepted(events.length, new Date(day + 3_600_000).toISOString()));
+    }
+  }
+  return events;
+}
+
+const CORPUS = corpus();
+const columnsOf = (table: { columns: readonly { name: string }[] }) =>
+  table.columns.map((c) => c.name).sort();
+
+describe('Cassandra rows', () => {
+  it('created_users: the same values and key order as the spread-based row', () => {
+    for (const user of CORPUS) {
+      const expected = reference.createdUsers(user);
+      for (const row of [createdUsersRow(user), cassandraUserWrite(user).createdUsers]) {
+        expect(row).toStrictEqual(expected);
+        expect(Object.keys(row)).toEqual(Object.keys(expected));
+      }
+    }
+  });
+
+  it('users_by_signup_day: the same values (LocalDate included) and key order', () => {
+    for (const user of CORPUS) {
+      const label = user.event.payload.registered_date;
+      const expected = reference.usersBySignupDay(user);
+      for (const row of [usersBySignupDayRow(user), cassandraUserWrite(user).usersBySignupDay]) {
+        expect(row, label).toStrictEqual(expected);
+        expect(Object.keys(row)).toEqual(Object.keys(expected));
+        expect(String(row.signup_day), label).toBe(String(expected.signup_day));
+      }
+    }
+  });
+
+  it('write time: the same Long, on both sides of the exact-double limit and before 1970', () => {
+    for (const user of CORPUS) {
+      const expected = reference.writeTime(user);
+      for (const writeTime of [writeTimeOf(user), cassandraUserWrite(user).writeTime]) {
+        expect(writeTime, user.event.occurred_at).toStrictEqual(expected);
+        expect(writeTime.toString()).toBe(expected.toString());
+      }
+    }
+  });
+
+  it('rows hold exactly the columns of their table definitions', () => {
+    const write = cassandraUserWrite(accepted(1));
+    expect(Object.keys(write.createdUsers).sort()).toEqual(columnsOf(CREATED_USERS_TABLE));
+    expect(Object.keys(write.usersBySignupDay).sort()).toEqual(columnsOf(USERS_BY_SIGNUP_DAY_TABLE));
+  });
+
+  it.each([
+    ['year -1', '0000-01-01T00:30:00+01:00'],
+    ['year 10000', '9999-12-31T23:59:59-23:59'],
+  ])('a registered_date whose UTC day is in %s still fails with the same error', (_label, date) => {
+    // toISOString() writes such years with six digits and a sign, which LocalDate.fromString rejects.
+    const user = accepted(1, date);
+    const error = (() => {
+      try {
+        reference.usersBySignupDay(user);
+      } catch (thrown) {
+        return thrown as Error;
+      }
+      throw new Error('the reference accepted it');
+    })();
+    expect(() => usersBySignupDayRow(user)).toThrow(error.message);
+    expect(() => cassandraUserWrite(user)).toThrow(error.message);
+  });
+});
+
+describe('CassandraUserStore.write', () => {
+  it('sends, per user and table, every column in table order then the write time', async () => {
+    const executed: { query: string; params: unknown[] }[] = [];
+    const client = {
+      execute: async (query: string, params: unknown[]) => {
+        executed.push({ query, params });
+        return {};
+      },
+    } as unknown as Client;
+    const users = [accepted(1), accepted(2, '2024-03-01T00:30:00+01:00', '1969-12-31T23:59:59.999Z')];
+    await new CassandraUserStore(client, { keyspace: 'ks', concurrency: 1 }).write(users);
+
+    const expected = users.flatMap((user) =>
+      [
+        [CREATED_USERS_TABLE, reference.createdUsers(user)] as const,
+        [USERS_BY_SIGNUP_DAY_TABLE, reference.usersBySignupDay(user)] as const,
+      ].map(([table, row]) => ({
+        query: insertStatement('ks', table),
+        params: [...table.columns.map((c) => row[c.name]), reference.writeTime(user)],
+      })),
+    );
+    expect(executed).toStrictEqual(expected);
+  });
+});
