@@ -1,5 +1,6 @@
 import { concurrent } from 'cassandra-driver';
 import { createdUsersRow, usersBySignupDayRow } from '../../lambdas/processor/stores/cassandra-user-store.js';
+import { USER_COLUMN_NAMES, userRow } from '../../lambdas/processor/stores/postgres-user-store.js';
 import type { UserCreatedEvent } from '../../lambdas/shared/contract/index.js';
 import { CASSANDRA_TABLES, type TableDefinition } from '../../lambdas/shared/schema/cassandra/index.js';
 import { BENCH_KEYSPACE } from '../lib/bench-stores.js';
@@ -13,63 +14,14 @@ export const POSTGRES_ROWS_PER_INSERT = 1_000;
 export const POSTGRES_CONNECTIONS = 4;
 export const CASSANDRA_CONCURRENCY = 512;
 
-const USER_COLUMNS = [
-  'user_id',
-  'first_name',
-  'last_name',
-  'gender',
-  'address',
-  'post_code',
-  'email',
-  'username',
-  'dob',
-  'registered_date',
-  'phone',
-  'picture',
-  'event_id',
-  'schema_version',
-  'source',
-  'occurred_at',
-  'ingested_at',
-  'kafka_topic',
-  'kafka_partition',
-  'kafka_offset',
-] as const;
-
 /** `insert into users (...) values ($1, ..., $20), ($21, ...)` for `rows` rows. */
 export function multiRowInsert(rows: number): string {
-  const width = USER_COLUMNS.length;
+  const width = USER_COLUMN_NAMES.length;
   const tuples = Array.from(
     { length: rows },
     (_, r) => `(${Array.from({ length: width }, (_, c) => `$${r * width + c + 1}`).join(', ')})`,
   );
-  return `insert into users (${USER_COLUMNS.join(', ')}) values ${tuples.join(', ')}`;
-}
-
-function postgresValues(event: UserCreatedEvent, offset: number): unknown[] {
-  const p = event.payload;
-  return [
-    p.id,
-    p.first_name,
-    p.last_name,
-    p.gender,
-    p.address,
-    p.post_code,
-    p.email,
-    p.username,
-    p.dob,
-    p.registered_date,
-    p.phone,
-    p.picture,
-    event.event_id,
-    event.schema_version,
-    event.source,
-    event.occurred_at,
-    event.ingested_at,
-    'bench',
-    0,
-    offset,
-  ];
+  return `insert into users (${USER_COLUMN_NAMES.join(', ')}) values ${tuples.join(', ')}`;
 }
 
 async function writePostgres(context: BenchContext, events: readonly UserCreatedEvent[]): Promise<void> {
@@ -90,10 +42,10 @@ async function writePostgres(context: BenchContext, events: readonly UserCreated
             sql = multiRowInsert(slice.length);
             statements.set(slice.length, sql);
           }
-          await client.query(
-            sql,
-            slice.flatMap((event, i) => postgresValues(event, start + i)),
+          const values = slice.flatMap((event, i) =>
+            userRow({ event, source: { topic: 'bench', partition: 0, offset: start + i, timestamp: 0 } }),
           );
+          await client.query(sql, values);
         }
       } finally {
         client.release();
