@@ -24,6 +24,8 @@ export const prodConfig: StageConfig = {
     maxAllocatedStorageGiB: 1000,
     backupRetentionDays: 7,
     deletionProtection: true,
+    performanceInsights: true,
+    enhancedMonitoringIntervalSeconds: 60,
   },
   api: { auth: 'iam', throttleRateLimit: 500, throttleBurstLimit: 1000, waf: true },
   pullSchedule: { enabled: true, rateMinutes: 5, count: 500 },

@@ -75,6 +75,10 @@ export interface DatabaseSettings {
   readonly backupRetentionDays: number;
   /** RDS deletion protection; also keeps a snapshot when the stack deletes the instance. */
   readonly deletionProtection: boolean;
+  /** RDS Performance Insights (7 days, free tier retention). */
+  readonly performanceInsights: boolean;
+  /** RDS enhanced monitoring interval in seconds (1, 5, 10, 15, 30 or 60); 0 turns it off. */
+  readonly enhancedMonitoringIntervalSeconds: 0 | 1 | 5 | 10 | 15 | 30 | 60;
 }
 
 /** How clients authenticate to `POST /v1/users`. */
@@ -270,6 +274,8 @@ export const DEFAULT_SETTINGS = {
     maxAllocatedStorageGiB: 50,
     backupRetentionDays: 1,
     deletionProtection: false,
+    performanceInsights: false,
+    enhancedMonitoringIntervalSeconds: 0,
   },
   api: { auth: 'apiKey', throttleRateLimit: 50, throttleBurstLimit: 100, waf: false },
   pullSchedule: { enabled: true, rateMinutes: 15, count: 100 },

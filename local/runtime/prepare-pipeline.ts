@@ -3,6 +3,7 @@ import type { Kafka } from 'kafkajs';
 import pg from 'pg';
 import { applyCassandraSchema } from '../../lambdas/shared/schema/cassandra/index.js';
 import { runMigrations } from '../../lambdas/shared/schema/postgres/migrate.js';
+import { enableRoleLogins } from '../../lambdas/shared/schema/postgres/roles.js';
 import type { LocalServicesSettings } from '../services/config.js';
 import { ensureTopics } from './kafka-topics.js';
 
@@ -16,7 +17,7 @@ export interface PipelineResources {
 
 /**
  * What `cdk deploy` does in AWS, done against the local services: the topic, the PostgreSQL migrations (the
- * same runner the deploy-time custom resource uses) and the Cassandra keyspace and tables from the one schema
+ * same runner the deploy-time custom resource uses, then the application roles' logins) and the Cassandra keyspace and tables from the one schema
  * definition. Idempotent.
  */
 export async function preparePipeline(
@@ -36,6 +37,7 @@ export async function preparePipeline(
   try {
     const result = await runMigrations(pgClient);
     log(`PostgreSQL migrations: ${result.applied.length} applied, ${result.skipped.length} already applied`);
+    await enableRoleLogins(pgClient, settings.postgres.roleLogins);
   } finally {
     await pgClient.end();
   }

@@ -1,6 +1,7 @@
 import { userInfo } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { READER_ROLE, type RoleLogin, WRITER_ROLE } from '../../lambdas/shared/schema/postgres/roles.js';
 
 /** Repository root, derived from this file's location so every entry point agrees on it. */
 export const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
@@ -34,9 +35,24 @@ export interface CassandraSettings {
 export interface PostgresSettings {
   readonly host: string;
   readonly port: number;
+  /** The administrator: runs the migrations (the master user's part in AWS). */
   readonly user: string;
   readonly password: string;
   readonly database: string;
+  /**
+   * Logins of the application roles of migration 0006 (processor: pipeline_writer, DAGs: pipeline_reader).
+   * The local migration step gives them these passwords, as the migrations custom resource does from their
+   * secrets in AWS.
+   */
+  readonly roleLogins: readonly RoleLogin[];
+}
+
+/** Development passwords of the local application roles (`PIPELINE_WRITER_PASSWORD`, `PIPELINE_READER_PASSWORD`). */
+function localRoleLogins(env: NodeJS.ProcessEnv): RoleLogin[] {
+  return [
+    { role: WRITER_ROLE, password: env.PIPELINE_WRITER_PASSWORD || 'pipeline_writer_local' },
+    { role: READER_ROLE, password: env.PIPELINE_READER_PASSWORD || 'pipeline_reader_local' },
+  ];
 }
 
 export interface LocalServicesSettings {
@@ -113,6 +129,7 @@ export function readLocalServicesSettings(env: NodeJS.ProcessEnv = process.env):
       user: env.PGUSER || 'postgres',
       password: env.PGPASSWORD || 'postgres',
       database: env.PGDATABASE || 'pipeline',
+      roleLogins: localRoleLogins(env),
     },
   };
 }

@@ -2,7 +2,13 @@ import { CfnResource, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
-import { PIPELINE_ARCHITECTURE, PIPELINE_RUNTIME, retentionDays } from '../shared/pipeline-function.js';
+import { skipCheckov } from '../shared/checkov.js';
+import {
+  PIPELINE_ARCHITECTURE,
+  PIPELINE_RUNTIME,
+  retentionDays,
+  vendoredFunctionCheckovSkips,
+} from '../shared/pipeline-function.js';
 
 /** Address range of the pipeline VPC. */
 export const VPC_CIDR = '10.40.0.0/16';
@@ -62,6 +68,12 @@ export class Network extends Construct {
     if (restrictHandler instanceof CfnResource) {
       restrictHandler.addPropertyOverride('Architectures', [PIPELINE_ARCHITECTURE.name]);
       restrictHandler.addPropertyOverride('Runtime', PIPELINE_RUNTIME.name);
+      skipCheckov(
+        restrictHandler,
+        ...vendoredFunctionCheckovSkips(
+          'aws-cdk-lib custom resource handler that strips the default security group rules once per deploy.',
+        ),
+      );
     }
 
     const flowLogGroup = new logs.LogGroup(this, 'FlowLogs', {

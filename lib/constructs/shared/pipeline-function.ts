@@ -9,6 +9,7 @@ import type * as cr from 'aws-cdk-lib/custom-resources';
 import { Construct } from 'constructs';
 import { PIPELINE_METRICS_NAMESPACE } from '../../../lambdas/processor/metric-names.js';
 import { acknowledgeIamFindings } from './acknowledge.js';
+import { type CheckovSkip, skipCheckov } from './checkov.js';
 import { lambdaEntry, REPO_ROOT } from './paths.js';
 
 /** The one Lambda runtime every project function uses. */
@@ -156,7 +157,40 @@ export class PipelineFunction extends Construct {
         reason: props.noDeadLetterQueueReason ?? 'No asynchronous invocations.',
       });
     }
+    skipCheckov(this.function, ...functionCheckovSkips(props));
+    skipCheckov(this.role.node.findChild('DefaultPolicy'), {
+      id: 'CKV_AWS_111',
+      reason: `Only actions without resource-level permissions use '*': ${wildcardReasons.join('; ')}.`,
+    });
   }
+}
+
+/** Environment variables of every project function hold configuration, never credentials. */
+export const LAMBDA_ENVIRONMENT_REASON =
+  'The environment holds only non-secret configuration (endpoints, names, ARNs), encrypted at rest by ' +
+  'Lambda with the AWS managed key; credentials are read from Secrets Manager at runtime.';
+
+/** The checkov checks a project function answers by design rather than by setting. */
+function functionCheckovSkips(props: PipelineFunctionProps): CheckovSkip[] {
+  const skips: CheckovSkip[] = [{ id: 'CKV_AWS_173', reason: LAMBDA_ENVIRONMENT_REASON }];
+  if (!props.deadLetterQueue)
+    skips.push({
+      id: 'CKV_AWS_116',
+      reason: props.noDeadLetterQueueReason ?? 'No asynchronous invocations.',
+    });
+  if (props.reservedConcurrentExecutions === undefined)
+    skips.push({
+      id: 'CKV_AWS_115',
+      reason:
+        'Concurrency is bounded where the calls come from (API Gateway throttling, the pull schedule, ' +
+        'one CloudFormation call per deploy); reserving it would only take capacity from the account.',
+    });
+  if (!props.vpc)
+    skips.push({
+      id: 'CKV_AWS_117',
+      reason: 'LocalStack stage only: no VPC there; every aws stage places this function in private subnets.',
+    });
+  return skips;
 }
 
 function aliasArgs(aliases: Readonly<Record<string, string>>): Record<string, string> {
@@ -200,4 +234,24 @@ export function useProjectRuntime(provider: cr.Provider): void {
     { id: 'Serverless::Serverless-LambdaDLQ', reason },
     { id: 'Serverless::Serverless-LambdaTracing', reason },
   );
+  for (const child of provider.node.findAll()) {
+    if (child instanceof lambda.CfnFunction) skipCheckov(child, ...vendoredFunctionCheckovSkips(reason));
+  }
+}
+
+/**
+ * The checkov checks a function vendored by aws-cdk-lib (provider framework, BucketDeployment, the VPC's
+ * default security group restriction) cannot meet: the library owns its settings, CloudFormation calls it
+ * synchronously a few times per deploy, and it talks only to AWS APIs.
+ */
+export function vendoredFunctionCheckovSkips(reason: string): CheckovSkip[] {
+  return [
+    { id: 'CKV_AWS_115', reason },
+    { id: 'CKV_AWS_116', reason },
+    {
+      id: 'CKV_AWS_117',
+      reason: `${reason} It calls only AWS APIs (CloudFormation, S3, EC2, Lambda), so it needs no VPC.`,
+    },
+    { id: 'CKV_AWS_173', reason: LAMBDA_ENVIRONMENT_REASON },
+  ];
 }

@@ -18,3 +18,12 @@ export {
 } from './migrate.js';
 export { assertValidMigrationSet, type Migration, migrationChecksum } from './migration-set.js';
 export { MIGRATIONS } from './migrations.generated.js';
+export {
+  APPLICATION_ROLES,
+  type ApplicationRole,
+  enableRoleLogins,
+  READER_ROLE,
+  type RoleLogin,
+  UnknownApplicationRoleError,
+  WRITER_ROLE,
+} from './roles.js';

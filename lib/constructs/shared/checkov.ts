@@ -1,0 +1,69 @@
+import { Aspects, CfnResource, type IAspect } from 'aws-cdk-lib';
+import type { IConstruct } from 'constructs';
+
+/** Shortest reason a checkov skip may carry: it must say why, not just "not needed". */
+export const MIN_CHECKOV_REASON_LENGTH = 40;
+
+/** One checkov check skipped on one resource, with the reason a reviewer reads. */
+export interface CheckovSkip {
+  /** Check id, e.g. `CKV_AWS_117`. */
+  readonly id: string;
+  /** Why the finding does not apply to this resource (at least {@link MIN_CHECKOV_REASON_LENGTH} characters). */
+  readonly reason: string;
+}
+
+/** A checkov skip without a usable reason. */
+export class CheckovSkipReasonError extends Error {
+  constructor(id: string, path: string) {
+    super(`checkov skip ${id} on ${path} needs a reason of at least ${MIN_CHECKOV_REASON_LENGTH} characters`);
+    this.name = 'CheckovSkipReasonError';
+  }
+}
+
+/**
+ * Skips checkov checks on one resource, the way checkov reads CloudFormation: resource metadata
+ * `checkov: { skip: [{ id, comment }] }`. Like a cdk-nag acknowledgement, the skip is scoped to that
+ * resource and carries its reason into the scan report. `scope` may be an L2 construct: its default child
+ * (the CloudFormation resource) receives the metadata.
+ */
+export function skipCheckov(scope: IConstruct, ...skips: readonly CheckovSkip[]): void {
+  const resource = CfnResource.isCfnResource(scope) ? scope : scope.node.defaultChild;
+  if (!resource || !CfnResource.isCfnResource(resource)) {
+    throw new Error(`skipCheckov: ${scope.node.path} has no CloudFormation resource`);
+  }
+  for (const skip of skips) {
+    if (skip.reason.trim().length < MIN_CHECKOV_REASON_LENGTH)
+      throw new CheckovSkipReasonError(skip.id, scope.node.path);
+  }
+  const existing = (resource.getMetadata('checkov') as { skip?: { id: string; comment: string }[] }) ?? {};
+  const merged = [...(existing.skip ?? [])];
+  for (const skip of skips) {
+    if (!merged.some((entry) => entry.id === skip.id)) merged.push({ id: skip.id, comment: skip.reason });
+  }
+  resource.addMetadata('checkov', { ...existing, skip: merged });
+}
+
+/**
+ * Skips checkov checks on every resource of `types` under `scope` (for resources that a library creates
+ * and the project cannot reach by construct id, e.g. the CDK provider framework's functions). Runs as an
+ * aspect, so resources added later are covered too.
+ */
+export function skipCheckovOnAll(
+  scope: IConstruct,
+  types: readonly string[],
+  skips: readonly CheckovSkip[],
+): void {
+  Aspects.of(scope).add(new SkipCheckovOnAll(types, skips));
+}
+
+class SkipCheckovOnAll implements IAspect {
+  constructor(
+    private readonly types: readonly string[],
+    private readonly skips: readonly CheckovSkip[],
+  ) {}
+
+  visit(node: IConstruct): void {
+    if (CfnResource.isCfnResource(node) && this.types.includes(node.cfnResourceType))
+      skipCheckov(node, ...this.skips);
+  }
+}

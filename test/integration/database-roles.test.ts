@@ -1,0 +1,135 @@
+import pg from 'pg';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { AcceptedEvent } from '../../lambdas/processor/process-batch.js';
+import type { DeadLetter } from '../../lambdas/processor/stores/dead-letter.js';
+import { PostgresUserStore } from '../../lambdas/processor/stores/postgres-user-store.js';
+import {
+  enableRoleLogins,
+  READER_ROLE,
+  type RoleLogin,
+  runMigrations,
+  WRITER_ROLE,
+} from '../../lambdas/shared/schema/postgres/index.js';
+import { postgresPool, services, uniqueName } from '../support/local-services.js';
+import { userEvent, userPayload } from '../support/user-events.js';
+
+// Migration 0006's roles on the real local PostgreSQL: the processor's role can do its upserts and nothing
+// destructive; the DAGs' role reads and records its runs but cannot change users.
+
+const schema = uniqueName('roles_it');
+let admin: pg.Pool;
+const pools: pg.Pool[] = [];
+
+function loginOf(role: string): RoleLogin {
+  const login = services.postgres.roleLogins.find((candidate) => candidate.role === role);
+  if (!login) throw new Error(`no local login for ${role}`);
+  return login;
+}
+
+/** A pool that logs in as `role` with its local password and resolves names in this run's schema. */
+function poolAs(role: string): pg.Pool {
+  const { host, port, database } = services.postgres;
+  const pool = new pg.Pool({
+    host,
+    port,
+    database,
+    user: role,
+    password: loginOf(role).password,
+    options: `-c search_path=${schema}`,
+    max: 2,
+  });
+  pools.push(pool);
+  return pool;
+}
+
+function accepted(index: number, offset: number): AcceptedEvent {
+  const event = userEvent(userPayload(index), '2024-03-01T10:00:00.000Z');
+  return { event, source: { topic: 'users_created', partition: 0, offset, timestamp: Date.UTC(2024, 2, 1) } };
+}
+
+function deadLetter(offset: number): DeadLetter {
+  return {
+    reason: 'invalid_json',
+    issues: [],
+    record: {
+      topic: 'users_created',
+      partition: 0,
+      offset,
+      timestamp: Date.UTC(2024, 2, 1),
+      key: null,
+      value: Buffer.from('{"truncated": '),
+      headers: {},
+    },
+  };
+}
+
+beforeAll(async () => {
+  admin = postgresPool();
+  await admin.query(`CREATE SCHEMA ${schema}`);
+  const client = await admin.connect();
+  try {
+    await client.query(`SET search_path TO ${schema}`);
+    await runMigrations(client, { lockPollIntervalMs: 20 });
+    await enableRoleLogins(client, services.postgres.roleLogins);
+  } finally {
+    client.release();
+  }
+});
+
+afterAll(async () => {
+  for (const pool of pools) await pool.end();
+  await admin?.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`);
+  await admin?.end();
+});
+
+describe('processor role (pipeline_writer)', () => {
+  it('runs the processor store upserts, twice (insert, then the ON CONFLICT paths)', async () => {
+    const writer = poolAs(WRITER_ROLE);
+    const store = new PostgresUserStore(writer);
+    const batch = { users: [accepted(1, 10)], deadLetters: [deadLetter(11)] };
+    await store.write(batch);
+    await store.write(batch);
+    const { rows } = await admin.query(
+      `SELECT (SELECT count(*) FROM ${schema}.users)::int AS users,
+              (SELECT attempt_count FROM ${schema}.dead_letters) AS attempts`,
+    );
+    expect(rows[0]).toEqual({ users: 1, attempts: 2 });
+  });
+
+  it('cannot DROP TABLE users, DELETE or TRUNCATE users, or read the run tables', async () => {
+    const writer = poolAs(WRITER_ROLE);
+    await expect(writer.query('DROP TABLE users')).rejects.toThrow(/must be owner of table users/);
+    await expect(writer.query('DELETE FROM users')).rejects.toThrow(/permission denied for table users/);
+    await expect(writer.query('SELECT * FROM reconciliation_runs')).rejects.toThrow(/permission denied/);
+    await expect(writer.query('TRUNCATE users')).rejects.toThrow(/permission denied for table users/);
+    const { rows } = await admin.query(`SELECT count(*)::int AS n FROM ${schema}.users`);
+    expect(rows[0].n).toBe(1);
+  });
+});
+
+describe('DAG role (pipeline_reader)', () => {
+  it('reads users and records a run in its run table', async () => {
+    const reader = poolAs(READER_ROLE);
+    const { rows } = await reader.query('SELECT count(*)::int AS n FROM users');
+    expect(rows[0].n).toBeGreaterThanOrEqual(0);
+    await reader.query(
+      `INSERT INTO data_quality_runs (dag_id, run_id, window_start, window_end, rows_in_window,
+         dead_letter_rate, passed, metrics, checks, breaches)
+       VALUES ('data_quality', 'r1', now() - interval '1 hour', now(), 0, 0, true, '{}', '[]', '[]')
+       ON CONFLICT (dag_id, run_id) DO UPDATE SET passed = excluded.passed`,
+    );
+    const stored = await admin.query(`SELECT count(*)::int AS n FROM ${schema}.data_quality_runs`);
+    expect(stored.rows[0].n).toBe(1);
+  });
+
+  it('cannot UPDATE users, INSERT users or DROP TABLE users', async () => {
+    const reader = poolAs(READER_ROLE);
+    await expect(reader.query("UPDATE users SET email = 'x@example.com'")).rejects.toThrow(
+      /permission denied for table users/,
+    );
+    await expect(reader.query('INSERT INTO users (user_id) VALUES (gen_random_uuid())')).rejects.toThrow(
+      /permission denied for table users/,
+    );
+    await expect(reader.query('DROP TABLE users')).rejects.toThrow(/must be owner of table users/);
+  });
+});
