@@ -13,6 +13,7 @@ import { Orchestration } from '../constructs/orchestration/orchestration.js';
 import { Processing } from '../constructs/processing/processing.js';
 import { RelationalStore } from '../constructs/relational-store/relational-store.js';
 import { type ServiceAccess, staticAccess } from '../constructs/shared/access.js';
+import { LogEncryption } from '../constructs/shared/log-encryption.js';
 import { Streaming } from '../constructs/streaming/streaming.js';
 
 /** Project name: prefix of SSM parameter names and value of the `project` tag. */
@@ -103,6 +104,7 @@ export class PipelineStack extends Stack {
 
   private buildAws(config: PipelineSettings): { parts: PipelineParts; aws: AwsParts } {
     const retention = config.observability.logRetentionDays;
+    new LogEncryption(this, 'LogEncryption');
     const network = new Network(this, 'Network', {
       maxAzs: config.network.maxAzs,
       natGateways: config.network.natGateways,
@@ -210,7 +212,8 @@ export class PipelineStack extends Stack {
       subnets,
       ...config.orchestration,
       pullFunction: ingestion.pullFunction.function,
-      databaseSecret: relationalStore.secret,
+      // The DAGs log in as pipeline_reader, never as the master user.
+      databaseSecret: relationalStore.reader.secret,
       grants: [(role) => keyspaces.grantRead(role), (role) => streaming.grantProduce(role)],
       allowInto: [
         (sg) => relationalStore.allowProxyFrom(sg, 'MWAA workers'),

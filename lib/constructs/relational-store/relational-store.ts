@@ -1,11 +1,20 @@
-import { CustomResource, Duration, RemovalPolicy, Validations } from 'aws-cdk-lib';
+import { CustomResource, Duration, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import * as kms from 'aws-cdk-lib/aws-kms';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as rds from 'aws-cdk-lib/aws-rds';
+import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import * as cr from 'aws-cdk-lib/custom-resources';
 import { Construct } from 'constructs';
-import { MIGRATIONS } from '../../../lambdas/shared/schema/postgres/index.js';
+import {
+  type ApplicationRole,
+  MIGRATIONS,
+  READER_ROLE,
+  WRITER_ROLE,
+} from '../../../lambdas/shared/schema/postgres/index.js';
 import type { Client } from '../shared/access.js';
+import { acknowledgeIamFindings } from '../shared/acknowledge.js';
+import { skipCheckov } from '../shared/checkov.js';
 import { PipelineFunction, retentionDays, useProjectRuntime } from '../shared/pipeline-function.js';
 import { migrationsHash } from './migrations-hash.js';
 
@@ -21,8 +30,14 @@ export const POSTGRES_PORT = 5432;
 /** Database the pipeline's tables live in (PGDATABASE). */
 export const DATABASE_NAME = 'pipeline';
 
-/** Master user; the Lambdas authenticate with the same secret through RDS Proxy. */
+/** Master user: only the migrations custom resource logs in with it. */
 export const DATABASE_USER = 'pipeline_admin';
+
+/** A PostgreSQL login and the Secrets Manager secret holding its password (and host, port, dbname). */
+export interface DatabaseLogin {
+  readonly username: string;
+  readonly secret: secretsmanager.ISecret;
+}
 
 /** Props of {@link RelationalStore}. */
 export interface RelationalStoreProps {
@@ -48,6 +63,10 @@ export interface RelationalStoreProps {
   readonly instanceIdentifier: string;
   /** Days between automatic password rotations. @default 30 */
   readonly rotationDays?: number;
+  /** Performance Insights (7 days retention, encrypted with the store's key). @default false */
+  readonly performanceInsights?: boolean;
+  /** Enhanced monitoring interval, seconds; 0 turns it off. @default 0 */
+  readonly enhancedMonitoringIntervalSeconds?: number;
 }
 
 /**
@@ -58,8 +77,14 @@ export interface RelationalStoreProps {
 export class RelationalStore extends Construct {
   /** The instance. */
   readonly instance: rds.DatabaseInstance;
-  /** Master credentials (username, password, host, port, dbname). */
+  /** Master credentials (username, password, host, port, dbname): the migrations custom resource only. */
   readonly secret: rds.DatabaseSecret;
+  /** The processor's login (role pipeline_writer of migration 0006), through the proxy. */
+  readonly writer: DatabaseLogin;
+  /** The DAGs' login (role pipeline_reader of migration 0006), through the proxy. */
+  readonly reader: DatabaseLogin;
+  /** Customer-managed key of the database secrets and Performance Insights. */
+  readonly key: kms.Key;
   /** The proxy the Lambdas connect to. */
   readonly proxy: rds.DatabaseProxy;
   /** The migrations custom resource. */
@@ -69,7 +94,16 @@ export class RelationalStore extends Construct {
 
   constructor(scope: Construct, id: string, props: RelationalStoreProps) {
     super(scope, id);
-    this.secret = new rds.DatabaseSecret(this, 'Secret', { username: DATABASE_USER });
+    this.key = new kms.Key(this, 'Key', {
+      description: `Secrets and Performance Insights of ${props.instanceIdentifier}`,
+      enableKeyRotation: true,
+    });
+    this.secret = new rds.DatabaseSecret(this, 'Secret', {
+      username: DATABASE_USER,
+      encryptionKey: this.key,
+    });
+    // The master secret outlives a deleted stack wherever the data does (a snapshot is kept).
+    if (props.deletionProtection) this.secret.applyRemovalPolicy(RemovalPolicy.RETAIN);
     const dbSecurityGroup = new ec2.SecurityGroup(this, 'DatabaseSecurityGroup', {
       vpc: props.vpc,
       description: 'RDS PostgreSQL: from the proxy, the migrations and the rotation function only',
@@ -97,6 +131,7 @@ export class RelationalStore extends Construct {
       instanceIdentifier: props.instanceIdentifier,
       cloudwatchLogsExports: [...RDS_LOG_EXPORTS],
       parameters: { 'rds.force_ssl': '1' },
+      ...this.monitoringSettings(props),
     });
     // Exported logs go to groups RDS would create without retention; creating them first sets it.
     for (const log of RDS_LOG_EXPORTS) {
@@ -129,6 +164,9 @@ export class RelationalStore extends Construct {
       automaticallyAfter: Duration.days(props.rotationDays ?? 30),
       vpcSubnets: props.subnets,
     });
+    this.acknowledgeScannerFindings(props);
+    this.writer = this.applicationLogin('Writer', WRITER_ROLE, props);
+    this.reader = this.applicationLogin('Reader', READER_ROLE, props);
 
     const proxySecurityGroup = new ec2.SecurityGroup(this, 'ProxySecurityGroup', {
       vpc: props.vpc,
@@ -136,7 +174,8 @@ export class RelationalStore extends Construct {
       allowAllOutbound: true,
     });
     this.proxy = this.instance.addProxy('Proxy', {
-      secrets: [this.secret],
+      // Application roles only: the master user cannot log in through the proxy.
+      secrets: [this.writer.secret, this.reader.secret],
       vpc: props.vpc,
       vpcSubnets: props.subnets,
       securityGroups: [proxySecurityGroup],
@@ -165,12 +204,21 @@ export class RelationalStore extends Construct {
       vpc: props.vpc,
       vpcSubnets: props.subnets,
       securityGroups: [migrationsSecurityGroup],
-      environment: this.connectionEnvironment(
-        this.instance.dbInstanceEndpointAddress,
-        this.instance.dbInstanceEndpointPort,
-      ),
+      environment: {
+        ...this.connectionEnvironment(
+          { username: DATABASE_USER, secret: this.secret },
+          this.instance.dbInstanceEndpointAddress,
+          this.instance.dbInstanceEndpointPort,
+        ),
+        // After migrating, the custom resource gives each application role LOGIN and its secret's password.
+        PG_ROLE_SECRET_ARNS: Stack.of(this).toJsonString({
+          [WRITER_ROLE]: this.writer.secret.secretArn,
+          [READER_ROLE]: this.reader.secret.secretArn,
+        }),
+      },
     });
-    this.secret.grantRead(migrationsFunction.function);
+    for (const secret of [this.secret, this.writer.secret, this.reader.secret])
+      secret.grantRead(migrationsFunction.function);
 
     const providerLogs = new logs.LogGroup(this, 'MigrationsProviderLogs', {
       retention: retentionDays(props.logRetentionDays),
@@ -196,11 +244,13 @@ export class RelationalStore extends Construct {
   }
 
   /**
-   * The `PG*` environment of a Lambda that connects with the master secret over TLS.
+   * The `PG*` environment of a Lambda that connects as `login` over TLS.
    *
+   * @param login defaults to the processor's role (pipeline_writer)
    * @param host defaults to the proxy endpoint
    */
   connectionEnvironment(
+    login: DatabaseLogin = this.writer,
     host: string = this.proxy.endpoint,
     port = String(POSTGRES_PORT),
   ): Record<string, string> {
@@ -208,22 +258,91 @@ export class RelationalStore extends Construct {
       PGHOST: host,
       PGPORT: port,
       PGDATABASE: DATABASE_NAME,
-      PGUSER: DATABASE_USER,
-      PG_SECRET_ARN: this.secret.secretArn,
+      PGUSER: login.username,
+      PG_SECRET_ARN: login.secret.secretArn,
       PGSSL: 'true',
       // RDS and RDS Proxy certificates verify against the CA bundle the Lambda runtime ships.
       NODE_EXTRA_CA_CERTS: '/var/runtime/ca-cert.pem',
     };
   }
 
-  /** Lets a client reach the proxy (PostgreSQL port) and read the secret. */
-  grantConnect(client: Client, description: string): void {
-    this.secret.grantRead(client);
+  /** Lets a client reach the proxy (PostgreSQL port) and read its login's secret (default: the writer's). */
+  grantConnect(client: Client, description: string, login: DatabaseLogin = this.writer): void {
+    login.secret.grantRead(client);
     if (client.connections) this.allowProxyFrom(client.connections, description);
   }
 
   /** Opens the proxy's PostgreSQL port to a peer. */
   allowProxyFrom(peer: ec2.IConnectable | ec2.ISecurityGroup, description: string): void {
     this.proxy.connections.allowFrom(peer, ec2.Port.tcp(POSTGRES_PORT), description);
+  }
+
+  /**
+   * An application role's own secret, rotated single-user every `rotationDays` (the role changes its own
+   * password; the username stays, so `PGUSER` is fixed). The first rotation waits for the schedule: the
+   * role only gets LOGIN when the migrations custom resource has run.
+   */
+  private applicationLogin(id: string, role: ApplicationRole, props: RelationalStoreProps): DatabaseLogin {
+    const secret = new rds.DatabaseSecret(this, `${id}Secret`, {
+      username: role,
+      dbname: DATABASE_NAME,
+      encryptionKey: this.key,
+    }).attach(this.instance);
+    new secretsmanager.SecretRotation(this, `${id}Rotation`, {
+      application: secretsmanager.SecretRotationApplication.POSTGRES_ROTATION_SINGLE_USER,
+      secret,
+      target: this.instance,
+      vpc: props.vpc,
+      vpcSubnets: props.subnets,
+      automaticallyAfter: Duration.days(props.rotationDays ?? 30),
+      rotateImmediatelyOnUpdate: false,
+    });
+    return { username: role, secret };
+  }
+
+  /** Performance Insights and enhanced monitoring, as the stage asks. */
+  private monitoringSettings(props: RelationalStoreProps): Partial<rds.DatabaseInstanceProps> {
+    const interval = props.enhancedMonitoringIntervalSeconds ?? 0;
+    return {
+      ...(props.performanceInsights
+        ? {
+            enablePerformanceInsights: true,
+            performanceInsightRetention: rds.PerformanceInsightRetention.DEFAULT,
+            performanceInsightEncryptionKey: this.key,
+          }
+        : {}),
+      ...(interval > 0 ? { monitoringInterval: Duration.seconds(interval) } : {}),
+    };
+  }
+
+  /** checkov and cdk-nag findings that are decisions, each with its reason, on the instance only. */
+  private acknowledgeScannerFindings(props: RelationalStoreProps): void {
+    skipCheckov(this.instance, {
+      id: 'CKV_AWS_161',
+      reason:
+        'Application roles log in with their own Secrets Manager secrets (rotated single-user) through RDS ' +
+        'Proxy, which enforces TLS; IAM database auth would add per-connection token signing to the Lambdas ' +
+        'and DAGs without removing the proxy secrets.',
+    });
+    if (!props.multiAz)
+      skipCheckov(this.instance, {
+        id: 'CKV_AWS_157',
+        reason: 'Single-AZ by stage setting (database.multiAz=false) to save cost; prod runs Multi-AZ.',
+      });
+    if ((props.enhancedMonitoringIntervalSeconds ?? 0) === 0)
+      skipCheckov(this.instance, {
+        id: 'CKV_AWS_118',
+        reason:
+          'Enhanced monitoring off by stage setting on this non-production stage to save cost; prod runs it ' +
+          'every 60 s with Performance Insights.',
+      });
+    else
+      acknowledgeIamFindings(
+        this.instance,
+        'AwsSolutions-IAM4',
+        [/AmazonRDSEnhancedMonitoringRole$/],
+        'RDS enhanced monitoring role: the AWS managed policy is the one RDS documents for it, scoped to ' +
+          'the RDSOSMetrics log group.',
+      );
   }
 }
