@@ -334,8 +334,75 @@ describe.each(AWS_STAGES)('AWS stage %s', (stageName) => {
       DeletionPolicy: database.deletionProtection ? 'Snapshot' : 'Delete',
     });
     t.hasResourceProperties('AWS::RDS::DBProxy', { RequireTLS: true, EngineFamily: 'POSTGRESQL' });
-    t.resourceCountIs('AWS::SecretsManager::RotationSchedule', 1);
+    // The master secret and one secret per application role (migration 0006), each rotated.
+    t.resourceCountIs('AWS::SecretsManager::RotationSchedule', 3);
     t.hasResourceProperties('Custom::PostgresMigrations', { MigrationsHash: migrationsHash() });
+  });
+
+  it('logs in as least-privilege roles: processor pipeline_writer, DAGs pipeline_reader, master for migrations only', () => {
+    const s = stage();
+    const { database } = s.config;
+    // Logical ids of a secret and of its attachment (which the ARN refers to once attached) share a prefix.
+    const master = '"RelationalStoreSecret';
+    const writer = '"RelationalStoreWriterSecret';
+    const reader = '"RelationalStoreReaderSecret';
+    const envOf = (prefix: string) =>
+      (
+        s.json.Resources[onlyLogicalId(s, 'AWS::Lambda::Function', prefix)]?.Properties?.Environment as {
+          Variables: Record<string, unknown>;
+        }
+      ).Variables;
+    expect(envOf('ProcessingProcessorFunction')).toMatchObject({ PGUSER: 'pipeline_writer' });
+    expect(JSON.stringify(envOf('ProcessingProcessorFunction').PG_SECRET_ARN)).toContain(writer);
+    expect(JSON.stringify(envOf('RelationalStoreMigrationsFunction').PG_SECRET_ARN)).toContain(master);
+    expect(envOf('RelationalStoreMigrationsFunction')).toMatchObject({ PGUSER: 'pipeline_admin' });
+    // The proxy serves the application roles only; the master user cannot log in through it.
+    const proxy = resourcesOfType(s, 'AWS::RDS::DBProxy')[0]?.[1].Properties as { Auth: unknown[] };
+    expect(JSON.stringify(proxy.Auth)).toContain(writer);
+    expect(JSON.stringify(proxy.Auth)).toContain(reader);
+    expect(JSON.stringify(proxy.Auth)).not.toContain(master);
+    // MWAA reads the reader's secret, never the master's.
+    const mwaaPolicies = resourcesOfType(s, 'AWS::IAM::Policy').filter(([id]) =>
+      id.startsWith('OrchestrationExecutionRole'),
+    );
+    expect(JSON.stringify(mwaaPolicies)).toContain(reader);
+    expect(JSON.stringify(mwaaPolicies)).not.toContain(master);
+    s.template.hasResource('AWS::SecretsManager::Secret', {
+      Properties: Match.objectLike({
+        GenerateSecretString: Match.objectLike({
+          SecretStringTemplate: Match.stringLikeRegexp('pipeline_admin'),
+        }),
+      }),
+      DeletionPolicy: database.deletionProtection ? 'Retain' : 'Delete',
+    });
+    s.template.hasResourceProperties('AWS::RDS::DBInstance', {
+      EnablePerformanceInsights: database.performanceInsights ? true : Match.absent(),
+      MonitoringInterval:
+        database.enhancedMonitoringIntervalSeconds > 0
+          ? database.enhancedMonitoringIntervalSeconds
+          : Match.absent(),
+    });
+  });
+
+  it('encrypts every log group with the customer-managed logs key', () => {
+    const s = stage();
+    const key = onlyLogicalId(s, 'AWS::KMS::Key', 'LogEncryptionKey');
+    const groups = resourcesOfType(s, 'AWS::Logs::LogGroup');
+    expect(groups.length).toBeGreaterThanOrEqual(10);
+    for (const [id, group] of groups) expect(group.Properties?.KmsKeyId, id).toEqual(ref(key));
+  });
+
+  it('gives every checkov skip a reason of at least 40 characters, on the resource it concerns', () => {
+    const skipped = Object.entries(stage().json.Resources).flatMap(([id, resource]) => {
+      const metadata = (resource as { Metadata?: { checkov?: { skip?: { id: string; comment: string }[] } } })
+        .Metadata;
+      return (metadata?.checkov?.skip ?? []).map((skip) => ({ resource: id, ...skip }));
+    });
+    expect(skipped.length).toBeGreaterThan(0);
+    for (const skip of skipped) {
+      expect(skip.id, skip.resource).toMatch(/^CKV_AWS_\d+$/);
+      expect(skip.comment.trim().length, `${skip.id} on ${skip.resource}`).toBeGreaterThanOrEqual(40);
+    }
   });
 
   it('creates the Keyspaces tables from the one schema definition, on demand, with PITR and client timestamps', () => {
