@@ -346,12 +346,10 @@ describe.each(AWS_STAGES)('AWS stage %s', (stageName) => {
     const master = '"RelationalStoreSecret';
     const writer = '"RelationalStoreWriterSecret';
     const reader = '"RelationalStoreReaderSecret';
-    const envOf = (prefix: string) =>
-      (
-        s.json.Resources[onlyLogicalId(s, 'AWS::Lambda::Function', prefix)]?.Properties?.Environment as {
-          Variables: Record<string, unknown>;
-        }
-      ).Variables;
+    const envOf = (prefix: string): Record<string, unknown> => {
+      const properties = s.json.Resources[onlyLogicalId(s, 'AWS::Lambda::Function', prefix)]?.Properties;
+      return (properties?.Environment as { Variables: Record<string, unknown> } | undefined)?.Variables ?? {};
+    };
     expect(envOf('ProcessingProcessorFunction')).toMatchObject({ PGUSER: 'pipeline_writer' });
     expect(JSON.stringify(envOf('ProcessingProcessorFunction').PG_SECRET_ARN)).toContain(writer);
     expect(JSON.stringify(envOf('RelationalStoreMigrationsFunction').PG_SECRET_ARN)).toContain(master);
