@@ -36,6 +36,11 @@ export function topicNameParameterName(stageName: string): string {
   return `/${PROJECT_NAME}/${stageName}/topic-name`;
 }
 
+/** Amazon Keyspaces keyspace of a stage: keyspaces are named per account and region, like every stage name. */
+export function stageKeyspaceName(stageName: string): string {
+  return `pipeline_${stageName}`;
+}
+
 /** Consumer group of the processor's event source mapping. */
 export function processorConsumerGroup(stageName: string): string {
   return `${PROJECT_NAME}-${stageName}-processor`;
@@ -130,7 +135,10 @@ export class PipelineStack extends Stack {
       ...config.database,
       logRetentionDays: retention,
     });
-    const keyspaces = new KeyspacesStore(this, 'Keyspaces', { retainOnDelete: protect });
+    const keyspaces = new KeyspacesStore(this, 'Keyspaces', {
+      keyspaceName: stageKeyspaceName(config.stageName),
+      retainOnDelete: protect,
+    });
 
     const kafkaAccess: ServiceAccess = {
       environment: {

@@ -14,7 +14,6 @@ import { IngestHttpMetric } from '../../lambdas/ingest-http/metric-names.js';
 import { PIPELINE_METRICS_NAMESPACE, ProcessorMetric } from '../../lambdas/processor/metric-names.js';
 import {
   CASSANDRA_TABLES,
-  DEFAULT_KEYSPACE,
   toKeyspacesTableSchemaDefinition,
 } from '../../lambdas/shared/schema/cassandra/index.js';
 import { AIRFLOW_VERSION } from '../../lib/constructs/orchestration/airflow-version.js';
@@ -23,6 +22,7 @@ import { migrationsHash } from '../../lib/constructs/relational-store/migrations
 import {
   PROJECT_NAME,
   processorConsumerGroup,
+  stageKeyspaceName,
   topicNameParameterName,
 } from '../../lib/stacks/pipeline-stack.js';
 import {
@@ -263,7 +263,7 @@ describe.each(AWS_STAGES)('AWS stage %s', (stageName) => {
           CASSANDRA_AUTH: 'sigv4',
           CASSANDRA_PORT: '9142',
           CASSANDRA_TLS: 'true',
-          CASSANDRA_KEYSPACE: DEFAULT_KEYSPACE,
+          CASSANDRA_KEYSPACE: stageKeyspaceName(stageName),
           CASSANDRA_CONSISTENCY: 'LOCAL_QUORUM',
         }),
       },
@@ -418,7 +418,7 @@ describe.each(AWS_STAGES)('AWS stage %s', (stageName) => {
               )
             : value;
       stage().template.hasResourceProperties('AWS::Cassandra::Table', {
-        KeyspaceName: DEFAULT_KEYSPACE,
+        KeyspaceName: stageKeyspaceName(stageName),
         ...(capitalize(expected) as Record<string, unknown>),
         ClusteringKeyColumns: expected.clusteringKeyColumns
           ? capitalize(expected.clusteringKeyColumns)

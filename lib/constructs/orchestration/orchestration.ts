@@ -19,9 +19,13 @@ import { AIRFLOW_VERSION } from './airflow-version.js';
 export const DAG_S3_PATH = 'dags';
 /** Key of the requirements file in the bucket (`RequirementsS3Path`). */
 export const REQUIREMENTS_S3_PATH = 'requirements.txt';
-/** Secrets Manager prefixes of the Airflow secrets backend. */
-export const AIRFLOW_CONNECTIONS_PREFIX = 'airflow/connections';
-export const AIRFLOW_VARIABLES_PREFIX = 'airflow/variables';
+/**
+ * Secrets Manager prefixes of a stage's Airflow secrets backend. They carry the stage, so dev and prod live
+ * side by side in one account and each MWAA role reads only its own stage's connections and variables.
+ */
+export function airflowSecretPrefixes(stageName: string): { connections: string; variables: string } {
+  return { connections: `airflow/${stageName}/connections`, variables: `airflow/${stageName}/variables` };
+}
 
 /** Files of `mwaa-dags/` that never go to the bucket (tests, local tooling, caches). */
 export const DAG_BUNDLE_EXCLUDES = [
@@ -83,11 +87,15 @@ export class Orchestration extends Construct {
   readonly role: iam.Role;
   /** The environment name (the `Environment` dimension of AmazonMWAA metrics). */
   readonly environmentName: string;
+  /** Secrets Manager prefixes of the Airflow connections and variables (per stage). */
+  readonly secretPrefixes: { readonly connections: string; readonly variables: string };
 
   constructor(scope: Construct, id: string, props: OrchestrationProps) {
     super(scope, id);
     const stack = Stack.of(this);
     this.environmentName = `realtime-user-pipeline-${props.stageName}`;
+    this.secretPrefixes = airflowSecretPrefixes(props.stageName);
+    const { connections: connectionsPrefix, variables: variablesPrefix } = this.secretPrefixes;
 
     const accessLogs = new s3.Bucket(this, 'AccessLogs', {
       encryption: s3.BucketEncryption.S3_MANAGED,
@@ -201,23 +209,23 @@ export class Orchestration extends Construct {
         /^Resource::<[A-Za-z0-9]*PullFunction[A-Za-z0-9]*\.Arn>:\*$/,
         /:log-group:airflow-realtime-user-pipeline-[a-z]+-\*$/,
         /:sqs:(<AWS::Region>|[a-z0-9-]+):\*:airflow-celery-\*$/,
-        /:secret:airflow\/(connections|variables)\/\*$/,
+        /:secret:airflow\/[a-z0-9-]+\/(connections|variables)\/\*$/,
         /:cassandra:(<AWS::Region>|[a-z0-9-]+):(<AWS::AccountId>|\d+):\/keyspace\/system\*$/,
       ],
       'MWAA execution role as AWS documents it: its own airflow-<env>-* log groups, the Celery queues MWAA ' +
         'creates (airflow-celery-*), the AWS-owned SQS key via SQS only, Airflow secrets under the ' +
-        'airflow/connections and airflow/variables prefixes, read-only on its DAG bucket, Keyspaces system ' +
+        'airflow/<stage>/connections and airflow/<stage>/variables prefixes, read-only on its DAG bucket, Keyspaces system ' +
         'tables the driver reads, invoke of the pull function (any version); cloudwatch:PutMetricData, ' +
         'logs:DescribeLogGroups and s3:GetAccountPublicAccessBlock take no resource ARN.',
     );
 
-    // Airflow secrets backend: connections and variables are secrets under fixed prefixes.
+    // Airflow secrets backend: connections and variables are secrets under this stage's prefixes.
     this.role.addToPolicy(
       new iam.PolicyStatement({
         actions: ['secretsmanager:GetSecretValue', 'secretsmanager:DescribeSecret'],
         resources: [
-          stackArn(this, 'secretsmanager', `secret:${AIRFLOW_CONNECTIONS_PREFIX}/*`),
-          stackArn(this, 'secretsmanager', `secret:${AIRFLOW_VARIABLES_PREFIX}/*`),
+          stackArn(this, 'secretsmanager', `secret:${connectionsPrefix}/*`),
+          stackArn(this, 'secretsmanager', `secret:${variablesPrefix}/*`),
         ],
       }),
     );
@@ -226,11 +234,11 @@ export class Orchestration extends Construct {
       pipeline_postgres_secret_arn: props.databaseSecret.secretArn,
     };
     for (const [name, value] of Object.entries(variables))
-      this.airflowSecret(`Variable-${name}`, `${AIRFLOW_VARIABLES_PREFIX}/${name}`, value);
+      this.airflowSecret(`Variable-${name}`, `${variablesPrefix}/${name}`, value);
     for (const [connId, connection] of Object.entries(props.connections ?? {})) {
       this.airflowSecret(
         `Connection-${connId}`,
-        `${AIRFLOW_CONNECTIONS_PREFIX}/${connId}`,
+        `${connectionsPrefix}/${connId}`,
         stack.toJsonString(connection),
       );
     }
@@ -252,8 +260,8 @@ export class Orchestration extends Construct {
       airflowConfigurationOptions: {
         'secrets.backend': 'airflow.providers.amazon.aws.secrets.secrets_manager.SecretsManagerBackend',
         'secrets.backend_kwargs': JSON.stringify({
-          connections_prefix: AIRFLOW_CONNECTIONS_PREFIX,
-          variables_prefix: AIRFLOW_VARIABLES_PREFIX,
+          connections_prefix: connectionsPrefix,
+          variables_prefix: variablesPrefix,
         }),
       },
       loggingConfiguration: {

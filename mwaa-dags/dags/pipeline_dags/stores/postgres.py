@@ -2,7 +2,7 @@
 
 * Locally: the Airflow connection ``pipeline_postgres`` (``AIRFLOW_CONN_PIPELINE_POSTGRES``) as it is.
 * On AWS: either that connection stored in Secrets Manager through MWAA's secrets backend
-  (``airflow/connections/pipeline_postgres``), or the Variable ``pipeline_postgres_secret_arn`` naming the RDS
+  (``airflow/<stage>/connections/pipeline_postgres``), or the Variable ``pipeline_postgres_secret_arn`` naming the RDS
   credentials secret CDK creates; its username/password (and host/port/dbname when present) override the
   connection's, and TLS is required unless the connection says otherwise (extra ``sslmode``).
 """
