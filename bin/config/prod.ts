@@ -1,4 +1,4 @@
-import type { StageConfig } from './stage-config.js';
+import { MSK_KAFKA_VERSION, type StageConfig } from './stage-config.js';
 
 /**
  * Production stage: three AZs with a NAT gateway each, three m7g brokers (RF 3, min ISR 2), Multi-AZ RDS with
@@ -11,7 +11,7 @@ export const prodConfig: StageConfig = {
   network: { maxAzs: 3, natGateways: 3 },
   streaming: {
     kind: 'provisioned',
-    kafkaVersion: '3.9.x',
+    kafkaVersion: MSK_KAFKA_VERSION,
     brokerInstanceType: 'kafka.m7g.large',
     brokerCount: 3,
     volumeSizeGiB: 500,

@@ -7,6 +7,14 @@ export type StageName = (typeof STAGE_NAMES)[number];
 /** Stage used when `-c stage=...` is not given. */
 export const DEFAULT_STAGE_NAME: StageName = 'dev';
 
+/**
+ * Kafka on MSK provisioned: 4.1 in KRaft mode, the line the local mirror runs (Kafka 4.1.2, KRaft), so the
+ * broker protocol and metadata mode the tests see are the ones AWS runs. MSK added 4.1.x on 2025-10-15
+ * (MSK Developer Guide, document history); `.kraft` selects KRaft metadata (the spelling of aws-msk-alpha's
+ * KafkaVersion.V4_1_X_KRAFT). 3.9.x, the previous pin, is the last ZooKeeper line.
+ */
+export const MSK_KAFKA_VERSION = '4.1.x.kraft';
+
 /** Kafka topic the ingestion Lambdas produce to and the processor consumes from. */
 export const DEFAULT_TOPIC_NAME = 'users_created';
 
@@ -39,7 +47,7 @@ export type StreamingSettings =
   | {
       /** MSK provisioned brokers. */
       readonly kind: 'provisioned';
-      /** Apache Kafka version MSK runs, e.g. `3.9.x`. */
+      /** Apache Kafka version MSK runs, e.g. `4.1.x.kraft` ({@link MSK_KAFKA_VERSION}). */
       readonly kafkaVersion: string;
       /** Broker instance type, e.g. `kafka.t3.small`, `kafka.m7g.large`. */
       readonly brokerInstanceType: string;
@@ -261,7 +269,7 @@ export const DEFAULT_SETTINGS = {
   network: { maxAzs: 2, natGateways: 1 },
   streaming: {
     kind: 'provisioned',
-    kafkaVersion: '3.9.x',
+    kafkaVersion: MSK_KAFKA_VERSION,
     brokerInstanceType: 'kafka.t3.small',
     brokerCount: 2,
     volumeSizeGiB: 20,

@@ -5,6 +5,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import {
   InvalidStageConfigError,
   loadStageConfig,
+  MSK_KAFKA_VERSION,
   resolveStageConfig,
   STAGE_NAMES,
   type StageName,
@@ -25,6 +26,7 @@ import {
   stageKeyspaceName,
   topicNameParameterName,
 } from '../../lib/stacks/pipeline-stack.js';
+import { KAFKA_VERSION } from '../../local/services/config.js';
 import {
   cleanUpSyntheses,
   repoRoot,
@@ -496,6 +498,17 @@ describe.each(AWS_STAGES)('AWS stage %s', (stageName) => {
     const endpoints = JSON.stringify(resourcesOfType(stage(), 'AWS::EC2::VPCEndpoint'));
     for (const service of ['secretsmanager', 'sts', 'logs', 'monitoring', 'cassandra', 'lambda', 's3']) {
       expect(endpoints).toContain(`.${service}`);
+    }
+  });
+});
+
+describe('Kafka version', () => {
+  it('runs MSK on the KRaft line of the local mirror (same major.minor as local Kafka)', () => {
+    expect(MSK_KAFKA_VERSION).toMatch(/^\d+\.\d+\.x\.kraft$/);
+    expect(MSK_KAFKA_VERSION.split('.').slice(0, 2)).toEqual(KAFKA_VERSION.split('.').slice(0, 2));
+    for (const stage of AWS_STAGES) {
+      const streaming = synthStage(stage).config.streaming;
+      if (streaming.kind === 'provisioned') expect(streaming.kafkaVersion, stage).toBe(MSK_KAFKA_VERSION);
     }
   });
 });
