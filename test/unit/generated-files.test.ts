@@ -21,8 +21,11 @@ describe('generated files (npm run generate)', () => {
     expect(readFileSync(join(REPO_ROOT, path), 'utf8'), `stale: run npm run generate`).toBe(file.render());
   });
 
-  it.each(files.map((file) => [file.path] as const))('%s says it is generated, in its first lines', (path) => {
-    const head = readFileSync(join(REPO_ROOT, path), 'utf8').split('\n').slice(0, 5).join('\n');
-    expect(head).toMatch(/generated from .*; do not edit/i);
-  });
+  it.each(files.map((file) => [file.path] as const))(
+    '%s says it is generated, in its first lines',
+    (path) => {
+      const head = readFileSync(join(REPO_ROOT, path), 'utf8').split('\n').slice(0, 5).join('\n');
+      expect(head).toMatch(/generated from .*; do not edit/i);
+    },
+  );
 });
