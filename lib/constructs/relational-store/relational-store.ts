@@ -12,7 +12,7 @@ import {
   READER_ROLE,
   WRITER_ROLE,
 } from '../../../lambdas/shared/schema/postgres/index.js';
-import type { Client } from '../shared/access.js';
+import type { Client, SinkAccess } from '../shared/access.js';
 import { acknowledgeIamFindings } from '../shared/acknowledge.js';
 import { skipCheckov } from '../shared/checkov.js';
 import { PipelineFunction, retentionDays, useProjectRuntime } from '../shared/pipeline-function.js';
@@ -263,6 +263,15 @@ export class RelationalStore extends Construct {
       PGSSL: 'true',
       // RDS and RDS Proxy certificates verify against the CA bundle the Lambda runtime ships.
       NODE_EXTRA_CA_CERTS: '/var/runtime/ca-cert.pem',
+    };
+  }
+
+  /** What the processor's `postgres` sink needs: the writer's PG* environment, its secret and the proxy port. */
+  sinkAccess(): SinkAccess {
+    return {
+      name: 'postgres',
+      environment: this.connectionEnvironment(this.writer),
+      grant: (client) => this.grantConnect(client, 'Processor', this.writer),
     };
   }
 
