@@ -138,6 +138,15 @@ export interface OrchestrationSettings {
   readonly maxWorkers: number;
   /** Schedulers (mw1.micro: exactly 1). */
   readonly schedulers: number;
+  /**
+   * How the environment gets its Airflow version (lib/constructs/orchestration/airflow-version.ts).
+   * - `cloudformation`: `AWS::MWAA::Environment.AirflowVersion` is the version itself.
+   * - `update-environment`: the fallback for a version CloudFormation refuses (its documentation lists 3.0.6 as
+   *   the newest, aws-cloudformation/cloudformation-coverage-roadmap#2517): CloudFormation creates the
+   *   environment on the newest documented version and a custom resource calls MWAA UpdateEnvironment with the
+   *   real one.
+   */
+  readonly airflowVersionVia: 'cloudformation' | 'update-environment';
 }
 
 /** Alarm thresholds and log retention. */
@@ -288,7 +297,13 @@ export const DEFAULT_SETTINGS = {
   api: { auth: 'apiKey', throttleRateLimit: 50, throttleBurstLimit: 100, waf: false },
   pullSchedule: { enabled: true, rateMinutes: 15, count: 100 },
   processor: { batchSize: 100, maxBatchingWindowSeconds: 1, reservedConcurrency: 6, memorySizeMiB: 512 },
-  orchestration: { environmentClass: 'mw1.micro', minWorkers: 1, maxWorkers: 1, schedulers: 1 },
+  orchestration: {
+    environmentClass: 'mw1.micro',
+    minWorkers: 1,
+    maxWorkers: 1,
+    schedulers: 1,
+    airflowVersionVia: 'cloudformation',
+  },
   observability: { logRetentionDays: 14, offsetLagThreshold: 10_000 },
 } as const satisfies {
   network: NetworkSettings;

@@ -21,7 +21,10 @@ import {
   CASSANDRA_TABLES,
   toKeyspacesTableSchemaDefinition,
 } from '../../lambdas/shared/schema/cassandra/index.js';
-import { AIRFLOW_VERSION } from '../../lib/constructs/orchestration/airflow-version.js';
+import {
+  AIRFLOW_VERSION,
+  CLOUDFORMATION_DOCUMENTED_AIRFLOW_VERSION,
+} from '../../lib/constructs/orchestration/airflow-version.js';
 import { DAG_S3_PATH, REQUIREMENTS_S3_PATH } from '../../lib/constructs/orchestration/orchestration.js';
 import { migrationsHash } from '../../lib/constructs/relational-store/migrations-hash.js';
 import {
@@ -565,6 +568,53 @@ describe('MSK Serverless variant (dev with streaming.kind=serverless)', () => {
       Config: Match.objectEquals({ 'retention.ms': Match.anyValue() }),
     });
     expect(stage().report.pluginReports.flatMap((r) => r.violations)).toEqual([]);
+  });
+});
+
+describe('Airflow version fallback (dev with orchestration.airflowVersionVia=update-environment)', () => {
+  const stage = () =>
+    synthStage(
+      'dev',
+      (config) => ({
+        ...config,
+        orchestration: { ...config.orchestration, airflowVersionVia: 'update-environment' },
+      }),
+      'dev-airflow-fallback',
+    );
+
+  it('creates MWAA on the version CloudFormation documents, then calls UpdateEnvironment with the real one', () => {
+    const s = stage();
+    s.template.hasResourceProperties('AWS::MWAA::Environment', {
+      AirflowVersion: CLOUDFORMATION_DOCUMENTED_AIRFLOW_VERSION,
+    });
+    const upgrades = resourcesOfType(s, 'Custom::AWS');
+    expect(upgrades).toHaveLength(1);
+    const [, upgrade] = upgrades[0] as (typeof upgrades)[number];
+    const create = JSON.stringify(upgrade.Properties?.Create);
+    expect(create).toContain('updateEnvironment');
+    expect(create).toContain(`\\"AirflowVersion\\":\\"${AIRFLOW_VERSION}\\"`);
+    const environment = onlyLogicalId(s, 'AWS::MWAA::Environment', 'OrchestrationEnvironment');
+    expect(upgrade.DependsOn).toContain(environment);
+    const policy = JSON.stringify(
+      resourcesOfType(s, 'AWS::IAM::Policy').filter(([id]) =>
+        id.startsWith('OrchestrationAirflowVersionUpgrade'),
+      ),
+    );
+    expect(policy).toContain('airflow:UpdateEnvironment');
+    expect(policy).toContain('iam:PassRole');
+    expect(s.report.pluginReports.flatMap((r) => r.violations)).toEqual([]);
+    for (const [id, fn] of resourcesOfType(s, 'AWS::Lambda::Function')) {
+      const runtime = String(fn.Properties?.Runtime ?? '');
+      if (runtime.startsWith('nodejs')) expect(runtime, id).toBe('nodejs24.x');
+    }
+  });
+
+  it('keeps AirflowVersion on the environment itself by default', () => {
+    expect(CLOUDFORMATION_DOCUMENTED_AIRFLOW_VERSION).not.toBe(AIRFLOW_VERSION);
+    synthStage('dev').template.hasResourceProperties('AWS::MWAA::Environment', {
+      AirflowVersion: AIRFLOW_VERSION,
+    });
+    expect(resourcesOfType(synthStage('dev'), 'Custom::AWS')).toHaveLength(0);
   });
 });
 

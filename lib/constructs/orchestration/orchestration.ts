@@ -2,18 +2,25 @@ import { join } from 'node:path';
 import { Duration, RemovalPolicy, SecretValue, Stack, Validations } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as iam from 'aws-cdk-lib/aws-iam';
-import type * as lambda from 'aws-cdk-lib/aws-lambda';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as mwaa from 'aws-cdk-lib/aws-mwaa';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as s3deploy from 'aws-cdk-lib/aws-s3-deployment';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
+import * as cr from 'aws-cdk-lib/custom-resources';
 import { Construct } from 'constructs';
 import { acknowledgeIamFindings } from '../shared/acknowledge.js';
 import { skipCheckov } from '../shared/checkov.js';
 import { REPO_ROOT } from '../shared/paths.js';
-import { retentionDays, stackArn, vendoredFunctionCheckovSkips } from '../shared/pipeline-function.js';
-import { AIRFLOW_VERSION } from './airflow-version.js';
+import {
+  PIPELINE_ARCHITECTURE,
+  PIPELINE_RUNTIME,
+  retentionDays,
+  stackArn,
+  vendoredFunctionCheckovSkips,
+} from '../shared/pipeline-function.js';
+import { AIRFLOW_VERSION, CLOUDFORMATION_DOCUMENTED_AIRFLOW_VERSION } from './airflow-version.js';
 
 /** Prefix of the DAGs in the bucket (`DagS3Path`). */
 export const DAG_S3_PATH = 'dags';
@@ -57,6 +64,12 @@ export interface OrchestrationProps {
   readonly maxWorkers: number;
   /** Schedulers. */
   readonly schedulers: number;
+  /**
+   * `update-environment`: create the environment on {@link CLOUDFORMATION_DOCUMENTED_AIRFLOW_VERSION} and move it
+   * to {@link AIRFLOW_VERSION} with MWAA UpdateEnvironment (a custom resource), for when CloudFormation refuses
+   * the version. @default 'cloudformation'
+   */
+  readonly airflowVersionVia?: 'cloudformation' | 'update-environment';
   /** The pull Lambda the `randomuser_ingest` DAG invokes. */
   readonly pullFunction: lambda.IFunction;
   /** Database secret the DAGs read (Variable `pipeline_postgres_secret_arn`). */
@@ -246,7 +259,10 @@ export class Orchestration extends Construct {
     const subnetIds = props.vpc.selectSubnets(props.subnets).subnetIds.slice(0, 2);
     this.environment = new mwaa.CfnEnvironment(this, 'Environment', {
       name: this.environmentName,
-      airflowVersion: AIRFLOW_VERSION,
+      airflowVersion:
+        props.airflowVersionVia === 'update-environment'
+          ? CLOUDFORMATION_DOCUMENTED_AIRFLOW_VERSION
+          : AIRFLOW_VERSION,
       environmentClass: props.environmentClass,
       minWorkers: props.minWorkers,
       maxWorkers: props.maxWorkers,
@@ -275,6 +291,40 @@ export class Orchestration extends Construct {
     // The DAGs and requirements must be in the bucket before the environment reads them.
     this.environment.node.addDependency(deployment);
     this.environment.node.addDependency(this.role);
+    if (props.airflowVersionVia === 'update-environment') this.upgradeThroughApi(props.logRetentionDays);
+  }
+
+  /**
+   * The CloudFormation fallback: after the environment exists, MWAA UpdateEnvironment moves it to
+   * AIRFLOW_VERSION. It runs again whenever AIRFLOW_VERSION changes (the physical id carries it); the call
+   * returns at once and MWAA upgrades in place (the environment shows UPDATING for a while).
+   */
+  private upgradeThroughApi(logRetentionDays: number): void {
+    const call: cr.AwsSdkCall = {
+      service: 'MWAA',
+      action: 'updateEnvironment',
+      parameters: { Name: this.environmentName, AirflowVersion: AIRFLOW_VERSION },
+      physicalResourceId: cr.PhysicalResourceId.of(`${this.environmentName}-airflow-${AIRFLOW_VERSION}`),
+    };
+    const upgrade = new cr.AwsCustomResource(this, 'AirflowVersionUpgrade', {
+      onCreate: call,
+      onUpdate: call,
+      installLatestAwsSdk: false,
+      logGroup: new logs.LogGroup(this, 'AirflowVersionUpgradeLogs', {
+        retention: retentionDays(logRetentionDays),
+        removalPolicy: RemovalPolicy.DESTROY,
+      }),
+      policy: cr.AwsCustomResourcePolicy.fromStatements([
+        new iam.PolicyStatement({
+          actions: ['airflow:UpdateEnvironment'],
+          resources: [stackArn(this, 'airflow', `environment/${this.environmentName}`)],
+        }),
+        // UpdateEnvironment passes the execution role on to the environment.
+        new iam.PolicyStatement({ actions: ['iam:PassRole'], resources: [this.role.roleArn] }),
+      ]),
+    });
+    upgrade.node.addDependency(this.environment);
+    acknowledgeVendoredUpgradeFunction(this);
   }
 
   /** A plain-text Secrets Manager secret the Airflow secrets backend serves. */
@@ -338,4 +388,31 @@ export class Orchestration extends Construct {
     ];
     for (const statement of statements) this.role.addToPolicy(statement);
   }
+}
+
+/**
+ * The AwsCustomResource singleton function (aws-cdk-lib, plain JavaScript): the project runtime and
+ * architecture, and the findings a vendored, deploy-time-only function cannot meet.
+ */
+function acknowledgeVendoredUpgradeFunction(scope: Construct): void {
+  const stack = Stack.of(scope);
+  const singleton = stack.node.tryFindChild('AWS679f53fac002430cb0da5b7982bd2287');
+  if (!singleton) return;
+  const reason =
+    'aws-cdk-lib AwsCustomResource function: CloudFormation calls it synchronously on deploy to run one MWAA ' +
+    'UpdateEnvironment call (the Airflow version fallback); its settings are owned by the library.';
+  for (const child of singleton.node.findAll()) {
+    if (child instanceof lambda.CfnFunction) {
+      child.runtime = PIPELINE_RUNTIME.name;
+      child.architectures = [PIPELINE_ARCHITECTURE.name];
+      child.memorySize = 256;
+      skipCheckov(child, ...vendoredFunctionCheckovSkips(reason));
+    }
+  }
+  acknowledgeIamFindings(singleton, 'AwsSolutions-IAM4', [/AWSLambdaBasicExecutionRole$/], reason);
+  Validations.of(singleton).acknowledge(
+    { id: 'Serverless::Serverless-LambdaDLQ', reason },
+    { id: 'Serverless::Serverless-LambdaTracing', reason },
+    { id: 'AwsSolutions::AwsSolutions-L1', reason },
+  );
 }
