@@ -133,6 +133,7 @@ def assert_no_table_scan(statements: list[str]) -> None:
 
     from cassandra.cluster import Cluster
     from cassandra.policies import DCAwareRoundRobinPolicy
+
     from conftest import cassandra_settings
 
     keyspace = json.loads(os.environ["AIRFLOW_CONN_PIPELINE_CASSANDRA"])["schema"]
