@@ -172,6 +172,7 @@ export class PipelineStack extends Stack {
         CASSANDRA_TLS: 'true',
         CASSANDRA_KEYSPACE: keyspaces.keyspaceName,
         CASSANDRA_CONSISTENCY: 'LOCAL_QUORUM',
+        CASSANDRA_CONNECTIONS_PER_HOST: String(config.processor.keyspacesConnectionsPerHost),
       },
       grant: (client) => {
         keyspaces.grantWrite(client);

@@ -46,6 +46,10 @@ export interface CostLine {
   readonly unconfirmed: boolean;
 }
 
+/** Serialized event size in Kafka, KB. */
+export const DEFAULT_EVENT_KB = 1.5;
+/** Processor duration per batch besides the per-record work (store round trips), ms: an assumption. */
+export const DEFAULT_PROCESSOR_BATCH_MS = 150;
 /** Memory of the ingestion Lambdas, as lib/constructs/ingestion sets it. */
 export const INGEST_MEMORY_MIB = 512;
 /** Keyspaces tables every event is written to. */
@@ -131,7 +135,7 @@ function volumes(config: ResolvedStageConfig, workload: Workload): Volumes {
     pullRuns,
     processorInvocations: events / processorBatch,
     processorBatch,
-    eventGb: (events * (workload.eventKb ?? 1.5)) / 1024 ** 2,
+    eventGb: (events * (workload.eventKb ?? DEFAULT_EVENT_KB)) / 1024 ** 2,
   };
 }
 
@@ -305,7 +309,8 @@ function lambdaLines(v: Volumes): CostLine[] {
   const { config, workload } = v;
   const gbSeconds = (memMiB: number, ms: number, count: number) => (memMiB / 1024) * (ms / 1000) * count;
   const processorMs =
-    (workload.processorBatchMs ?? 150) + (workload.processorRecordMs ?? 3) * v.processorBatch;
+    (workload.processorBatchMs ?? DEFAULT_PROCESSOR_BATCH_MS) +
+    (workload.processorRecordMs ?? 3) * v.processorBatch;
   const lambdaGbs =
     gbSeconds(INGEST_MEMORY_MIB, workload.httpMs ?? 60, v.apiRequests) +
     gbSeconds(config.processor.memorySizeMiB, processorMs, v.processorInvocations) +
