@@ -117,15 +117,21 @@ function parseOptions(argv: readonly string[]): Options | 'help' {
   };
 }
 
+/** Newest bench result with a processor run (runs with `--only cpu` etc. have none). */
 function newestBenchResult(): string {
   const dir = path.join(ROOT, 'bench', 'results');
-  const newest = readdirSync(dir)
+  const files = readdirSync(dir)
     .filter((f) => f.endsWith('.json'))
     .sort()
-    .at(-1);
-  if (newest === undefined)
-    throw new UsageError(`--bench: no bench result in ${dir}; run npm run bench or pass --bench FILE`);
-  return path.join(dir, newest);
+    .reverse();
+  for (const file of files) {
+    const result = readBench(path.join(dir, file));
+    if ((result.processor ?? []).some((run) => run.processes.some((p) => p.name === 'processor')))
+      return path.join(dir, file);
+  }
+  throw new UsageError(
+    `--bench: no bench result with a processor run in ${dir}; run npm run bench or pass --bench FILE`,
+  );
 }
 
 function readBench(file: string): BenchResult {
