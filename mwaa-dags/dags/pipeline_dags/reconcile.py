@@ -2,7 +2,7 @@
 
 For a window of ``ingested_at``, reading only bounded data from Cassandra / Keyspaces (which bills the data it
 reads, not the data it returns; no query here scans a table, and mwaa-dags/tests fails any DAG that does):
-1. PostgreSQL's rows of the window (id, ingested_at, registered_date, address) -> the ``users_by_signup_day``
+1. PostgreSQL's rows of the window (id, ingested_at, signup instant, country source) -> the ``users_by_signup_day``
    partitions ``(signup_day, country)`` those rows must be in; each partition is read whole (one query per
    partition, by its full partition key) and its rows with ``ingested_at`` in the window are Cassandra's side:
    counts per UTC day and the ids only one store has. A row Cassandra holds in a partition no PostgreSQL row of
@@ -26,29 +26,15 @@ from collections.abc import Iterable, Mapping, Sequence
 from datetime import UTC, datetime
 from typing import Any
 
+from pipeline_dags.fields_generated import (
+    COMPARED_FIELDS,
+    COUNTRY_SOURCE_FIELD,
+    SIGNUP_INSTANT_FIELD,
+    TIMESTAMP_FIELDS,
+)
 from pipeline_dags.thresholds import at_most
 from pipeline_dags.windows import Window, utc_day
 
-#: Columns compared between users (PostgreSQL) and created_users (Cassandra); the id is user_id / id.
-COMPARED_FIELDS = (
-    "first_name",
-    "last_name",
-    "gender",
-    "address",
-    "post_code",
-    "email",
-    "username",
-    "dob",
-    "registered_date",
-    "phone",
-    "picture",
-    "event_id",
-    "schema_version",
-    "source",
-    "occurred_at",
-    "ingested_at",
-)
-TIMESTAMP_FIELDS = frozenset({"dob", "registered_date", "occurred_at", "ingested_at"})
 EXAMPLES = 20
 UNKNOWN_COUNTRY = "unknown"
 MAX_COUNTRY_LENGTH = 100
@@ -123,13 +109,13 @@ def country_of(address: str) -> str:
 
 
 def signup_day_key(row: Mapping[str, Any]) -> tuple[str, str, datetime, str]:
-    """(signup_day, country, registered_date, id) of the users_by_signup_day row a user must have."""
-    registered = row["registered_date"]
+    """(signup_day, country, signup instant, id) of the users_by_signup_day row a user must have."""
+    registered = row[SIGNUP_INSTANT_FIELD]
     if registered.tzinfo is None:
         registered = registered.replace(tzinfo=UTC)
     registered = registered.astimezone(UTC)
     registered = registered.replace(microsecond=registered.microsecond // 1000 * 1000)
-    return registered.date().isoformat(), country_of(row["address"]), registered, str(row["id"]).lower()
+    return registered.date().isoformat(), country_of(row[COUNTRY_SOURCE_FIELD]), registered, str(row["id"]).lower()
 
 
 def build_report(
@@ -200,8 +186,8 @@ class WindowTooLargeError(RuntimeError):
 
 
 def postgres_window(conn, window: Window, max_rows: int) -> list[dict[str, Any]]:
-    """The window's rows with what locates them in users_by_signup_day: id, ingested_at, registered_date,
-    address."""
+    """The window's rows with what locates them in users_by_signup_day: id, ingested_at, the signup instant and
+    the field the country comes from."""
     with conn.cursor() as cur:
         cur.execute(
             "SELECT count(*) FROM users WHERE ingested_at >= %s AND ingested_at < %s", (window.start, window.end)
@@ -212,13 +198,18 @@ def postgres_window(conn, window: Window, max_rows: int) -> list[dict[str, Any]]
                 f"{count} PostgreSQL rows in the window > max_rows={max_rows}; use a smaller window"
             )
         cur.execute(
-            "SELECT user_id::text, ingested_at, registered_date, address FROM users "
+            f"SELECT user_id::text, ingested_at, {SIGNUP_INSTANT_FIELD}, {COUNTRY_SOURCE_FIELD} FROM users "
             "WHERE ingested_at >= %s AND ingested_at < %s",
             (window.start, window.end),
         )
         return [
-            {"id": row_id.lower(), "ingested_at": ingested_at, "registered_date": registered, "address": address}
-            for row_id, ingested_at, registered, address in cur.fetchall()
+            {
+                "id": row_id.lower(),
+                "ingested_at": ingested_at,
+                SIGNUP_INSTANT_FIELD: signup,
+                COUNTRY_SOURCE_FIELD: where,
+            }
+            for row_id, ingested_at, signup, where in cur.fetchall()
         ]
 
 
