@@ -4,6 +4,14 @@ import { defineConfig } from 'vitest/config';
 // Kafka, Cassandra and PostgreSQL that `npm run services -- up` starts.
 export default defineConfig({
   test: {
+    // Off unless asked for (`--coverage`): `npm test` asks for it on the unit project only, which keeps it cheap
+    // and measures what the unit tests alone exercise of the Lambda code.
+    coverage: {
+      provider: 'v8',
+      include: ['lambdas/**'],
+      reporter: ['text-summary', 'json-summary'],
+      thresholds: { lines: 90 },
+    },
     projects: [
       {
         test: {

@@ -21,7 +21,10 @@ function rotatingSecrets() {
     asked.push(arn);
     return { username: 'app', password };
   };
-  return { load, asked, rotate: (next: string) => void (password = next) };
+  const rotate = (next: string) => {
+    password = next;
+  };
+  return { load, asked, rotate };
 }
 
 type PasswordOption = string | (() => Promise<string>);

@@ -58,7 +58,9 @@ describe('resolveMskBootstrapBrokers', () => {
     expect(client?.region).toBe('eu-west-1');
     expect(client?.sent).toHaveLength(1);
     expect(client?.sent[0]).toBeInstanceOf(GetBootstrapBrokersCommand);
-    expect((client?.sent[0] as GetBootstrapBrokersCommand).input).toEqual({ ClusterArn: CLUSTER });
+    expect((client?.sent[0] as GetBootstrapBrokersCommand | undefined)?.input).toEqual({
+      ClusterArn: CLUSTER,
+    });
     expect(client?.destroyed).toBe(true);
   });
 

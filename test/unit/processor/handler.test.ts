@@ -37,7 +37,9 @@ vi.mock('../../../lambdas/processor/clients.js', () => {
     metrics: {
       addMetric: (name: string, unit: string, value: number) =>
         void container.metrics.push({ name, unit, value }),
-      publishStoredMetrics: () => void (container.published += 1),
+      publishStoredMetrics: () => {
+        container.published += 1;
+      },
     },
     postgresPool: { connect: async () => client },
     cassandraClient: async () => ({

@@ -44,13 +44,13 @@ function recordingPool(failing: Partial<Record<Step, Error>> = {}) {
 
 const users: AcceptedEvent[] = [1, 2].map((i) => ({
   event: userEvent(userPayload(i), '2024-05-01T12:00:00.000Z'),
-  source: { topic: 'users_created', partition: 0, offset: i },
+  source: { topic: 'users_created', partition: 0, offset: i, timestamp: 1_714_564_800_000 },
 }));
 
 const deadLetters: DeadLetter[] = [
   {
     reason: 'schema_violation',
-    issues: [{ path: 'payload.email', code: 'invalid_format', message: 'bad email' }],
+    issues: [{ path: 'payload.email', message: 'bad email' }],
     record: {
       topic: 'users_created',
       partition: 0,

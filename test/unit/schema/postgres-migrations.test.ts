@@ -154,4 +154,3 @@ describe('assertValidMigrationSet', () => {
     expect(() => assertValidMigrationSet([migration(1), migration(5)])).not.toThrow();
   });
 });
-
