@@ -8,7 +8,7 @@ export default defineConfig({
     // and measures what the unit tests alone exercise of the Lambda code.
     coverage: {
       provider: 'v8',
-      include: ['lambdas/**'],
+      include: ['lambdas/**/*.ts'],
       reporter: ['text-summary', 'json-summary'],
       thresholds: { lines: 90 },
     },
