@@ -1,4 +1,4 @@
-import type { Admin } from 'kafkajs';
+import kafkajs, { type Admin } from 'kafkajs';
 import { InvalidTopicPropertiesError, type TopicProperties } from './topic-properties.js';
 
 export interface TopicChange {
@@ -61,10 +61,10 @@ export async function applyTopic(
   return { created: false, partitionsAdded, configsChanged };
 }
 
-// ConfigResourceTypes.TOPIC and ConfigSource.TOPIC_CONFIG (set on this topic, by anyone); kafkajs's enums are
-// declared in its types only, so the values are restated here.
-const TOPIC_RESOURCE = 2;
-const TOPIC_CONFIG_SOURCE = 1;
+// kafkajs is CommonJS: its enums are on the default export, not named ESM exports.
+const TOPIC_RESOURCE = kafkajs.ConfigResourceTypes.TOPIC;
+/** A config set on this topic (by anyone), as opposed to a broker-wide or default value. */
+const TOPIC_CONFIG_SOURCE = kafkajs.ConfigSource.TOPIC_CONFIG;
 
 /**
  * kafkajs sends the older AlterConfigs request, which replaces the topic's whole config: every key it does not
