@@ -177,9 +177,9 @@ describe('Cassandra rows', () => {
 // that stops a late, older event from overwriting a newer one, so losing it must fail here.
 const PINNED_INSERTS: Readonly<Record<string, string>> = {
   created_users:
-    'INSERT INTO ks.created_users (id, first_name, last_name, gender, address, post_code, email, username, dob, registered_date, phone, picture, event_id, schema_version, source, occurred_at, ingested_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) USING TIMESTAMP ?',
+    'INSERT INTO ks.created_users (id, first_name, last_name, gender, address, post_code, email, username, dob, registered_date, phone, picture, event_id, schema_version, source, occurred_at, ingested_at, nationality) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) USING TIMESTAMP ?',
   users_by_signup_day:
-    'INSERT INTO ks.users_by_signup_day (signup_day, country, registered_date, id, first_name, last_name, gender, email, username, event_id, ingested_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) USING TIMESTAMP ?',
+    'INSERT INTO ks.users_by_signup_day (signup_day, country, registered_date, id, first_name, last_name, gender, email, username, event_id, ingested_at, nationality) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) USING TIMESTAMP ?',
 };
 
 describe('insertStatement', () => {

@@ -1,7 +1,7 @@
 /**
  * The processor Lambda's handler around processMskEvent: on a failed batch it records the batch-failure metric,
  * logs, publishes the metrics and rethrows, so the event source mapping retries the batch. The container's
- * clients are stand-ins: a PostgreSQL pool whose connection can be made to fail, a Cassandra client that
+ * clients (from which the real sinks are built) are stand-ins: a PostgreSQL pool whose connection can be made to fail, a Cassandra client that
  * records, and a metrics object that records what the handler emits.
  */
 import type { Context } from 'aws-lambda';
@@ -71,7 +71,10 @@ describe('processor handler', () => {
   it('records the batch-failure metric, publishes it and rethrows when a store write fails', async () => {
     container.postgresFailure = new Error('connection to server was lost');
     await expect(handler(oneUser(), context)).rejects.toThrow(/connection to server was lost/);
-    expect(container.metrics).toEqual([{ name: 'BatchFailures', unit: 'Count', value: 1 }]);
+    expect(container.metrics).toEqual([
+      { name: 'BatchFailures', unit: 'Count', value: 1 },
+      { name: 'PostgresWriteFailures', unit: 'Count', value: 1 },
+    ]);
     expect(container.published).toBe(1);
     expect(container.errors).toEqual(['batch failed; the event source mapping will retry it']);
     // The failing upsert was rolled back on its connection.
