@@ -17,11 +17,10 @@ from collections.abc import Mapping
 from datetime import UTC
 from typing import Any
 
-from pipeline_dags.thresholds import Check, at_least, at_most, breaches, ratio
-from pipeline_dags.windows import Window
-
 # Field lists come from the field registry (lambdas/shared/contract/fields.ts) through a generated module.
 from pipeline_dags.fields_generated import FORMAT_CHECKS, REQUIRED_NON_BLANK, REQUIRED_NOT_NULL
+from pipeline_dags.thresholds import Check, at_least, at_most, breaches, ratio
+from pipeline_dags.windows import Window
 
 DEFAULT_THRESHOLDS = {
     "max_freshness_minutes": 30.0,
