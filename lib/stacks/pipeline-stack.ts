@@ -137,6 +137,7 @@ export class PipelineStack extends Stack {
     const keyspaces = new KeyspacesStore(this, 'Keyspaces', {
       keyspaceName: stageKeyspaceName(config.stageName),
       retainOnDelete: protect,
+      connectionsPerHost: config.processor.keyspacesConnectionsPerHost,
     });
 
     const kafkaAccess: ServiceAccess = {
