@@ -23,6 +23,7 @@ import { LambdaContainerPool } from './runtime/lambda-container-pool.js';
 import { localLambdaContext } from './runtime/lambda-context.js';
 import { startLambdaInvokeServer } from './runtime/lambda-invoke-server.js';
 import { MskBridge } from './runtime/msk-bridge.js';
+import { pushApiDocuments } from './runtime/openapi-document.js';
 import { preparePipeline } from './runtime/prepare-pipeline.js';
 import { applyConnectionEnvironment, readLocalServicesSettings, repoRoot } from './services/config.js';
 import type { LocalService } from './services/local-service.js';
@@ -145,6 +146,7 @@ async function main(): Promise<void> {
   let accepted = 0;
   const api = await startHttpApi({
     port,
+    documents: pushApiDocuments(),
     handler: async (event, context) => {
       const result = await ingestHttp(event, context);
       if (result.statusCode === 202)
@@ -180,7 +182,7 @@ async function main(): Promise<void> {
 
   console.log(`
 Pipeline running.
-  HTTP API        ${api.url}   (POST /v1/users, GET /v1/health; up to ${httpConcurrency} ingest-http containers)
+  HTTP API        ${api.url}   (POST /v1/users, GET /v1/health, GET /v1/openapi.json; up to ${httpConcurrency} ingest-http containers)
   Lambda invoke   ${invoke.url}   (functions: ingest-pull, ingest-http, processor)
   Kafka topic     ${topic} on ${settings.kafka.brokers}
   PostgreSQL      ${settings.postgres.user}@${settings.postgres.host}:${settings.postgres.port}/${settings.postgres.database}

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Puts Node.js 24 (the Lambda runtime's major, nodejs24.x) first on PATH for the project's own scripts.
-# Source it (`. local/node/ensure-node24.sh`): if `node` is already 24, nothing changes; otherwise the
+# Source it (`. local/node/ensure-node24.sh`), or run a command under it (`local/node/ensure-node24.sh tsx
+# bench/run.ts`, as `npm run bench` does). If `node` is already 24, nothing changes; otherwise the
 # official Linux build is fetched once from the npm registry (`npm pack node-linux-<arch>@24`, the same
 # binary nodejs.org ships) into .cache/node/<version>/ and checked to run before it is used.
 # Works without root; needs only the npm that comes with any Node.js.
@@ -60,8 +61,10 @@ _node24_main
 _node24_status=$?
 unset -f _node24_main
 if [ "${BASH_SOURCE[0]}" = "$0" ]; then
-  # Run directly: report the result (PATH changes cannot reach the caller then).
-  [ "$_node24_status" -eq 0 ] && command -v node
-  exit "$_node24_status"
+  [ "$_node24_status" -eq 0 ] || exit "$_node24_status"
+  # Run directly: run the given command on Node 24, or print the node it would use.
+  if [ "$#" -gt 0 ]; then exec "$@"; fi
+  command -v node
+  exit 0
 fi
 [ "$_node24_status" -eq 0 ]

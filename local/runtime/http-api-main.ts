@@ -11,6 +11,7 @@ import { readLocalServicesSettings } from '../services/config.js';
 import { startHttpApi } from './http-adapter.js';
 import { ensureTopics } from './kafka-topics.js';
 import { LambdaContainerPool } from './lambda-container-pool.js';
+import { pushApiDocuments } from './openapi-document.js';
 
 const { values } = parseArgs({
   options: {
@@ -49,9 +50,10 @@ const api = await startHttpApi({
   handler: (event, context) => containers.invoke(event, context),
   port,
   host: values.host,
+  documents: pushApiDocuments(),
 });
 console.log(
-  `ingest-http API on ${api.url} (POST /v1/users, GET /v1/health; up to ${concurrency} containers) → Kafka topic ${topic}`,
+  `ingest-http API on ${api.url} (POST /v1/users, GET /v1/health, GET /v1/openapi.json; up to ${concurrency} containers) → Kafka topic ${topic}`,
 );
 
 const stop = () => {
