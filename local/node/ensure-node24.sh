@@ -54,7 +54,7 @@ _node24_main() {
   # npm/npx from the running toolchain keep working: they run on whichever `node` is first on PATH.
   export PATH="$bin:$PATH"
   hash -r 2>/dev/null || true
-  echo "[node24] using $(node -v) from $bin" >&2
+  [ -z "${NODE24_VERBOSE:-}" ] || echo "[node24] using $(node -v) from $bin" >&2
 }
 
 _node24_main
