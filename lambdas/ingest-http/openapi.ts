@@ -2,7 +2,8 @@
  * The push API's OpenAPI 3.1 document, built from the zod contract: the request body is
  * usersRequestJsonSchema('draft-2020-12') (the very schema the API Gateway model is rendered from), the
  * responses are zod schemas of the bodies handle-request.ts and API Gateway send. The committed file
- * (PUSH_API_OPENAPI_FILE) is written by generate-openapi.ts; a test fails when it is stale.
+ * (PUSH_API_OPENAPI_FILE) is written by `npm run generate` (tools/generated-files.ts); a test fails when it
+ * is stale.
  */
 import * as z from 'zod';
 import { MAX_USER_PAYLOAD_BYTES } from '../shared/contract/index.js';
@@ -10,7 +11,6 @@ import { ErrorCode, MAX_REPORTED_ISSUES, MAX_REQUEST_BODY_BYTES, MAX_USERS_PER_R
 import { usersRequestJsonSchema } from './users-request-schema.js';
 
 export const PUSH_API_OPENAPI_FILE = 'openapi.v1.json';
-export const PUSH_API_OPENAPI_GENERATOR = 'lambdas/ingest-http/generate-openapi.ts';
 /** Where the local API Gateway adapter serves the document (local mirror only). */
 export const OPENAPI_DOCUMENT_PATH = '/v1/openapi.json';
 
@@ -137,7 +137,7 @@ function healthOperation(): Json {
 /** The whole document; its first key says where it comes from. */
 export function buildPushApiOpenApi(): Json {
   return {
-    'x-generated': `generated from lambdas/ingest-http/openapi.ts by ${PUSH_API_OPENAPI_GENERATOR}; do not edit`,
+    'x-generated': 'generated from lambdas/ingest-http/openapi.ts by npm run generate; do not edit',
     openapi: '3.1.1',
     info: {
       title: 'realtime-user-pipeline push API',

@@ -25,6 +25,7 @@ const CLIS: readonly CliCase[] = [
   { script: 'cost', malformed: ['--events-per-second', '-1'], rejectsUnknown: true },
   { script: 'bench', malformed: ['--events', 'lots'], rejectsUnknown: true },
   { script: 'airflow', rejectsUnknown: true },
+  { script: 'generate', malformed: ['--check=yes'], rejectsUnknown: true },
   { script: 'test', rejectsUnknown: false },
   { script: 'test:faults', rejectsUnknown: false },
   { script: 'test:dags', rejectsUnknown: false },

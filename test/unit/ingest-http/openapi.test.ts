@@ -19,7 +19,7 @@ const committedPath = new URL(`../../../lambdas/ingest-http/${PUSH_API_OPENAPI_F
 const committed = () => readFileSync(committedPath, 'utf8');
 
 describe('the committed OpenAPI document', () => {
-  it('is what the generator writes (regenerate: npx tsx lambdas/ingest-http/generate-openapi.ts)', () => {
+  it('is what the generator writes (regenerate: npm run generate)', () => {
     expect(committed()).toBe(renderPushApiOpenApi());
   });
 
