@@ -16,9 +16,7 @@ requirements="$root/local/schemathesis/requirements.txt"
 stamp="$(sha256sum "$requirements" | cut -d' ' -f1)"
 if [ "$(cat "$venv/.stamp" 2>/dev/null)" != "$stamp" ]; then
   log "installing $(grep -v '^#' "$requirements" | tr '\n' ' ')into ${venv#"$root"/}"
-  rm -rf "$venv"
-  python3 -m venv "$venv"
-  PIP_DISABLE_PIP_VERSION_CHECK=1 "$venv/bin/python" -m pip install --quiet --requirement "$requirements"
+  bash "$root/local/python/make-venv.sh" "$venv" --requirement "$requirements"
   echo "$stamp" >"$venv/.stamp"
 fi
 
@@ -33,7 +31,8 @@ api_pid=$!
 trap 'kill "$api_pid" 2>/dev/null || true; wait "$api_pid" 2>/dev/null || true' EXIT
 
 for _ in $(seq 1 120); do
-  curl -fsS "$base/v1/health" >/dev/null 2>&1 && break
+  node -e 'fetch(process.argv[1]).then((r) => process.exit(r.ok ? 0 : 1), () => process.exit(1))' \
+    "$base/v1/health" && break
   kill -0 "$api_pid" 2>/dev/null || { log "the local API exited; see $report_dir/api.log"; exit 1; }
   sleep 0.5
 done

@@ -22,9 +22,6 @@ mkdir -p "$(dirname "$venv")"
 exec 9>"$venv.lock"
 flock 9
 log "creating ${venv#"$root"/} with $pin"
-rm -rf "$venv"
-python3 -m venv "$venv"
-PIP_DISABLE_PIP_VERSION_CHECK=1 "$venv/bin/python" -m pip install --quiet \
-  --constraint "$root/mwaa-dags/constraints-3.11.txt" "$pin"
+bash "$root/local/python/make-venv.sh" "$venv" --constraint "$root/mwaa-dags/constraints-3.11.txt" "$pin"
 echo "$stamp" >"$venv/.stamp"
 echo "$venv/bin/python"
