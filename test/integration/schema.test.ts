@@ -273,7 +273,7 @@ describe('Cassandra schema against the local server', () => {
         [
           key.signup_day,
           key.country,
-          key.registered_date,
+          key.signupInstant,
           key.id,
           p.first_name,
           p.last_name,

@@ -40,8 +40,10 @@ const reference = {
     const p = event.payload;
     const key = usersBySignupDayKey(p);
     return {
-      ...key,
       signup_day: types.LocalDate.fromString(key.signup_day),
+      country: key.country,
+      registered_date: key.signupInstant,
+      id: key.id,
       first_name: p.first_name,
       last_name: p.last_name,
       gender: p.gender,

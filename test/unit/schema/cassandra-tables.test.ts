@@ -16,6 +16,7 @@ import {
   type KeyspacesTableSchemaDefinition,
   renderCreateKeyspaceCql,
   renderCreateTableCql,
+  SIGNUP_INSTANT_FIELD,
   signupDayOf,
   type TableDefinition,
   toKeyspacesTableSchemaDefinition,
@@ -395,17 +396,19 @@ describe('users_by_signup_day key derivation', () => {
     expect(key).toEqual({
       signup_day: '2009-12-17',
       country: 'Ireland',
-      registered_date: new Date('2009-12-17T06:21:19.520Z'),
+      signupInstant: new Date('2009-12-17T06:21:19.520Z'),
       id: payload.id,
     });
     expect(usersBySignupDayKey({ ...payload, registered_date: '2009-12-17T08:21:19.520+02:00' })).toEqual(
       key,
     );
-    // Every key column of the table is produced, and nothing else.
+    // Every key column of the table is produced (the signup instant under its own name), and nothing else.
     expect(Object.keys(key).sort()).toEqual(
       [
         ...USERS_BY_SIGNUP_DAY_TABLE.partitionKey,
-        ...USERS_BY_SIGNUP_DAY_TABLE.clusteringKey.map((c) => c.name),
+        ...USERS_BY_SIGNUP_DAY_TABLE.clusteringKey.map((c) =>
+          c.name === SIGNUP_INSTANT_FIELD ? 'signupInstant' : c.name,
+        ),
       ].sort(),
     );
   });
