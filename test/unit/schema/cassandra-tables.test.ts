@@ -1,7 +1,6 @@
 import { App, Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import { CfnTable, type CfnTableProps } from 'aws-cdk-lib/aws-cassandra';
-import type { Client } from 'cassandra-driver';
 import { describe, expect, it } from 'vitest';
 import { USER_FIELDS } from '../../../lambdas/shared/contract/index.js';
 import {
@@ -362,11 +361,6 @@ describe('applyCassandraSchema', () => {
       },
     };
     await expect(applyCassandraSchema(client)).rejects.toThrow('unavailable');
-  });
-
-  it('accepts a cassandra-driver Client (compile-time)', () => {
-    const fromDriver = (client: Client): CassandraSchemaClient => client;
-    expect(fromDriver).toBeTypeOf('function');
   });
 });
 
