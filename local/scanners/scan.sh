@@ -15,10 +15,12 @@ venv="${SCANNERS_VENV:-$root/.cache/scanners-venv}"
 out="${SCAN_OUT:-$root/.cache/scan}"
 baseline="$root/local/scanners/checkov-baseline.json"
 update_baseline=0
+usage="usage: npm run scan [-- --update-baseline]   (cfn-lint on every stage, checkov on dev and prod)"
 for arg in "$@"; do
   case "$arg" in
     --update-baseline) update_baseline=1 ;;
-    *) echo "scan.sh: unknown flag $arg" >&2; echo "usage: bash local/scanners/scan.sh [--update-baseline]" >&2; exit 2 ;;
+    -h | --help) echo "$usage"; exit 0 ;;
+    *) echo "scan: unknown flag $arg" >&2; echo "$usage" >&2; exit 2 ;;
   esac
 done
 log() { printf '[scan] %s\n' "$*" >&2; }

@@ -27,6 +27,7 @@ const CLIS: readonly CliCase[] = [
   { script: 'bench', malformed: ['--events', 'lots'], rejectsUnknown: true },
   { script: 'airflow', rejectsUnknown: true },
   { script: 'generate', malformed: ['--check=yes'], rejectsUnknown: true },
+  { script: 'scan', rejectsUnknown: true },
   { script: 'test', rejectsUnknown: false },
   { script: 'test:faults', rejectsUnknown: false },
   { script: 'test:dags', rejectsUnknown: false },
