@@ -10,4 +10,6 @@ export const ProcessorMetric = {
   cassandraWriteLatency: 'CassandraWriteLatency',
   oldestRecordAge: 'OldestRecordAge',
   batchFailures: 'BatchFailures',
+  /** ms from a user's `ingested_at` to every sink having written it; one value per stored user. */
+  endToEndLatency: 'EndToEndLatency',
 } as const;

@@ -272,6 +272,7 @@ export class PipelineStack extends Stack {
       keyspaces: { keyspace: keyspaces.keyspaceName, tables: [...keyspaces.tables.keys()] },
       mwaa: { environmentName: orchestration.environmentName },
       offsetLagThreshold: config.observability.offsetLagThreshold,
+      endToEndLatencyP99ThresholdMs: config.observability.endToEndLatencyP99ThresholdMs,
       ...(config.observability.alarmEmail ? { alarmEmail: config.observability.alarmEmail } : {}),
     });
     return {
@@ -355,6 +356,8 @@ function applicationSignals(stageName: string, ingestion: Ingestion, processing:
       ingestPull: ingestion.pullFunction.function.functionName,
       processor: processing.processor.function.functionName,
     },
+    // The processor's sinks in write order (issue 11 moves this list next to the processor's metric names).
+    sinks: ['postgres', 'cassandra'],
     deadLetterQueues: [
       { queueName: processing.failedBatches.queueName, label: 'Failed batches' },
       { queueName: processing.failedBatchesDeadLetters.queueName, label: 'Failed batches DLQ' },
