@@ -14,8 +14,16 @@ export interface DashboardProps {
   readonly sinks: readonly string[];
   /** Dead-letter queues: name and label (the label's slug names the alarm). */
   readonly deadLetterQueues: ReadonlyArray<{ readonly queueName: string; readonly label: string }>;
-  /** The processor's Kafka mapping. @default - none (LocalStack) */
-  readonly mapping?: { readonly functionName: string; readonly uuid: string };
+  /**
+   * The processor's Kafka mapping, and the topic it sends records it gave up on to.
+   * @default - none (LocalStack)
+   */
+  readonly mapping?: {
+    readonly functionName: string;
+    readonly uuid: string;
+    /** @default - no failure topic (failed batches go to SQS) */
+    readonly failureTopicName?: string;
+  };
   /** MSK cluster; brokerCount 0 for serverless. @default - none */
   readonly kafka?: { readonly clusterName: string; readonly brokerCount: number };
   /** RDS instance and its allocated storage. @default - none */

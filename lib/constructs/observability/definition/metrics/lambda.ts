@@ -53,3 +53,13 @@ export function offsetLag(functionName: string, mappingUuid: string): MetricSpec
     'OffsetLag',
   );
 }
+
+/** Records a Kafka mapping wrote to its on-failure destination, or dropped because it was unreachable. */
+export function mappingEventCount(
+  functionName: string,
+  mappingUuid: string,
+  metricName: 'OnFailureDestinationDeliveredEventCount' | 'DroppedEventCount',
+  label: string,
+): MetricSpec {
+  return metric('AWS/Lambda', metricName, offsetLagDimensions(functionName, mappingUuid), 'Sum', label);
+}
