@@ -17,6 +17,7 @@ import { Kafka, logLevel } from 'kafkajs';
 import pg from 'pg';
 import { USERS_CREATED_TOPIC } from '../lambdas/shared/contract/index.js';
 import { DEFAULT_KEYSPACE } from '../lambdas/shared/schema/cassandra/index.js';
+import { createLocalConsole, watchFunction } from './console/start-console.js';
 import { startRandomUserServer } from './randomuser/server.js';
 import { type ApiGatewayProxyHandler, startHttpApi } from './runtime/http-adapter.js';
 import { LambdaContainerPool } from './runtime/lambda-container-pool.js';
@@ -43,6 +44,10 @@ const { values: args } = parseArgs({
     'batch-size': { type: 'string', default: '100' },
     'batch-window-ms': { type: 'string', default: '200' },
     'http-concurrency': { type: 'string', default: '8' },
+    'console-port': { type: 'string', default: '3002' },
+    'no-console': { type: 'boolean', default: false },
+    // Seconds one CloudWatch minute lasts in the console (browser tests shorten it to see alarms turn).
+    'console-period-seconds': { type: 'string', default: '60' },
   },
 });
 
@@ -69,6 +74,8 @@ async function main(): Promise<void> {
   const batchWindowMs = wholeNumber('batch-window-ms', 0, 300_000);
   const httpConcurrency = wholeNumber('http-concurrency', 1, 256);
   const demo = args.demo && !args['no-demo'];
+  const consolePort = wholeNumber('console-port', 0, 65_535);
+  const consolePeriodSeconds = wholeNumber('console-period-seconds', 1, 60);
 
   if (args.docker) {
     log('starting the compose services (docker compose -f docker-compose.localstack.yml up -d --wait)');
@@ -94,7 +101,10 @@ async function main(): Promise<void> {
   // The handlers read their configuration from the environment, as in Lambda.
   applyConnectionEnvironment(settings);
   process.env.KAFKAJS_NO_PARTITIONER_WARNING ??= '1';
-  process.env.POWERTOOLS_METRICS_DISABLED ??= 'true';
+  // The console reads the handlers' EMF output, as CloudWatch does; without it, they skip writing it.
+  const localConsole = args['no-console'] ? undefined : createLocalConsole(consolePeriodSeconds);
+  if (localConsole) process.env.POWERTOOLS_METRICS_DISABLED = 'false';
+  else process.env.POWERTOOLS_METRICS_DISABLED ??= 'true';
   process.env.POWERTOOLS_LOG_LEVEL ??= 'WARN';
   const topic = process.env.KAFKA_TOPIC || USERS_CREATED_TOPIC;
   process.env.KAFKA_TOPIC = topic;
@@ -117,10 +127,12 @@ async function main(): Promise<void> {
   const randomUserUrl = process.env.RANDOMUSER_BASE_URL;
 
   // Imported only now, after the environment is complete: each handler reads it once at module load.
-  const [{ handler: processor }, { handler: ingestPull }] = await Promise.all([
+  const [{ handler: processorHandler }, { handler: ingestPullHandler }] = await Promise.all([
     import('../lambdas/processor/handler.js'),
     import('../lambdas/ingest-pull/handler.js'),
   ]);
+  const processor = watchFunction(localConsole, 'processor', processorHandler);
+  const ingestPull = watchFunction(localConsole, 'ingest-pull', ingestPullHandler);
   // Concurrent pushes run in separate containers, each with its own producer, as in Lambda.
   const ingestHttpContainers = new LambdaContainerPool({
     handlerModule: new URL('../lambdas/ingest-http/handler.ts', import.meta.url),
@@ -128,7 +140,9 @@ async function main(): Promise<void> {
     maxContainers: httpConcurrency,
   });
   stops.push(() => ingestHttpContainers.close());
-  const ingestHttp: ApiGatewayProxyHandler = (event, context) => ingestHttpContainers.invoke(event, context);
+  const ingestHttp: ApiGatewayProxyHandler = watchFunction(localConsole, 'ingest-http', (event, context) =>
+    ingestHttpContainers.invoke(event, context),
+  );
 
   const bridge = new MskBridge({
     kafka,
@@ -146,7 +160,9 @@ async function main(): Promise<void> {
   const api = await startHttpApi({
     port,
     handler: async (event, context) => {
+      const started = performance.now();
       const result = await ingestHttp(event, context);
+      localConsole?.services.apiRequest(result.statusCode, performance.now() - started);
       if (result.statusCode === 202)
         accepted += (JSON.parse(result.body) as { accepted?: number }).accepted ?? 0;
       return result;
@@ -205,6 +221,11 @@ Ctrl-C stops.
   const admin = kafka.admin();
   await admin.connect();
   stops.push(() => admin.disconnect());
+  if (localConsole) {
+    stops.unshift(() => localConsole.close());
+    const sources = { admin, topic, groupId: 'local-processor', postgres: pool, cassandra, keyspace };
+    log(`console on ${await localConsole.start(consolePort, sources)}`);
+  }
   const summary = setInterval(() => {
     void (async () => {
       const [pgUsers, dead, wide, lag] = await Promise.all([

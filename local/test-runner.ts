@@ -52,7 +52,10 @@ function runCapturing(
 async function runDagSuite(env: NodeJS.ProcessEnv): Promise<SuiteResult> {
   let pipeline: PipelineProcess;
   try {
-    pipeline = await startPipelineProcess(['--no-demo', '--port', '0', '--invoke-port', '0'], env);
+    pipeline = await startPipelineProcess(
+      ['--no-demo', '--no-console', '--port', '0', '--invoke-port', '0'],
+      env,
+    );
   } catch (error) {
     log(
       `the local pipeline did not start for the DAG suite: ${error instanceof Error ? error.message : error}`,
