@@ -106,21 +106,27 @@ export class LocalConsole {
 
   private route(req: IncomingMessage, res: ServerResponse): void {
     const path = new URL(req.url ?? '/', 'http://localhost').pathname;
-    if (req.method !== 'GET') return json(res, 405, { error: 'method not allowed', method: req.method });
+    if (req.method !== 'GET') {
+      json(res, 405, { error: 'method not allowed', method: req.method });
+      return;
+    }
     const file = STATIC[path];
     if (file) {
       res.writeHead(200, { 'content-type': file.type, 'cache-control': 'no-cache' });
       res.end(readFileSync(file.file));
       return;
     }
-    if (path === '/api/definition')
-      return json(res, 200, describeDashboard(this.options.definition, this.scale));
+    if (path === '/api/definition') {
+      json(res, 200, describeDashboard(this.options.definition, this.scale));
+      return;
+    }
     if (path === '/api/state') {
       const state = this.meter.time(() =>
         dashboardState(this.store, this.options.definition, this.scale, Date.now()),
       );
       const cost = { busyMs: this.meter.busyMs, uptimeMs: Date.now() - this.createdAt };
-      return json(res, 200, { ...state, pipeline: this.snapshot ?? null, console: cost });
+      json(res, 200, { ...state, pipeline: this.snapshot ?? null, console: cost });
+      return;
     }
     if (path === '/favicon.ico') {
       res.writeHead(204);

@@ -18,7 +18,7 @@ function bucketOf(value: number): number {
   return value <= 0 ? Number.NEGATIVE_INFINITY : Math.round(Math.log(value) / BUCKET_BASE);
 }
 
-function valueOf(bucket: number): number {
+function bucketValue(bucket: number): number {
   return bucket === Number.NEGATIVE_INFINITY ? 0 : Math.exp(bucket * BUCKET_BASE);
 }
 
@@ -28,9 +28,9 @@ function percentile(histogram: Map<number, number>, count: number, p: number): n
   let seen = 0;
   for (const bucket of [...histogram.keys()].sort((a, b) => a - b)) {
     seen += histogram.get(bucket) ?? 0;
-    if (seen >= rank) return valueOf(bucket);
+    if (seen >= rank) return bucketValue(bucket);
   }
-  return valueOf(Math.max(...histogram.keys()));
+  return bucketValue(Math.max(...histogram.keys()));
 }
 
 export function metricKey(

@@ -1,5 +1,5 @@
 /** Escapes text for HTML. */
-function escape(text: string): string {
+function escapeHtml(text: string): string {
   return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 }
 
@@ -12,9 +12,9 @@ export function renderRunbook(markdown: string): string {
     .split(/^(?=## )/m)
     .map((section) => {
       const heading = /^## (\S+)\s*\n/.exec(section);
-      if (!heading) return `<pre>${escape(section)}</pre>`;
+      if (!heading) return `<pre>${escapeHtml(section)}</pre>`;
       const id = heading[1] as string;
-      return `<section id="${escape(id)}"><h2>${escape(id)}</h2><pre>${escape(section.slice(heading[0].length))}</pre></section>`;
+      return `<section id="${escapeHtml(id)}"><h2>${escapeHtml(id)}</h2><pre>${escapeHtml(section.slice(heading[0].length))}</pre></section>`;
     })
     .join('\n');
   return `<!doctype html><meta charset="utf-8"><title>Runbook</title>
