@@ -140,9 +140,10 @@ async function main(): Promise<number> {
   const env: NodeJS.ProcessEnv = { ...process.env, KAFKAJS_NO_PARTITIONER_WARNING: '1' };
   applyConnectionEnvironment(settings, env);
 
-  // Without arguments: unit + integration, then the DAG suite (the fault suite is `npm run test:faults`).
+  // Without arguments: unit + integration + browser (the console in chromium), then the DAG suite (the fault suite is `npm run test:faults`).
   const args = process.argv.slice(2);
-  const vitestArgs = args.length > 0 ? args : ['--project', 'unit', '--project', 'integration'];
+  const vitestArgs =
+    args.length > 0 ? args : ['--project', 'unit', '--project', 'integration', '--project', 'browser'];
   const suites: SuiteResult[] = [await runVitest(env, vitestArgs)];
   if (args.length === 0) suites.push(await runDagSuite(env));
   const total = suites.reduce(

@@ -2,6 +2,10 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import {
+  dashboardLayoutSvg,
+  LAYOUT_SVG_HEADER,
+} from '../../lib/constructs/observability/definition/layout-svg.js';
+import {
   allAlarms,
   allWidgets,
   type DashboardSpec,
@@ -9,6 +13,7 @@ import {
   RUNBOOK_PATH,
   runbookLink,
 } from '../../lib/constructs/observability/definition/types.js';
+import { PROD_DASHBOARD_SVG } from '../../local/pictures/prod-dashboard.js';
 import { cleanUpSyntheses, repoRoot, resourcesOfType, synthStage } from './support/pipeline-fixture.js';
 
 afterAll(cleanUpSyntheses);
@@ -99,5 +104,11 @@ describe('the prod dashboard', () => {
     const latency = allAlarms(spec).find((a) => a.id === 'end-to-end-latency-p99');
     expect(latency?.threshold).toBe(s.config.observability.endToEndLatencyP99ThresholdMs);
     expect(latency?.series).toMatchObject({ metricName: 'EndToEndLatency', statistic: 'p99' });
+  });
+
+  it('is the picture in the README (docs/images/prod-dashboard.svg; npm run pictures regenerates it)', () => {
+    const picture = readFileSync(join(repoRoot, PROD_DASHBOARD_SVG), 'utf8');
+    expect(picture.split('\n')[0]).toBe(LAYOUT_SVG_HEADER);
+    expect(picture).toBe(dashboardLayoutSvg(synthStage('prod').stack.parts.observability.definition));
   });
 });
