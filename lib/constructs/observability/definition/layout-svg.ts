@@ -65,6 +65,7 @@ export function dashboardLayoutSvg(spec: DashboardSpec): string {
   return [
     LAYOUT_SVG_HEADER,
     `<svg xmlns="http://www.w3.org/2000/svg" width="${WIDTH}" height="${y}" viewBox="0 0 ${WIDTH} ${y}" font-family="sans-serif">`,
+    `<title>Layout of the CloudWatch dashboard ${escapeXml(spec.name)}</title>`,
     `<rect width="${WIDTH}" height="${y}" fill="#f7f8fa"/>`,
     text(8, 24, `CloudWatch dashboard ${spec.name}`, 'font-size="18" font-weight="bold"'),
     ...parts,
