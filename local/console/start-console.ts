@@ -1,13 +1,11 @@
+import { PROCESSOR_SINK_NAMES } from '../../lambdas/processor/metric-names.js';
 import { LocalConsole } from './local-console.js';
 import { LOCAL_NAMES, localDashboard } from './local-definition.js';
-
-/** The processor's sinks in write order (issue 11 moves this list to lambdas/processor/metric-names.ts). */
-const SINKS = ['postgres', 'cassandra'] as const;
 
 /** The console `npm start` serves: the local dashboard definition, CloudWatch minutes lasting `periodSeconds`. */
 export function createLocalConsole(periodSeconds: number): LocalConsole {
   return new LocalConsole({
-    definition: localDashboard({ sinks: SINKS }),
+    definition: localDashboard({ sinks: PROCESSOR_SINK_NAMES }),
     periodScale: periodSeconds / 60,
     api: LOCAL_NAMES.api,
     offsetLagDimensions: {

@@ -85,6 +85,9 @@ describe('local console', () => {
     await morePoints(page, 'processor-end-to-end-latency', latencyBefore.points);
     const records = await widgetReading(page, 'processor-records');
     expect(records.latest[0]).toBeGreaterThan(0); // RecordsValid in the latest period
+    // End-to-end p50/p90/p99 from the processor's per-user EndToEndLatency values (ms since ingested_at).
+    const latency = await widgetReading(page, 'processor-end-to-end-latency');
+    for (const percentile of latency.latest.slice(0, 3)) expect(percentile).toBeGreaterThan(0);
     const requests = await widgetReading(page, 'ingestion-requests');
     expect(requests.latest[0]).toBeGreaterThan(0);
     await page.screenshot({ path: screenshotPath('console-live'), fullPage: true });

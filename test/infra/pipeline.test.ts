@@ -11,7 +11,11 @@ import {
 } from '../../bin/config/index.js';
 import { pipelineStackName } from '../../bin/pipeline-app.js';
 import { IngestHttpMetric } from '../../lambdas/ingest-http/metric-names.js';
-import { PIPELINE_METRICS_NAMESPACE, ProcessorMetric } from '../../lambdas/processor/metric-names.js';
+import {
+  PIPELINE_METRICS_NAMESPACE,
+  ProcessorMetric,
+  sinkMetricNames,
+} from '../../lambdas/processor/metric-names.js';
 import {
   CASSANDRA_TABLES,
   DEFAULT_KEYSPACE,
@@ -204,7 +208,8 @@ describe.each(STAGE_NAMES)('every stage: %s', (stageName: StageName) => {
     for (const name of [
       ProcessorMetric.recordsValid,
       ProcessorMetric.recordsInvalid,
-      ProcessorMetric.cassandraWriteLatency,
+      sinkMetricNames('cassandra').writeLatency,
+      sinkMetricNames('postgres').writeFailures,
       IngestHttpMetric.eventsProduced,
       'ApproximateNumberOfMessagesVisible',
       '5XXError',

@@ -3,6 +3,7 @@ import { IngestPullMetric } from '../../../../../lambdas/ingest-pull/metric-name
 import {
   PIPELINE_METRICS_NAMESPACE,
   ProcessorMetric,
+  sinkMetricNames,
 } from '../../../../../lambdas/processor/metric-names.js';
 import type { MetricSpec, Statistic } from '../types.js';
 import { metric } from './metric.js';
@@ -57,13 +58,4 @@ export class PipelineMetrics {
   sinkWriteFailures(sink: string): MetricSpec {
     return this.of('processor', sinkMetricNames(sink).writeFailures, 'Sum', `${sink} write failures`);
   }
-}
-
-/**
- * Per-sink metric names. Interim copy of the rule `lambdas/processor/metric-names.ts` is gaining
- * (`sinkMetricNames`, issue 11): 'postgres' → PostgresWriteLatency, as emitted today.
- */
-function sinkMetricNames(sink: string): { writeLatency: string; writeFailures: string } {
-  const name = sink.charAt(0).toUpperCase() + sink.slice(1);
-  return { writeLatency: `${name}WriteLatency`, writeFailures: `${name}WriteFailures` };
 }
