@@ -1,6 +1,9 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { chromium } from 'playwright-core';
 import { consoleUrlOf } from '../console/console-url.js';
 import { startPipelineProcess } from '../runtime/pipeline-process.js';
+import { repoRoot } from '../services/config.js';
 
 /** Where the README's console screenshot lives. */
 export const CONSOLE_PNG = 'docs/images/console.png';
@@ -32,11 +35,14 @@ export async function consoleScreenshot(path: string, log: (m: string) => void):
   try {
     const url = await consoleUrlOf(pipeline);
     log(`console at ${url}; letting the demo traffic fill the graphs for 60 s`);
+    const example = JSON.parse(
+      readFileSync(join(repoRoot, 'local', 'examples', 'user.json'), 'utf8'),
+    ) as object;
     const poster = setInterval(() => {
       void fetch(`${pipeline.apiUrl}/v1/users`, {
         method: 'POST',
         headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({ users: [{ id: crypto.randomUUID(), first_name: 'Ada' }] }),
+        body: JSON.stringify({ users: [{ ...example, id: crypto.randomUUID() }] }),
       }).catch(() => undefined);
     }, 500);
     await new Promise((r) => setTimeout(r, 60_000));
