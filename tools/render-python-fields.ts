@@ -23,7 +23,9 @@ const SQL_FORMAT_OF_KIND: Partial<Record<FieldKind, string>> = { countryCode: '^
 const tuple = (names: readonly string[]) =>
   names.length === 0 ? '()' : `(\n${names.map((name) => `    ${JSON.stringify(name)},`).join('\n')}\n)`;
 const dict = (entries: readonly [string, string | number][]) =>
-  `{\n${entries.map(([key, value]) => `    ${JSON.stringify(key)}: ${JSON.stringify(value)},`).join('\n')}\n}`;
+  entries.length === 0
+    ? '{}'
+    : `{\n${entries.map(([key, value]) => `    ${JSON.stringify(key)}: ${JSON.stringify(value)},`).join('\n')}\n}`;
 
 /** `pipeline_dags/fields_generated.py`: the field lists the DAGs use, from the field registry. */
 export function renderPythonFieldsModule(): string {
@@ -62,7 +64,9 @@ POSTGRES_COLUMN = ${dict(fields.filter((field) => postgresColumnOf(field) !== fi
 COMPARED_FIELDS = ${tuple(compared.map((column) => column.name))}
 
 #: Of those, the instants (compared as epoch milliseconds).
-TIMESTAMP_FIELDS = frozenset(${tuple(compared.filter((column) => column.type === 'timestamp').map((column) => column.name))})
+TIMESTAMP_FIELDS = frozenset(
+    ${tuple(compared.filter((column) => column.type === 'timestamp').map((column) => column.name)).replaceAll('\n', '\n    ')}
+)
 
 #: Required text fields the contract keeps non-empty.
 REQUIRED_NON_BLANK = ${tuple(nonBlank.map((field) => postgresColumnOf(field)))}

@@ -13,6 +13,7 @@ import { pipelineStackName } from '../../bin/pipeline-app.js';
 import { IngestHttpMetric } from '../../lambdas/ingest-http/metric-names.js';
 import {
   PIPELINE_METRICS_NAMESPACE,
+  PROCESSOR_SINK_NAMES,
   ProcessorMetric,
   sinkMetricNames,
 } from '../../lambdas/processor/metric-names.js';
@@ -217,6 +218,16 @@ describe.each(STAGE_NAMES)('every stage: %s', (stageName: StageName) => {
       expect(body).toContain(name);
     }
     expect(resourcesOfType(stage(), 'AWS::CloudWatch::Dashboard')).toHaveLength(1);
+  });
+
+  it('wires the processor to the sinks of the processor code, in order, with a dashboard row for each', () => {
+    const { stack } = stage();
+    expect(stack.parts.processing.sinkNames).toEqual([...PROCESSOR_SINK_NAMES]);
+    const [, dashboard] = resourcesOfType(stage(), 'AWS::CloudWatch::Dashboard')[0] ?? [];
+    const body = JSON.stringify(dashboard?.Properties?.DashboardBody);
+    const rows = PROCESSOR_SINK_NAMES.map((sink) => body.indexOf(`### Sink: ${sink}`));
+    expect(rows.every((at) => at >= 0)).toBe(true);
+    expect([...rows].sort((a, b) => a - b)).toEqual(rows);
   });
 });
 

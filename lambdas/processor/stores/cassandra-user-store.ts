@@ -53,7 +53,7 @@ const LINEAGE_VALUE: Readonly<Record<LineageColumnName, ValueOf>> = {
 const KEY_VALUE: Readonly<Record<string, ValueOf>> = {
   signup_day: ({ key }) => localDateOf(key.signup_day),
   country: ({ key }) => key.country,
-  [SIGNUP_INSTANT_FIELD]: ({ key }) => key.registered_date,
+  [SIGNUP_INSTANT_FIELD]: ({ key }) => key.signupInstant,
 };
 
 const FIELD_BY_NAME = new Map((USER_FIELDS as readonly UserField[]).map((field) => [field.name, field]));

@@ -52,12 +52,14 @@ COMPARED_FIELDS = (
 )
 
 #: Of those, the instants (compared as epoch milliseconds).
-TIMESTAMP_FIELDS = frozenset((
-    "dob",
-    "registered_date",
-    "occurred_at",
-    "ingested_at",
-))
+TIMESTAMP_FIELDS = frozenset(
+    (
+        "dob",
+        "registered_date",
+        "occurred_at",
+        "ingested_at",
+    )
+)
 
 #: Required text fields the contract keeps non-empty.
 REQUIRED_NON_BLANK = (

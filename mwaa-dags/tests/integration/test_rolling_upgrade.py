@@ -102,10 +102,8 @@ def stored(stores, user_ids: list[str]) -> tuple[dict, dict]:
     conn.close()
     cluster, session = stores.cassandra()
     try:
-        rows = session.execute(
-            "SELECT id, nationality, schema_version FROM created_users WHERE id IN %s",
-            (tuple(uuid.UUID(u) for u in user_ids),),
-        )
+        query = session.prepare("SELECT id, nationality, schema_version FROM created_users WHERE id IN ?")
+        rows = session.execute(query, [[uuid.UUID(u) for u in user_ids]])
         cassandra = {str(row.id): (row.nationality, row.schema_version) for row in rows}
     finally:
         cluster.shutdown()
@@ -158,7 +156,7 @@ def test_v2_reaches_a_v1_processor_then_is_replayed_after_the_upgrade(dagbag, st
 
     # 4. Every user once in both stores, with the right nationality; no dead letter left to replay.
     postgres, cassandra = stored(stores, v1_users + v2_users)
-    expected = {u: (None, 1) for u in v1_users} | {u: (NATIONALITIES[i], 2) for i, u in enumerate(v2_users)}
+    expected = dict.fromkeys(v1_users, (None, 1)) | {u: (NATIONALITIES[i], 2) for i, u in enumerate(v2_users)}
     assert postgres == expected
     assert cassandra == expected
     conn = stores.pg()
