@@ -114,6 +114,11 @@ export interface ProcessorSettings {
   readonly provisionedPollers?: { readonly minimum: number; readonly maximum: number };
   /** Memory, MiB. */
   readonly memorySizeMiB: number;
+  /**
+   * CQL connections the processor opens to each Keyspaces host (one per VPC endpoint network interface).
+   * Keyspaces serves at most 3,000 CQL requests/s per connection; `npm run capacity` checks this is enough.
+   */
+  readonly keyspacesConnectionsPerHost: number;
 }
 
 /** MWAA environment size. */
@@ -275,7 +280,13 @@ export const DEFAULT_SETTINGS = {
   },
   api: { auth: 'apiKey', throttleRateLimit: 50, throttleBurstLimit: 100, waf: false },
   pullSchedule: { enabled: true, rateMinutes: 15, count: 100 },
-  processor: { batchSize: 100, maxBatchingWindowSeconds: 1, reservedConcurrency: 6, memorySizeMiB: 512 },
+  processor: {
+    batchSize: 100,
+    maxBatchingWindowSeconds: 1,
+    reservedConcurrency: 6,
+    memorySizeMiB: 512,
+    keyspacesConnectionsPerHost: 1,
+  },
   orchestration: { environmentClass: 'mw1.micro', minWorkers: 1, maxWorkers: 1, schedulers: 1 },
   observability: { logRetentionDays: 14, offsetLagThreshold: 10_000, endToEndLatencyP99ThresholdMs: 10_000 },
 } as const satisfies {

@@ -1,4 +1,5 @@
-import { type Client, concurrent, types } from 'cassandra-driver';
+import { type Client, types } from 'cassandra-driver';
+import { executeIdempotentWrites } from '../../shared/clients/keyspaces-retry.js';
 import { type LineageColumnName, USER_FIELDS, type UserField } from '../../shared/contract/fields.js';
 import {
   CASSANDRA_TABLES,
@@ -164,11 +165,8 @@ export class CassandraUserStore implements Sink {
         queries.push({ query: this.statements[i] as string, params: values });
       });
     }
-    // raiseOnFirstError: any failure fails the batch, which Lambda then retries as a whole.
-    await concurrent.executeConcurrent(this.client, queries, {
-      concurrencyLevel: this.options.concurrency ?? 64,
-      raiseOnFirstError: true,
-      collectResults: false,
-    });
+    // Statements that hit a Keyspaces capacity error are sent again after a backoff; any other failure (or
+    // capacity errors past the last round) fails the batch, which Lambda then retries as a whole.
+    await executeIdempotentWrites(this.client, queries, { concurrencyLevel: this.options.concurrency ?? 64 });
   }
 }
