@@ -11,12 +11,12 @@
  * Ctrl-C drains the bridge and stops only what this command started.
  */
 import { spawnSync } from 'node:child_process';
-import { parseArgs } from 'node:util';
 import { Client as CassandraClient } from 'cassandra-driver';
 import { Kafka, logLevel } from 'kafkajs';
 import pg from 'pg';
 import { USERS_CREATED_TOPIC } from '../lambdas/shared/contract/index.js';
 import { DEFAULT_KEYSPACE } from '../lambdas/shared/schema/cassandra/index.js';
+import { exitWithUsage, parseCli } from './cli/args.js';
 import { createLocalConsole, watchFunction } from './console/start-console.js';
 import { startRandomUserServer } from './randomuser/server.js';
 import { type ApiGatewayProxyHandler, startHttpApi } from './runtime/http-adapter.js';
@@ -24,16 +24,32 @@ import { LambdaContainerPool } from './runtime/lambda-container-pool.js';
 import { localLambdaContext } from './runtime/lambda-context.js';
 import { startLambdaInvokeServer } from './runtime/lambda-invoke-server.js';
 import { MskBridge } from './runtime/msk-bridge.js';
+import { pushApiDocuments } from './runtime/openapi-document.js';
 import { preparePipeline } from './runtime/prepare-pipeline.js';
 import { applyConnectionEnvironment, readLocalServicesSettings, repoRoot } from './services/config.js';
 import type { LocalService } from './services/local-service.js';
 import { bringDown, bringUp, createLocalServices, describeFailure } from './services/service-runner.js';
 
-class StartUsageError extends Error {
-  override readonly name = 'StartUsageError';
-}
+const USAGE = `usage: npm start -- [options]
 
-const { values: args } = parseArgs({
+Runs the whole pipeline locally (services, HTTP API, Lambda invoke endpoint, MSK bridge → processor).
+
+options:
+  --no-demo                 do not pull demo users from the local randomuser.me source
+  --demo-rate N             demo users pulled per second, 1-1000 (default 5)
+  --docker                  start the services with docker compose instead of natively
+  --port N                  HTTP API port, 0 = any free port (default 3000)
+  --invoke-port N           Lambda invoke endpoint port, 0 = any free port (default 3001)
+  --batch-size N            MSK event source batch size, 1-10000 (default 100)
+  --batch-window-ms N       MSK batching window in ms, 0-300000 (default 200)
+  --http-concurrency N      ingest-http containers, 1-256 (default 8)
+  --console-port N          local console port, 0 = any free port (default 3002)
+  --no-console              do not serve the console (the handlers then skip writing EMF)
+  --console-period-seconds N  seconds one CloudWatch minute lasts in the console, 1-60 (default 60)
+  -h, --help                show this help`;
+
+const { values: args } = parseCli({
+  usage: USAGE,
   options: {
     demo: { type: 'boolean', default: true },
     'no-demo': { type: 'boolean', default: false },
@@ -51,14 +67,26 @@ const { values: args } = parseArgs({
   },
 });
 
-function wholeNumber(flag: string, min: number, max: number): number {
-  const raw = args[flag as keyof typeof args] as string;
+/** A flag's whole-number value; a bad one ends the command (usage, exit 2) before anything starts. */
+function wholeNumber(flag: keyof typeof args, min: number, max: number): number {
+  const raw = args[flag] as string;
   const value = Number(raw);
   if (!Number.isInteger(value) || value < min || value > max) {
-    throw new StartUsageError(`--${flag} must be a whole number from ${min} to ${max}, got "${raw}"`);
+    exitWithUsage(USAGE, `--${flag} must be a whole number from ${min} to ${max}, got "${raw}"`);
   }
   return value;
 }
+
+const demoRate = wholeNumber('demo-rate', 1, 1_000);
+const port = wholeNumber('port', 0, 65_535);
+const invokePort = wholeNumber('invoke-port', 0, 65_535);
+const batchSize = wholeNumber('batch-size', 1, 10_000);
+// The ESM's MaximumBatchingWindowInSeconds goes up to 300 s.
+const batchWindowMs = wholeNumber('batch-window-ms', 0, 300_000);
+const httpConcurrency = wholeNumber('http-concurrency', 1, 256);
+const demo = args.demo && !args['no-demo'];
+const consolePort = wholeNumber('console-port', 0, 65_535);
+const consolePeriodSeconds = wholeNumber('console-period-seconds', 1, 60);
 
 const log = (message: string) => console.error(`[start] ${message}`);
 const settings = readLocalServicesSettings();
@@ -66,17 +94,6 @@ let startedServices: LocalService[] = [];
 const stops: Array<() => Promise<void>> = [];
 
 async function main(): Promise<void> {
-  const demoRate = wholeNumber('demo-rate', 1, 1_000);
-  const port = wholeNumber('port', 0, 65_535);
-  const invokePort = wholeNumber('invoke-port', 0, 65_535);
-  const batchSize = wholeNumber('batch-size', 1, 10_000);
-  // The ESM's MaximumBatchingWindowInSeconds goes up to 300 s.
-  const batchWindowMs = wholeNumber('batch-window-ms', 0, 300_000);
-  const httpConcurrency = wholeNumber('http-concurrency', 1, 256);
-  const demo = args.demo && !args['no-demo'];
-  const consolePort = wholeNumber('console-port', 0, 65_535);
-  const consolePeriodSeconds = wholeNumber('console-period-seconds', 1, 60);
-
   if (args.docker) {
     log('starting the compose services (docker compose -f docker-compose.localstack.yml up -d --wait)');
     const result = spawnSync(
@@ -159,6 +176,7 @@ async function main(): Promise<void> {
   let accepted = 0;
   const api = await startHttpApi({
     port,
+    documents: pushApiDocuments(),
     handler: async (event, context) => {
       const started = performance.now();
       const result = await ingestHttp(event, context);
@@ -196,7 +214,7 @@ async function main(): Promise<void> {
 
   console.log(`
 Pipeline running.
-  HTTP API        ${api.url}   (POST /v1/users, GET /v1/health; up to ${httpConcurrency} ingest-http containers)
+  HTTP API        ${api.url}   (POST /v1/users, GET /v1/health, GET /v1/openapi.json; up to ${httpConcurrency} ingest-http containers)
   Lambda invoke   ${invoke.url}   (functions: ingest-pull, ingest-http, processor)
   Kafka topic     ${topic} on ${settings.kafka.brokers}
   PostgreSQL      ${settings.postgres.user}@${settings.postgres.host}:${settings.postgres.port}/${settings.postgres.database}
@@ -274,6 +292,6 @@ async function shutdown(code: number): Promise<never> {
 process.once('SIGINT', () => void shutdown(0));
 process.once('SIGTERM', () => void shutdown(0));
 main().catch(async (error: unknown) => {
-  console.error(error instanceof StartUsageError ? error.message : `[start] ${describeFailure(error)}`);
-  await shutdown(error instanceof StartUsageError ? 2 : 1);
+  console.error(`[start] ${describeFailure(error)}`);
+  await shutdown(1);
 });
