@@ -9,7 +9,7 @@
 import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { Agent, request } from 'node:http';
-import { parseArgs } from 'node:util';
+import { exitWithUsage, parseCli } from '../local/cli/args.js';
 import { consoleUrlOf } from '../local/console/console-url.js';
 import { startPipelineProcess } from '../local/runtime/pipeline-process.js';
 import { readLocalServicesSettings } from '../local/services/config.js';
@@ -17,21 +17,25 @@ import { userPayload } from '../test/support/user-events.js';
 import { BenchStores, benchEnvironment } from './lib/bench-stores.js';
 import { parseProcStat } from './lib/process-sampler.js';
 
-class ConsoleCostUsageError extends Error {
-  override readonly name = 'ConsoleCostUsageError';
-}
+const USAGE = `usage: npm run bench:console -- [options]
 
-const USAGE = 'usage: npm run bench:console -- [--rate <events/s, 1-5000>] [--seconds <10-600>]';
-const { values } = parseArgs({
+Runs the local pipeline at a fixed rate with the console off, then on, and compares their CPU.
+
+options:
+  --rate N      users offered per second, 1-5000 (default 500)
+  --seconds N   measured seconds per run, 10-600 (default 30)
+  -h, --help    show this help`;
+
+const { values } = parseCli({
+  usage: USAGE,
   options: { rate: { type: 'string', default: '500' }, seconds: { type: 'string', default: '30' } },
 });
 
+/** A flag's whole-number value; a bad one ends the command (usage, exit 2) before anything starts. */
 function whole(flag: 'rate' | 'seconds', min: number, max: number): number {
   const value = Number(values[flag]);
   if (!Number.isInteger(value) || value < min || value > max)
-    throw new ConsoleCostUsageError(
-      `--${flag} must be a whole number from ${min} to ${max}, got "${values[flag]}"`,
-    );
+    exitWithUsage(USAGE, `--${flag} must be a whole number from ${min} to ${max}, got "${values[flag]}"`);
   return value;
 }
 
@@ -131,9 +135,7 @@ async function measure(withConsole: boolean, rate: number, seconds: number): Pro
   }
 }
 
-async function main(): Promise<void> {
-  const rate = whole('rate', 1, 5_000);
-  const seconds = whole('seconds', 10, 600);
+async function main(rate: number, seconds: number): Promise<void> {
   const stores = await BenchStores.open(readLocalServicesSettings());
   await stores.close();
   const off = await measure(false, rate, seconds);
@@ -152,11 +154,9 @@ async function main(): Promise<void> {
   );
 }
 
-main().catch((error: unknown) => {
-  if (error instanceof ConsoleCostUsageError) {
-    console.error(`${error.message}\n${USAGE}`);
-    process.exit(2);
-  }
+const rate = whole('rate', 1, 5_000);
+const seconds = whole('seconds', 10, 600);
+main(rate, seconds).catch((error: unknown) => {
   console.error(error);
   process.exit(1);
 });

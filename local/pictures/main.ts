@@ -6,20 +6,25 @@
  */
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { parseArgs } from 'node:util';
+import { exitWithUsage, parseCli } from '../cli/args.js';
 import { repoRoot } from '../services/config.js';
 import { CONSOLE_PNG, consoleScreenshot } from './console-screenshot.js';
 import { PROD_DASHBOARD_SVG, prodDashboardSvg } from './prod-dashboard.js';
 
-const USAGE = 'usage: npm run pictures -- [--only dashboard|console]';
-const { values } = parseArgs({ options: { only: { type: 'string' } } });
+const USAGE = `usage: npm run pictures -- [options]
+
+Regenerates the README's pictures: docs/images/prod-dashboard.svg and docs/images/console.png.
+
+options:
+  --only dashboard|console   only one of them (the console one needs the local services)
+  -h, --help                 show this help`;
+const { values } = parseCli({ usage: USAGE, options: { only: { type: 'string' } } });
 const log = (m: string) => console.error(`[pictures] ${m}`);
 
 async function main(): Promise<void> {
   const only = values.only;
   if (only !== undefined && only !== 'dashboard' && only !== 'console') {
-    console.error(`--only must be dashboard or console, got "${only}"\n${USAGE}`);
-    process.exit(2);
+    exitWithUsage(USAGE, `--only must be dashboard or console, got "${only}"`);
   }
   if (only !== 'console') {
     writeFileSync(join(repoRoot, PROD_DASHBOARD_SVG), prodDashboardSvg());
