@@ -160,6 +160,8 @@ export interface ObservabilitySettings {
   readonly logRetentionDays: number;
   /** Records behind the topic end before the OffsetLag alarm fires. */
   readonly offsetLagThreshold: number;
+  /** End-to-end latency p99 (ms from `ingested_at` to every sink written) before its alarm fires. */
+  readonly endToEndLatencyP99ThresholdMs: number;
   /** E-mail subscribed to the alarm topic; none when undefined. */
   readonly alarmEmail?: string;
 }
@@ -315,7 +317,7 @@ export const DEFAULT_SETTINGS = {
     schedulers: 1,
     airflowVersionVia: 'cloudformation',
   },
-  observability: { logRetentionDays: 14, offsetLagThreshold: 10_000 },
+  observability: { logRetentionDays: 14, offsetLagThreshold: 10_000, endToEndLatencyP99ThresholdMs: 10_000 },
 } as const satisfies {
   network: NetworkSettings;
   streaming: StreamingSettings;
