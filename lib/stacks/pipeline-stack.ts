@@ -40,6 +40,11 @@ export function processorConsumerGroup(stageName: string): string {
   return `${PROJECT_NAME}-${stageName}-processor`;
 }
 
+/** Consumer group with which `replay_failed_batches` records its progress through the failure topic. */
+export function failedBatchesReplayGroup(stageName: string): string {
+  return `${PROJECT_NAME}-${stageName}-failed-batches-replay`;
+}
+
 /** What every stage has, whatever its target. */
 export interface PipelineParts {
   readonly ingestion: Ingestion;
@@ -118,6 +123,10 @@ export class PipelineStack extends Stack {
       subnets,
       cluster: config.streaming,
       topic: { name: config.topicName, ...config.topic },
+      failureTopic: {
+        name: config.processor.failureDestination.topicName,
+        retentionHours: config.processor.failureDestination.retentionHours,
+      },
       logRetentionDays: retention,
       retainOnDelete: protect,
     });
@@ -193,7 +202,11 @@ export class PipelineStack extends Stack {
         topicArn: streaming.arns.topic(config.topicName),
         groupArn: streaming.arns.group(consumerGroupId),
         consumerGroupId,
-        dependsOn: streaming.topicResource,
+        failureTopic: {
+          name: streaming.failureTopicName,
+          arn: streaming.arns.topic(streaming.failureTopicName),
+        },
+        dependsOn: [streaming.topicResource, streaming.failureTopicResource],
       },
       mapping: config.processor,
       network: { vpc, subnets },
@@ -211,7 +224,17 @@ export class PipelineStack extends Stack {
       ...config.orchestration,
       pullFunction: ingestion.pullFunction.function,
       databaseSecret: relationalStore.secret,
-      grants: [(role) => keyspaces.grantRead(role), (role) => streaming.grantProduce(role)],
+      grants: [
+        (role) => keyspaces.grantRead(role),
+        (role) => streaming.grantProduce(role),
+        // replay_failed_batches reads the failure topic and commits its progress as this group.
+        (role) =>
+          streaming.grantConsume(
+            role,
+            streaming.failureTopicName,
+            failedBatchesReplayGroup(config.stageName),
+          ),
+      ],
       allowInto: [
         (sg) => relationalStore.allowProxyFrom(sg, 'MWAA workers'),
         (sg) => streaming.allowClient(sg, 'MWAA workers (replay)'),
@@ -258,6 +281,7 @@ export class PipelineStack extends Stack {
             mapping: {
               functionName: processing.processor.function.functionName,
               uuid: processing.mapping.eventSourceMappingId,
+              failureTopicName: streaming.failureTopicName,
             },
           }
         : {}),
@@ -335,7 +359,6 @@ export class PipelineStack extends Stack {
       reservedConcurrency: config.processor.reservedConcurrency,
       memorySizeMiB: config.processor.memorySizeMiB,
       logRetentionDays: retention,
-      customerManagedKey: false,
     });
     const observability = new Observability(this, 'Observability', {
       ...applicationSignals(config.stageName, ingestion, processing),
@@ -345,7 +368,7 @@ export class PipelineStack extends Stack {
   }
 }
 
-/** What every stage observes the same way: the API, the three functions and the failed-batch queues. */
+/** What every stage observes the same way: the API and the three functions. */
 function applicationSignals(stageName: string, ingestion: Ingestion, processing: Processing) {
   return {
     stageName,
@@ -355,9 +378,6 @@ function applicationSignals(stageName: string, ingestion: Ingestion, processing:
       ingestPull: ingestion.pullFunction.function.functionName,
       processor: processing.processor.function.functionName,
     },
-    deadLetterQueues: [
-      { queueName: processing.failedBatches.queueName, label: 'Failed batches' },
-      { queueName: processing.failedBatchesDeadLetters.queueName, label: 'Failed batches DLQ' },
-    ],
+    deadLetterQueues: [] as Array<{ queueName: string; label: string }>,
   };
 }

@@ -29,8 +29,12 @@ export interface ObservabilityProps {
   };
   /** Dead-letter queues: name and label. */
   readonly deadLetterQueues: ReadonlyArray<{ readonly queueName: string; readonly label: string }>;
-  /** The processor's Kafka mapping. @default - none (LocalStack) */
-  readonly mapping?: { readonly functionName: string; readonly uuid: string };
+  /** The processor's Kafka mapping and its failure topic. @default - none (LocalStack) */
+  readonly mapping?: {
+    readonly functionName: string;
+    readonly uuid: string;
+    readonly failureTopicName: string;
+  };
   /** MSK cluster; brokerCount 0 for serverless. @default - none */
   readonly kafka?: { readonly clusterName: string; readonly brokerCount: number };
   /** RDS instance and its allocated storage. @default - none */
@@ -125,6 +129,12 @@ export class Observability extends Construct {
         'Event source mapping',
         graph('OffsetLag', [mapping.offsetLag()], [custom.oldestRecordAgeMax()], 24),
       );
+      // Failure path row (h12); kept minimal so the observability segments refactor can absorb it.
+      row(
+        `Failure topic (${props.mapping?.failureTopicName})`,
+        graph('Records sent to the failure topic', [mapping.failureDestinationDelivered()], [], 12),
+        graph('Records dropped (failure topic unreachable)', [mapping.droppedEvents()], [], 12),
+      );
     }
     row(
       'Processor',
@@ -142,12 +152,16 @@ export class Observability extends Construct {
     );
     row(
       'Dead letters',
-      graph(
-        'Failure queue depth',
-        deadLetterDepths.map((q) => q.metric),
-        [],
-        12,
-      ),
+      ...(deadLetterDepths.length > 0
+        ? [
+            graph(
+              'Dead-letter queue depth',
+              deadLetterDepths.map((q) => q.metric),
+              [],
+              12,
+            ),
+          ]
+        : []),
       graph('Records dead-lettered by the processor', [custom.recordsInvalid()], [], 12),
     );
     if (rds) {
@@ -243,6 +257,13 @@ export class Observability extends Construct {
           props.offsetLagThreshold ?? 10_000,
           'The processor is falling behind the users_created topic.',
           { evaluationPeriods: 10, datapointsToAlarm: 5 },
+        );
+        alarm(
+          'failed-records',
+          mapping.failureDestinationDelivered(),
+          0,
+          `Records reached the failure topic ${props.mapping?.failureTopicName}: fix the cause, then replay_failed_batches.`,
+          { evaluationPeriods: 1, datapointsToAlarm: 1 },
         );
       }
       for (const queue of deadLetterDepths) {

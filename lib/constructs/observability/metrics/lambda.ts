@@ -51,6 +51,27 @@ export class KafkaMappingMetrics {
     private readonly mappingUuid: string,
   ) {}
 
+  /** Records the mapping wrote to its on-failure destination (EventCount metrics). */
+  failureDestinationDelivered(): cw.Metric {
+    return this.eventCount('OnFailureDestinationDeliveredEventCount', 'Records to the failure topic');
+  }
+
+  /** Records the mapping dropped because its on-failure destination was unreachable. */
+  droppedEvents(): cw.Metric {
+    return this.eventCount('DroppedEventCount', 'Records dropped');
+  }
+
+  private eventCount(metricName: string, label: string): cw.Metric {
+    return new cw.Metric({
+      namespace: 'AWS/Lambda',
+      metricName,
+      dimensionsMap: offsetLagDimensions(this.functionName, this.mappingUuid),
+      statistic: 'Sum',
+      period: METRIC_PERIOD,
+      label,
+    });
+  }
+
   /** Records between the mapping's committed offset and the end of the topic (max over partitions). */
   offsetLag(): cw.Metric {
     return new cw.Metric({
