@@ -5,10 +5,13 @@
  *   HTTP API  http://127.0.0.1:3000  → the ingest-http Lambda handler (API Gateway events), in up to
  *             --http-concurrency containers (worker threads), one request each at a time, as in Lambda
  *   Lambda Invoke endpoint http://127.0.0.1:3001 → ingest-pull / ingest-http / processor handlers (for the DAGs)
- *   MSK bridge → the processor Lambda handler (MSK events) → PostgreSQL + Cassandra
+ *   MSK bridge → the processor Lambda handler (MSK events) → PostgreSQL + Cassandra; batches that exhaust
+ *             their retries (bisected) or their age go to the failure topic, as the ESM's KafkaDlq does
  *   --demo (default): a local randomuser.me-compatible source, pulled at a steady rate
  *
- * Ctrl-C drains the bridge and stops only what this command started.
+ * Batching and failure handling come from the dev stage's config (bin/config); --batch-size,
+ * --batch-window-ms, --retry-attempts and --max-record-age-seconds override them.
+ * Ctrl-C drains the bridge and stops only what this command started; a second Ctrl-C forces.
  */
 import { spawnSync } from 'node:child_process';
 import { parseArgs } from 'node:util';
@@ -19,9 +22,11 @@ import { USERS_CREATED_TOPIC } from '../lambdas/shared/contract/index.js';
 import { DEFAULT_KEYSPACE } from '../lambdas/shared/schema/cassandra/index.js';
 import { startRandomUserServer } from './randomuser/server.js';
 import { type ApiGatewayProxyHandler, startHttpApi } from './runtime/http-adapter.js';
+import { localKafkaLogCreator } from './runtime/kafka-log.js';
 import { LambdaContainerPool } from './runtime/lambda-container-pool.js';
 import { localLambdaContext } from './runtime/lambda-context.js';
 import { startLambdaInvokeServer } from './runtime/lambda-invoke-server.js';
+import { localMappingSettings } from './runtime/local-mapping.js';
 import { MskBridge } from './runtime/msk-bridge.js';
 import { preparePipeline } from './runtime/prepare-pipeline.js';
 import { applyConnectionEnvironment, readLocalServicesSettings, repoRoot } from './services/config.js';
@@ -40,11 +45,22 @@ const { values: args } = parseArgs({
     docker: { type: 'boolean', default: false },
     port: { type: 'string', default: '3000' },
     'invoke-port': { type: 'string', default: '3001' },
-    'batch-size': { type: 'string', default: '100' },
-    'batch-window-ms': { type: 'string', default: '200' },
+    // Defaults: the stage config's event source mapping settings (local/runtime/local-mapping.ts).
+    'batch-size': { type: 'string' },
+    'batch-window-ms': { type: 'string' },
+    'retry-attempts': { type: 'string' },
+    'max-record-age-seconds': { type: 'string' },
     'http-concurrency': { type: 'string', default: '8' },
   },
 });
+
+const USAGE =
+  'usage: npm start -- [--no-demo] [--demo-rate N] [--docker] [--port N] [--invoke-port N] [--batch-size N]\n' +
+  '                    [--batch-window-ms MS] [--retry-attempts N] [--max-record-age-seconds S] [--http-concurrency N]';
+
+function optionalWholeNumber(flag: string, min: number, max: number): number | undefined {
+  return args[flag as keyof typeof args] === undefined ? undefined : wholeNumber(flag, min, max);
+}
 
 function wholeNumber(flag: string, min: number, max: number): number {
   const raw = args[flag as keyof typeof args] as string;
@@ -64,9 +80,15 @@ async function main(): Promise<void> {
   const demoRate = wholeNumber('demo-rate', 1, 1_000);
   const port = wholeNumber('port', 0, 65_535);
   const invokePort = wholeNumber('invoke-port', 0, 65_535);
-  const batchSize = wholeNumber('batch-size', 1, 10_000);
-  // The ESM's MaximumBatchingWindowInSeconds goes up to 300 s.
-  const batchWindowMs = wholeNumber('batch-window-ms', 0, 300_000);
+  const mapping = localMappingSettings({
+    batchSize: optionalWholeNumber('batch-size', 1, 10_000),
+    // The ESM's MaximumBatchingWindowInSeconds goes up to 300 s.
+    batchWindowMs: optionalWholeNumber('batch-window-ms', 0, 300_000),
+    // The ESM's MaximumRetryAttempts (0-10000) and MaximumRecordAgeInSeconds (60-604800).
+    retryAttempts: optionalWholeNumber('retry-attempts', 0, 10_000),
+    maxRecordAgeSeconds: optionalWholeNumber('max-record-age-seconds', 60, 604_800),
+    failureTopic: process.env.KAFKA_FAILURE_TOPIC || undefined,
+  });
   const httpConcurrency = wholeNumber('http-concurrency', 1, 256);
   const demo = args.demo && !args['no-demo'];
 
@@ -104,8 +126,19 @@ async function main(): Promise<void> {
     clientId: 'local-start',
     brokers: settings.kafka.brokers.split(','),
     logLevel: logLevel.ERROR,
+    logCreator: localKafkaLogCreator(),
   });
-  await preparePipeline(kafka, settings, { topic, keyspace }, log);
+  const failureTopic = mapping.failure.failureTopic;
+  await preparePipeline(
+    kafka,
+    settings,
+    {
+      topic,
+      keyspace,
+      failureTopic: { name: failureTopic, retentionHours: mapping.failureTopicRetentionHours },
+    },
+    log,
+  );
 
   // The pull Lambda (demo pulls, the randomuser_ingest DAG) reads the local randomuser.me-compatible source,
   // never the internet, unless RANDOMUSER_BASE_URL says otherwise.
@@ -134,8 +167,9 @@ async function main(): Promise<void> {
     kafka,
     topic,
     groupId: 'local-processor',
-    batchSize,
-    batchWindowMs,
+    batchSize: mapping.batchSize,
+    batchWindowMs: mapping.batchWindowMs,
+    failure: mapping.failure,
     handler: processor,
     log: (m, d) => log(`${m} ${JSON.stringify(d ?? {})}`),
   });
@@ -183,6 +217,7 @@ Pipeline running.
   HTTP API        ${api.url}   (POST /v1/users, GET /v1/health; up to ${httpConcurrency} ingest-http containers)
   Lambda invoke   ${invoke.url}   (functions: ingest-pull, ingest-http, processor)
   Kafka topic     ${topic} on ${settings.kafka.brokers}
+  Mapping         batch ${mapping.batchSize} / ${mapping.batchWindowMs} ms, ${mapping.failure.retryAttempts} retries (bisecting), max age ${mapping.failure.maxRecordAgeSeconds} s → failure topic ${failureTopic}
   PostgreSQL      ${settings.postgres.user}@${settings.postgres.host}:${settings.postgres.port}/${settings.postgres.database}
   Cassandra       ${settings.cassandra.host}:${settings.cassandra.port} keyspace ${keyspace}
   Pull source     ${randomUserUrl}${demo ? ` (demo: ${demoRate} users/s)` : ' (demo off)'}
@@ -215,6 +250,7 @@ Ctrl-C stops.
       ]);
       log(
         `accepted ${accepted} (http) + ${pulled} (pull) | processed ${bridge.stats.records} | ` +
+          `failed records ${bridge.stats.failedRecords} | ` +
           `dead letters ${dead.rows[0]?.n} | rows: postgres ${pgUsers.rows[0]?.n}, cassandra ${wide.first()?.get(0)} | lag ${lag}`,
       );
     })().catch((error: unknown) =>
@@ -240,19 +276,43 @@ async function consumerLag(
   );
 }
 
+let stopping: { startedAt: number } | undefined;
+
 async function shutdown(code: number): Promise<never> {
+  stopping = { startedAt: Date.now() };
   log('stopping: draining the bridge and closing servers');
   for (const stop of stops.splice(0)) await stop().catch((error: unknown) => log(String(error)));
   if (startedServices.length > 0) {
     log(`stopping the services this command started: ${startedServices.map((s) => s.name).join(', ')}`);
-    await bringDown(startedServices, log);
+    // Within the 30 s a Ctrl-C promises: Kafka and Cassandra flush on SIGTERM, then SIGKILL.
+    await bringDown(startedServices, log, 20_000);
   }
+  log(`stopped in ${((Date.now() - stopping.startedAt) / 1_000).toFixed(1)} s`);
   process.exit(code);
 }
 
-process.once('SIGINT', () => void shutdown(0));
-process.once('SIGTERM', () => void shutdown(0));
+/**
+ * In a terminal, one Ctrl-C reaches this process several times: from the TTY itself, then relayed by npm
+ * and by tsx (whose relay exits this process if no listener is left). Repeats within a second are that one
+ * Ctrl-C; a later one is the user's second Ctrl-C, which forces: SIGKILL to what we started, exit 130.
+ */
+function onStopSignal(signal: NodeJS.Signals): void {
+  if (!stopping) {
+    void shutdown(0);
+    return;
+  }
+  if (Date.now() - stopping.startedAt < 1_000) return;
+  log(`second ${signal}: forcing the stop`);
+  void bringDown(startedServices, log, 0).finally(() => process.exit(130));
+}
+
+process.on('SIGINT', onStopSignal);
+process.on('SIGTERM', onStopSignal);
 main().catch(async (error: unknown) => {
-  console.error(error instanceof StartUsageError ? error.message : `[start] ${describeFailure(error)}`);
+  if (error instanceof StartUsageError) {
+    console.error(`${error.message}\n${USAGE}`);
+  } else {
+    console.error(`[start] ${describeFailure(error)}`);
+  }
   await shutdown(error instanceof StartUsageError ? 2 : 1);
 });

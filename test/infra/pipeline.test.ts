@@ -261,12 +261,14 @@ describe.each(AWS_STAGES)('AWS stage %s', (stageName) => {
   it('lets the processor write the failure topic only, and alarms on anything arriving there', () => {
     const s = stage();
     const failureTopicName = s.config.processor.failureDestination.topicName;
+    type Statement = { Action: unknown; Resource: unknown };
     const writes = resourcesOfType(s, 'AWS::IAM::Policy')
-      .flatMap(([, policy]) => policy?.Properties?.PolicyDocument?.Statement ?? [])
-      .filter((statement: { Action: unknown }) =>
-        JSON.stringify(statement.Action).includes('kafka-cluster:WriteData"'),
+      .flatMap(
+        ([, policy]) =>
+          (policy?.Properties?.PolicyDocument as { Statement?: Statement[] } | undefined)?.Statement ?? [],
       )
-      .map((statement: { Resource: unknown }) => JSON.stringify(statement.Resource));
+      .filter((statement) => JSON.stringify(statement.Action).includes('kafka-cluster:WriteData"'))
+      .map((statement) => JSON.stringify(statement.Resource));
     expect(writes.some((resource: string) => resource.includes(`/${failureTopicName}`))).toBe(true);
     for (const resource of writes) expect(resource).not.toContain('*');
     const failureAlarms = resourcesOfType(s, 'AWS::CloudWatch::Alarm')
