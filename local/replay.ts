@@ -1,0 +1,97 @@
+/**
+ * `npm run replay -- failed-batches [--dry-run] [--since ISO|30m|2h|1d] [--partition N] [--limit N]`
+ *
+ * Produces the records the (local) event source mapping gave up on back to their source topic, from the
+ * failure topic, with the same code the `replay_failed_batches` DAG runs in AWS
+ * (lambdas/replay-failed-batches). Progress is the consumer group's committed offsets: a second run replays
+ * nothing the first one did. Prints what it replayed and what it skipped, as JSON.
+ */
+import { parseArgs } from 'node:util';
+import { Kafka, logLevel } from 'kafkajs';
+import { parseReplayParams, ReplayParamError } from '../lambdas/replay-failed-batches/params.js';
+import { replayFailedBatches } from '../lambdas/replay-failed-batches/replay.js';
+import { localKafkaLogCreator } from './runtime/kafka-log.js';
+import { localMappingSettings } from './runtime/local-mapping.js';
+import { readLocalServicesSettings } from './services/config.js';
+
+/** Consumer group whose offsets are the local replay's progress through the failure topic. */
+export const LOCAL_REPLAY_GROUP = 'local-failed-batches-replay';
+
+const USAGE =
+  'usage: npm run replay -- failed-batches [--dry-run] [--since <ISO instant | 30m | 2h | 1d>] [--partition N] [--limit N]';
+
+class ReplayUsageError extends Error {
+  override readonly name = 'ReplayUsageError';
+}
+
+function parseCommandLine(argv: readonly string[]) {
+  let parsed: ReturnType<typeof parseArgs>;
+  try {
+    parsed = parseArgs({
+      args: [...argv],
+      allowPositionals: true,
+      strict: true,
+      options: {
+        'dry-run': { type: 'boolean', default: false },
+        since: { type: 'string' },
+        partition: { type: 'string' },
+        limit: { type: 'string' },
+      },
+    });
+  } catch (error) {
+    // node:util names the flag: "Unknown option '--x'", "Option '--limit <value>' argument missing".
+    throw new ReplayUsageError((error as Error).message.split('. To specify')[0] ?? String(error));
+  }
+  const [command, ...rest] = parsed.positionals;
+  if (command !== 'failed-batches' || rest.length > 0) {
+    throw new ReplayUsageError(
+      command === undefined
+        ? 'missing what to replay: failed-batches'
+        : `unknown argument "${[command, ...rest].join(' ')}"`,
+    );
+  }
+  const values = parsed.values as Record<string, string | boolean | undefined>;
+  try {
+    return parseReplayParams({
+      dryRun: values['dry-run'],
+      since: values.since,
+      partition: values.partition,
+      limit: values.limit,
+    });
+  } catch (error) {
+    if (!(error instanceof ReplayParamError)) throw error;
+    const flag = error.field === 'dryRun' ? 'dry-run' : error.field;
+    throw new ReplayUsageError(`--${flag}: ${error.message}`);
+  }
+}
+
+async function main(): Promise<void> {
+  const params = parseCommandLine(process.argv.slice(2));
+  const settings = readLocalServicesSettings();
+  const failureTopic = process.env.KAFKA_FAILURE_TOPIC || localMappingSettings().failure.failureTopic;
+  const kafka = new Kafka({
+    clientId: 'local-replay',
+    brokers: settings.kafka.brokers.split(','),
+    logLevel: logLevel.ERROR,
+    logCreator: localKafkaLogCreator(),
+  });
+  const report = await replayFailedBatches(
+    kafka,
+    { failureTopic, groupId: process.env.REPLAY_GROUP_ID || LOCAL_REPLAY_GROUP },
+    params,
+  );
+  console.log(JSON.stringify(report, null, 2));
+  console.error(
+    `[replay] ${params.dryRun ? 'would replay' : 'replayed'} ${report.replayed.count}, skipped ${report.skipped.count}, ` +
+      `left for a later run ${report.remaining} (failure topic ${failureTopic})`,
+  );
+}
+
+main().catch((error: unknown) => {
+  if (error instanceof ReplayUsageError) {
+    console.error(`${error.message}\n${USAGE}`);
+    process.exit(2);
+  }
+  console.error(`[replay] ${error instanceof Error ? error.message : String(error)}`);
+  process.exit(1);
+});
