@@ -10,6 +10,7 @@ import { KeyspacesStore } from '../constructs/keyspaces/keyspaces-store.js';
 import { Network } from '../constructs/network/network.js';
 import { Observability } from '../constructs/observability/observability.js';
 import { Orchestration } from '../constructs/orchestration/orchestration.js';
+import { FailedBatchesReplay } from '../constructs/processing/failed-batches-replay.js';
 import { Processing } from '../constructs/processing/processing.js';
 import { RelationalStore } from '../constructs/relational-store/relational-store.js';
 import { type ServiceAccess, staticAccess } from '../constructs/shared/access.js';
@@ -216,6 +217,19 @@ export class PipelineStack extends Stack {
     });
     // Tables must exist and be migrated before records arrive.
     processing.mapping?.node.addDependency(relationalStore.migrations, ...keyspaces.tables.values());
+    const replayGroup = failedBatchesReplayGroup(config.stageName);
+    const failedBatchesReplay = new FailedBatchesReplay(this, 'FailedBatchesReplay', {
+      clusterArn: streaming.clusterArn,
+      failureTopicName: streaming.failureTopicName,
+      groupId: replayGroup,
+      network: { vpc, subnets },
+      grantKafka: (grantee) => {
+        streaming.grantConsume(grantee, streaming.failureTopicName, replayGroup);
+        streaming.grantProduce(grantee);
+      },
+      allowIntoKafka: (sg) => streaming.allowClient(sg, 'Failed-batches replay'),
+      logRetentionDays: retention,
+    });
 
     const orchestration = new Orchestration(this, 'Orchestration', {
       stageName: config.stageName,
