@@ -1,0 +1,101 @@
+/**
+ * `npm start` in a real terminal (tmux, a pseudo-terminal): a clean start prints no WARN or ERROR line, and
+ * one Ctrl-C (SIGINT to the whole foreground process group: npm, tsx and the pipeline) drains the bridge,
+ * stops the services it started and exits 0; afterwards no process from the pid files is alive.
+ *
+ * The test stops this suite's services first so that `npm start` starts them itself, and brings them back
+ * at the end. It never touches services of another LOCAL_STATE_DIR.
+ */
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { repoRoot } from '../../local/services/config.js';
+import {
+  bringDown,
+  bringUp,
+  createLocalServices,
+  survivingProcesses,
+} from '../../local/services/service-runner.js';
+import { services } from '../support/local-services.js';
+import { waitFor } from './support.js';
+
+const socket = `ctrl-c-${process.pid}`;
+const session = 'npm-start';
+const log = (message: string) => console.error(`[ctrl-c] ${message}`);
+const tmux = (...args: string[]) =>
+  execFileSync('tmux', ['-L', socket, ...args], { encoding: 'utf8' }).trim();
+const ownServices = createLocalServices(services);
+
+afterAll(async () => {
+  try {
+    tmux('kill-server');
+  } catch {
+    // already gone
+  }
+  await bringUp(ownServices, log);
+});
+
+/** Lines a user would read as trouble: plain `WARN`/`ERROR` words or structured log levels. */
+function troubleLines(output: string): string[] {
+  return output.split('\n').filter((line) => /\b(WARN|WARNING|ERROR)\b|"level":"(WARN|ERROR)"/.test(line));
+}
+
+describe('npm start in a terminal', () => {
+  it('starts without WARN/ERROR lines and stops everything it started on one Ctrl-C, exit 0', async () => {
+    await bringDown(ownServices, log);
+    expect(survivingProcesses(ownServices)).toEqual([]);
+    const output = join(mkdtempSync(join(tmpdir(), 'ctrl-c-')), 'terminal.log');
+    const port = 3950 + Math.floor(Math.random() * 40);
+    tmux('new-session', '-d', '-s', session, '-x', '220', '-y', '50', 'bash', '--norc', '--noprofile');
+    tmux('set-option', '-t', session, 'remain-on-exit', 'on');
+    tmux('pipe-pane', '-t', session, '-o', `cat >> ${output}`);
+    const env = [
+      'LOCAL_STATE_DIR',
+      'LOCAL_JAR_CACHE',
+      'KAFKA_BROKERS',
+      'KAFKA_CONTROLLER_PORT',
+      'CASSANDRA_PORT',
+    ]
+      .concat(['CASSANDRA_STORAGE_PORT', 'PGPORT', 'CASSANDRA_CONTACT_POINTS', 'PATH'])
+      .filter((name) => process.env[name] !== undefined)
+      .map((name) => `${name}='${process.env[name]}'`)
+      .join(' ');
+    tmux(
+      'send-keys',
+      '-t',
+      session,
+      `cd '${repoRoot}' && exec env ${env} npm start -- --no-demo --port ${port} --invoke-port 0`,
+      'Enter',
+    );
+    await waitFor(
+      'the pipeline banner',
+      () => readFileSync(output, 'utf8').includes('Pipeline running.'),
+      240_000,
+    );
+    // One summary line, so the start is complete, then Ctrl-C as a user would type it.
+    await waitFor('a status line', () => readFileSync(output, 'utf8').includes('| lag '), 60_000);
+    const started = readFileSync(output, 'utf8');
+    expect(troubleLines(started)).toEqual([]);
+    expect(
+      survivingProcesses(ownServices)
+        .map((p) => p.name)
+        .sort(),
+    ).toEqual(['cassandra', 'kafka', 'postgres']);
+
+    const pressedAt = Date.now();
+    tmux('send-keys', '-t', session, 'C-c');
+    await waitFor(
+      'npm start to exit',
+      () => tmux('display-message', '-p', '-t', session, '#{pane_dead}') === '1',
+      120_000,
+    );
+    const seconds = (Date.now() - pressedAt) / 1_000;
+    const status = tmux('display-message', '-p', '-t', session, '#{pane_dead_status}');
+    log(`npm start exited ${status} ${seconds.toFixed(1)} s after Ctrl-C`);
+    log(readFileSync(output, 'utf8').split('\n').slice(-12).join('\n'));
+    expect(status).toBe('0');
+    expect(survivingProcesses(ownServices)).toEqual([]);
+  });
+});
