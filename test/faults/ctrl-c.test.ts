@@ -66,7 +66,8 @@ describe('npm start in a terminal', () => {
       'send-keys',
       '-t',
       session,
-      `cd '${repoRoot}' && exec env ${env} npm start -- --no-demo --port ${port} --invoke-port 0`,
+      // Not exec'd: the shell stays the session leader, npm runs as its foreground job, as in a terminal.
+      `cd '${repoRoot}' && env ${env} npm start -- --no-demo --port ${port} --invoke-port 0; echo "npm start exit status $?"`,
       'Enter',
     );
     await waitFor(
