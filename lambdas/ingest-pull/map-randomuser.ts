@@ -28,14 +28,19 @@ const randomUserResultSchema = z.object({
   registered: z.object({ date: z.string() }),
   phone: z.string(),
   picture: z.object({ medium: z.string() }),
+  // The nationality the user was generated for (ISO 3166-1 alpha-2); sources older than randomuser 1.0 lack it.
+  nat: z.string().optional(),
 });
 
 export type RandomUserResult = z.infer<typeof randomUserResultSchema>;
 
-/** The tutorial's format_data(): randomuser.me result → the 12-field payload (id chosen by the caller). */
+/**
+ * The tutorial's format_data(): randomuser.me result → the payload (id chosen by the caller), plus schema v2's
+ * nationality from `nat`.
+ */
 export function formatRandomUser(result: RandomUserResult, id: string): UserPayloadInput {
   const { location } = result;
-  return {
+  const payload: UserPayloadInput = {
     id,
     first_name: result.name.first,
     last_name: result.name.last,
@@ -49,10 +54,17 @@ export function formatRandomUser(result: RandomUserResult, id: string): UserPayl
     phone: result.phone,
     picture: result.picture.medium,
   };
+  if (result.nat !== undefined) payload.nationality = result.nat;
+  return payload;
 }
 
 export type MappedRandomUser =
-  | { readonly ok: true; readonly payload: UserPayload }
+  | {
+      readonly ok: true;
+      readonly payload: UserPayload;
+      /** When the user was created at the source: its registration date. */
+      readonly occurredAt: string;
+    }
   | {
       readonly ok: false;
       /** `source_shape`: not a randomuser result; `schema_violation`: mapped, but the contract refuses it. */
@@ -83,7 +95,7 @@ export function mapRandomUser(result: unknown, newId: () => string): MappedRando
   }
   const id = source.data.login.uuid ?? newId();
   const parsed = parseUserPayload(formatRandomUser(source.data, id));
-  if (parsed.ok) return { ok: true, payload: parsed.payload };
+  if (parsed.ok) return { ok: true, payload: parsed.payload, occurredAt: parsed.payload.registered_date };
   return { ok: false, reason: 'schema_violation', userId: id, issues: parsed.issues };
 }
 

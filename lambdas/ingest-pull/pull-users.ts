@@ -180,7 +180,7 @@ function toEvent(result: unknown, newUserId: () => string, ingestedAt: Date): Ev
   try {
     const event = buildUserCreatedEvent(mapped.payload, {
       source: INGEST_PULL_SOURCE,
-      occurredAt: mapped.payload.registered_date,
+      occurredAt: mapped.occurredAt,
       now: () => ingestedAt,
     });
     return { ok: true, event };

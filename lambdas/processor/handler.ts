@@ -1,37 +1,38 @@
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import type { Context, MSKEvent } from 'aws-lambda';
-import { cassandraClient, logger, metrics, postgresPool, processorSettings } from './clients.js';
-import { ProcessorMetric } from './metric-names.js';
-import { type BatchOutcome, processMskEvent } from './process-batch.js';
-import { CassandraUserStore } from './stores/cassandra-user-store.js';
-import { PostgresUserStore } from './stores/postgres-user-store.js';
+import { logger, metrics } from './clients.js';
+import { ProcessorMetric, sinkMetricNames } from './metric-names.js';
+import { type BatchOutcome, processMskEvent, SinkWriteError } from './process-batch.js';
+import { processorSinks } from './sinks.js';
 
-/** MSK event source mapping → decode, validate, dead-letter, write to PostgreSQL and Keyspaces. */
+/** MSK event source mapping → decode, validate, dead-letter, write to every sink. */
 export const handler = async (event: MSKEvent, context: Context): Promise<BatchOutcome> => {
   logger.addContext(context);
   try {
-    const outcome = await processMskEvent(event, {
-      postgres: new PostgresUserStore(postgresPool),
-      cassandra: new CassandraUserStore(await cassandraClient(), {
-        keyspace: processorSettings.keyspace,
-        concurrency: processorSettings.cassandraWriteConcurrency,
-      }),
-      logger,
-    });
-    metrics.addMetric(ProcessorMetric.recordsReceived, MetricUnit.Count, outcome.received);
-    metrics.addMetric(ProcessorMetric.recordsValid, MetricUnit.Count, outcome.valid);
-    metrics.addMetric(ProcessorMetric.recordsInvalid, MetricUnit.Count, outcome.invalid);
-    metrics.addMetric(ProcessorMetric.batchSize, MetricUnit.Count, outcome.received);
-    metrics.addMetric(ProcessorMetric.postgresWriteLatency, MetricUnit.Milliseconds, outcome.postgresMs);
-    metrics.addMetric(ProcessorMetric.cassandraWriteLatency, MetricUnit.Milliseconds, outcome.cassandraMs);
-    metrics.addMetric(ProcessorMetric.oldestRecordAge, MetricUnit.Milliseconds, outcome.oldestRecordAgeMs);
-    logger.info('batch processed', { ...outcome });
+    const outcome = await processMskEvent(event, { sinks: await processorSinks(), logger });
+    recordOutcome(outcome);
+    const { endToEndMs: _perUser, ...summary } = outcome;
+    logger.info('batch processed', { ...summary });
     return outcome;
   } catch (error) {
     metrics.addMetric(ProcessorMetric.batchFailures, MetricUnit.Count, 1);
+    if (error instanceof SinkWriteError) {
+      for (const sink of error.failedSinks)
+        metrics.addMetric(sinkMetricNames(sink).writeFailures, MetricUnit.Count, 1);
+    }
     logger.error('batch failed; the event source mapping will retry it', error as Error);
     throw error;
   } finally {
     metrics.publishStoredMetrics();
   }
 };
+
+function recordOutcome(outcome: BatchOutcome): void {
+  metrics.addMetric(ProcessorMetric.recordsReceived, MetricUnit.Count, outcome.received);
+  metrics.addMetric(ProcessorMetric.recordsValid, MetricUnit.Count, outcome.valid);
+  metrics.addMetric(ProcessorMetric.recordsInvalid, MetricUnit.Count, outcome.invalid);
+  metrics.addMetric(ProcessorMetric.batchSize, MetricUnit.Count, outcome.received);
+  for (const [sink, ms] of Object.entries(outcome.sinkWriteMs))
+    metrics.addMetric(sinkMetricNames(sink).writeLatency, MetricUnit.Milliseconds, ms);
+  metrics.addMetric(ProcessorMetric.oldestRecordAge, MetricUnit.Milliseconds, outcome.oldestRecordAgeMs);
+}

@@ -6,8 +6,22 @@ export const ProcessorMetric = {
   recordsValid: 'RecordsValid',
   recordsInvalid: 'RecordsInvalid',
   batchSize: 'BatchSize',
-  postgresWriteLatency: 'PostgresWriteLatency',
-  cassandraWriteLatency: 'CassandraWriteLatency',
   oldestRecordAge: 'OldestRecordAge',
   batchFailures: 'BatchFailures',
 } as const;
+
+/** The processor's sinks, in write order (sinks.ts builds them); dashboards and alarms get a row for each. */
+export const PROCESSOR_SINK_NAMES = ['postgres', 'cassandra'] as const;
+
+export interface SinkMetricNames {
+  /** Milliseconds one batch took to write to the sink. */
+  readonly writeLatency: string;
+  /** Batches whose write to the sink failed. */
+  readonly writeFailures: string;
+}
+
+/** `postgres` → PostgresWriteLatency / PostgresWriteFailures. */
+export function sinkMetricNames(sinkName: string): SinkMetricNames {
+  const label = sinkName.charAt(0).toUpperCase() + sinkName.slice(1);
+  return { writeLatency: `${label}WriteLatency`, writeFailures: `${label}WriteFailures` };
+}

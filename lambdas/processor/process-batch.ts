@@ -18,14 +18,21 @@ export interface AcceptedEvent {
   readonly source: KafkaCoordinates;
 }
 
-/** Writes users and dead letters to PostgreSQL, atomically per batch. */
-export interface RelationalUserStore {
-  write(batch: { users: readonly AcceptedEvent[]; deadLetters: readonly DeadLetter[] }): Promise<void>;
+/** What every sink receives for one batch: the newest event per user, and the batch's dead letters. */
+export interface SinkBatch {
+  readonly users: readonly AcceptedEvent[];
+  readonly deadLetters: readonly DeadLetter[];
 }
 
-/** Writes users to Cassandra / Amazon Keyspaces. */
-export interface WideColumnUserStore {
-  write(users: readonly AcceptedEvent[]): Promise<void>;
+/**
+ * One store the processor writes to. `write` must be idempotent (a failed batch is retried whole, so a sink
+ * that already succeeded sees the same writes again) and newest-wins by the event's occurred_at. A sink that
+ * keeps dead letters (PostgreSQL) writes them; the others ignore them.
+ */
+export interface Sink {
+  /** Lower-case name: metric names and failure attribution (`PostgresWriteLatency`, `failedSinks`). */
+  readonly name: string;
+  write(batch: SinkBatch): Promise<void>;
 }
 
 export interface ProcessorLogger {
@@ -41,31 +48,38 @@ export interface BatchOutcome {
   readonly invalid: number;
   /** Valid events superseded by a newer event for the same user in the same batch. */
   readonly superseded: number;
-  readonly postgresMs: number;
-  readonly cassandraMs: number;
+  /** Write time of each sink, ms, by sink name. */
+  readonly sinkWriteMs: Readonly<Record<string, number>>;
+  /** For each stored user: ms from its ingested_at until every sink had written the batch. */
+  readonly endToEndMs: readonly number[];
   /** Age of the oldest record in the batch when processing began (ms); 0 for an empty batch. */
   readonly oldestRecordAgeMs: number;
 }
 
 export interface ProcessorDependencies {
-  readonly postgres: RelationalUserStore;
-  readonly cassandra: WideColumnUserStore;
+  /** The stores, in order; all are written concurrently and each must succeed. */
+  readonly sinks: readonly Sink[];
   readonly logger: ProcessorLogger;
   readonly now?: () => number;
+  /**
+   * Versions this processor accepts. @default SUPPORTED_SCHEMA_VERSIONS (all of the registry). A smaller list
+   * stands for an older build: the rolling-upgrade test runs the real handler code as the previous release.
+   */
+  readonly supportedSchemaVersions?: readonly number[];
 }
 
-/** Thrown when a store write fails: the invocation fails and Lambda retries the whole batch. */
-export class StoreWriteError extends Error {
+/** Thrown when a sink write fails: the invocation fails and Lambda retries the whole batch. */
+export class SinkWriteError extends Error {
   constructor(
-    readonly failedStores: readonly ('postgres' | 'cassandra')[],
+    readonly failedSinks: readonly string[],
     readonly causes: readonly unknown[],
   ) {
     super(
-      `write to ${failedStores.join(' and ')} failed; the batch will be retried (writes are idempotent): ${causes
+      `write to ${failedSinks.join(' and ')} failed; the batch will be retried (writes are idempotent): ${causes
         .map((c) => (c instanceof Error ? c.message : String(c)))
         .join('; ')}`,
     );
-    this.name = 'StoreWriteError';
+    this.name = 'SinkWriteError';
   }
 }
 
@@ -80,14 +94,17 @@ function deadLetterOf(
 }
 
 /** Decode + validate one record. Never throws: a bad record becomes a dead letter with a precise reason. */
-export function classifyRecord(record: DecodedKafkaRecord): Classified {
+export function classifyRecord(
+  record: DecodedKafkaRecord,
+  supportedSchemaVersions?: readonly number[],
+): Classified {
   if (record.value === null || record.value.length === 0) {
     return {
       ok: false,
       deadLetter: deadLetterOf(record, 'empty_value', [{ path: '', message: 'record has no value' }]),
     };
   }
-  const decoded = decodeUserCreatedEvent(record.value);
+  const decoded = decodeUserCreatedEvent(record.value, supportedSchemaVersions);
   if (!decoded.ok) return { ok: false, deadLetter: deadLetterOf(record, decoded.reason, decoded.issues) };
   const { event } = decoded;
   if (record.key !== null && record.key !== event.payload.id) {
@@ -127,10 +144,28 @@ async function timed(work: () => Promise<void>): Promise<number> {
   return performance.now() - started;
 }
 
+/** Writes the batch to every sink concurrently; throws SinkWriteError naming each sink that failed. */
+async function writeToSinks(sinks: readonly Sink[], batch: SinkBatch): Promise<Record<string, number>> {
+  const results = await Promise.allSettled(sinks.map((sink) => timed(() => sink.write(batch))));
+  const failedSinks: string[] = [];
+  const causes: unknown[] = [];
+  const sinkWriteMs: Record<string, number> = {};
+  results.forEach((result, index) => {
+    const name = (sinks[index] as Sink).name;
+    if (result.status === 'fulfilled') sinkWriteMs[name] = result.value;
+    else {
+      failedSinks.push(name);
+      causes.push(result.reason);
+    }
+  });
+  if (failedSinks.length > 0) throw new SinkWriteError(failedSinks, causes);
+  return sinkWriteMs;
+}
+
 /**
- * Processes one MSK batch: decode, validate, dead-letter the invalid, then write the valid to both stores
- * concurrently. Both writes are idempotent, so when one store fails the batch is retried as a whole and the
- * store that already succeeded sees the same writes again without effect.
+ * Processes one MSK batch: decode, validate, dead-letter the invalid, then write the valid to every sink
+ * concurrently. Every write is idempotent, so when one sink fails the batch is retried as a whole and the
+ * sinks that already succeeded see the same writes again without effect.
  */
 export async function processMskEvent(event: MSKEvent, deps: ProcessorDependencies): Promise<BatchOutcome> {
   const now = deps.now ?? Date.now;
@@ -139,7 +174,7 @@ export async function processMskEvent(event: MSKEvent, deps: ProcessorDependenci
   const accepted: AcceptedEvent[] = [];
   const deadLetters: DeadLetter[] = [];
   for (const record of records) {
-    const result = classifyRecord(record);
+    const result = classifyRecord(record, deps.supportedSchemaVersions);
     if (result.ok) accepted.push(result.accepted);
     else deadLetters.push(result.deadLetter);
   }
@@ -154,30 +189,8 @@ export async function processMskEvent(event: MSKEvent, deps: ProcessorDependenci
     });
   }
   const users = latestPerUser(accepted);
-
-  let postgresMs = 0;
-  let cassandraMs = 0;
-  const [pgResult, cassandraResult] = await Promise.allSettled([
-    timed(() => deps.postgres.write({ users, deadLetters })).then((ms) => {
-      postgresMs = ms;
-    }),
-    users.length === 0
-      ? Promise.resolve()
-      : timed(() => deps.cassandra.write(users)).then((ms) => {
-          cassandraMs = ms;
-        }),
-  ]);
-  const failed: ('postgres' | 'cassandra')[] = [];
-  const causes: unknown[] = [];
-  if (pgResult.status === 'rejected') {
-    failed.push('postgres');
-    causes.push(pgResult.reason);
-  }
-  if (cassandraResult.status === 'rejected') {
-    failed.push('cassandra');
-    causes.push(cassandraResult.reason);
-  }
-  if (failed.length > 0) throw new StoreWriteError(failed, causes);
+  const sinkWriteMs = await writeToSinks(deps.sinks, { users, deadLetters });
+  const writtenAt = now();
 
   const oldest = records.reduce((min, r) => Math.min(min, r.timestamp), Number.POSITIVE_INFINITY);
   return {
@@ -185,8 +198,8 @@ export async function processMskEvent(event: MSKEvent, deps: ProcessorDependenci
     valid: accepted.length,
     invalid: deadLetters.length,
     superseded: accepted.length - users.length,
-    postgresMs,
-    cassandraMs,
+    sinkWriteMs,
+    endToEndMs: users.map(({ event }) => Math.max(0, writtenAt - Date.parse(event.ingested_at))),
     oldestRecordAgeMs: records.length === 0 ? 0 : Math.max(0, startedAt - oldest),
   };
 }

@@ -13,7 +13,7 @@ import { Orchestration } from '../constructs/orchestration/orchestration.js';
 import { FailedBatchesReplay } from '../constructs/processing/failed-batches-replay.js';
 import { Processing } from '../constructs/processing/processing.js';
 import { RelationalStore } from '../constructs/relational-store/relational-store.js';
-import { type ServiceAccess, staticAccess } from '../constructs/shared/access.js';
+import { type ServiceAccess, staticAccess, staticSinkAccess } from '../constructs/shared/access.js';
 import { Streaming } from '../constructs/streaming/streaming.js';
 
 /** Project name: prefix of SSM parameter names and value of the `project` tag. */
@@ -168,35 +168,9 @@ export class PipelineStack extends Stack {
     });
 
     const region = this.region;
-    const postgresAccess: ServiceAccess = {
-      environment: relationalStore.connectionEnvironment(),
-      grant: (client) => {
-        relationalStore.grantConnect(client, 'Processor');
-      },
-    };
-    const cassandraAccess: ServiceAccess = {
-      environment: {
-        CASSANDRA_AUTH: 'sigv4',
-        CASSANDRA_CONTACT_POINTS: `cassandra.${region}.amazonaws.com`,
-        CASSANDRA_PORT: '9142',
-        CASSANDRA_TLS: 'true',
-        CASSANDRA_KEYSPACE: keyspaces.keyspaceName,
-        CASSANDRA_CONSISTENCY: 'LOCAL_QUORUM',
-      },
-      grant: (client) => {
-        keyspaces.grantWrite(client);
-        // Through the VPC endpoint, Keyspaces fills system.peers from the endpoint's network interfaces.
-        iam.Grant.addToPrincipal({
-          grantee: client,
-          actions: ['ec2:DescribeNetworkInterfaces', 'ec2:DescribeVpcEndpoints'],
-          resourceArns: ['*'],
-        });
-      },
-    };
     const consumerGroupId = processorConsumerGroup(config.stageName);
     const processing = new Processing(this, 'Processing', {
-      postgres: postgresAccess,
-      cassandra: cassandraAccess,
+      sinks: [relationalStore.sinkAccess(), keyspaces.sinkAccess()],
       source: {
         clusterArn: streaming.clusterArn,
         topicName: config.topicName,
@@ -349,26 +323,29 @@ export class PipelineStack extends Stack {
         'LocalStack stage: the fixed development credentials of the compose PostgreSQL (docker-compose.localstack.yml); nothing to rotate.',
     });
     const processing = new Processing(this, 'Processing', {
-      postgres: {
-        environment: {
-          PGHOST: local.postgresHost,
-          PGPORT: String(local.postgresPort),
-          PGDATABASE: local.postgresDatabase,
-          PGUSER: local.postgresUser,
-          PG_SECRET_ARN: postgresSecret.secretArn,
-          PGSSL: 'false',
+      sinks: [
+        {
+          name: 'postgres',
+          environment: {
+            PGHOST: local.postgresHost,
+            PGPORT: String(local.postgresPort),
+            PGDATABASE: local.postgresDatabase,
+            PGUSER: local.postgresUser,
+            PG_SECRET_ARN: postgresSecret.secretArn,
+            PGSSL: 'false',
+          },
+          grant: (client) => postgresSecret.grantRead(client),
         },
-        grant: (client) => postgresSecret.grantRead(client),
-      },
-      cassandra: staticAccess({
-        CASSANDRA_AUTH: 'none',
-        CASSANDRA_CONTACT_POINTS: local.cassandraContactPoints,
-        CASSANDRA_PORT: String(local.cassandraPort),
-        CASSANDRA_LOCAL_DC: local.cassandraLocalDataCenter,
-        CASSANDRA_TLS: 'false',
-        CASSANDRA_KEYSPACE: 'pipeline',
-        CASSANDRA_CONSISTENCY: 'LOCAL_ONE',
-      }),
+        staticSinkAccess('cassandra', {
+          CASSANDRA_AUTH: 'none',
+          CASSANDRA_CONTACT_POINTS: local.cassandraContactPoints,
+          CASSANDRA_PORT: String(local.cassandraPort),
+          CASSANDRA_LOCAL_DC: local.cassandraLocalDataCenter,
+          CASSANDRA_TLS: 'false',
+          CASSANDRA_KEYSPACE: 'pipeline',
+          CASSANDRA_CONSISTENCY: 'LOCAL_ONE',
+        }),
+      ],
       mapping: config.processor,
       reservedConcurrency: config.processor.reservedConcurrency,
       memorySizeMiB: config.processor.memorySizeMiB,
@@ -386,6 +363,7 @@ export class PipelineStack extends Stack {
 function applicationSignals(stageName: string, ingestion: Ingestion, processing: Processing) {
   return {
     stageName,
+    sinks: processing.sinkNames,
     api: { apiName: ingestion.api.restApiName, stageName },
     functions: {
       ingestHttp: ingestion.httpFunction.function.functionName,

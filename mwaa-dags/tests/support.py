@@ -23,6 +23,7 @@ USER_COLUMNS = (
     "source",
     "occurred_at",
     "ingested_at",
+    "nationality",
 )
 
 
@@ -44,10 +45,11 @@ def make_user(ingested_at: datetime, n: int = 0, **overrides: Any) -> dict[str, 
         "phone": "(555) 010-0000",
         "picture": f"https://randomuser.me/api/portraits/women/{n % 90}.jpg",
         "event_id": str(uuid.uuid4()),
-        "schema_version": 1,
+        "schema_version": 2,
         "source": "ingest-pull",
         "occurred_at": ingested_at - timedelta(seconds=2),
         "ingested_at": ingested_at,
+        "nationality": "US",
     }
     user.update(overrides)
     return user

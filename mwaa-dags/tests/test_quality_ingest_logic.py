@@ -23,6 +23,7 @@ def metrics(**overrides):
         "duplicate_email_rate": 0.0,
         "duplicate_event_ids": 0,
         "blank_rates": dict.fromkeys(quality.REQUIRED_NON_BLANK + quality.REQUIRED_NOT_NULL, 0.0),
+        "invalid_format_rates": {"nationality": 0.0},
     }
     base.update(overrides)
     return base
@@ -38,6 +39,7 @@ def test_clean_metrics_pass_default_thresholds():
         "duplicate_email_rate",
         "duplicate_event_ids",
         "blank_rate",
+        "invalid_format_rate",
         "rows_in_window",
     }
 
@@ -51,6 +53,7 @@ def test_each_threshold_can_breach():
         duplicate_email_rate=0.05,
         duplicate_event_ids=1,
         blank_rates=blank,
+        invalid_format_rates={"nationality": 0.02},
         rows_in_window=3,
     )
     result = quality.result(WINDOW, bad, quality.thresholds_from({"min_rows": 10}))
@@ -60,8 +63,11 @@ def test_each_threshold_can_breach():
         "duplicate_email_rate",
         "duplicate_event_ids",
         "blank_rate",
+        "invalid_format_rate",
         "rows_in_window",
     }
+    format_check = next(c for c in result["checks"] if c["name"] == "invalid_format_rate")
+    assert format_check["detail"]["worst_field"] == "nationality"
     blank_check = next(c for c in result["checks"] if c["name"] == "blank_rate")
     assert blank_check["detail"]["worst_field"] == "phone"
 

@@ -36,6 +36,7 @@ def pg_row(**overrides):
         "source": "ingest-pull",
         "occurred_at": T0 - timedelta(seconds=2),
         "ingested_at": T0,
+        "nationality": "US",
     }
     row.update(overrides)
     return row
@@ -59,6 +60,9 @@ def test_same_user_in_both_stores_compares_equal():
 def test_field_differences_are_named():
     assert differing_fields(pg_row(), cassandra_row(email="other@example.com", post_code="1")) == ["post_code", "email"]
     assert differing_fields(pg_row(), cassandra_row(dob=datetime(1990, 5, 17))) == ["dob"]
+    # schema v2's nationality is compared too; a v1 row has it NULL in both stores.
+    assert differing_fields(pg_row(), cassandra_row(nationality="GB")) == ["nationality"]
+    assert differing_fields(pg_row(nationality=None), cassandra_row(nationality=None)) == []
 
 
 def test_epoch_millis_truncates_microseconds():

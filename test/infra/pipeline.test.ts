@@ -11,7 +11,12 @@ import {
 } from '../../bin/config/index.js';
 import { pipelineStackName } from '../../bin/pipeline-app.js';
 import { IngestHttpMetric } from '../../lambdas/ingest-http/metric-names.js';
-import { PIPELINE_METRICS_NAMESPACE, ProcessorMetric } from '../../lambdas/processor/metric-names.js';
+import {
+  PIPELINE_METRICS_NAMESPACE,
+  PROCESSOR_SINK_NAMES,
+  ProcessorMetric,
+  sinkMetricNames,
+} from '../../lambdas/processor/metric-names.js';
 import {
   CASSANDRA_TABLES,
   DEFAULT_KEYSPACE,
@@ -202,7 +207,8 @@ describe.each(STAGE_NAMES)('every stage: %s', (stageName: StageName) => {
     for (const name of [
       ProcessorMetric.recordsValid,
       ProcessorMetric.recordsInvalid,
-      ProcessorMetric.cassandraWriteLatency,
+      sinkMetricNames('cassandra').writeLatency,
+      sinkMetricNames('postgres').writeFailures,
       IngestHttpMetric.eventsProduced,
       '5XXError',
     ]) {
@@ -211,6 +217,16 @@ describe.each(STAGE_NAMES)('every stage: %s', (stageName: StageName) => {
     // The schedule's dead-letter queue exists on AWS stages only (LocalStack has no scheduler).
     if (stage().config.target === 'aws') expect(body).toContain('ApproximateNumberOfMessagesVisible');
     expect(resourcesOfType(stage(), 'AWS::CloudWatch::Dashboard')).toHaveLength(1);
+  });
+
+  it('wires the processor to the sinks of the processor code, in order, with a dashboard row for each', () => {
+    const { stack } = stage();
+    expect(stack.parts.processing.sinkNames).toEqual([...PROCESSOR_SINK_NAMES]);
+    const [, dashboard] = resourcesOfType(stage(), 'AWS::CloudWatch::Dashboard')[0] ?? [];
+    const body = JSON.stringify(dashboard?.Properties?.DashboardBody);
+    const rows = PROCESSOR_SINK_NAMES.map((sink) => body.indexOf(`### Sink: ${sink}`));
+    expect(rows.every((at) => at >= 0)).toBe(true);
+    expect([...rows].sort((a, b) => a - b)).toEqual(rows);
   });
 });
 

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { Message } from 'kafkajs';
 import {
   buildUserCreatedEvent,
+  exampleUserPayload,
   toKafkaMessage,
   type UserCreatedEvent,
   type UserPayloadInput,
@@ -10,13 +11,18 @@ import {
 const FIRST = ['Ada', 'Zoë', 'Jürgen', 'Maël', 'Søren', 'Ana', 'Ngozi', 'Hiroshi', 'Élodie', 'Ravi'];
 const LAST = ['Lovelace', 'Müller', 'Ó Briain', 'Nakamura', 'García', 'Okafor', 'Dubois', 'Singh'];
 const COUNTRIES = ['Ireland', 'Germany', 'Japan', 'Brazil', 'Nigeria', 'France', 'India', 'Canada'];
+const NATIONALITIES = ['IE', 'DE', 'JP', 'BR', 'NG', 'FR', 'IN', 'CA'];
 
-/** A valid payload, varied by index so rows are distinguishable. */
+/**
+ * A valid payload of the current schema version, varied by index so rows are distinguishable. Fields not
+ * varied here take their example from the field registry, so a new field is covered without editing this.
+ */
 export function userPayload(index: number, overrides: Partial<UserPayloadInput> = {}): UserPayloadInput {
   const first = FIRST[index % FIRST.length] as string;
   const last = LAST[index % LAST.length] as string;
   const day = 1 + (index % 28);
   return {
+    ...(exampleUserPayload() as unknown as UserPayloadInput),
     id: randomUUID(),
     first_name: first,
     last_name: last,
@@ -29,6 +35,7 @@ export function userPayload(index: number, overrides: Partial<UserPayloadInput> 
     registered_date: `2020-0${1 + (index % 9)}-${String(day).padStart(2, '0')}T08:30:00.000Z`,
     phone: `+1-555-${String(index).padStart(4, '0')}`,
     picture: `https://randomuser.me/api/portraits/women/${index % 100}.jpg`,
+    nationality: NATIONALITIES[index % NATIONALITIES.length] as string,
     ...overrides,
   };
 }

@@ -1,65 +1,27 @@
 import { type Client, concurrent, types } from 'cassandra-driver';
+import { type LineageColumnName, USER_FIELDS, type UserField } from '../../shared/contract/fields.js';
 import {
-  CREATED_USERS_TABLE,
+  CASSANDRA_TABLES,
+  type ColumnDefinition,
+  SIGNUP_INSTANT_FIELD,
   type TableDefinition,
-  USERS_BY_SIGNUP_DAY_TABLE,
   type UsersBySignupDayKey,
   usersBySignupDayKey,
 } from '../../shared/schema/cassandra/index.js';
-import type { AcceptedEvent, WideColumnUserStore } from '../process-batch.js';
+import type { AcceptedEvent, Sink, SinkBatch } from '../process-batch.js';
 
-type Row = Record<string, unknown>;
 type Event = AcceptedEvent['event'];
+type Payload = Event['payload'];
 
-/** Both Cassandra rows of one user and the write time of their statements. */
-export interface CassandraUserWrite {
-  readonly createdUsers: Row;
-  readonly usersBySignupDay: Row;
-  readonly writeTime: types.Long;
+/** What one user's rows are built from, with each date-time parsed once. */
+interface RowContext {
+  readonly event: Event;
+  readonly key: UsersBySignupDayKey;
+  readonly occurredAt: Date;
+  readonly ingestedAt: Date;
 }
 
-// Rows are object literals with every key spelled out: adding keys to a `{ ...spread }` copy gives each row a
-// hidden class of its own, which cost several µs per row.
-
-function createdUsersRowOf(event: Event, registeredDate: Date, occurredAt: Date, ingestedAt: Date): Row {
-  const p = event.payload;
-  return {
-    id: p.id,
-    first_name: p.first_name,
-    last_name: p.last_name,
-    gender: p.gender,
-    address: p.address,
-    post_code: p.post_code,
-    email: p.email,
-    username: p.username,
-    dob: new Date(p.dob),
-    registered_date: registeredDate,
-    phone: p.phone,
-    picture: p.picture,
-    event_id: event.event_id,
-    schema_version: event.schema_version,
-    source: event.source,
-    occurred_at: occurredAt,
-    ingested_at: ingestedAt,
-  };
-}
-
-function usersBySignupDayRowOf(event: Event, key: UsersBySignupDayKey, ingestedAt: Date): Row {
-  const p = event.payload;
-  return {
-    signup_day: localDateOf(key.signup_day),
-    country: key.country,
-    registered_date: key.registered_date,
-    id: key.id,
-    first_name: p.first_name,
-    last_name: p.last_name,
-    gender: p.gender,
-    email: p.email,
-    username: p.username,
-    event_id: event.event_id,
-    ingested_at: ingestedAt,
-  };
-}
+type ValueOf = (context: RowContext) => unknown;
 
 const PLAIN_DAY = /^\d{4}-\d{2}-\d{2}$/;
 const DAY_MS = 86_400_000;
@@ -75,6 +37,62 @@ function localDateOf(day: string): types.LocalDate {
   return Number.isNaN(ms) ? types.LocalDate.fromString(day) : new LocalDateOfEpochDays(ms / DAY_MS);
 }
 
+/** Lineage values by column; a lineage column added to the registry fails to compile until it has one. */
+const LINEAGE_VALUE: Readonly<Record<LineageColumnName, ValueOf>> = {
+  event_id: ({ event }) => event.event_id,
+  schema_version: ({ event }) => event.schema_version,
+  source: ({ event }) => event.source,
+  occurred_at: ({ occurredAt }) => occurredAt,
+  ingested_at: ({ ingestedAt }) => ingestedAt,
+  kafka_topic: () => null,
+  kafka_partition: () => null,
+  kafka_offset: () => null,
+};
+
+/** The derived key columns of users_by_signup_day, and the registry's signup instant parsed once. */
+const KEY_VALUE: Readonly<Record<string, ValueOf>> = {
+  signup_day: ({ key }) => localDateOf(key.signup_day),
+  country: ({ key }) => key.country,
+  [SIGNUP_INSTANT_FIELD]: ({ key }) => key.registered_date,
+};
+
+const FIELD_BY_NAME = new Map((USER_FIELDS as readonly UserField[]).map((field) => [field.name, field]));
+
+/** How one column's value is read; every table column must be a key column, a payload field or lineage. */
+function columnReader(column: ColumnDefinition): ValueOf {
+  const known = KEY_VALUE[column.name] ?? LINEAGE_VALUE[column.name as LineageColumnName];
+  if (known) return known;
+  const field = FIELD_BY_NAME.get(column.name);
+  if (!field) throw new RangeError(`no value for Cassandra column ${column.name}`);
+  const name = field.name as keyof Payload;
+  if (field.cassandra.type === 'timestamp') return ({ event }) => new Date(event.payload[name] as string);
+  // A field an older event version lacks is written as null: the newest event is the whole row.
+  return ({ event }) => event.payload[name] ?? null;
+}
+
+/** A table's columns as value readers, in column order: one statement's parameters. */
+function rowReaders(table: TableDefinition): readonly ValueOf[] {
+  return table.columns.map(columnReader);
+}
+
+function rowContext({ event }: AcceptedEvent): RowContext {
+  return {
+    event,
+    key: usersBySignupDayKey(event.payload),
+    occurredAt: new Date(event.occurred_at),
+    ingestedAt: new Date(event.ingested_at),
+  };
+}
+
+/** Column values of one table for one user, by column name (tests and the bench's ceiling). */
+export function cassandraRow(table: TableDefinition, accepted: AcceptedEvent): Record<string, unknown> {
+  const context = rowContext(accepted);
+  const readers = rowReaders(table);
+  return Object.fromEntries(
+    table.columns.map((column, i) => [column.name, (readers[i] as ValueOf)(context)]),
+  );
+}
+
 /** Largest |epoch ms| whose value in µs is still an exact double. */
 const MAX_EXACT_MICROS_MS = Math.floor(Number.MAX_SAFE_INTEGER / 1000);
 
@@ -83,21 +101,6 @@ function writeTimeAt(occurredAtMs: number): types.Long {
   return Math.abs(occurredAtMs) <= MAX_EXACT_MICROS_MS
     ? types.Long.fromNumber(occurredAtMs * 1000)
     : types.Long.fromNumber(occurredAtMs).multiply(1000);
-}
-
-/** Column values of created_users: the tutorial's 12 fields plus lineage. */
-export function createdUsersRow({ event }: AcceptedEvent): Row {
-  return createdUsersRowOf(
-    event,
-    new Date(event.payload.registered_date),
-    new Date(event.occurred_at),
-    new Date(event.ingested_at),
-  );
-}
-
-/** Column values of users_by_signup_day (key columns derive from the payload only). */
-export function usersBySignupDayRow({ event }: AcceptedEvent): Row {
-  return usersBySignupDayRowOf(event, usersBySignupDayKey(event.payload), new Date(event.ingested_at));
 }
 
 /** INSERT for every column of the definition, so the statement follows the one schema definition. */
@@ -115,59 +118,51 @@ export function writeTimeOf({ event }: AcceptedEvent): types.Long {
   return writeTimeAt(Date.parse(event.occurred_at));
 }
 
-/**
- * What the store writes for one user: the same values as createdUsersRow, usersBySignupDayRow and
- * writeTimeOf, with each date-time parsed once. The rows share Date instances; nothing mutates them.
- */
-export function cassandraUserWrite({ event }: AcceptedEvent): CassandraUserWrite {
-  const key = usersBySignupDayKey(event.payload);
-  const occurredAt = new Date(event.occurred_at);
-  const ingestedAt = new Date(event.ingested_at);
-  return {
-    createdUsers: createdUsersRowOf(event, key.registered_date, occurredAt, ingestedAt),
-    usersBySignupDay: usersBySignupDayRowOf(event, key, ingestedAt),
-    writeTime: writeTimeAt(occurredAt.getTime()),
-  };
+const TABLE_READERS: readonly (readonly ValueOf[])[] = CASSANDRA_TABLES.map(rowReaders);
+
+/** The parameters of every table's INSERT for one user (in CASSANDRA_TABLES order), write time last. */
+export function cassandraUserWrite(accepted: AcceptedEvent, tables = TABLE_READERS): unknown[][] {
+  const context = rowContext(accepted);
+  const writeTime = writeTimeAt(context.occurredAt.getTime());
+  return tables.map((readers) => {
+    const params = new Array<unknown>(readers.length + 1);
+    for (let i = 0; i < readers.length; i++) params[i] = (readers[i] as ValueOf)(context);
+    params[readers.length] = writeTime;
+    return params;
+  });
 }
 
 export interface CassandraUserStoreOptions {
   readonly keyspace: string;
   /** Statements in flight at once. @default 64 */
   readonly concurrency?: number;
+  /** Tables to write. @default CASSANDRA_TABLES */
+  readonly tables?: readonly TableDefinition[];
 }
 
-/** Cassandra / Keyspaces side of the processor: idempotent upserts with prepared statements. */
-export class CassandraUserStore implements WideColumnUserStore {
-  private readonly tables: ReadonlyArray<{
-    cql: string;
-    columns: readonly string[];
-    row: (write: CassandraUserWrite) => Row;
-  }>;
+/** The Cassandra / Keyspaces sink: idempotent, newest-wins upserts with prepared statements. */
+export class CassandraUserStore implements Sink {
+  readonly name = 'cassandra';
+  private readonly statements: readonly string[];
+  private readonly readers: readonly (readonly ValueOf[])[];
 
   constructor(
     private readonly client: Client,
     private readonly options: CassandraUserStoreOptions,
   ) {
-    this.tables = [
-      { table: CREATED_USERS_TABLE, row: (w: CassandraUserWrite) => w.createdUsers },
-      { table: USERS_BY_SIGNUP_DAY_TABLE, row: (w: CassandraUserWrite) => w.usersBySignupDay },
-    ].map(({ table, row }) => ({
-      cql: insertStatement(options.keyspace, table),
-      columns: table.columns.map((c) => c.name),
-      row,
-    }));
+    const tables = options.tables ?? CASSANDRA_TABLES;
+    this.statements = tables.map((table) => insertStatement(options.keyspace, table));
+    this.readers = options.tables ? tables.map(rowReaders) : TABLE_READERS;
   }
 
-  async write(users: readonly AcceptedEvent[]): Promise<void> {
+  async write({ users }: SinkBatch): Promise<void> {
+    if (users.length === 0) return;
     const queries: { query: string; params: unknown[] }[] = [];
     for (const accepted of users) {
-      const write = cassandraUserWrite(accepted);
-      for (const { cql, columns, row } of this.tables) {
-        const values = row(write);
-        const params = columns.map((name) => values[name]);
-        params.push(write.writeTime);
-        queries.push({ query: cql, params });
-      }
+      const params = cassandraUserWrite(accepted, this.readers);
+      params.forEach((values, i) => {
+        queries.push({ query: this.statements[i] as string, params: values });
+      });
     }
     // raiseOnFirstError: any failure fails the batch, which Lambda then retries as a whole.
     await concurrent.executeConcurrent(this.client, queries, {

@@ -1,51 +1,80 @@
 import type pg from 'pg';
+import {
+  LINEAGE_COLUMNS,
+  type LineageColumn,
+  type LineageColumnName,
+  postgresColumnOf,
+  USER_FIELDS,
+  type UserField,
+  userField,
+} from '../../shared/contract/fields.js';
 import { deadLetterFingerprint } from '../../shared/schema/postgres/dead-letter-fingerprint.js';
-import type { AcceptedEvent, RelationalUserStore } from '../process-batch.js';
+import type { AcceptedEvent, Sink, SinkBatch } from '../process-batch.js';
 import type { DeadLetter } from './dead-letter.js';
 
-/** The users columns the processor writes, in the order of userRow's values. */
-export const USER_COLUMN_NAMES = [
-  'user_id',
-  'first_name',
-  'last_name',
-  'gender',
-  'address',
-  'post_code',
-  'email',
-  'username',
-  'dob',
-  'registered_date',
-  'phone',
-  'picture',
-  'event_id',
-  'schema_version',
-  'source',
-  'occurred_at',
-  'ingested_at',
-  'kafka_topic',
-  'kafka_partition',
-  'kafka_offset',
-] as const;
+type RowSource = AcceptedEvent;
+type Payload = AcceptedEvent['event']['payload'];
+
+interface UserColumn {
+  readonly name: string;
+  /** Element type of the unnest() array parameter. */
+  readonly type: string;
+  readonly value: (row: RowSource) => unknown;
+}
+
+/** Lineage values by column; a lineage column added to the registry fails to compile until it has one. */
+const LINEAGE_VALUE: Readonly<Record<LineageColumnName, (row: RowSource) => unknown>> = {
+  event_id: ({ event }) => event.event_id,
+  schema_version: ({ event }) => event.schema_version,
+  source: ({ event }) => event.source,
+  occurred_at: ({ event }) => event.occurred_at,
+  ingested_at: ({ event }) => event.ingested_at,
+  kafka_topic: ({ source }) => source.topic,
+  kafka_partition: ({ source }) => source.partition,
+  kafka_offset: ({ source }) => source.offset,
+};
+
+function payloadColumn(field: UserField): UserColumn {
+  const name = field.name as keyof Payload;
+  // A field an older event version lacks is stored as NULL (the newest event is the whole row).
+  return {
+    name: postgresColumnOf(field),
+    type: field.postgres.type,
+    value: ({ event }) => event.payload[name] ?? null,
+  };
+}
+
+/**
+ * The users columns the processor writes, from the field registry: the tutorial's fields, lineage, then
+ * fields later schema versions added (the same order as the Cassandra tables).
+ */
+export const USER_COLUMNS: readonly UserColumn[] = [
+  ...(USER_FIELDS as readonly UserField[]).filter((field) => field.since === 1).map(payloadColumn),
+  ...(LINEAGE_COLUMNS as readonly LineageColumn[]).map((column) => ({
+    name: column.name,
+    type: column.postgres.type,
+    value: LINEAGE_VALUE[column.name as LineageColumnName],
+  })),
+  ...(USER_FIELDS as readonly UserField[]).filter((field) => field.since > 1).map(payloadColumn),
+];
+
+export const USER_COLUMN_NAMES: readonly string[] = USER_COLUMNS.map((column) => column.name);
+const USER_KEY_COLUMN = postgresColumnOf(userField('id'));
 
 // One statement per table per batch: unnest() turns column arrays into rows, so the statement text and its
-// 20 parameters stay the same whatever the batch size (no 65,535-parameter ceiling, one plan).
+// parameters stay the same whatever the batch size (no 65,535-parameter ceiling, one plan).
 const UPSERT_USERS = `
 insert into users (${USER_COLUMN_NAMES.join(', ')})
-select * from unnest(
-  $1::uuid[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[],
-  $9::timestamptz[], $10::timestamptz[], $11::text[], $12::text[], $13::uuid[], $14::int[], $15::text[],
-  $16::timestamptz[], $17::timestamptz[], $18::text[], $19::int[], $20::bigint[]
-)
-on conflict (user_id) do update set
-  first_name = excluded.first_name, last_name = excluded.last_name, gender = excluded.gender,
-  address = excluded.address, post_code = excluded.post_code, email = excluded.email,
-  username = excluded.username, dob = excluded.dob, registered_date = excluded.registered_date,
-  phone = excluded.phone, picture = excluded.picture, event_id = excluded.event_id,
-  schema_version = excluded.schema_version, source = excluded.source, occurred_at = excluded.occurred_at,
-  ingested_at = excluded.ingested_at, kafka_topic = excluded.kafka_topic,
-  kafka_partition = excluded.kafka_partition, kafka_offset = excluded.kafka_offset
+select * from unnest(${USER_COLUMNS.map((column, i) => `$${i + 1}::${column.type}[]`).join(', ')})
+on conflict (${USER_KEY_COLUMN}) do update set
+  ${USER_COLUMN_NAMES.filter((name) => name !== USER_KEY_COLUMN)
+    .map((name) => `${name} = excluded.${name}`)
+    .join(', ')}
 -- Only a newer event replaces a row: a replay or a late, older event changes nothing.
 where (users.occurred_at, users.ingested_at) < (excluded.occurred_at, excluded.ingested_at)`;
+
+/** The upsert text (exported so a test can pin it). */
+export const UPSERT_USERS_SQL = UPSERT_USERS;
 
 // A record redelivered by a retry or a replay is the same dead letter: it is counted, not duplicated.
 const UPSERT_DEAD_LETTERS = `
@@ -68,35 +97,14 @@ function transpose(rows: readonly unknown[][], width: number): unknown[][] {
 }
 
 /** One users row: the values of USER_COLUMN_NAMES, in order. */
-export function userRow({ event, source }: AcceptedEvent): unknown[] {
-  const p = event.payload;
-  return [
-    p.id,
-    p.first_name,
-    p.last_name,
-    p.gender,
-    p.address,
-    p.post_code,
-    p.email,
-    p.username,
-    p.dob,
-    p.registered_date,
-    p.phone,
-    p.picture,
-    event.event_id,
-    event.schema_version,
-    event.source,
-    event.occurred_at,
-    event.ingested_at,
-    source.topic,
-    source.partition,
-    source.offset,
-  ];
+export function userRow(row: AcceptedEvent): unknown[] {
+  return USER_COLUMNS.map((column) => column.value(row));
 }
 
 /** Exported for the record-CPU benchmark, which measures building these columns. */
 export function userColumns(users: readonly AcceptedEvent[]): unknown[][] {
-  return transpose(users.map(userRow), USER_COLUMN_NAMES.length);
+  // Column-major directly: no row arrays in between.
+  return USER_COLUMNS.map((column) => users.map(column.value));
 }
 
 function deadLetterColumns(deadLetters: readonly DeadLetter[]): unknown[][] {
@@ -118,11 +126,12 @@ function deadLetterColumns(deadLetters: readonly DeadLetter[]): unknown[][] {
   return transpose(rows, 9);
 }
 
-/** PostgreSQL side of the processor: users and dead letters of one batch in one transaction. */
-export class PostgresUserStore implements RelationalUserStore {
+/** The PostgreSQL sink: users and the batch's dead letters in one transaction. */
+export class PostgresUserStore implements Sink {
+  readonly name = 'postgres';
   constructor(private readonly pool: pg.Pool) {}
 
-  async write(batch: { users: readonly AcceptedEvent[]; deadLetters: readonly DeadLetter[] }): Promise<void> {
+  async write(batch: SinkBatch): Promise<void> {
     if (batch.users.length === 0 && batch.deadLetters.length === 0) return;
     const client = await this.pool.connect();
     let broken: Error | undefined;

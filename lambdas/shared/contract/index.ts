@@ -1,6 +1,16 @@
 // Runtime surface of the event contract. The JSON Schema export lives in json-schema.ts (build-time only).
 export { EventTooLargeError, InvalidUserCreatedEventError } from './errors.js';
 export {
+  exampleUserPayload,
+  fieldsOfVersion,
+  LINEAGE_COLUMNS,
+  SCHEMA_VERSIONS,
+  type SchemaVersion,
+  USER_FIELDS,
+  type UserField,
+  type UserFieldName,
+} from './fields.js';
+export {
   type ContractFailure,
   type ContractFailureReason,
   type ContractIssue,
@@ -30,14 +40,16 @@ export {
   parseUserCreatedEvent,
   parseUserPayload,
   SUPPORTED_SCHEMA_VERSIONS,
+  USER_CREATED_EVENT_SCHEMAS,
   USER_CREATED_EVENT_TYPE,
   type UserCreatedEvent,
   type UserCreatedEventInput,
   userCreatedEventSchema,
-  userCreatedEventV1Schema,
+  userCreatedEventSchemaOf,
 } from './user-created-event.js';
 export {
   USER_FIELD_MAX_LENGTH,
+  USER_PAYLOAD_SCHEMAS,
   type UserPayload,
   type UserPayloadInput,
   userPayloadSchema,

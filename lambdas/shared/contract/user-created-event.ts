@@ -1,21 +1,24 @@
 import { randomUUID } from 'node:crypto';
 import * as z from 'zod';
 import { InvalidUserCreatedEventError } from './errors.js';
+import { CURRENT_SCHEMA_VERSION, SCHEMA_VERSIONS, type SchemaVersion } from './fields.js';
 import { type ContractFailure, type ContractIssue, toContractIssues } from './issues.js';
 import {
   contractErrorMap,
   isoDateTimeField,
+  USER_PAYLOAD_SCHEMAS,
   type UserPayload,
   type UserPayloadInput,
   userPayloadSchema,
   uuidField,
 } from './user-payload.js';
 
+export { CURRENT_SCHEMA_VERSION, SCHEMA_VERSIONS, type SchemaVersion };
+
 export const USER_CREATED_EVENT_TYPE = 'user.created';
 
-/** The version producers write. Consumers accept every version in SUPPORTED_SCHEMA_VERSIONS. */
-export const CURRENT_SCHEMA_VERSION = 1;
-export const SUPPORTED_SCHEMA_VERSIONS: readonly number[] = [1];
+/** Versions consumers accept: every version of the registry (older ones are upcast to the current type). */
+export const SUPPORTED_SCHEMA_VERSIONS: readonly number[] = SCHEMA_VERSIONS;
 
 /** Largest serialised event (UTF-8 bytes) a consumer parses; also far below MSK's default 1 MB message limit. */
 export const MAX_EVENT_BYTES = 64 * 1024;
@@ -26,26 +29,46 @@ export const EVENT_SOURCE_MAX_LENGTH = 64;
 /** Lower-case slug, e.g. 'ingest-http', 'ingest-pull', 'replay'; it becomes a metric dimension. */
 export const EVENT_SOURCE_PATTERN = /^[a-z][a-z0-9._-]*$/;
 
-export const userCreatedEventV1Schema = z
-  .strictObject({
-    event_id: uuidField().describe('Unique per produced event; a replay produces a new event_id.'),
-    event_type: z.literal(USER_CREATED_EVENT_TYPE),
-    schema_version: z.literal(1),
-    source: z
-      .string()
-      .max(EVENT_SOURCE_MAX_LENGTH)
-      .regex(EVENT_SOURCE_PATTERN, 'must be a lower-case slug such as ingest-http')
-      .describe('Which producer created the event.'),
-    occurred_at: isoDateTimeField().describe('When the user was created at the source.'),
-    ingested_at: isoDateTimeField().describe('When the pipeline accepted the user and built this event.'),
-    payload: userPayloadSchema,
-  })
-  .meta({ title: 'UserCreatedEvent', description: 'Envelope of a user.created event, schema_version 1.' });
+/** The envelope of one schema version around that version's payload schema. */
+export function userCreatedEventSchemaOf(version: SchemaVersion) {
+  return z
+    .strictObject({
+      event_id: uuidField().describe('Unique per produced event; replaying a failed batch keeps it.'),
+      event_type: z.literal(USER_CREATED_EVENT_TYPE),
+      schema_version: z.literal(version),
+      source: z
+        .string()
+        .max(EVENT_SOURCE_MAX_LENGTH)
+        .regex(EVENT_SOURCE_PATTERN, 'must be a lower-case slug such as ingest-http')
+        .describe('Which producer created the event.'),
+      occurred_at: isoDateTimeField().describe('When the user was created at the source.'),
+      ingested_at: isoDateTimeField().describe('When the pipeline accepted the user and built this event.'),
+      payload: USER_PAYLOAD_SCHEMAS.get(version) as z.ZodType<UserPayload, UserPayloadInput>,
+    })
+    .meta({
+      title: 'UserCreatedEvent',
+      description: `Envelope of a user.created event, schema_version ${version}.`,
+    });
+}
 
-/** The schema producers must satisfy today. */
-export const userCreatedEventSchema = userCreatedEventV1Schema;
+/** Event schemas by version, built once. */
+export const USER_CREATED_EVENT_SCHEMAS: ReadonlyMap<
+  SchemaVersion,
+  ReturnType<typeof userCreatedEventSchemaOf>
+> = new Map(SCHEMA_VERSIONS.map((version) => [version, userCreatedEventSchemaOf(version)]));
 
-export type UserCreatedEvent = z.output<typeof userCreatedEventSchema>;
+/** The schema producers must satisfy today (the current version). */
+export const userCreatedEventSchema = USER_CREATED_EVENT_SCHEMAS.get(CURRENT_SCHEMA_VERSION) as ReturnType<
+  typeof userCreatedEventSchemaOf
+>;
+
+/**
+ * The one shape downstream code sees, whatever version was on the wire: the current payload type (fields
+ * added since an event's version are absent, i.e. null in the stores) and the version the producer wrote.
+ */
+export type UserCreatedEvent = Omit<z.output<typeof userCreatedEventSchema>, 'schema_version'> & {
+  readonly schema_version: SchemaVersion;
+};
 export type UserCreatedEventInput = z.input<typeof userCreatedEventSchema>;
 
 const compiledGetters = new Map<z.ZodType, () => z.ZodType>();
@@ -58,7 +81,7 @@ const compiledGetters = new Map<z.ZodType, () => z.ZodType>();
  */
 function compiledOnFirstUse<Schema extends z.ZodType>(schema: Schema): () => Schema {
   const known = compiledGetters.get(schema);
-  if (known) return known as () => Schema; // userCreatedEventSchema is the v1 schema: compile it once
+  if (known) return known as () => Schema; // one compilation per schema, however many names it has
   let compiled: Schema | undefined;
   const getter = () => {
     compiled ??= z.compile(schema);
@@ -68,17 +91,20 @@ function compiledOnFirstUse<Schema extends z.ZodType>(schema: Schema): () => Sch
   return getter;
 }
 
-const compiledEventV1Schema = compiledOnFirstUse(userCreatedEventV1Schema);
 const compiledCurrentEventSchema = compiledOnFirstUse(userCreatedEventSchema);
 const compiledUserPayloadSchema = compiledOnFirstUse(userPayloadSchema);
 
 /**
- * One parser per accepted version. When v2 arrives, older entries map (upcast) into the current type so
- * that consumers only ever see UserCreatedEvent.
+ * One parser per accepted version. An older version's output is already a UserCreatedEvent: every field added
+ * since is optional, so upcasting it is the identity (a future version that renames or retypes a field adds
+ * its conversion here, and only here).
  */
-const EVENT_SCHEMA_BY_VERSION: ReadonlyMap<number, () => z.ZodType<UserCreatedEvent, unknown>> = new Map([
-  [1, compiledEventV1Schema],
-]);
+const EVENT_SCHEMA_BY_VERSION: ReadonlyMap<number, () => z.ZodType<UserCreatedEvent, unknown>> = new Map(
+  [...USER_CREATED_EVENT_SCHEMAS].map(([version, schema]) => [
+    version,
+    compiledOnFirstUse(schema) as () => z.ZodType<UserCreatedEvent, unknown>,
+  ]),
+);
 
 export type ParseUserCreatedEventResult =
   | { readonly ok: true; readonly event: UserCreatedEvent }
@@ -94,14 +120,22 @@ export type ParseUserPayloadResult =
 
 export type DecodeUserPayloadResult = ParseUserPayloadResult | ContractFailure<'invalid_json' | 'oversize'>;
 
-/** Validates an already JSON-parsed event. Never throws. */
-export function parseUserCreatedEvent(input: unknown): ParseUserCreatedEventResult {
+/**
+ * Validates an already JSON-parsed event. Never throws. `supportedVersions` narrows what is accepted (an
+ * older build knows fewer versions); by default every version of the registry is.
+ */
+export function parseUserCreatedEvent(
+  input: unknown,
+  supportedVersions: readonly number[] = SUPPORTED_SCHEMA_VERSIONS,
+): ParseUserCreatedEventResult {
   const declaredVersion = readDeclaredSchemaVersion(input);
-  let schema: () => z.ZodType<UserCreatedEvent, unknown> = compiledCurrentEventSchema;
+  let schema = compiledCurrentEventSchema as () => z.ZodType<UserCreatedEvent, unknown>;
   if (declaredVersion !== undefined) {
-    const versionSchema = EVENT_SCHEMA_BY_VERSION.get(declaredVersion);
+    const versionSchema = supportedVersions.includes(declaredVersion)
+      ? EVENT_SCHEMA_BY_VERSION.get(declaredVersion)
+      : undefined;
     // A newer (or retired) version is not a broken event: it is dead-lettered for replay after an upgrade,
-    // so it gets its own reason and the rest of the document is deliberately not judged by v1 rules.
+    // so it gets its own reason and the rest of the document is deliberately not judged by older rules.
     if (versionSchema === undefined && declaredVersion >= 1) {
       return {
         ok: false,
@@ -109,7 +143,7 @@ export function parseUserCreatedEvent(input: unknown): ParseUserCreatedEventResu
         issues: [
           {
             path: 'schema_version',
-            message: `schema_version ${declaredVersion} is not supported; supported: ${SUPPORTED_SCHEMA_VERSIONS.join(', ')}`,
+            message: `schema_version ${declaredVersion} is not supported; supported: ${supportedVersions.join(', ')}`,
           },
         ],
       };
@@ -122,9 +156,12 @@ export function parseUserCreatedEvent(input: unknown): ParseUserCreatedEventResu
 }
 
 /** Decodes raw Kafka value bytes (or a string) into an event: size limit, UTF-8, JSON, then the contract. */
-export function decodeUserCreatedEvent(bytes: Uint8Array | string): DecodeUserCreatedEventResult {
+export function decodeUserCreatedEvent(
+  bytes: Uint8Array | string,
+  supportedVersions?: readonly number[],
+): DecodeUserCreatedEventResult {
   const document = decodeJsonDocument(bytes, MAX_EVENT_BYTES);
-  return document.ok ? parseUserCreatedEvent(document.value) : document;
+  return document.ok ? parseUserCreatedEvent(document.value, supportedVersions) : document;
 }
 
 /** Validates an already JSON-parsed user payload (push API). Never throws. */

@@ -1,23 +1,38 @@
 // A namespace import lets esbuild tree-shake zod (`import { z }` drags in every locale, ~260 KB).
 import * as z from 'zod';
 
+import {
+  CURRENT_SCHEMA_VERSION,
+  type FieldKind,
+  fieldsOfVersion,
+  SCHEMA_VERSIONS,
+  type SchemaVersion,
+  USER_FIELDS,
+  type UserField,
+  type UserPayload,
+  type UserPayloadInput,
+} from './fields.js';
+
+export type { UserPayload, UserPayloadInput };
+
+/** Longest ISO-8601 date-time accepted (a zone and nanoseconds fit). */
+const DATE_TIME_MAX_LENGTH = 40;
+
 /**
- * Maximum lengths, in UTF-16 code units (JavaScript `string.length`). They are generous for real data and
- * small enough that a valid event always fits in MAX_EVENT_BYTES even when every character needs JSON
- * escaping (a test checks that invariant).
+ * Maximum lengths, in UTF-16 code units (JavaScript `string.length`), from the field registry. They are
+ * generous for real data and small enough that a valid event always fits in MAX_EVENT_BYTES even when every
+ * character needs JSON escaping (a test checks that invariant).
  */
+type LimitedFieldName = Extract<(typeof USER_FIELDS)[number], { readonly maxLength: number }>['name'];
+
 export const USER_FIELD_MAX_LENGTH = {
-  first_name: 200,
-  last_name: 200,
-  gender: 100,
-  address: 500,
-  post_code: 32,
-  email: 254,
-  username: 100,
-  phone: 64,
-  picture: 2048,
-  datetime: 40,
-} as const;
+  ...Object.fromEntries(
+    (USER_FIELDS as readonly UserField[])
+      .filter((field) => field.maxLength !== undefined)
+      .map((field) => [field.name, field.maxLength]),
+  ),
+  datetime: DATE_TIME_MAX_LENGTH,
+} as Readonly<Record<LimitedFieldName | 'datetime', number>>;
 
 // PostgreSQL `text` cannot hold U+0000, so a NUL would make a valid event unstorable.
 // biome-ignore lint/suspicious/noControlCharactersInRegex: matching NUL is the purpose of this pattern.
@@ -75,7 +90,7 @@ export function isoDateTimeField() {
       offset: true,
       error: unlessMissing('must be an ISO-8601 date-time with a zone, e.g. 2024-05-01T12:00:00Z'),
     })
-    .max(USER_FIELD_MAX_LENGTH.datetime);
+    .max(DATE_TIME_MAX_LENGTH);
 }
 
 /** RFC 9562 UUID (versions 1-8, either letter case); the nil and max UUIDs are rejected as placeholders. */
@@ -83,15 +98,17 @@ export function uuidField() {
   return z.stringFormat('uuid', UUID_PATTERN, { error: unlessMissing('must be a UUID') });
 }
 
+const COUNTRY_CODE_PATTERN = /^[A-Z]{2}$/;
+
 /**
  * randomuser.me sends numeric post codes for some countries, so a non-negative integer is accepted and
  * turned into its decimal string (leading zeros a producer already lost cannot be restored). Everything
  * else that is not a string is rejected.
  */
-const postCodeField = z
-  .union(
+function postCodeField(maxLength: number) {
+  return z.union(
     [
-      z.string().max(USER_FIELD_MAX_LENGTH.post_code).regex(NO_NUL_CHARACTER, NO_NUL_MESSAGE),
+      z.string().max(maxLength).regex(NO_NUL_CHARACTER, NO_NUL_MESSAGE),
       z
         .number()
         .int()
@@ -99,39 +116,68 @@ const postCodeField = z
         .transform((value) => String(value)),
     ],
     { error: unlessMissing('must be a string or a non-negative integer') },
-  )
-  .describe('Postal code. Always a string after parsing; a non-negative integer input is converted.');
+  );
+}
 
-/** The 12 fields of the tutorial's `created_users` row, all required. Unknown fields are rejected. */
-export const userPayloadSchema = z
-  .strictObject({
-    id: uuidField().describe('User id; also the Kafka message key and the primary key in both stores.'),
-    first_name: textField({ min: 1, max: USER_FIELD_MAX_LENGTH.first_name }),
-    last_name: textField({ min: 1, max: USER_FIELD_MAX_LENGTH.last_name }),
-    gender: textField({ min: 0, max: USER_FIELD_MAX_LENGTH.gender }).describe(
-      'Free text (not an enumeration); may be empty.',
-    ),
-    address: textField({ min: 1, max: USER_FIELD_MAX_LENGTH.address }).describe(
-      'Single line, tutorial format: "<number> <street>, <city>, <state>, <country>".',
-    ),
-    post_code: postCodeField,
-    email: z
+class MissingFieldLimitError extends Error {
+  constructor(field: UserField, limit: string) {
+    super(`field ${field.name} (${field.kind}) needs ${limit} in the field registry`);
+    this.name = 'MissingFieldLimitError';
+  }
+}
+
+function maxLengthOf(field: UserField): number {
+  if (field.maxLength === undefined) throw new MissingFieldLimitError(field, 'maxLength');
+  return field.maxLength;
+}
+
+/** The zod rules of each field kind; the registry says which kind a field is and its limits. */
+const SCHEMA_OF_KIND: Readonly<Record<FieldKind, (field: UserField) => z.ZodType>> = {
+  uuid: () => uuidField(),
+  text: (field) => textField({ min: field.minLength ?? 0, max: maxLengthOf(field) }),
+  email: (field) =>
+    z
       .email({ pattern: EMAIL_PATTERN, error: unlessMissing('must be an email address') })
-      .max(USER_FIELD_MAX_LENGTH.email)
+      .max(maxLengthOf(field))
       .meta({ format: 'idn-email' }),
-    username: textField({ min: 1, max: USER_FIELD_MAX_LENGTH.username }),
-    dob: isoDateTimeField().describe('Date of birth as an ISO-8601 date-time with zone.'),
-    registered_date: isoDateTimeField().describe('When the user registered, ISO-8601 date-time with zone.'),
-    phone: textField({ min: 1, max: USER_FIELD_MAX_LENGTH.phone }),
-    picture: z
+  httpUrl: (field) =>
+    z
       .url({ protocol: /^https?$/, error: unlessMissing('must be an http(s) URL') })
-      .max(USER_FIELD_MAX_LENGTH.picture)
+      .max(maxLengthOf(field))
       .regex(HTTP_URL_PATTERN, 'must be an http(s) URL')
       .meta({ format: 'uri' }),
-  })
-  .meta({ title: 'UserPayload', description: 'A user as produced by randomuser.me-compatible sources.' });
+  dateTime: () => isoDateTimeField(),
+  postCode: (field) => postCodeField(maxLengthOf(field)),
+  countryCode: () =>
+    z.string({ error: unlessMissing('must be a string') }).regex(COUNTRY_CODE_PATTERN, {
+      error: unlessMissing('must be an ISO 3166-1 alpha-2 code in upper case, e.g. FR'),
+    }),
+};
 
-/** What a producer may send (post_code may be a number). */
-export type UserPayloadInput = z.input<typeof userPayloadSchema>;
-/** What consumers get after parsing (post_code is always a string). */
-export type UserPayload = z.output<typeof userPayloadSchema>;
+function fieldSchema(field: UserField): z.ZodType {
+  const schema = SCHEMA_OF_KIND[field.kind](field).meta({
+    description: field.description,
+    examples: [field.example],
+  });
+  return field.required ? schema : schema.optional();
+}
+
+/** The payload schema of one version: its fields from the registry, all others rejected. */
+export function userPayloadSchemaOf(version: SchemaVersion) {
+  const shape = Object.fromEntries(fieldsOfVersion(version).map((field) => [field.name, fieldSchema(field)]));
+  return z.strictObject(shape).meta({
+    title: `UserPayloadV${version}`,
+    description: `A user as produced by randomuser.me-compatible sources (schema_version ${version}).`,
+  });
+}
+
+/** Payload schemas by version, built once. */
+export const USER_PAYLOAD_SCHEMAS: ReadonlyMap<SchemaVersion, z.ZodType> = new Map(
+  SCHEMA_VERSIONS.map((version) => [version, userPayloadSchemaOf(version)]),
+);
+
+/** The current version's payload schema (what the push API accepts and producers write). */
+export const userPayloadSchema = USER_PAYLOAD_SCHEMAS.get(CURRENT_SCHEMA_VERSION) as z.ZodType<
+  UserPayload,
+  UserPayloadInput
+>;

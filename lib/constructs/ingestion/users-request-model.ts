@@ -2,12 +2,15 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { type JsonSchema, JsonSchemaType, JsonSchemaVersion } from 'aws-cdk-lib/aws-apigateway';
 import { MAX_USERS_PER_REQUEST } from '../../../lambdas/ingest-http/api.js';
+import { CURRENT_SCHEMA_VERSION } from '../../../lambdas/shared/contract/fields.js';
+import { userCreatedJsonSchemaFile } from '../../../lambdas/shared/contract/json-schema.js';
 import { REPO_ROOT } from '../shared/paths.js';
 
-/** Path of the committed `user.created` v1 JSON Schema (generated from the zod contract). */
+/** Path of the committed JSON Schema of the current `user.created` version (generated from the registry). */
 export const USER_CREATED_SCHEMA_PATH = join(
   REPO_ROOT,
-  'lambdas/shared/contract/user-created.v1.schema.json',
+  'lambdas/shared/contract',
+  userCreatedJsonSchemaFile(CURRENT_SCHEMA_VERSION),
 );
 
 interface ContractSchema {

@@ -1,4 +1,4 @@
-import { RemovalPolicy } from 'aws-cdk-lib';
+import { RemovalPolicy, Stack } from 'aws-cdk-lib';
 import * as cassandra from 'aws-cdk-lib/aws-cassandra';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
@@ -8,6 +8,7 @@ import {
   type TableDefinition,
   toKeyspacesTableSchemaDefinition,
 } from '../../../lambdas/shared/schema/cassandra/index.js';
+import type { SinkAccess } from '../shared/access.js';
 import { acknowledgeIamFindings } from '../shared/acknowledge.js';
 import { stackArn } from '../shared/pipeline-function.js';
 
@@ -65,6 +66,34 @@ export class KeyspacesStore extends Construct {
   /** ARN of one table. */
   tableArn(tableName: string): string {
     return stackArn(this, 'cassandra', `/keyspace/${this.keyspaceName}/table/${tableName}`);
+  }
+
+  /**
+   * What the processor's `cassandra` sink needs: the Keyspaces endpoint of the stack's region (SigV4, TLS),
+   * row writes, and the network-interface reads the driver makes through the VPC endpoint.
+   */
+  sinkAccess(): SinkAccess {
+    const region = Stack.of(this).region;
+    return {
+      name: 'cassandra',
+      environment: {
+        CASSANDRA_AUTH: 'sigv4',
+        CASSANDRA_CONTACT_POINTS: `cassandra.${region}.amazonaws.com`,
+        CASSANDRA_PORT: '9142',
+        CASSANDRA_TLS: 'true',
+        CASSANDRA_KEYSPACE: this.keyspaceName,
+        CASSANDRA_CONSISTENCY: 'LOCAL_QUORUM',
+      },
+      grant: (client) => {
+        this.grantWrite(client);
+        // Through the VPC endpoint, Keyspaces fills system.peers from the endpoint's network interfaces.
+        iam.Grant.addToPrincipal({
+          grantee: client,
+          actions: ['ec2:DescribeNetworkInterfaces', 'ec2:DescribeVpcEndpoints'],
+          resourceArns: ['*'],
+        });
+      },
+    };
   }
 
   /** Row writes (and the reads the driver needs for metadata) on every table of the keyspace. */

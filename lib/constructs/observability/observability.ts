@@ -27,6 +27,8 @@ export interface ObservabilityProps {
     readonly ingestPull: string;
     readonly processor: string;
   };
+  /** The processor's sinks, in write order: one dashboard row each (Processing.sinkNames). */
+  readonly sinks: readonly string[];
   /** Dead-letter queues: name and label. */
   readonly deadLetterQueues: ReadonlyArray<{ readonly queueName: string; readonly label: string }>;
   /** The processor's Kafka mapping and its failure topic. @default - none (LocalStack) */
@@ -144,12 +146,15 @@ export class Observability extends Construct {
         [processor.concurrentExecutions()],
       ),
       graph('Records', [custom.recordsValid(), custom.recordsInvalid(), custom.batchFailures()]),
-      graph(
-        'Duration and write latency',
-        [processor.durationP99()],
-        [custom.postgresWriteLatencyP99(), custom.cassandraWriteLatencyP99()],
-      ),
+      graph('Duration p99', [processor.durationP99()]),
     );
+    for (const sink of props.sinks) {
+      row(
+        `Sink: ${sink}`,
+        graph(`${sink} write latency p99`, [custom.sinkWriteLatencyP99(sink)], [], 12),
+        graph(`${sink} write failures`, [custom.sinkWriteFailures(sink)], [], 12),
+      );
+    }
     row(
       'Dead letters',
       ...(deadLetterDepths.length > 0

@@ -5,7 +5,7 @@ import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { KafkaDlq } from 'aws-cdk-lib/aws-lambda-event-sources';
 import type { IDependable } from 'constructs';
 import { Construct } from 'constructs';
-import type { ServiceAccess } from '../shared/access.js';
+import type { SinkAccess } from '../shared/access.js';
 import { lambdaEntry } from '../shared/paths.js';
 import { PipelineFunction } from '../shared/pipeline-function.js';
 
@@ -61,10 +61,11 @@ export interface ProcessingNetwork {
 
 /** Props of {@link Processing}. */
 export interface ProcessingProps {
-  /** PostgreSQL access (RDS Proxy + secret, or the compose server). */
-  readonly postgres: ServiceAccess;
-  /** Cassandra access (Amazon Keyspaces with SigV4, or the compose server). */
-  readonly cassandra: ServiceAccess;
+  /**
+   * The stores the processor writes, in its sink order (PostgreSQL, then Keyspaces or the compose servers):
+   * each brings the environment its client reads and the grants it needs.
+   */
+  readonly sinks: readonly SinkAccess[];
   /** MSK source; undefined on LocalStack (the local MSK bridge invokes the function). @default - no mapping */
   readonly source?: MskSource;
   /** Batching and scaling of the mapping. */
@@ -89,6 +90,8 @@ export class Processing extends Construct {
   readonly processor: PipelineFunction;
   /** The mapping, when a source is configured. */
   readonly mapping?: lambda.EventSourceMapping;
+  /** The sinks' names, in order: the dashboard has a row for each. */
+  readonly sinkNames: readonly string[];
 
   constructor(scope: Construct, id: string, props: ProcessingProps) {
     super(scope, id);
@@ -121,14 +124,14 @@ export class Processing extends Construct {
       noDeadLetterQueueReason:
         'Invoked by the MSK event source mapping, whose on-failure destination (the failure topic) keeps failed records.',
       logRetentionDays: props.logRetentionDays,
-      environment: { ...props.postgres.environment, ...props.cassandra.environment },
+      environment: Object.assign({}, ...props.sinks.map((sink) => sink.environment)),
       ...(props.network && securityGroups
         ? { vpc: props.network.vpc, vpcSubnets: props.network.subnets, securityGroups }
         : {}),
     });
     const fn = this.processor.function;
-    props.postgres.grant(fn);
-    props.cassandra.grant(fn);
+    for (const sink of props.sinks) sink.grant(fn);
+    this.sinkNames = props.sinks.map((sink) => sink.name);
 
     if (props.source) this.mapping = this.addMskSource(fn, props.source, props.mapping);
   }

@@ -5,7 +5,7 @@ import * as rds from 'aws-cdk-lib/aws-rds';
 import * as cr from 'aws-cdk-lib/custom-resources';
 import { Construct } from 'constructs';
 import { MIGRATIONS } from '../../../lambdas/shared/schema/postgres/index.js';
-import type { Client } from '../shared/access.js';
+import type { Client, SinkAccess } from '../shared/access.js';
 import { PipelineFunction, retentionDays, useProjectRuntime } from '../shared/pipeline-function.js';
 import { migrationsHash } from './migrations-hash.js';
 
@@ -213,6 +213,15 @@ export class RelationalStore extends Construct {
       PGSSL: 'true',
       // RDS and RDS Proxy certificates verify against the CA bundle the Lambda runtime ships.
       NODE_EXTRA_CA_CERTS: '/var/runtime/ca-cert.pem',
+    };
+  }
+
+  /** What the processor's `postgres` sink needs: the PG* environment, the secret and the proxy port. */
+  sinkAccess(): SinkAccess {
+    return {
+      name: 'postgres',
+      environment: this.connectionEnvironment(),
+      grant: (client) => this.grantConnect(client, 'Processor'),
     };
   }
 

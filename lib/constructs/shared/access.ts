@@ -20,3 +20,14 @@ export interface ServiceAccess {
 export function staticAccess(environment: Readonly<Record<string, string>>): ServiceAccess {
   return { environment, grant: () => undefined };
 }
+
+/** A store the processor writes to: its name (as the processor's sink list names it) and its client access. */
+export interface SinkAccess extends ServiceAccess {
+  /** The sink's name in lambdas/processor (PROCESSOR_SINK_NAMES). */
+  readonly name: string;
+}
+
+/** A sink reachable without AWS grants (LocalStack stage). */
+export function staticSinkAccess(name: string, environment: Readonly<Record<string, string>>): SinkAccess {
+  return { name, ...staticAccess(environment) };
+}

@@ -7,6 +7,8 @@ Metrics (all over [window.start, window.end)):
 * duplicate_email_rate: rows whose lower-cased email another row of the window also has, beyond the first.
 * duplicate_event_ids: event_ids that wrote more than one user (one event must make one user).
 * blank_rate: per required field, share of NULL or blank values; the check uses the worst field.
+* invalid_format_rate: per optional field with a format (nationality: ISO alpha-2), share of present values that
+  do not match it; the check uses the worst field. An absent value (an older event version) is not a defect.
 """
 
 from __future__ import annotations
@@ -15,13 +17,10 @@ from collections.abc import Mapping
 from datetime import UTC
 from typing import Any
 
+# Field lists come from the field registry (lambdas/shared/contract/fields.ts) through a generated module.
+from pipeline_dags.fields_generated import FORMAT_CHECKS, REQUIRED_NON_BLANK, REQUIRED_NOT_NULL
 from pipeline_dags.thresholds import Check, at_least, at_most, breaches, ratio
 from pipeline_dags.windows import Window
-
-#: Fields the contract requires to be non-empty (gender and post_code may legitimately be empty).
-REQUIRED_NON_BLANK = ("first_name", "last_name", "address", "email", "username", "phone", "picture")
-#: Required, non-text columns: NULL is the only defect.
-REQUIRED_NOT_NULL = ("dob", "registered_date", "event_id", "occurred_at", "source")
 
 DEFAULT_THRESHOLDS = {
     "max_freshness_minutes": 30.0,
@@ -29,6 +28,7 @@ DEFAULT_THRESHOLDS = {
     "max_duplicate_email_rate": 0.01,
     "max_duplicate_event_ids": 0,
     "max_blank_rate": 0.0,
+    "max_invalid_format_rate": 0.0,
     "min_rows": 0,
 }
 
@@ -41,6 +41,8 @@ def evaluate(metrics: Mapping[str, Any], thresholds: Mapping[str, float]) -> lis
     lag = metrics["freshness_lag_seconds"]
     blank_rates: Mapping[str, float] = metrics["blank_rates"]
     worst_field = max(blank_rates, key=lambda name: blank_rates[name]) if blank_rates else None
+    format_rates: Mapping[str, float] = metrics.get("invalid_format_rates", {})
+    worst_format = max(format_rates, key=lambda name: format_rates[name]) if format_rates else None
     return [
         at_most(
             "freshness_minutes",
@@ -67,6 +69,12 @@ def evaluate(metrics: Mapping[str, Any], thresholds: Mapping[str, float]) -> lis
             blank_rates[worst_field] if worst_field else 0.0,
             thresholds["max_blank_rate"],
             worst_field=worst_field,
+        ),
+        at_most(
+            "invalid_format_rate",
+            format_rates[worst_format] if worst_format else 0.0,
+            thresholds["max_invalid_format_rate"],
+            worst_field=worst_format,
         ),
         at_least("rows_in_window", metrics["rows_in_window"], thresholds["min_rows"]),
     ]
@@ -97,14 +105,17 @@ def measure(conn, window: Window) -> dict[str, Any]:
 
         blank_terms = [f"count(*) FILTER (WHERE {f} IS NULL OR btrim({f}) = '')" for f in REQUIRED_NON_BLANK]
         null_terms = [f"count(*) FILTER (WHERE {f} IS NULL)" for f in REQUIRED_NOT_NULL]
+        format_terms = [f"count(*) FILTER (WHERE {f} IS NOT NULL AND {f} !~ %s)" for f in FORMAT_CHECKS]
         cur.execute(
-            f"SELECT count(*), {', '.join(blank_terms + null_terms)} FROM users "
+            f"SELECT count(*), {', '.join(blank_terms + null_terms + format_terms)} FROM users "
             "WHERE ingested_at >= %s AND ingested_at < %s",
-            span,
+            (*FORMAT_CHECKS.values(), *span),
         )
         counts = cur.fetchone()
         rows = int(counts[0])
-        defect_counts = dict(zip(REQUIRED_NON_BLANK + REQUIRED_NOT_NULL, counts[1:], strict=True))
+        defect_names = REQUIRED_NON_BLANK + REQUIRED_NOT_NULL
+        defect_counts = dict(zip(defect_names, counts[1 : 1 + len(defect_names)], strict=True))
+        format_counts = dict(zip(FORMAT_CHECKS, counts[1 + len(defect_names) :], strict=True))
 
         cur.execute(
             "SELECT coalesce(sum(n - 1), 0) FROM (SELECT count(*) AS n FROM users "
@@ -139,6 +150,7 @@ def measure(conn, window: Window) -> dict[str, Any]:
         "duplicate_email_rate": ratio(duplicate_email_rows, rows),
         "duplicate_event_ids": duplicate_event_ids,
         "blank_rates": {name: ratio(int(n), rows) for name, n in defect_counts.items()},
+        "invalid_format_rates": {name: ratio(int(n), rows) for name, n in format_counts.items()},
     }
 
 

@@ -21,29 +21,15 @@ from collections.abc import Iterable, Mapping, Sequence
 from datetime import UTC, datetime
 from typing import Any
 
+from pipeline_dags.fields_generated import (
+    COMPARED_FIELDS,
+    COUNTRY_SOURCE_FIELD,
+    SIGNUP_INSTANT_FIELD,
+    TIMESTAMP_FIELDS,
+)
 from pipeline_dags.thresholds import at_most
 from pipeline_dags.windows import Window, utc_day
 
-#: Columns compared between users (PostgreSQL) and created_users (Cassandra); the id is user_id / id.
-COMPARED_FIELDS = (
-    "first_name",
-    "last_name",
-    "gender",
-    "address",
-    "post_code",
-    "email",
-    "username",
-    "dob",
-    "registered_date",
-    "phone",
-    "picture",
-    "event_id",
-    "schema_version",
-    "source",
-    "occurred_at",
-    "ingested_at",
-)
-TIMESTAMP_FIELDS = frozenset({"dob", "registered_date", "occurred_at", "ingested_at"})
 EXAMPLES = 20
 UNKNOWN_COUNTRY = "unknown"
 MAX_COUNTRY_LENGTH = 100
@@ -118,13 +104,13 @@ def country_of(address: str) -> str:
 
 
 def signup_day_key(row: Mapping[str, Any]) -> tuple[str, str, datetime, str]:
-    """(signup_day, country, registered_date, id) of the users_by_signup_day row a user must have."""
-    registered = row["registered_date"]
+    """(signup_day, country, signup instant, id) of the users_by_signup_day row a user must have."""
+    registered = row[SIGNUP_INSTANT_FIELD]
     if registered.tzinfo is None:
         registered = registered.replace(tzinfo=UTC)
     registered = registered.astimezone(UTC)
     registered = registered.replace(microsecond=registered.microsecond // 1000 * 1000)
-    return registered.date().isoformat(), country_of(row["address"]), registered, str(row["id"]).lower()
+    return registered.date().isoformat(), country_of(row[COUNTRY_SOURCE_FIELD]), registered, str(row["id"]).lower()
 
 
 def build_report(
@@ -265,7 +251,7 @@ def signup_day_presence(session, keyspace: str, rows: Mapping[str, Mapping[str, 
         return {}
     prepared = session.prepare(
         f"SELECT id FROM {keyspace}.users_by_signup_day "
-        "WHERE signup_day = ? AND country = ? AND registered_date = ? AND id = ?"
+        f"WHERE signup_day = ? AND country = ? AND {SIGNUP_INSTANT_FIELD} = ? AND id = ?"
     )
     keyed = [(row_id, signup_day_key({**row, "id": row_id})) for row_id, row in rows.items()]
     args = [(Date(day), country, registered, uuid.UUID(row_id)) for row_id, (day, country, registered, _) in keyed]

@@ -5,6 +5,7 @@ import { findBottleneck } from '../../../bench/lib/bottleneck.js';
 import { parseMachineStat, parseProcStat } from '../../../bench/lib/process-sampler.js';
 import { percentilesOf } from '../../../bench/scenarios/end-to-end.js';
 import { multiRowInsert } from '../../../bench/scenarios/store-ceiling.js';
+import { USER_COLUMN_NAMES } from '../../../lambdas/processor/stores/postgres-user-store.js';
 
 describe('parseProcStat', () => {
   it('reads ppid, utime + stime and rss after a command name holding spaces and parentheses', () => {
@@ -114,9 +115,10 @@ describe('percentilesOf', () => {
 describe('multiRowInsert', () => {
   it('numbers the parameters row by row', () => {
     const sql = multiRowInsert(2);
-    expect(sql).toMatch(/^insert into users \(user_id, first_name, .*kafka_offset\) values /);
+    const width = USER_COLUMN_NAMES.length;
+    expect(sql).toMatch(/^insert into users \(user_id, first_name, .*nationality\) values /);
     expect(sql).toContain('($1, $2,');
-    expect(sql).toContain('$20), ($21, $22,');
-    expect(sql.endsWith('$40)')).toBe(true);
+    expect(sql).toContain(`$${width}), ($${width + 1}, $${width + 2},`);
+    expect(sql.endsWith(`$${2 * width})`)).toBe(true);
   });
 });

@@ -10,14 +10,24 @@ import {
   InvalidUserCreatedEventError,
   parseUserCreatedEvent,
   parseUserPayload,
+  USER_CREATED_EVENT_SCHEMAS,
   USER_FIELD_MAX_LENGTH,
-  userCreatedEventV1Schema,
   userPayloadSchema,
 } from '../../../lambdas/shared/contract/index.js';
 import { toContractIssues } from '../../../lambdas/shared/contract/issues.js';
 import { contractErrorMap, textField } from '../../../lambdas/shared/contract/user-payload.js';
 import { userEvent, userPayload } from '../../support/user-events.js';
 import { sampleEvent, sampleUserPayload, worstCaseSizeEvent } from './fixtures.js';
+
+const CURRENT_EVENT_SCHEMA = USER_CREATED_EVENT_SCHEMAS.get(2) as z.ZodType;
+/** The schema parseUserCreatedEvent judges an input by: its declared version's, else the current one. */
+function schemaFor(input: unknown): z.ZodType {
+  const version = (input as { schema_version?: unknown } | null)?.schema_version;
+  return (
+    (typeof version === 'number' ? USER_CREATED_EVENT_SCHEMAS.get(version as 1 | 2) : undefined) ??
+    CURRENT_EVENT_SCHEMA
+  );
+}
 
 type Json = Record<string, unknown>;
 
@@ -221,23 +231,25 @@ const PAYLOADS = EVENTS.filter(({ input }) => typeof input === 'object' && input
 
 describe('compiled contract parsers agree with the runtime parser', () => {
   it('the corpus holds both accepted and rejected events', () => {
-    const accepted = EVENTS.filter(({ input }) => runtimeVerdict(userCreatedEventV1Schema, input).ok).length;
+    const accepted = EVENTS.filter(({ input }) => runtimeVerdict(schemaFor(input), input).ok).length;
     expect(accepted).toBeGreaterThan(200);
     expect(EVENTS.length - accepted).toBeGreaterThan(1000);
   });
 
-  it('z.compile of the event schema: same verdict, value and issues on every input', () => {
-    const compiled = z.compile(userCreatedEventV1Schema);
-    for (const { label, input } of EVENTS) {
-      expect(runtimeVerdict(compiled, input), label).toStrictEqual(
-        runtimeVerdict(userCreatedEventV1Schema, input),
-      );
-    }
-  });
+  it.each([1, 2] as const)(
+    'z.compile of the v%i event schema: same verdict, value and issues on every input',
+    (version) => {
+      const schema = USER_CREATED_EVENT_SCHEMAS.get(version) as z.ZodType;
+      const compiled = z.compile(schema);
+      for (const { label, input } of EVENTS) {
+        expect(runtimeVerdict(compiled, input), label).toStrictEqual(runtimeVerdict(schema, input));
+      }
+    },
+  );
 
-  it('parseUserCreatedEvent returns exactly what the runtime parse of the v1 schema gives', () => {
+  it('parseUserCreatedEvent returns exactly what the runtime parse of the declared version schema gives', () => {
     for (const { label, input } of EVENTS) {
-      const expected = runtimeVerdict(userCreatedEventV1Schema, input);
+      const expected = runtimeVerdict(schemaFor(input), input);
       expect(parseUserCreatedEvent(input), label).toStrictEqual(
         expected.ok
           ? { ok: true, event: expected.value }
@@ -261,7 +273,7 @@ describe('compiled contract parsers agree with the runtime parser', () => {
     const envelope = {
       event_id: '0b9f5c1a-2d3e-4f60-8a7b-9c8d7e6f5a4b',
       event_type: 'user.created',
-      schema_version: 1,
+      schema_version: 2,
       source: 'ingest-http',
       occurred_at: '2024-05-01T12:00:00.000Z',
       ingested_at: '2024-05-01T12:00:01.250Z',
@@ -274,7 +286,7 @@ describe('compiled contract parsers agree with the runtime parser', () => {
     };
     let thrown = 0;
     for (const { label, input } of PAYLOADS) {
-      const expected = runtimeVerdict(userCreatedEventV1Schema, { ...envelope, payload: input });
+      const expected = runtimeVerdict(CURRENT_EVENT_SCHEMA, { ...envelope, payload: input });
       if (expected.ok) {
         expect(buildUserCreatedEvent(input as never, options), label).toStrictEqual(expected.value);
         continue;

@@ -3,24 +3,39 @@ import { Ajv2020 } from 'ajv/dist/2020.js';
 import { describe, expect, it } from 'vitest';
 import { parseUserCreatedEvent } from '../../../lambdas/shared/contract/index.js';
 import {
-  buildUserCreatedV1JsonSchema,
-  renderUserCreatedV1JsonSchema,
-  USER_CREATED_V1_JSON_SCHEMA_FILE,
+  buildUserCreatedJsonSchema,
+  renderUserCreatedJsonSchema,
+  userCreatedJsonSchemaFile,
 } from '../../../lambdas/shared/contract/json-schema.js';
 import { sampleEvent, worstCaseSizeEvent } from './fixtures.js';
 
-const committedPath = new URL(
-  `../../../lambdas/shared/contract/${USER_CREATED_V1_JSON_SCHEMA_FILE}`,
-  import.meta.url,
-);
+const committedPath = (version: 1 | 2) =>
+  new URL(`../../../lambdas/shared/contract/${userCreatedJsonSchemaFile(version)}`, import.meta.url);
 
 describe('committed JSON Schema', () => {
-  it('is identical to what the zod schemas generate (run generate-json-schema.ts if this fails)', () => {
-    expect(readFileSync(committedPath, 'utf8')).toBe(renderUserCreatedV1JsonSchema());
+  it.each([1, 2] as const)(
+    'v%i is identical to what the registry generates (npm run generate)',
+    (version) => {
+      expect(readFileSync(committedPath(version), 'utf8')).toBe(renderUserCreatedJsonSchema(version));
+    },
+  );
+
+  it('v2 adds the optional nationality and nothing else', () => {
+    const v1 = buildUserCreatedJsonSchema(1) as {
+      properties: { payload: { properties: object; required: string[] } };
+    };
+    const v2 = buildUserCreatedJsonSchema(2) as {
+      properties: { payload: { properties: object; required: string[] } };
+    };
+    const added = Object.keys(v2.properties.payload.properties).filter(
+      (name) => !(name in v1.properties.payload.properties),
+    );
+    expect(added).toEqual(['nationality']);
+    expect(v2.properties.payload.required).toEqual(v1.properties.payload.required);
   });
 
   it('is a draft 2020-12 schema with strict objects and all fields required', () => {
-    const schema = buildUserCreatedV1JsonSchema() as {
+    const schema = buildUserCreatedJsonSchema(1) as {
       $schema: string;
       additionalProperties: boolean;
       required: string[];
@@ -37,7 +52,7 @@ describe('committed JSON Schema', () => {
 describe('JSON Schema semantics agree with the zod contract', () => {
   // Formats are annotations in draft 2020-12; the schema carries explicit patterns instead.
   const ajv = new Ajv2020({ strict: true, allErrors: true, validateFormats: false });
-  const validate = ajv.compile(JSON.parse(readFileSync(committedPath, 'utf8')) as object);
+  const validate = ajv.compile(JSON.parse(readFileSync(committedPath(1), 'utf8')) as object);
 
   const samples: Array<[string, unknown, boolean]> = [
     ['the tutorial sample', sampleEvent(), true],
@@ -51,7 +66,7 @@ describe('JSON Schema semantics agree with the zod contract', () => {
     ['the worst-case size event', worstCaseSizeEvent(), true],
     ['an unknown payload field', sampleEvent({}, { nickname: 'x' } as Record<string, unknown>), false],
     ['an unknown envelope field', { ...sampleEvent(), extra: true }, false],
-    ['a future schema_version', sampleEvent({ schema_version: 2 }), false],
+    ['a future schema_version', sampleEvent({ schema_version: 3 }), false],
     ['a bad uuid', sampleEvent({}, { id: 'nope' }), false],
     ['the nil uuid', sampleEvent({}, { id: '00000000-0000-0000-0000-000000000000' }), false],
     ['a bad email', sampleEvent({}, { email: 'user@localhost' }), false],

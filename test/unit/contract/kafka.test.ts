@@ -32,7 +32,7 @@ describe('Kafka message contract', () => {
     expect(message.key).toBe(event.payload.id);
     expect(JSON.parse(message.value)).toEqual(event);
     expect(message.headers).toEqual({
-      schema_version: '1',
+      schema_version: '2',
       trace_id: 'trace-123',
       event_type: 'user.created',
     });
@@ -44,7 +44,7 @@ describe('Kafka message contract', () => {
   });
 
   it('omits trace_id when there is none', () => {
-    expect(toKafkaMessage(event).headers).toEqual({ schema_version: '1', event_type: 'user.created' });
+    expect(toKafkaMessage(event).headers).toEqual({ schema_version: '2', event_type: 'user.created' });
     expect(Object.keys(toKafkaMessage(event, '').headers)).not.toContain('trace_id');
   });
 

@@ -29,11 +29,34 @@ function issuePaths(result: { ok: boolean }): string[] {
 }
 
 describe('parseUserCreatedEvent: valid events', () => {
-  it('accepts a tutorial-shaped event and returns it unchanged', () => {
+  it('accepts a tutorial-shaped (v1) event and returns it unchanged: no nationality, version kept', () => {
     const input = sampleEvent();
     const event = expectEvent(parseUserCreatedEvent(input));
     expect(event).toEqual(input);
-    expect(event.schema_version).toBe(CURRENT_SCHEMA_VERSION);
+    expect(event.schema_version).toBe(1);
+    expect(event.payload.nationality).toBeUndefined();
+  });
+
+  it('accepts a v2 event with or without nationality', () => {
+    const withNationality = sampleEvent({ schema_version: 2 }, { nationality: 'FR' });
+    expect(expectEvent(parseUserCreatedEvent(withNationality)).payload.nationality).toBe('FR');
+    expect(expectEvent(parseUserCreatedEvent(sampleEvent({ schema_version: 2 }))).schema_version).toBe(2);
+  });
+
+  it.each(['fr', 'FRA', 'F', '', 'F1', 42, null])(
+    'rejects the malformed nationality %j, naming the field',
+    (value) => {
+      const failure = expectFailure(
+        parseUserCreatedEvent(sampleEvent({ schema_version: 2 }, { nationality: value })),
+      );
+      expect(failure.reason).toBe('schema_violation');
+      expect(failure.issues.map((issue) => issue.path)).toEqual(['payload.nationality']);
+    },
+  );
+
+  it('a v1 event may not carry nationality (v1 is closed; it is a v2 field)', () => {
+    const failure = expectFailure(parseUserCreatedEvent(sampleEvent({}, { nationality: 'FR' })));
+    expect(failure.issues.map((issue) => issue.path)).toEqual(['payload.nationality']);
   });
 
   it('coerces a numeric post_code to its decimal string', () => {
@@ -268,7 +291,7 @@ describe('parseUserCreatedEvent: schema versions', () => {
     };
     const failure = expectFailure(parseUserCreatedEvent(future));
     expect(failure.reason).toBe('unsupported_schema_version');
-    expect(failure.issues).toEqual([{ path: 'schema_version', message: expect.stringContaining('2') }]);
+    expect(failure.issues).toEqual([{ path: 'schema_version', message: expect.stringContaining('1, 2') }]);
   });
 
   it('treats a very large version the same way', () => {
@@ -277,8 +300,14 @@ describe('parseUserCreatedEvent: schema versions', () => {
     );
   });
 
-  it('accepts the current version', () => {
+  it('accepts every version of the registry', () => {
     expect(parseUserCreatedEvent(sampleEvent({ schema_version: 1 })).ok).toBe(true);
+    expect(parseUserCreatedEvent(sampleEvent({ schema_version: 2 })).ok).toBe(true);
+  });
+
+  it('an older build (supported versions [1]) dead-letters v2 as unsupported, not as broken', () => {
+    const failure = expectFailure(parseUserCreatedEvent(sampleEvent({ schema_version: 2 }), [1]));
+    expect(failure.reason).toBe('unsupported_schema_version');
   });
 
   it('treats a missing version as a schema violation, not as a future one', () => {

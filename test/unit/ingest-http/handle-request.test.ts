@@ -54,7 +54,7 @@ describe('POST /v1/users: accepted requests', () => {
     expect(event).toMatchObject({
       event_id: body.event_ids[0],
       event_type: 'user.created',
-      schema_version: 1,
+      schema_version: 2,
       source: 'ingest-http',
       occurred_at: '2024-05-01T12:00:00.000Z',
       ingested_at: '2024-05-01T12:00:00.000Z',

@@ -6,10 +6,12 @@ const FRESH_ID = '0b9f5c1a-2d3e-4f60-8a7b-9c8d7e6f5a4b';
 const newId = () => FRESH_ID;
 
 describe('mapRandomUser (the tutorial format_data)', () => {
-  it('maps the 12 fields exactly like format_data, with the id from login.uuid', () => {
+  it('maps the 12 fields exactly like format_data, with the id from login.uuid, and nat as nationality', () => {
     expect(mapRandomUser(randomUserResult(), newId)).toEqual({
       ok: true,
+      occurredAt: '2009-12-17T06:21:19.520Z',
       payload: {
+        nationality: 'IE',
         id: '5d6f3c0e-8a3b-4c2f-9e1d-7b6a5c4d3e2f',
         first_name: 'Louis',
         last_name: 'Ross',
@@ -24,6 +26,14 @@ describe('mapRandomUser (the tutorial format_data)', () => {
         picture: 'https://randomuser.me/api/portraits/med/men/75.jpg',
       },
     });
+  });
+
+  it('a source without nat gives a payload without nationality; a malformed nat is a schema violation', () => {
+    const { nat: _absent, ...withoutNat } = randomUserResult() as Record<string, unknown>;
+    const mapped = mapRandomUser(withoutNat, newId);
+    expect(mapped.ok && 'nationality' in mapped.payload).toBe(false);
+    const bad = mapRandomUser({ ...randomUserResult(), nat: 'ie' }, newId);
+    expect(bad).toMatchObject({ ok: false, reason: 'schema_violation', issues: [{ path: 'nationality' }] });
   });
 
   it('turns a numeric postcode into its string and keeps a string postcode verbatim', () => {

@@ -39,7 +39,7 @@ describe('publishEvents', () => {
       events.map((event) => ({
         key: event.payload.id,
         value: JSON.stringify(event),
-        headers: { schema_version: '1', event_type: 'user.created', trace_id: 'Root=1-abc' },
+        headers: { schema_version: '2', event_type: 'user.created', trace_id: 'Root=1-abc' },
       })),
     );
     expect(published.eventIds).toEqual(events.map((event) => event.event_id));

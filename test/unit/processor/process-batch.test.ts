@@ -3,7 +3,7 @@ import {
   type AcceptedEvent,
   type ProcessorDependencies,
   processMskEvent,
-  StoreWriteError,
+  SinkWriteError,
 } from '../../../lambdas/processor/process-batch.js';
 import type { DeadLetter } from '../../../lambdas/processor/stores/dead-letter.js';
 import { mskEventOf } from '../../support/msk-fixtures.js';
@@ -19,19 +19,23 @@ function recordingStores(failures: { postgres?: Error; cassandra?: Error } = {})
     cassandra: [] as AcceptedEvent[][],
   };
   const deps: ProcessorDependencies = {
-    postgres: {
-      write: async ({ users, deadLetters }) => {
-        if (failures.postgres) throw failures.postgres;
-        written.postgres.push([...users]);
-        written.deadLetters.push([...deadLetters]);
+    sinks: [
+      {
+        name: 'postgres',
+        write: async ({ users, deadLetters }) => {
+          if (failures.postgres) throw failures.postgres;
+          written.postgres.push([...users]);
+          written.deadLetters.push([...deadLetters]);
+        },
       },
-    },
-    cassandra: {
-      write: async (users) => {
-        if (failures.cassandra) throw failures.cassandra;
-        written.cassandra.push([...users]);
+      {
+        name: 'cassandra',
+        write: async ({ users }) => {
+          if (failures.cassandra) throw failures.cassandra;
+          if (users.length > 0) written.cassandra.push([...users]);
+        },
       },
-    },
+    ],
     logger: { info: () => {}, warn: () => {}, error: () => {} },
     now: () => 1_714_564_805_000,
   };
@@ -45,7 +49,7 @@ describe('processMskEvent', () => {
       { offset: 0, key: USER_A, value: sampleEvent() },
       { offset: 1, key: 'x', value: '{not json' },
       { offset: 2, key: USER_B, value: sampleEvent({}, { id: USER_B, email: 'not-an-email' }) },
-      { offset: 3, key: USER_B, value: sampleEvent({ schema_version: 2 }, { id: USER_B }) },
+      { offset: 3, key: USER_B, value: sampleEvent({ schema_version: 3 }, { id: USER_B }) },
       { offset: 4, key: USER_B, value: null },
       { offset: 5, key: USER_A, value: sampleEvent({}, { id: USER_B }) },
       { offset: 6, key: USER_B, value: 'x'.repeat(70 * 1024) },
@@ -99,7 +103,7 @@ describe('processMskEvent', () => {
     expect(written.cassandra[0]).toHaveLength(1);
   });
 
-  it('does not call Cassandra for a batch with only dead letters, but still records them', async () => {
+  it('hands a batch with only dead letters to every sink; the ones without dead-letter storage write nothing', async () => {
     const { deps, written } = recordingStores();
     await processMskEvent(mskEventOf([{ offset: 0, value: '[]' }]), deps);
     expect(written.cassandra).toHaveLength(0);
@@ -111,12 +115,51 @@ describe('processMskEvent', () => {
     ['cassandra', { cassandra: new Error('NoHostAvailable') }, ['cassandra']],
     ['both', { postgres: new Error('a'), cassandra: new Error('b') }, ['postgres', 'cassandra']],
   ])(
-    'throws StoreWriteError naming the failed store (%s) so Lambda retries the batch',
+    'throws SinkWriteError naming the failed sink (%s) so Lambda retries the batch',
     async (_, failures, failed) => {
       const { deps } = recordingStores(failures);
       const attempt = processMskEvent(mskEventOf([{ offset: 0, key: USER_A, value: sampleEvent() }]), deps);
-      await expect(attempt).rejects.toBeInstanceOf(StoreWriteError);
-      await expect(attempt).rejects.toMatchObject({ failedStores: failed });
+      await expect(attempt).rejects.toBeInstanceOf(SinkWriteError);
+      await expect(attempt).rejects.toMatchObject({ failedSinks: failed });
     },
   );
+
+  it('writes to every sink of the list, reports each write time and the end-to-end latency per user', async () => {
+    const { deps, written } = recordingStores();
+    const third: AcceptedEvent[][] = [];
+    const sinks = [
+      ...deps.sinks,
+      {
+        name: 'search',
+        write: async (b: { users: readonly AcceptedEvent[] }) => void third.push([...b.users]),
+      },
+    ];
+    const ingestedAt = Date.parse('2024-05-01T12:00:01.250Z');
+    const outcome = await processMskEvent(mskEventOf([{ offset: 0, key: USER_A, value: sampleEvent() }]), {
+      ...deps,
+      sinks,
+      now: () => ingestedAt + 750,
+    });
+    expect(third).toHaveLength(1);
+    expect(written.postgres).toHaveLength(1);
+    expect(Object.keys(outcome.sinkWriteMs)).toEqual(['postgres', 'cassandra', 'search']);
+    expect(outcome.endToEndMs).toEqual([750]);
+  });
+
+  it('accepts v1 and v2 events; an older build (supported versions [1]) dead-letters v2 as unsupported', async () => {
+    const v1 = sampleEvent();
+    const v2 = sampleEvent({ schema_version: 2 }, { id: USER_B, nationality: 'FR' });
+    const records = [
+      { offset: 0, key: USER_A, value: v1 },
+      { offset: 1, key: USER_B, value: v2 },
+    ];
+    const current = recordingStores();
+    await processMskEvent(mskEventOf(records), current.deps);
+    expect(current.written.postgres[0]?.map((u) => u.event.payload.nationality)).toEqual([undefined, 'FR']);
+
+    const old = recordingStores();
+    await processMskEvent(mskEventOf(records), { ...old.deps, supportedSchemaVersions: [1] });
+    expect(old.written.postgres[0]?.map((u) => u.event.payload.id)).toEqual([USER_A]);
+    expect(old.written.deadLetters[0]?.map((d) => d.reason)).toEqual(['unsupported_schema_version']);
+  });
 });

@@ -3,7 +3,7 @@ import { Template } from 'aws-cdk-lib/assertions';
 import { CfnTable, type CfnTableProps } from 'aws-cdk-lib/aws-cassandra';
 import type { Client } from 'cassandra-driver';
 import { describe, expect, it } from 'vitest';
-import { userPayloadSchema } from '../../../lambdas/shared/contract/index.js';
+import { USER_FIELDS } from '../../../lambdas/shared/contract/index.js';
 import {
   applyCassandraSchema,
   assertValidTableDefinition,
@@ -153,7 +153,7 @@ describe('Cassandra table definitions', () => {
     const shape = shapeFromDefinition(CREATED_USERS_TABLE);
     expect(shape.partitionKey).toEqual(['id']);
     expect(shape.clusteringKey).toEqual([]);
-    for (const field of Object.keys(userPayloadSchema.shape)) expect(shape.columns).toHaveProperty(field);
+    for (const field of USER_FIELDS) expect(shape.columns).toHaveProperty(field.name);
     expect(shape.columns).toMatchObject({
       id: 'uuid',
       first_name: 'text',
@@ -311,9 +311,26 @@ describe('Keyspaces (CloudFormation) properties', () => {
 });
 
 describe('applyCassandraSchema', () => {
-  it('creates the keyspace first, then every table, one statement at a time', async () => {
+  /** A client whose live tables have `live` columns (all of the definition by default); DDL is recorded. */
+  function liveSchema(live: (table: string) => readonly string[] = (table) => columnsOfTable(table)) {
     const executed: string[] = [];
-    const client: CassandraSchemaClient = { execute: async (query) => void executed.push(query) };
+    const client: CassandraSchemaClient = {
+      execute: async (query, params) => {
+        if (query.startsWith('SELECT column_name FROM system_schema.columns')) {
+          const table = String(params?.[1]);
+          return { rows: live(table).map((name) => ({ get: () => name })) };
+        }
+        executed.push(query);
+        return undefined;
+      },
+    };
+    return { client, executed };
+  }
+  const columnsOfTable = (name: string) =>
+    CASSANDRA_TABLES.find((t) => t.name === name)?.columns.map((c) => c.name) ?? [];
+
+  it('creates the keyspace first, then every table, one statement at a time', async () => {
+    const { client, executed } = liveSchema();
     const statements = await applyCassandraSchema(client, { keyspace: 'it_keyspace' });
     expect(executed).toEqual(statements);
     expect(executed[0]).toMatch(/^CREATE KEYSPACE IF NOT EXISTS it_keyspace /);
@@ -321,6 +338,20 @@ describe('applyCassandraSchema', () => {
       CASSANDRA_TABLES.map((t) => t.name),
     );
     for (const cql of executed.slice(1)) expect(cql).toContain('IF NOT EXISTS it_keyspace.');
+  });
+
+  it('adds the columns a table created by an older definition lacks (v1 tables get nationality), once', async () => {
+    const { client, executed } = liveSchema((table) =>
+      columnsOfTable(table).filter((c) => c !== 'nationality'),
+    );
+    await applyCassandraSchema(client, { keyspace: 'ks' });
+    expect(executed.filter((cql) => cql.startsWith('ALTER'))).toEqual([
+      'ALTER TABLE ks.created_users ADD nationality text',
+      'ALTER TABLE ks.users_by_signup_day ADD nationality text',
+    ]);
+    const again = liveSchema();
+    await applyCassandraSchema(again.client, { keyspace: 'ks' });
+    expect(again.executed.filter((cql) => cql.startsWith('ALTER'))).toEqual([]);
   });
 
   it('stops at the first failing statement', async () => {

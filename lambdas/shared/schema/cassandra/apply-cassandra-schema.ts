@@ -10,7 +10,11 @@ import {
 
 /** The part of a cassandra-driver `Client` this needs. */
 export interface CassandraSchemaClient {
-  execute(query: string): Promise<unknown>;
+  execute(
+    query: string,
+    params?: unknown[],
+    options?: { prepare?: boolean },
+  ): Promise<{ rows: ReadonlyArray<{ get(name: string): unknown }> } | unknown>;
 }
 
 export interface ApplyCassandraSchemaOptions {
@@ -19,21 +23,54 @@ export interface ApplyCassandraSchemaOptions {
   readonly tables?: readonly TableDefinition[];
 }
 
+/** `ALTER TABLE … ADD` for each column of the definition the live table lacks (regular columns only). */
+export function renderAddColumnsCql(
+  table: TableDefinition,
+  keyspace: string,
+  existingColumns: ReadonlySet<string>,
+): string[] {
+  return table.columns
+    .filter((column) => !existingColumns.has(column.name))
+    .map((column) => `ALTER TABLE ${keyspace}.${table.name} ADD ${column.name} ${column.type}`);
+}
+
+async function existingColumnsOf(
+  client: CassandraSchemaClient,
+  keyspace: string,
+  table: string,
+): Promise<Set<string>> {
+  const result = (await client.execute(
+    'SELECT column_name FROM system_schema.columns WHERE keyspace_name = ? AND table_name = ?',
+    [keyspace, table],
+    { prepare: true },
+  )) as { rows: ReadonlyArray<{ get(name: string): unknown }> };
+  return new Set(result.rows.map((row) => String(row.get('column_name'))));
+}
+
 /**
- * Creates the keyspace and tables if they do not exist (local Cassandra; on AWS, CloudFormation owns them).
- * Existing tables are left as they are: adding a column to a definition needs an ALTER TABLE locally.
- * Statements run one at a time because the driver waits for schema agreement after each DDL statement.
- * Returns the executed statements.
+ * Creates the keyspace and tables if they do not exist, then adds the columns a newer definition has that an
+ * existing table lacks (a new schema version's field), so applying twice changes nothing. Local Cassandra
+ * only; on AWS, CloudFormation owns the tables (a new regular column is an in-place update there). Key
+ * columns cannot be added to a live table: changing a key means a new table. Statements run one at a time
+ * because the driver waits for schema agreement after each DDL statement. Returns the executed DDL.
  */
 export async function applyCassandraSchema(
   client: CassandraSchemaClient,
   options: ApplyCassandraSchemaOptions = {},
 ): Promise<string[]> {
   const keyspace = options.keyspace ?? DEFAULT_KEYSPACE;
-  const statements = [
-    renderCreateKeyspaceCql(keyspace, options.replication ?? LOCAL_REPLICATION),
-    ...(options.tables ?? CASSANDRA_TABLES).map((table) => renderCreateTableCql(table, keyspace)),
-  ];
-  for (const statement of statements) await client.execute(statement);
-  return statements;
+  const tables = options.tables ?? CASSANDRA_TABLES;
+  const executed = [renderCreateKeyspaceCql(keyspace, options.replication ?? LOCAL_REPLICATION)];
+  await client.execute(executed[0] as string);
+  for (const table of tables) {
+    const create = renderCreateTableCql(table, keyspace);
+    await client.execute(create);
+    executed.push(create);
+    const existing = await existingColumnsOf(client, keyspace, table.name);
+    for (const alter of renderAddColumnsCql(table, keyspace, existing)) {
+      await client.execute(alter);
+      executed.push(alter);
+    }
+  }
+  return executed;
 }

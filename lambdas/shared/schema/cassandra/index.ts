@@ -2,6 +2,7 @@ export {
   type ApplyCassandraSchemaOptions,
   applyCassandraSchema,
   type CassandraSchemaClient,
+  renderAddColumnsCql,
 } from './apply-cassandra-schema.js';
 export * from './tables.js';
 export * from './users-by-signup-day-key.js';

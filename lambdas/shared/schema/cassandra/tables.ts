@@ -3,6 +3,16 @@
  * (renderCreateTableCql); the CDK stack gets AWS::Cassandra::Table properties (toKeyspacesTableSchemaDefinition).
  */
 
+import {
+  type CassandraTableName,
+  LINEAGE_COLUMNS,
+  type LineageColumn,
+  USER_FIELDS,
+  type UserField,
+  userField,
+} from '../../contract/fields.js';
+import { SIGNUP_DAY_CLUSTERING_FIELDS } from './users-by-signup-day-key.js';
+
 export const DEFAULT_KEYSPACE = 'pipeline';
 
 /** Scalar CQL types that Amazon Keyspaces supports (no counters, collections or UDTs are needed here). */
@@ -48,31 +58,50 @@ export interface TableDefinition {
 }
 
 /**
+ * The registry's columns of one table: first the tutorial's (schema v1) payload fields, then lineage, then the
+ * fields later versions added, so a new field always appends (ALTER TABLE ADD locally, an in-place update of
+ * the Keyspaces table's regular columns). `leading` columns (the key) come first, in their given order.
+ */
+function registryColumns(
+  table: CassandraTableName,
+  leading: readonly ColumnDefinition[],
+): ColumnDefinition[] {
+  const payload = (USER_FIELDS as readonly UserField[]).filter((field) =>
+    field.cassandra.tables.includes(table),
+  );
+  const lineage = (LINEAGE_COLUMNS as readonly LineageColumn[]).flatMap((column) =>
+    column.cassandra?.tables.includes(table) ? [{ name: column.name, type: column.cassandra.type }] : [],
+  );
+  const ordered: ColumnDefinition[] = [
+    ...payload
+      .filter((field) => field.since === 1)
+      .map((field) => ({ name: field.name, type: field.cassandra.type })),
+    ...lineage,
+    ...payload
+      .filter((field) => field.since > 1)
+      .map((field) => ({ name: field.name, type: field.cassandra.type })),
+  ];
+  const leadingNames = new Set(leading.map((column) => column.name));
+  return [...leading, ...ordered.filter((column) => !leadingNames.has(column.name))];
+}
+
+function registryColumn(table: CassandraTableName, name: string): ColumnDefinition {
+  const field = userField(name);
+  if (!field.cassandra.tables.includes(table))
+    throw new InvalidCassandraSchemaError(
+      `${table} key column ${name} is not carried by ${table} in the registry`,
+    );
+  return { name, type: field.cassandra.type };
+}
+
+/**
  * Tutorial-compatible `created_users`: same name, same column names, `id uuid PRIMARY KEY`. Deliberate
- * difference: dob and registered_date are `timestamp` (the tutorial used text) so they sort and compare as
- * instants; CQL clients still read them by the same names. Lineage columns come last.
+ * difference: date-time fields are `timestamp` (the tutorial used text) so they sort and compare as instants;
+ * CQL clients still read them by the same names. Columns come from the field registry.
  */
 export const CREATED_USERS_TABLE: TableDefinition = {
   name: 'created_users',
-  columns: [
-    { name: 'id', type: 'uuid' },
-    { name: 'first_name', type: 'text' },
-    { name: 'last_name', type: 'text' },
-    { name: 'gender', type: 'text' },
-    { name: 'address', type: 'text' },
-    { name: 'post_code', type: 'text' },
-    { name: 'email', type: 'text' },
-    { name: 'username', type: 'text' },
-    { name: 'dob', type: 'timestamp' },
-    { name: 'registered_date', type: 'timestamp' },
-    { name: 'phone', type: 'text' },
-    { name: 'picture', type: 'text' },
-    { name: 'event_id', type: 'uuid' },
-    { name: 'schema_version', type: 'int' },
-    { name: 'source', type: 'text' },
-    { name: 'occurred_at', type: 'timestamp' },
-    { name: 'ingested_at', type: 'timestamp' },
-  ],
+  columns: registryColumns('created_users', [registryColumn('created_users', 'id')]),
   partitionKey: ['id'],
   clusteringKey: [],
 };
@@ -84,24 +113,13 @@ export const CREATED_USERS_TABLE: TableDefinition = {
  */
 export const USERS_BY_SIGNUP_DAY_TABLE: TableDefinition = {
   name: 'users_by_signup_day',
-  columns: [
+  columns: registryColumns('users_by_signup_day', [
     { name: 'signup_day', type: 'date' },
     { name: 'country', type: 'text' },
-    { name: 'registered_date', type: 'timestamp' },
-    { name: 'id', type: 'uuid' },
-    { name: 'first_name', type: 'text' },
-    { name: 'last_name', type: 'text' },
-    { name: 'gender', type: 'text' },
-    { name: 'email', type: 'text' },
-    { name: 'username', type: 'text' },
-    { name: 'event_id', type: 'uuid' },
-    { name: 'ingested_at', type: 'timestamp' },
-  ],
+    ...SIGNUP_DAY_CLUSTERING_FIELDS.map((name) => registryColumn('users_by_signup_day', name)),
+  ]),
   partitionKey: ['signup_day', 'country'],
-  clusteringKey: [
-    { name: 'registered_date', order: 'ASC' },
-    { name: 'id', order: 'ASC' },
-  ],
+  clusteringKey: SIGNUP_DAY_CLUSTERING_FIELDS.map((name) => ({ name, order: 'ASC' })),
 };
 
 export const CASSANDRA_TABLES: readonly TableDefinition[] = [CREATED_USERS_TABLE, USERS_BY_SIGNUP_DAY_TABLE];

@@ -4,6 +4,13 @@
  */
 
 export const UNKNOWN_COUNTRY = 'unknown';
+
+/** The payload field whose UTC day is the partition's signup_day, and the other clustering column. */
+export const SIGNUP_INSTANT_FIELD = 'registered_date';
+/** The payload field the partition's country is read from. */
+export const COUNTRY_SOURCE_FIELD = 'address';
+/** Clustering columns of users_by_signup_day, in order. */
+export const SIGNUP_DAY_CLUSTERING_FIELDS: readonly string[] = [SIGNUP_INSTANT_FIELD, 'id'];
 /** Keeps the partition key far below Keyspaces' 2048-byte limit. */
 export const MAX_COUNTRY_LENGTH = 100;
 

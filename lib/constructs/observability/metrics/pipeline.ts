@@ -1,7 +1,11 @@
 import * as cw from 'aws-cdk-lib/aws-cloudwatch';
 import { IngestHttpMetric } from '../../../../lambdas/ingest-http/metric-names.js';
 import { IngestPullMetric } from '../../../../lambdas/ingest-pull/metric-names.js';
-import { PIPELINE_METRICS_NAMESPACE, ProcessorMetric } from '../../../../lambdas/processor/metric-names.js';
+import {
+  PIPELINE_METRICS_NAMESPACE,
+  ProcessorMetric,
+  sinkMetricNames,
+} from '../../../../lambdas/processor/metric-names.js';
 import { METRIC_PERIOD } from './common.js';
 
 /**
@@ -48,11 +52,18 @@ export class PipelineMetrics {
   batchFailures(): cw.Metric {
     return this.metric('processor', ProcessorMetric.batchFailures, 'Sum', 'Batch failures');
   }
-  postgresWriteLatencyP99(): cw.Metric {
-    return this.metric('processor', ProcessorMetric.postgresWriteLatency, 'p99', 'PostgreSQL write p99');
+  /** One sink's batch write latency, p99. */
+  sinkWriteLatencyP99(sinkName: string): cw.Metric {
+    return this.metric('processor', sinkMetricNames(sinkName).writeLatency, 'p99', `${sinkName} write p99`);
   }
-  cassandraWriteLatencyP99(): cw.Metric {
-    return this.metric('processor', ProcessorMetric.cassandraWriteLatency, 'p99', 'Keyspaces write p99');
+  /** Batches whose write to one sink failed. */
+  sinkWriteFailures(sinkName: string): cw.Metric {
+    return this.metric(
+      'processor',
+      sinkMetricNames(sinkName).writeFailures,
+      'Sum',
+      `${sinkName} write failures`,
+    );
   }
   oldestRecordAgeMax(): cw.Metric {
     return this.metric('processor', ProcessorMetric.oldestRecordAge, 'Maximum', 'Oldest record age');

@@ -1,0 +1,126 @@
+/**
+ * Runs the processor over a topic until it has consumed everything, for the DAG tests that need a processor
+ * between two DAG steps (the rolling-upgrade test):
+ *
+ *   npx tsx local/airflow/process-topic.ts --topic T --group G --pg-schema S --keyspace K [--schema-versions 1]
+ *
+ * The local MSK bridge (ESM-shaped events, commits after success) invokes processMskEvent with the real sinks,
+ * PostgreSQL with search_path set to the schema and Cassandra in the keyspace. `--schema-versions` narrows the
+ * versions the processor accepts, so the same code plays the previous release (which knew only v1).
+ * Connection settings: the PG*, CASSANDRA_* and KAFKA_BROKERS variables of `npm run services -- env`. Prints one
+ * JSON line: invocations, records, failed invocations.
+ */
+import { Client as CassandraClient } from 'cassandra-driver';
+import { Kafka, logLevel } from 'kafkajs';
+import pg from 'pg';
+import { type ProcessorLogger, processMskEvent } from '../../lambdas/processor/process-batch.js';
+import { CassandraUserStore } from '../../lambdas/processor/stores/cassandra-user-store.js';
+import { PostgresUserStore } from '../../lambdas/processor/stores/postgres-user-store.js';
+import { MskBridge } from '../runtime/msk-bridge.js';
+
+const IDENTIFIER = /^[a-z][a-z0-9_]{1,47}$/;
+const TOPIC = /^[A-Za-z0-9._-]{1,249}$/;
+const USAGE =
+  'usage: npx tsx local/airflow/process-topic.ts --topic T --group G --pg-schema S --keyspace K [--schema-versions 1,2]';
+
+class ProcessTopicUsageError extends Error {
+  override readonly name = 'ProcessTopicUsageError';
+}
+
+function option(name: string, pattern: RegExp): string {
+  const index = process.argv.indexOf(`--${name}`);
+  const value = index === -1 ? undefined : process.argv[index + 1];
+  if (value === undefined || !pattern.test(value))
+    throw new ProcessTopicUsageError(`--${name} must match ${pattern}`);
+  return value;
+}
+
+function schemaVersions(): number[] | undefined {
+  const index = process.argv.indexOf('--schema-versions');
+  if (index === -1) return undefined;
+  const versions = (process.argv[index + 1] ?? '').split(',').map(Number);
+  if (versions.length === 0 || !versions.every((v) => Number.isInteger(v) && v >= 1))
+    throw new ProcessTopicUsageError(
+      '--schema-versions must be a comma-separated list of versions, e.g. 1,2',
+    );
+  return versions;
+}
+
+/** True once the group's committed offsets have reached the end of every partition. */
+async function caughtUp(kafka: Kafka, topic: string, group: string): Promise<boolean> {
+  const admin = kafka.admin();
+  await admin.connect();
+  try {
+    const ends = await admin.fetchTopicOffsets(topic);
+    const [committed] = await admin.fetchOffsets({ groupId: group, topics: [topic] });
+    return ends.every((end) => {
+      const at = committed?.partitions.find((p) => p.partition === end.partition)?.offset ?? '-1';
+      return BigInt(end.high) === 0n || BigInt(at) >= BigInt(end.high);
+    });
+  } finally {
+    await admin.disconnect();
+  }
+}
+
+async function main(): Promise<void> {
+  const topic = option('topic', TOPIC);
+  const group = option('group', TOPIC);
+  const pgSchema = option('pg-schema', IDENTIFIER);
+  const keyspace = option('keyspace', IDENTIFIER);
+  const supportedSchemaVersions = schemaVersions();
+
+  const pool = new pg.Pool({
+    host: process.env.PGHOST ?? '127.0.0.1',
+    port: Number(process.env.PGPORT ?? 5432),
+    user: process.env.PGUSER ?? 'postgres',
+    password: process.env.PGPASSWORD ?? 'postgres',
+    database: process.env.PGDATABASE ?? 'pipeline',
+    options: `-c search_path=${pgSchema}`,
+  });
+  const cassandra = new CassandraClient({
+    contactPoints: (process.env.CASSANDRA_CONTACT_POINTS ?? '127.0.0.1').split(',').map((p) => p.trim()),
+    protocolOptions: { port: Number(process.env.CASSANDRA_PORT ?? 9042) },
+    localDataCenter: process.env.CASSANDRA_LOCAL_DC ?? 'datacenter1',
+  });
+  await cassandra.connect();
+  const kafka = new Kafka({
+    clientId: 'process-topic',
+    brokers: (process.env.KAFKA_BROKERS ?? '127.0.0.1:9092').split(','),
+    logLevel: logLevel.NOTHING,
+  });
+  const quiet: ProcessorLogger = {
+    info: () => {},
+    warn: () => {},
+    error: (m, ...a) => console.error(m, ...a),
+  };
+  const sinks = [new PostgresUserStore(pool), new CassandraUserStore(cassandra, { keyspace })];
+  const bridge = new MskBridge({
+    kafka,
+    topic,
+    groupId: group,
+    batchWindowMs: 100,
+    handler: (event) => processMskEvent(event, { sinks, logger: quiet, supportedSchemaVersions }),
+    log: (message, detail) => console.error(message, detail ?? ''),
+  });
+  try {
+    await bridge.start();
+    const deadline = Date.now() + 120_000;
+    while (!(await caughtUp(kafka, topic, group))) {
+      if (Date.now() > deadline) throw new Error(`the processor did not catch up with ${topic} in 120 s`);
+      await new Promise((resolve) => setTimeout(resolve, 250));
+    }
+  } finally {
+    await bridge.stop();
+    await Promise.allSettled([pool.end(), cassandra.shutdown()]);
+  }
+  console.log(JSON.stringify(bridge.stats));
+}
+
+main().catch((error: unknown) => {
+  if (error instanceof ProcessTopicUsageError) {
+    console.error(`${error.message}\n${USAGE}`);
+    process.exit(2);
+  }
+  console.error(error instanceof Error ? (error.stack ?? error.message) : String(error));
+  process.exit(1);
+});

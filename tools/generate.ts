@@ -1,0 +1,49 @@
+/**
+ * `npm run generate`: rewrites every generated file from its definition (tools/generated-files.ts).
+ * `npm run generate -- --check`: writes nothing; exits 1 naming each stale file.
+ */
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { generatedFiles, REPO_ROOT, staleGeneratedFiles } from './generated-files.js';
+
+const USAGE = `usage: npm run generate [-- --check]
+
+Rewrites every file generated from a single definition (JSON Schemas, the DAGs' field list, the migrations
+module) and prints each path.
+
+  --check   write nothing; exit 1 if a generated file is stale
+  --help    this text`;
+
+function readFlags(): { check: boolean } {
+  try {
+    const { values } = parseArgs({
+      args: process.argv.slice(2),
+      options: { check: { type: 'boolean', default: false }, help: { type: 'boolean', default: false } },
+    });
+    if (values.help) {
+      console.log(USAGE);
+      process.exit(0);
+    }
+    return { check: values.check };
+  } catch (error) {
+    console.error(`generate: ${error instanceof Error ? error.message : String(error)}\n${USAGE}`);
+    process.exit(2);
+  }
+}
+
+const { check } = readFlags();
+
+if (check) {
+  const stale = staleGeneratedFiles();
+  for (const file of stale) console.error(`stale: ${file.path} (from ${file.source}); run: npm run generate`);
+  if (stale.length > 0) process.exit(1);
+  console.log(`${generatedFiles().length} generated files are up to date`);
+} else {
+  for (const file of generatedFiles()) {
+    const target = join(REPO_ROOT, file.path);
+    mkdirSync(dirname(target), { recursive: true });
+    writeFileSync(target, file.render());
+    console.log(`wrote ${file.path}`);
+  }
+}
