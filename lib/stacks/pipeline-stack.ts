@@ -1,6 +1,5 @@
 import { CfnOutput, Fn, SecretValue, Stack, type StackProps, Validations } from 'aws-cdk-lib';
 import type * as ec2 from 'aws-cdk-lib/aws-ec2';
-import * as iam from 'aws-cdk-lib/aws-iam';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { StringParameter } from 'aws-cdk-lib/aws-ssm';
 import type { Construct } from 'constructs';
@@ -215,14 +214,10 @@ export class PipelineStack extends Stack {
       grants: [
         (role) => keyspaces.grantRead(role),
         (role) => streaming.grantProduce(role),
-        // replay_failed_batches reads the failure topic and commits its progress as this group.
-        (role) =>
-          streaming.grantConsume(
-            role,
-            streaming.failureTopicName,
-            failedBatchesReplayGroup(config.stageName),
-          ),
+        // replay_failed_batches invokes the replay function, which holds the Kafka rights.
+        (role) => failedBatchesReplay.function.function.grantInvoke(role),
       ],
+      variables: { replay_failed_batches_function_name: failedBatchesReplay.function.function.functionName },
       allowInto: [
         (sg) => relationalStore.allowProxyFrom(sg, 'MWAA workers'),
         (sg) => streaming.allowClient(sg, 'MWAA workers (replay)'),

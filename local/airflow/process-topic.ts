@@ -16,6 +16,7 @@ import pg from 'pg';
 import { type ProcessorLogger, processMskEvent } from '../../lambdas/processor/process-batch.js';
 import { CassandraUserStore } from '../../lambdas/processor/stores/cassandra-user-store.js';
 import { PostgresUserStore } from '../../lambdas/processor/stores/postgres-user-store.js';
+import { localMappingSettings } from '../runtime/local-mapping.js';
 import { MskBridge } from '../runtime/msk-bridge.js';
 
 const IDENTIFIER = /^[a-z][a-z0-9_]{1,47}$/;
@@ -98,6 +99,8 @@ async function main(): Promise<void> {
     kafka,
     topic,
     groupId: group,
+    // The stage config's batch size; a short window so the test steps do not wait.
+    batchSize: localMappingSettings().batchSize,
     batchWindowMs: 100,
     handler: (event) => processMskEvent(event, { sinks, logger: quiet, supportedSchemaVersions }),
     log: (message, detail) => console.error(message, detail ?? ''),

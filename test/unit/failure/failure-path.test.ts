@@ -1,5 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_SETTINGS, loadStageConfig } from '../../../bin/config/index.js';
+import {
+  DEFAULT_SETTINGS,
+  InvalidStageConfigError,
+  loadStageConfig,
+  resolveStageConfig,
+} from '../../../bin/config/index.js';
 import { parseReplayParams, ReplayParamError } from '../../../lambdas/replay-failed-batches/params.js';
 import { decide } from '../../../lambdas/replay-failed-batches/replay.js';
 import {
@@ -128,5 +133,32 @@ describe('local event source mapping settings', () => {
     expect(local.failure.retryAttempts).toBe(1);
     expect(local.failure.maxRecordAgeSeconds).toBe(60);
     expect(local.batchSize).toBe(7);
+  });
+});
+
+describe('stage config: failure handling', () => {
+  const base = { stageName: 'dev' as const };
+  it('rejects settings the event source mapping would refuse or that lose records', () => {
+    for (const processor of [
+      { retryAttempts: -1 },
+      { retryAttempts: 10_001 },
+      { maxRecordAgeSeconds: 59 },
+      { maxRecordAgeSeconds: 72 * 3_600 }, // not below the default 72 h topic retention
+      { failureDestination: { topicName: 'users_created', retentionHours: 720 } },
+      { provisionedPollers: undefined },
+    ]) {
+      expect(() => resolveStageConfig({ ...base, processor }, {}), JSON.stringify(processor)).toThrow(
+        InvalidStageConfigError,
+      );
+    }
+  });
+
+  it('lets LocalStack stages, which have no mapping, go without pollers', () => {
+    expect(() =>
+      resolveStageConfig(
+        { stageName: 'local', target: 'localstack', processor: { provisionedPollers: undefined } },
+        {},
+      ),
+    ).not.toThrow();
   });
 });
