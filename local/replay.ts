@@ -11,11 +11,8 @@ import { Kafka, logLevel } from 'kafkajs';
 import { parseReplayParams, ReplayParamError } from '../lambdas/replay-failed-batches/params.js';
 import { replayFailedBatches } from '../lambdas/replay-failed-batches/replay.js';
 import { localKafkaLogCreator } from './runtime/kafka-log.js';
-import { localMappingSettings } from './runtime/local-mapping.js';
+import { LOCAL_REPLAY_GROUP, localMappingSettings } from './runtime/local-mapping.js';
 import { readLocalServicesSettings } from './services/config.js';
-
-/** Consumer group whose offsets are the local replay's progress through the failure topic. */
-export const LOCAL_REPLAY_GROUP = 'local-failed-batches-replay';
 
 const USAGE =
   'usage: npm run replay -- failed-batches [--dry-run] [--since <ISO instant | 30m | 2h | 1d>] [--partition N] [--limit N]';

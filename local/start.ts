@@ -26,7 +26,7 @@ import { localKafkaLogCreator } from './runtime/kafka-log.js';
 import { LambdaContainerPool } from './runtime/lambda-container-pool.js';
 import { localLambdaContext } from './runtime/lambda-context.js';
 import { startLambdaInvokeServer } from './runtime/lambda-invoke-server.js';
-import { localMappingSettings } from './runtime/local-mapping.js';
+import { LOCAL_REPLAY_GROUP, localMappingSettings } from './runtime/local-mapping.js';
 import { MskBridge } from './runtime/msk-bridge.js';
 import { preparePipeline } from './runtime/prepare-pipeline.js';
 import { applyConnectionEnvironment, readLocalServicesSettings, repoRoot } from './services/config.js';
@@ -150,10 +150,15 @@ async function main(): Promise<void> {
   const randomUserUrl = process.env.RANDOMUSER_BASE_URL;
 
   // Imported only now, after the environment is complete: each handler reads it once at module load.
-  const [{ handler: processor }, { handler: ingestPull }] = await Promise.all([
-    import('../lambdas/processor/handler.js'),
-    import('../lambdas/ingest-pull/handler.js'),
-  ]);
+  // The replay function of the replay_failed_batches DAG reads the failure topic as its own group.
+  process.env.FAILURE_TOPIC = failureTopic;
+  process.env.REPLAY_GROUP_ID ??= LOCAL_REPLAY_GROUP;
+  const [{ handler: processor }, { handler: ingestPull }, { handler: replayFailedBatches }] =
+    await Promise.all([
+      import('../lambdas/processor/handler.js'),
+      import('../lambdas/ingest-pull/handler.js'),
+      import('../lambdas/replay-failed-batches/handler.js'),
+    ]);
   // Concurrent pushes run in separate containers, each with its own producer, as in Lambda.
   const ingestHttpContainers = new LambdaContainerPool({
     handlerModule: new URL('../lambdas/ingest-http/handler.ts', import.meta.url),
@@ -193,6 +198,7 @@ async function main(): Promise<void> {
       'ingest-pull': ingestPull as never,
       'ingest-http': ingestHttp as never,
       processor: processor as never,
+      'replay-failed-batches': replayFailedBatches as never,
     },
   });
   stops.unshift(() => invoke.close());
@@ -215,7 +221,7 @@ async function main(): Promise<void> {
   console.log(`
 Pipeline running.
   HTTP API        ${api.url}   (POST /v1/users, GET /v1/health; up to ${httpConcurrency} ingest-http containers)
-  Lambda invoke   ${invoke.url}   (functions: ingest-pull, ingest-http, processor)
+  Lambda invoke   ${invoke.url}   (functions: ingest-pull, ingest-http, processor, replay-failed-batches)
   Kafka topic     ${topic} on ${settings.kafka.brokers}
   Mapping         batch ${mapping.batchSize} / ${mapping.batchWindowMs} ms, ${mapping.failure.retryAttempts} retries (bisecting), max age ${mapping.failure.maxRecordAgeSeconds} s → failure topic ${failureTopic}
   PostgreSQL      ${settings.postgres.user}@${settings.postgres.host}:${settings.postgres.port}/${settings.postgres.database}

@@ -4,6 +4,9 @@ import type { FailureHandling } from './msk-bridge.js';
 /** The stage whose event source mapping settings the local mirror uses (`npm start`, the fault suite). */
 export const LOCAL_MAPPING_STAGE = 'dev';
 
+/** Consumer group whose offsets are the local replay's progress (the CLI and the local replay function). */
+export const LOCAL_REPLAY_GROUP = 'local-failed-batches-replay';
+
 /** Batching and failure handling of the local MSK bridge, as the stage's event source mapping has them. */
 export interface LocalMappingSettings {
   readonly batchSize: number;

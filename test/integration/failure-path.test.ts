@@ -114,6 +114,14 @@ describe('local event source mapping failure path', () => {
     expect(second.replayed.count).toBe(0);
     expect(second.remaining).toBe(0);
 
+    // The Lambda function the replay_failed_batches DAG invokes runs the same code with the same params.
+    process.env.FAILURE_TOPIC = failureTopic;
+    process.env.REPLAY_GROUP_ID = uniqueName('failure_path_replay_fn');
+    const { handler } = await import('../../lambdas/replay-failed-batches/handler.js');
+    const viaFunction = await handler({ dryRun: true, limit: 5 });
+    expect(viaFunction).toMatchObject({ dryRun: true, failureTopic, replayed: { count: 1 } });
+    await expect(handler({ limit: 0 })).rejects.toThrow(/limit must be a whole number/);
+
     const all = await consumeAll(kafka, topic, RECORDS + 1);
     const replayed = all.filter((m) => m.message.headers?.replayed_from_failure_topic !== undefined);
     expect(replayed).toHaveLength(1);
