@@ -4,6 +4,15 @@ import { defineConfig } from 'vitest/config';
 // Kafka, Cassandra and PostgreSQL that `npm run services -- up` starts.
 export default defineConfig({
   test: {
+    // Off unless asked for (`--coverage`): `npm test` asks for it on the unit project only, which keeps it cheap
+    // and measures what the unit tests alone exercise of the Lambda code.
+    coverage: {
+      provider: 'v8',
+      // Every code file under lambdas/ (the READMEs are not code).
+      include: ['lambdas/**/*.{ts,js,cjs,mjs,json}'],
+      reporter: ['text-summary', 'json-summary'],
+      thresholds: { lines: 90 },
+    },
     projects: [
       {
         test: {

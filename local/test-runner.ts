@@ -79,10 +79,10 @@ async function runDagSuite(env: NodeJS.ProcessEnv): Promise<SuiteResult> {
   }
 }
 
-async function runVitest(env: NodeJS.ProcessEnv, extraArgs: string[]): Promise<SuiteResult> {
+async function runVitest(env: NodeJS.ProcessEnv, extraArgs: string[], name = 'vitest'): Promise<SuiteResult> {
   const reportDir = join(settings.stateDir, 'reports');
   mkdirSync(reportDir, { recursive: true });
-  const reportFile = join(reportDir, 'vitest.json');
+  const reportFile = join(reportDir, `${name.replace(/\W+/g, '-')}.json`);
   rmSync(reportFile, { force: true });
   const exitCode = await run(
     'npx',
@@ -96,8 +96,7 @@ async function runVitest(env: NodeJS.ProcessEnv, extraArgs: string[]): Promise<S
     ],
     env,
   );
-  if (!existsSync(reportFile))
-    return { name: 'vitest', passed: 0, failed: 1, skipped: 0, exitCode: exitCode || 1 };
+  if (!existsSync(reportFile)) return { name, passed: 0, failed: 1, skipped: 0, exitCode: exitCode || 1 };
   const report = JSON.parse(readFileSync(reportFile, 'utf8')) as {
     numPassedTests: number;
     numFailedTests: number;
@@ -105,7 +104,7 @@ async function runVitest(env: NodeJS.ProcessEnv, extraArgs: string[]): Promise<S
     numTodoTests: number;
   };
   return {
-    name: 'vitest',
+    name,
     passed: report.numPassedTests,
     failed: report.numFailedTests,
     skipped: report.numPendingTests + report.numTodoTests,
@@ -137,11 +136,23 @@ async function main(): Promise<number> {
   const env: NodeJS.ProcessEnv = { ...process.env, KAFKAJS_NO_PARTITIONER_WARNING: '1' };
   applyConnectionEnvironment(settings, env);
 
-  // Without arguments: unit + integration, then the DAG suite (the fault suite is `npm run test:faults`).
+  // Without arguments: unit tests with coverage of lambdas/ (below 90 % of lines fails the run), integration,
+  // then the DAG suite (the fault suite is `npm run test:faults`).
   const args = process.argv.slice(2);
-  const vitestArgs = args.length > 0 ? args : ['--project', 'unit', '--project', 'integration'];
-  const suites: SuiteResult[] = [await runVitest(env, vitestArgs)];
-  if (args.length === 0) suites.push(await runDagSuite(env));
+  const suites: SuiteResult[] = [];
+  if (args.length > 0) suites.push(await runVitest(env, args));
+  else {
+    const coverageDir = join(settings.stateDir, 'reports', 'coverage');
+    suites.push(
+      await runVitest(
+        env,
+        ['--project', 'unit', '--coverage', `--coverage.reportsDirectory=${coverageDir}`],
+        'vitest unit',
+      ),
+    );
+    suites.push(await runVitest(env, ['--project', 'integration'], 'vitest integration'));
+    suites.push(await runDagSuite(env));
+  }
   const total = suites.reduce(
     (sum, s) => ({
       passed: sum.passed + s.passed,

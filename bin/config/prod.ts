@@ -32,6 +32,10 @@ export const prodConfig: StageConfig = {
     maxBatchingWindowSeconds: 1,
     reservedConcurrency: 12,
     memorySizeMiB: 1024,
+    // A full 500-record batch sends ~2,400 CQL requests/s per invocation over 3 hosts; two connections per host
+    // keep each far below Keyspaces' 3,000 requests/s per connection, with room for retries and a lost host
+    // (npm run capacity -- --stage prod).
+    keyspacesConnectionsPerHost: 2,
     provisionedPollers: { minimum: 1, maximum: 12 },
   },
   orchestration: { environmentClass: 'mw1.medium', minWorkers: 1, maxWorkers: 5, schedulers: 2 },

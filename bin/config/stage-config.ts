@@ -118,6 +118,11 @@ export interface ProcessorSettings {
   readonly provisionedPollers?: { readonly minimum: number; readonly maximum: number };
   /** Memory, MiB. */
   readonly memorySizeMiB: number;
+  /**
+   * CQL connections the processor opens to each Keyspaces host (one per VPC endpoint network interface).
+   * Keyspaces serves at most 3,000 CQL requests/s per connection; `npm run capacity` checks this is enough.
+   */
+  readonly keyspacesConnectionsPerHost: number;
   /** Retries of a failing batch before its records go to the failure topic (ESM MaximumRetryAttempts). */
   readonly retryAttempts: number;
   /** Split a failing batch in two and retry each half, isolating a poison record (BisectBatchOnFunctionError). */
@@ -310,6 +315,7 @@ export const DEFAULT_SETTINGS = {
     bisectBatchOnError: true,
     maxRecordAgeSeconds: 86_400,
     failureDestination: { topicName: 'users_created_failed', retentionHours: 24 * 30 },
+    keyspacesConnectionsPerHost: 1,
   },
   orchestration: { environmentClass: 'mw1.micro', minWorkers: 1, maxWorkers: 1, schedulers: 1 },
   observability: { logRetentionDays: 14, offsetLagThreshold: 10_000 },

@@ -1,4 +1,4 @@
-import type { Admin } from 'kafkajs';
+import kafkajs, { type Admin } from 'kafkajs';
 import { InvalidTopicPropertiesError, type TopicProperties } from './topic-properties.js';
 
 export interface TopicChange {
@@ -57,12 +57,56 @@ export async function applyTopic(
       topicPartitions: [{ topic: wanted.TopicName, count: wanted.NumPartitions }],
     });
   }
-  if (configEntries.length > 0) {
-    // 2 = ConfigResourceTypes.TOPIC; incremental-style: only the listed keys are set.
-    await admin.alterConfigs({
-      validateOnly: false,
-      resources: [{ type: 2, name: wanted.TopicName, configEntries }],
-    });
-  }
-  return { created: false, partitionsAdded, configsChanged: configEntries.length > 0 };
+  const configsChanged = await setTopicConfigs(admin, wanted, previous);
+  return { created: false, partitionsAdded, configsChanged };
+}
+
+// kafkajs is CommonJS: its enums are on the default export, not named ESM exports.
+const TOPIC_RESOURCE = kafkajs.ConfigResourceTypes.TOPIC;
+/** A config set on this topic (by anyone), as opposed to a broker-wide or default value. */
+const TOPIC_CONFIG_SOURCE = kafkajs.ConfigSource.TOPIC_CONFIG;
+
+/**
+ * kafkajs sends the older AlterConfigs request, which replaces the topic's whole config: every key it does not
+ * list goes back to the broker default (checked on Kafka 4). kafkajs has no IncrementalAlterConfigs, so the
+ * topic's current settings are read and restated: keys set by hand stay, keys this resource set before and
+ * no longer lists go back to the default, and the listed keys take their new values.
+ */
+async function setTopicConfigs(
+  admin: Admin,
+  wanted: TopicProperties,
+  previous?: TopicProperties,
+): Promise<boolean> {
+  const current = await currentTopicConfigs(admin, wanted.TopicName);
+  const merged = new Map(current);
+  for (const name of Object.keys(previous?.Config ?? {})) merged.delete(name);
+  for (const [name, value] of Object.entries(wanted.Config)) merged.set(name, value);
+  const unchanged =
+    merged.size === current.size && [...merged].every(([name, value]) => current.get(name) === value);
+  if (unchanged) return false;
+  await admin.alterConfigs({
+    validateOnly: false,
+    resources: [
+      {
+        type: TOPIC_RESOURCE,
+        name: wanted.TopicName,
+        configEntries: [...merged].map(([name, value]) => ({ name, value })),
+      },
+    ],
+  });
+  return true;
+}
+
+/** The configs set on the topic itself (not broker or default values). */
+async function currentTopicConfigs(admin: Admin, topic: string): Promise<Map<string, string>> {
+  const described = await admin.describeConfigs({
+    includeSynonyms: false,
+    resources: [{ type: TOPIC_RESOURCE, name: topic }],
+  });
+  // Topic-level configs are never sensitive, so Kafka returns every value and each can be restated.
+  return new Map(
+    (described.resources[0]?.configEntries ?? [])
+      .filter((entry) => entry.configSource === TOPIC_CONFIG_SOURCE)
+      .map((entry) => [entry.configName, entry.configValue]),
+  );
 }

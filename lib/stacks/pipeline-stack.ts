@@ -137,7 +137,10 @@ export class PipelineStack extends Stack {
       ...config.database,
       logRetentionDays: retention,
     });
-    const keyspaces = new KeyspacesStore(this, 'Keyspaces', { retainOnDelete: protect });
+    const keyspaces = new KeyspacesStore(this, 'Keyspaces', {
+      retainOnDelete: protect,
+      connectionsPerHost: config.processor.keyspacesConnectionsPerHost,
+    });
 
     const kafkaAccess: ServiceAccess = {
       environment: {

@@ -8,10 +8,10 @@
  * schema. Cassandra: applyCassandraSchema (the one table definition). Connection settings: the PG* and
  * CASSANDRA_* variables that `npm run services -- env` prints. Prints one JSON line with what was applied.
  */
-import { Client as CassandraClient } from 'cassandra-driver';
 import pg from 'pg';
 import { applyCassandraSchema } from '../../lambdas/shared/schema/cassandra/index.js';
 import { runMigrations } from '../../lambdas/shared/schema/postgres/migrate.js';
+import { localCassandraClient, postgresSettings } from './store-settings.js';
 
 const IDENTIFIER = /^[a-z][a-z0-9_]{1,47}$/;
 
@@ -29,13 +29,7 @@ async function main(): Promise<void> {
   const pgSchema = option('pg-schema');
   const keyspace = option('keyspace') ?? 'pipeline';
 
-  const pgClient = new pg.Client({
-    host: process.env.PGHOST ?? '127.0.0.1',
-    port: Number(process.env.PGPORT ?? 5432),
-    user: process.env.PGUSER ?? 'postgres',
-    password: process.env.PGPASSWORD ?? 'postgres',
-    database: process.env.PGDATABASE ?? 'pipeline',
-  });
+  const pgClient = new pg.Client(postgresSettings());
   await pgClient.connect();
   let migrations: { applied: number; skipped: number };
   try {
@@ -49,11 +43,7 @@ async function main(): Promise<void> {
     await pgClient.end();
   }
 
-  const cassandra = new CassandraClient({
-    contactPoints: (process.env.CASSANDRA_CONTACT_POINTS ?? '127.0.0.1').split(',').map((p) => p.trim()),
-    protocolOptions: { port: Number(process.env.CASSANDRA_PORT ?? 9042) },
-    localDataCenter: process.env.CASSANDRA_LOCAL_DC ?? 'datacenter1',
-  });
+  const cassandra = localCassandraClient();
   await cassandra.connect();
   let statements: number;
   try {

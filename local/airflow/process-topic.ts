@@ -10,7 +10,6 @@
  * Connection settings: the PG*, CASSANDRA_* and KAFKA_BROKERS variables of `npm run services -- env`. Prints one
  * JSON line: invocations, records, failed invocations.
  */
-import { Client as CassandraClient } from 'cassandra-driver';
 import { Kafka, logLevel } from 'kafkajs';
 import pg from 'pg';
 import { type ProcessorLogger, processMskEvent } from '../../lambdas/processor/process-batch.js';
@@ -18,6 +17,7 @@ import { CassandraUserStore } from '../../lambdas/processor/stores/cassandra-use
 import { PostgresUserStore } from '../../lambdas/processor/stores/postgres-user-store.js';
 import { localMappingSettings } from '../runtime/local-mapping.js';
 import { MskBridge } from '../runtime/msk-bridge.js';
+import { localCassandraClient, postgresSettings } from './store-settings.js';
 
 const IDENTIFIER = /^[a-z][a-z0-9_]{1,47}$/;
 const TOPIC = /^[A-Za-z0-9._-]{1,249}$/;
@@ -70,19 +70,8 @@ async function main(): Promise<void> {
   const keyspace = option('keyspace', IDENTIFIER);
   const supportedSchemaVersions = schemaVersions();
 
-  const pool = new pg.Pool({
-    host: process.env.PGHOST ?? '127.0.0.1',
-    port: Number(process.env.PGPORT ?? 5432),
-    user: process.env.PGUSER ?? 'postgres',
-    password: process.env.PGPASSWORD ?? 'postgres',
-    database: process.env.PGDATABASE ?? 'pipeline',
-    options: `-c search_path=${pgSchema}`,
-  });
-  const cassandra = new CassandraClient({
-    contactPoints: (process.env.CASSANDRA_CONTACT_POINTS ?? '127.0.0.1').split(',').map((p) => p.trim()),
-    protocolOptions: { port: Number(process.env.CASSANDRA_PORT ?? 9042) },
-    localDataCenter: process.env.CASSANDRA_LOCAL_DC ?? 'datacenter1',
-  });
+  const pool = new pg.Pool(postgresSettings(pgSchema));
+  const cassandra = localCassandraClient();
   await cassandra.connect();
   const kafka = new Kafka({
     clientId: 'process-topic',

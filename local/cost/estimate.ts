@@ -2,8 +2,11 @@
 // Monthly cost estimate of a stage: npx tsx local/cost/estimate.ts --stage dev|prod [--events-per-second N]
 import { parseArgs } from 'node:util';
 import { loadStageConfig } from '../../bin/config/index.js';
-import { type CostLine, estimateMonthlyCost, summarize } from './model.js';
+import { type CostLine, estimateMonthlyCost, keyspacesStorageGrowth, summarize } from './model.js';
 import { UNIT_PRICES_AS_OF, UNIT_PRICES_REGION } from './unit-prices.js';
+
+/** Printed next to a unit price nobody could confirm against a source. */
+const UNCONFIRMED_MARK = '(unconfirmed)';
 
 const { values } = parseArgs({
   options: {
@@ -31,7 +34,7 @@ const rows: string[][] = lines.map((l: CostLine) => [
   l.service,
   l.item,
   `${qty(l.quantity)} ${l.unit}`,
-  `${l.unitPrice}`,
+  `${l.unitPrice}${l.unconfirmed ? ` ${UNCONFIRMED_MARK}` : ''}`,
   usd(l.monthlyUsd),
 ]);
 const header = ['service', 'item', 'quantity', 'unit price', 'monthly'];
@@ -50,3 +53,16 @@ console.log('');
 for (const [service, cost] of [...byService].sort((a, b) => b[1] - a[1]))
   console.log(`${service.padEnd(16)} ${usd(cost).padStart(10)}`);
 console.log(`${'TOTAL'.padEnd(16)} ${usd(total).padStart(10)} per month`);
+const unconfirmed = lines.filter((l) => l.unconfirmed);
+if (unconfirmed.length > 0) {
+  console.log('');
+  console.log(
+    `${UNCONFIRMED_MARK}: no source confirmed the unit price of: ${unconfirmed.map((l) => `${l.service} ${l.item}`).join('; ')}.`,
+  );
+}
+console.log('');
+console.log('Keyspaces storage + PITR, no TTL (each month adds its rows):');
+for (const g of keyspacesStorageGrowth(config, { eventsPerSecond, apiShare }).filter((g) =>
+  [1, 3, 6, 12].includes(g.month),
+))
+  console.log(`  month ${String(g.month).padStart(2)}: ${g.gb.toFixed(1)} GB, ${usd(g.monthlyUsd)}`);

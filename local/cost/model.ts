@@ -1,11 +1,11 @@
 import type { ResolvedStageConfig } from '../../bin/config/index.js';
-import { HOURS_PER_MONTH, SECONDS_PER_MONTH, UNIT_PRICES } from './unit-prices.js';
+import { HOURS_PER_MONTH, SECONDS_PER_MONTH, UNIT_PRICES, type UnitPrice } from './unit-prices.js';
 
 /** Workload assumptions of the estimate. */
 export interface Workload {
-  /** Users created per second, on average over the month. */
+  /** Users created per second through the API (and other producers), on average over the month. */
   readonly eventsPerSecond: number;
-  /** Share of events that arrive through the REST API (the rest come from the pull schedule). @default 1 */
+  /** Share of `eventsPerSecond` that arrives through the REST API. The scheduled pull adds its own events. @default 1 */
   readonly apiShare?: number;
   /** Users per API request. @default 1 */
   readonly usersPerRequest?: number;
@@ -18,8 +18,20 @@ export interface Workload {
   /** Processor duration: fixed part per batch plus per record, ms. @default 150 + 3/record */
   readonly processorBatchMs?: number;
   readonly processorRecordMs?: number;
-  /** Log bytes per event across all functions, KB. @default 1 */
+  /** Lambda log bytes per event across all functions, KB. @default 1 */
   readonly logKbPerEvent?: number;
+  /** API Gateway access log entry (jsonWithStandardFields), KB. @default 0.5 */
+  readonly accessLogKbPerRequest?: number;
+  /** MSK broker logs (INFO) per broker, GB per month. An assumption, not a measurement. @default 1 */
+  readonly brokerLogGbPerBrokerMonth?: number;
+  /** MWAA logs (five log types at INFO), GB per month. An assumption, not a measurement. @default 3 */
+  readonly mwaaLogGbMonth?: number;
+  /** VPC flow log records per network interface and hour (ALL traffic, 10-minute aggregation). @default 60 */
+  readonly flowLogRecordsPerEniHour?: number;
+  /** Month of the table's life whose Keyspaces storage is billed (no TTL: storage grows). @default 12 */
+  readonly keyspacesMonth?: number;
+  /** reconcile_stores sample size (point reads per run). @default 200 */
+  readonly reconcileSampleSize?: number;
 }
 
 /** One line of the estimate. */
@@ -30,8 +42,14 @@ export interface CostLine {
   readonly unit: string;
   readonly unitPrice: number;
   readonly monthlyUsd: number;
+  /** The unit price could not be confirmed against a source (see unit-prices.ts). */
+  readonly unconfirmed: boolean;
 }
 
+/** Serialized event size in Kafka, KB. */
+export const DEFAULT_EVENT_KB = 1.5;
+/** Processor duration per batch besides the per-record work (store round trips), ms: an assumption. */
+export const DEFAULT_PROCESSOR_BATCH_MS = 150;
 /** Memory of the ingestion Lambdas, as lib/constructs/ingestion sets it. */
 export const INGEST_MEMORY_MIB = 512;
 /** Keyspaces tables every event is written to. */
@@ -48,16 +66,77 @@ export const SECRETS = 6;
 export const KMS_KEYS = 3;
 /** WAF rules (3 managed groups + rate limit). */
 export const WAF_RULES = 4;
+/** X-Ray's default sampling rule: the first request each second, then 5 % of the rest. */
+export const XRAY_RESERVOIR_PER_SECOND = 1;
+export const XRAY_FIXED_RATE = 0.05;
+/** Size of one VPC flow log record in the default format, bytes. */
+export const FLOW_LOG_RECORD_BYTES = 150;
+/** Lambda Hyperplane ENIs per AZ (one per subnet × security group in use) and MWAA's ENIs: estimates. */
+export const LAMBDA_ENIS_PER_AZ = 2;
+export const MWAA_ENIS = 4;
+/** reconcile_stores runs hourly; each run reads one users_by_signup_day partition per distinct key. */
+export const RECONCILE_RUNS_PER_MONTH = 30 * 24;
+/** Keyspaces read request unit size, KB (LOCAL_QUORUM). */
+export const KEYSPACES_RRU_KB = 4;
 
-function line(service: string, item: string, quantity: number, unit: string, unitPrice: number): CostLine {
-  return { service, item, quantity, unit, unitPrice, monthlyUsd: quantity * unitPrice };
+function line(service: string, item: string, quantity: number, unit: string, price: UnitPrice): CostLine {
+  return {
+    service,
+    item,
+    quantity,
+    unit,
+    unitPrice: price.usd,
+    monthlyUsd: quantity * price.usd,
+    unconfirmed: price.unconfirmed === true,
+  };
 }
 
-function priceOf(table: Readonly<Record<string, number>>, key: string, what: string): number {
-  const price = table[key];
-  if (price === undefined)
+function priceOf(table: Readonly<Record<string, UnitPrice>>, key: string, what: string): UnitPrice {
+  const found = table[key];
+  if (found === undefined)
     throw new Error(`no unit price for ${what} ${key}; add it to local/cost/unit-prices.ts`);
-  return price;
+  return found;
+}
+
+/** Everything the lines are computed from: the stage, the workload and the derived monthly volumes. */
+interface Volumes {
+  readonly config: ResolvedStageConfig;
+  readonly workload: Workload;
+  /** Events produced by the API (and other producers) per month. */
+  readonly requestEvents: number;
+  /** Events the scheduled pull adds per month (from the stage's schedule). */
+  readonly pullEvents: number;
+  /** Every event written to Kafka and both stores. */
+  readonly events: number;
+  readonly apiRequests: number;
+  readonly pullRuns: number;
+  readonly processorInvocations: number;
+  readonly processorBatch: number;
+  readonly eventGb: number;
+}
+
+function volumes(config: ResolvedStageConfig, workload: Workload): Volumes {
+  const requestEvents = workload.eventsPerSecond * SECONDS_PER_MONTH;
+  const pullRuns = config.pullSchedule.enabled ? (30 * 24 * 60) / config.pullSchedule.rateMinutes : 0;
+  const pullEvents = pullRuns * config.pullSchedule.count;
+  const events = requestEvents + pullEvents;
+  const perSecond = events / SECONDS_PER_MONTH;
+  const processorBatch = Math.max(
+    1,
+    Math.min(config.processor.batchSize, perSecond * config.processor.maxBatchingWindowSeconds),
+  );
+  return {
+    config,
+    workload,
+    requestEvents,
+    pullEvents,
+    events,
+    apiRequests: (requestEvents * (workload.apiShare ?? 1)) / (workload.usersPerRequest ?? 1),
+    pullRuns,
+    processorInvocations: events / processorBatch,
+    processorBatch,
+    eventGb: (events * (workload.eventKb ?? DEFAULT_EVENT_KB)) / 1024 ** 2,
+  };
 }
 
 /**
@@ -66,230 +145,361 @@ function priceOf(table: Readonly<Record<string, number>>, key: string, what: str
  */
 export function estimateMonthlyCost(config: ResolvedStageConfig, workload: Workload): CostLine[] {
   if (config.target !== 'aws') return [];
-  const p = UNIT_PRICES;
-  const h = HOURS_PER_MONTH;
-  const events = workload.eventsPerSecond * SECONDS_PER_MONTH;
-  const apiShare = workload.apiShare ?? 1;
-  const apiRequests = (events * apiShare) / (workload.usersPerRequest ?? 1);
-  const eventGb = (events * (workload.eventKb ?? 1.5)) / 1024 ** 2;
-  const lines: CostLine[] = [];
+  const v = volumes(config, workload);
+  return [
+    ...mskLines(v),
+    ...rdsLines(v),
+    ...keyspacesLines(v),
+    ...mwaaLines(v),
+    ...lambdaLines(v),
+    ...apiLines(v),
+    ...networkLines(v),
+    ...xrayLines(v),
+    ...logLines(v),
+    ...otherLines(v),
+  ];
+}
 
-  // MSK
+function mskLines({ config, eventGb }: Volumes): CostLine[] {
+  const p = UNIT_PRICES.msk;
+  const h = HOURS_PER_MONTH;
   if (config.streaming.kind === 'provisioned') {
     const s = config.streaming;
-    lines.push(
+    return [
       line(
         'MSK',
         `${s.brokerCount} × ${s.brokerInstanceType}`,
         s.brokerCount * h,
         'broker-hours',
-        priceOf(p.msk.brokerHour, s.brokerInstanceType, 'broker type'),
+        priceOf(p.brokerHour, s.brokerInstanceType, 'broker type'),
       ),
-    );
-    lines.push(
       line(
         'MSK',
         `EBS ${s.volumeSizeGiB} GB × ${s.brokerCount}`,
         s.volumeSizeGiB * s.brokerCount,
         'GB-month',
-        p.msk.storageGbMonth,
+        p.storageGbMonth,
       ),
-    );
-  } else {
-    lines.push(line('MSK Serverless', 'cluster', h, 'cluster-hours', p.msk.serverless.clusterHour));
-    lines.push(
-      line(
-        'MSK Serverless',
-        `${config.topic.partitions} partitions`,
-        config.topic.partitions * h,
-        'partition-hours',
-        p.msk.serverless.partitionHour,
-      ),
-    );
-    lines.push(line('MSK Serverless', 'data in', eventGb, 'GB', p.msk.serverless.dataInGb));
-    lines.push(line('MSK Serverless', 'data out', eventGb, 'GB', p.msk.serverless.dataOutGb));
+    ];
   }
+  return [
+    line('MSK Serverless', 'cluster', h, 'cluster-hours', p.serverless.clusterHour),
+    line(
+      'MSK Serverless',
+      `${config.topic.partitions} partitions`,
+      config.topic.partitions * h,
+      'partition-hours',
+      p.serverless.partitionHour,
+    ),
+    line('MSK Serverless', 'data in', eventGb, 'GB', p.serverless.dataInGb),
+    line('MSK Serverless', 'data out', eventGb, 'GB', p.serverless.dataOutGb),
+  ];
+}
 
-  // RDS
+function rdsLines({ config }: Volumes): CostLine[] {
+  const p = UNIT_PRICES.rds;
   const db = config.database;
   const dbClass = `db.${db.instanceType}`;
   const azFactor = db.multiAz ? 2 : 1;
-  lines.push(
+  const proxyVcpus = Math.max(2, RDS_VCPUS[dbClass] ?? 2);
+  return [
     line(
       'RDS PostgreSQL',
       `${dbClass}${db.multiAz ? ' Multi-AZ' : ''}`,
-      h * azFactor,
+      HOURS_PER_MONTH * azFactor,
       'instance-hours',
-      priceOf(p.rds.instanceHour, dbClass, 'DB class'),
+      priceOf(p.instanceHour, dbClass, 'DB class'),
     ),
-  );
-  lines.push(
     line(
       'RDS PostgreSQL',
       `gp3 ${db.allocatedStorageGiB} GB`,
       db.allocatedStorageGiB * azFactor,
       'GB-month',
-      p.rds.gp3GbMonth,
+      p.gp3GbMonth,
     ),
-  );
-  const proxyVcpus = Math.max(2, priceOf(p.rds.vcpus, dbClass, 'DB class'));
-  lines.push(line('RDS Proxy', `${proxyVcpus} vCPU`, proxyVcpus * h, 'vCPU-hours', p.rds.proxyVcpuHour));
+    line('RDS Proxy', `${proxyVcpus} vCPU`, proxyVcpus * HOURS_PER_MONTH, 'vCPU-hours', p.proxyVcpuHour),
+  ];
+}
 
-  // Keyspaces
-  const wruPerRow = Math.max(1, Math.ceil(workload.rowKb ?? 0.8));
-  const writeUnits = events * KEYSPACES_TABLES_PER_EVENT * wruPerRow;
-  lines.push(
+/** vCPUs by class (RDS Proxy bills per vCPU of the target, minimum 2). */
+export const RDS_VCPUS: Readonly<Record<string, number>> = {
+  'db.t4g.micro': 2,
+  'db.t4g.small': 2,
+  'db.t4g.medium': 2,
+  'db.m7g.large': 2,
+  'db.r7g.large': 2,
+};
+
+/**
+ * Keyspaces: on-demand writes of every event (API and scheduled pull) to both tables, the DAGs' reads, and
+ * storage in month `keyspacesMonth` of the table's life. The tables have no TTL (stage config has none), so
+ * storage grows by one month of rows every month; see {@link keyspacesStorageGrowth}.
+ */
+function keyspacesLines({ events, workload }: Volumes): CostLine[] {
+  const p = UNIT_PRICES.keyspaces;
+  const rowKb = workload.rowKb ?? 0.8;
+  const writeUnits = events * KEYSPACES_TABLES_PER_EVENT * Math.max(1, Math.ceil(rowKb));
+  const month = workload.keyspacesMonth ?? 12;
+  const storedGb = keyspacesStorageGb(events, rowKb, month);
+  return [
     line(
       'Keyspaces',
-      `on-demand writes (${KEYSPACES_TABLES_PER_EVENT} tables)`,
+      `on-demand writes (${KEYSPACES_TABLES_PER_EVENT} tables, API + pull)`,
       writeUnits / 1e6,
       'million WRU',
-      p.keyspaces.writeRequestUnitsMillion,
+      p.writeRequestUnitsMillion,
     ),
-  );
-  const storedGb = (events * KEYSPACES_TABLES_PER_EVENT * (workload.rowKb ?? 0.8)) / 1024 ** 2;
-  lines.push(line('Keyspaces', 'storage added this month', storedGb, 'GB-month', p.keyspaces.storageGbMonth));
-  lines.push(line('Keyspaces', 'PITR', storedGb, 'GB-month', p.keyspaces.pitrGbMonth));
+    line(
+      'Keyspaces',
+      'reconcile_stores reads (hourly)',
+      dagReadUnits(events, workload) / 1e6,
+      'million RRU',
+      p.readRequestUnitsMillion,
+    ),
+    line('Keyspaces', `storage in month ${month} (no TTL)`, storedGb, 'GB-month', p.storageGbMonth),
+    line('Keyspaces', `PITR in month ${month}`, storedGb, 'GB-month', p.pitrGbMonth),
+  ];
+}
 
-  // MWAA
+/** GB stored at the end of month `month` when each month adds `eventsPerMonth` rows to both tables. */
+export function keyspacesStorageGb(eventsPerMonth: number, rowKb: number, month: number): number {
+  return (eventsPerMonth * month * KEYSPACES_TABLES_PER_EVENT * rowKb) / 1024 ** 2;
+}
+
+/**
+ * Read request units of reconcile_stores per month: each hourly run reads the users_by_signup_day partitions
+ * of the window's rows (one partition per row at worst, each within one 4 KB unit: the index row is ~0.3 KB)
+ * plus one point read of created_users per sampled id. No DAG scans a table (mwaa-dags/tests enforces it).
+ */
+export function dagReadUnits(eventsPerMonth: number, workload: Workload): number {
+  const sample = workload.reconcileSampleSize ?? 200;
+  const pointReadUnits = Math.max(1, Math.ceil((workload.rowKb ?? 0.8) / KEYSPACES_RRU_KB));
+  return eventsPerMonth + RECONCILE_RUNS_PER_MONTH * sample * pointReadUnits;
+}
+
+function mwaaLines({ config }: Volumes): CostLine[] {
+  const p = UNIT_PRICES.mwaa;
   const o = config.orchestration;
-  lines.push(
+  const lines = [
     line(
       'MWAA',
       o.environmentClass,
-      h,
+      HOURS_PER_MONTH,
       'environment-hours',
-      priceOf(p.mwaa.environmentHour, o.environmentClass, 'MWAA class'),
+      priceOf(p.environmentHour, o.environmentClass, 'MWAA class'),
     ),
-  );
+  ];
   const extraWorkers = Math.max(0, o.minWorkers - 1);
   if (extraWorkers > 0) {
     lines.push(
       line(
         'MWAA',
         `${extraWorkers} additional min workers`,
-        extraWorkers * h,
+        extraWorkers * HOURS_PER_MONTH,
         'worker-hours',
-        priceOf(p.mwaa.additionalWorkerHour, o.environmentClass, 'MWAA class'),
+        priceOf(p.additionalWorkerHour, o.environmentClass, 'MWAA class'),
       ),
     );
   }
+  return lines;
+}
 
-  // Lambda
+function lambdaLines(v: Volumes): CostLine[] {
+  const p = UNIT_PRICES.lambda;
+  const { config, workload } = v;
   const gbSeconds = (memMiB: number, ms: number, count: number) => (memMiB / 1024) * (ms / 1000) * count;
-  const batch = Math.max(
-    1,
-    Math.min(
-      config.processor.batchSize,
-      workload.eventsPerSecond * config.processor.maxBatchingWindowSeconds,
-    ),
-  );
-  const processorInvocations = events / batch;
-  const processorMs = (workload.processorBatchMs ?? 150) + (workload.processorRecordMs ?? 3) * batch;
-  const pullRuns = (30 * 24 * 60) / config.pullSchedule.rateMinutes;
+  const processorMs =
+    (workload.processorBatchMs ?? DEFAULT_PROCESSOR_BATCH_MS) +
+    (workload.processorRecordMs ?? 3) * v.processorBatch;
   const lambdaGbs =
-    gbSeconds(INGEST_MEMORY_MIB, workload.httpMs ?? 60, apiRequests) +
-    gbSeconds(config.processor.memorySizeMiB, processorMs, processorInvocations) +
-    gbSeconds(INGEST_MEMORY_MIB, 3_000, pullRuns);
-  lines.push(line('Lambda', 'compute (arm64)', lambdaGbs, 'GB-seconds', p.lambda.arm64GbSecond));
-  lines.push(
+    gbSeconds(INGEST_MEMORY_MIB, workload.httpMs ?? 60, v.apiRequests) +
+    gbSeconds(config.processor.memorySizeMiB, processorMs, v.processorInvocations) +
+    gbSeconds(INGEST_MEMORY_MIB, 3_000, v.pullRuns);
+  const lines = [
+    line('Lambda', 'compute (arm64)', lambdaGbs, 'GB-seconds', p.arm64GbSecond),
     line(
       'Lambda',
       'requests',
-      (apiRequests + processorInvocations + pullRuns) / 1e6,
+      (v.apiRequests + v.processorInvocations + v.pullRuns) / 1e6,
       'million requests',
-      p.lambda.requestsMillion,
+      p.requestsMillion,
     ),
-  );
-
+  ];
   const pollers = config.processor.provisionedPollers;
   if (pollers) {
     lines.push(
       line(
         'Lambda',
         `${pollers.minimum} provisioned Kafka poller(s) (minimum)`,
-        pollers.minimum * h,
+        pollers.minimum * HOURS_PER_MONTH,
         'EPU-hours',
-        p.lambda.eventPollerUnitHour,
+        p.eventPollerUnitHour,
       ),
     );
   }
+  return lines;
+}
 
-  // API Gateway and WAF
-  lines.push(
+function apiLines({ config, apiRequests }: Volumes): CostLine[] {
+  const lines = [
     line(
       'API Gateway',
       'REST requests',
       apiRequests / 1e6,
       'million requests',
-      p.apiGateway.restRequestsMillion,
+      UNIT_PRICES.apiGateway.restRequestsMillion,
     ),
-  );
+  ];
   if (config.api.waf) {
-    lines.push(line('WAF', 'web ACL', 1, 'ACL-month', p.waf.webAclMonth));
-    lines.push(line('WAF', `${WAF_RULES} rules`, WAF_RULES, 'rule-month', p.waf.ruleMonth));
-    lines.push(line('WAF', 'requests', apiRequests / 1e6, 'million requests', p.waf.requestsMillion));
+    const p = UNIT_PRICES.waf;
+    lines.push(line('WAF', 'web ACL', 1, 'ACL-month', p.webAclMonth));
+    lines.push(line('WAF', `${WAF_RULES} rules`, WAF_RULES, 'rule-month', p.ruleMonth));
+    lines.push(line('WAF', 'requests', apiRequests / 1e6, 'million requests', p.requestsMillion));
   }
+  return lines;
+}
 
-  // Network
+function networkLines({ config, events, workload }: Volumes): CostLine[] {
+  const p = UNIT_PRICES.vpc;
+  const h = HOURS_PER_MONTH;
   const n = config.network;
-  lines.push(
-    line('VPC', `${n.natGateways} NAT gateway(s)`, n.natGateways * h, 'NAT-hours', p.vpc.natGatewayHour),
-  );
-  lines.push(
+  return [
+    line('VPC', `${n.natGateways} NAT gateway(s)`, n.natGateways * h, 'NAT-hours', p.natGatewayHour),
+    line(
+      'VPC',
+      `${n.natGateways} NAT public IPv4 address(es)`,
+      n.natGateways * h,
+      'IP-hours',
+      p.publicIpv4Hour,
+    ),
     line(
       'VPC',
       `${INTERFACE_ENDPOINTS} interface endpoints × ${n.maxAzs} AZs`,
       INTERFACE_ENDPOINTS * n.maxAzs * h,
       'endpoint-AZ-hours',
-      p.vpc.interfaceEndpointAzHour,
+      p.interfaceEndpointAzHour,
     ),
-  );
-  lines.push(
     line(
       'VPC',
       'endpoint data (Keyspaces writes)',
       (events * KEYSPACES_TABLES_PER_EVENT * (workload.rowKb ?? 0.8)) / 1024 ** 2,
       'GB',
-      p.vpc.interfaceEndpointGb,
+      p.interfaceEndpointGb,
     ),
-  );
+  ];
+}
 
-  // Observability and the rest
+/** Traces X-Ray's default rule records at `perSecond` requests per second (reservoir + fixed rate). */
+export function sampledTracesPerSecond(perSecond: number): number {
+  const reservoir = Math.min(perSecond, XRAY_RESERVOIR_PER_SECOND);
+  return reservoir + XRAY_FIXED_RATE * Math.max(0, perSecond - reservoir);
+}
+
+/**
+ * X-Ray: active tracing on the REST API (its trace continues into ingest-http), the processor and the pull
+ * Lambda. Each entry point samples on its own.
+ */
+function xrayLines(v: Volumes): CostLine[] {
+  const perMonth = (count: number) => sampledTracesPerSecond(count / SECONDS_PER_MONTH) * SECONDS_PER_MONTH;
+  const traces = perMonth(v.apiRequests) + perMonth(v.processorInvocations) + perMonth(v.pullRuns);
+  return [
+    line(
+      'X-Ray',
+      'traces recorded (API, processor, pull)',
+      traces / 1e6,
+      'million traces',
+      UNIT_PRICES.xray.tracesRecordedMillion,
+    ),
+  ];
+}
+
+/** Network interfaces whose traffic the VPC flow log records (estimate from the stage's layout). */
+export function flowLogEnis(config: ResolvedStageConfig): number {
+  const n = config.network;
+  const brokers = config.streaming.kind === 'provisioned' ? config.streaming.brokerCount : n.maxAzs;
+  const rds = config.database.multiAz ? 2 : 1;
+  return (
+    n.natGateways +
+    INTERFACE_ENDPOINTS * n.maxAzs +
+    brokers +
+    rds +
+    n.maxAzs +
+    LAMBDA_ENIS_PER_AZ * n.maxAzs +
+    MWAA_ENIS
+  );
+}
+
+function logLines({ config, events, apiRequests, workload }: Volumes): CostLine[] {
+  const p = UNIT_PRICES.cloudwatch;
   const brokers = config.streaming.kind === 'provisioned' ? config.streaming.brokerCount : 0;
-  lines.push(line('CloudWatch', 'dashboard', 1, 'dashboard-month', p.cloudwatch.dashboardMonth));
-  lines.push(
+  const flowGb =
+    (flowLogEnis(config) *
+      (workload.flowLogRecordsPerEniHour ?? 60) *
+      HOURS_PER_MONTH *
+      FLOW_LOG_RECORD_BYTES) /
+    1024 ** 3;
+  const lines = [
     line(
       'CloudWatch',
-      'alarm metrics',
-      ALARM_METRICS_BASE + brokers,
-      'metric-month',
-      p.cloudwatch.alarmMetricMonth,
-    ),
-  );
-  lines.push(
-    line(
-      'CloudWatch',
-      'custom metrics (EMF)',
-      CUSTOM_METRICS,
-      'metric-month',
-      p.cloudwatch.customMetricMonth,
-    ),
-  );
-  lines.push(
-    line(
-      'CloudWatch',
-      'logs ingested',
+      'Lambda logs ingested',
       (events * (workload.logKbPerEvent ?? 1)) / 1024 ** 2,
       'GB',
-      p.cloudwatch.logsIngestedGb,
+      p.logsIngestedGb,
     ),
-  );
-  lines.push(
-    line('Secrets Manager', `${SECRETS} secrets`, SECRETS, 'secret-month', p.secretsManager.secretMonth),
-  );
-  lines.push(line('KMS', `${KMS_KEYS} customer managed keys`, KMS_KEYS, 'key-month', p.kms.keyMonth));
+    line(
+      'CloudWatch',
+      'API Gateway access logs',
+      (apiRequests * (workload.accessLogKbPerRequest ?? 0.5)) / 1024 ** 2,
+      'GB',
+      p.logsIngestedGb,
+    ),
+    line('CloudWatch', `VPC flow logs (${flowLogEnis(config)} ENIs)`, flowGb, 'GB', p.vendedLogsGb),
+    line('CloudWatch', 'MWAA logs ingested', workload.mwaaLogGbMonth ?? 3, 'GB', p.logsIngestedGb),
+  ];
+  if (brokers > 0)
+    lines.push(
+      line(
+        'CloudWatch',
+        'MSK broker logs',
+        brokers * (workload.brokerLogGbPerBrokerMonth ?? 1),
+        'GB',
+        p.logsIngestedGb,
+      ),
+    );
   return lines;
+}
+
+function otherLines({ config }: Volumes): CostLine[] {
+  const p = UNIT_PRICES.cloudwatch;
+  const brokers = config.streaming.kind === 'provisioned' ? config.streaming.brokerCount : 0;
+  return [
+    line('CloudWatch', 'dashboard', 1, 'dashboard-month', p.dashboardMonth),
+    line('CloudWatch', 'alarm metrics', ALARM_METRICS_BASE + brokers, 'metric-month', p.alarmMetricMonth),
+    line('CloudWatch', 'custom metrics (EMF)', CUSTOM_METRICS, 'metric-month', p.customMetricMonth),
+    line(
+      'Secrets Manager',
+      `${SECRETS} secrets`,
+      SECRETS,
+      'secret-month',
+      UNIT_PRICES.secretsManager.secretMonth,
+    ),
+    line('KMS', `${KMS_KEYS} customer managed keys`, KMS_KEYS, 'key-month', UNIT_PRICES.kms.keyMonth),
+  ];
+}
+
+/** Keyspaces storage + PITR per month for months 1..`months` (no TTL: each month adds its rows). */
+export function keyspacesStorageGrowth(
+  config: ResolvedStageConfig,
+  workload: Workload,
+  months = 12,
+): { month: number; gb: number; monthlyUsd: number }[] {
+  const { events } = volumes(config, workload);
+  const rowKb = workload.rowKb ?? 0.8;
+  const perGb = UNIT_PRICES.keyspaces.storageGbMonth.usd + UNIT_PRICES.keyspaces.pitrGbMonth.usd;
+  return Array.from({ length: months }, (_, i) => {
+    const gb = keyspacesStorageGb(events, rowKb, i + 1);
+    return { month: i + 1, gb, monthlyUsd: gb * perGb };
+  });
 }
 
 /** Sum of the lines, by service and in total. */

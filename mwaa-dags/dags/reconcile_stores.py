@@ -7,9 +7,10 @@ Hourly comparison of the two stores the processor writes: PostgreSQL `users` and
 * Window: `params.window_start`/`window_end` if given (ISO-8601), else the data interval shifted back by
   `params.settle_minutes` (events still in flight are not "missing"); a manual run looks back
   `params.lookback_minutes`.
-* `compare`: counts per UTC day, ids present in only one store (Cassandra scanned with ALLOW FILTERING unless
-  `params.cassandra_scan` is false), and a deterministic sample of `params.sample_size` ids compared field by
-  field plus looked up in `users_by_signup_day`.
+* `compare`: reads bounded data only: the `users_by_signup_day` partitions of the window's PostgreSQL rows
+  (counts per UTC day, ids present in only one store) and point reads of `created_users` for a deterministic
+  sample of `params.sample_size` ids, compared field by field. No query scans a table (Keyspaces bills the
+  data it reads).
 * `record`: one row per run in PostgreSQL `reconciliation_runs` (the report as JSON).
 * `enforce`: fails (no retry) when `mismatch_count / rows > params.max_mismatch_ratio`.
 
@@ -43,8 +44,12 @@ from pipeline_dags.common import DEFAULT_ARGS, START_DATE, tags
         "lookback_minutes": Param(60, type="number", minimum=1, description="Window of a manual run."),
         "sample_size": Param(200, type="integer", minimum=0, maximum=10000),
         "max_mismatch_ratio": Param(0.0, type="number", minimum=0, maximum=1),
-        "cassandra_scan": Param(True, type="boolean", description="Scan created_users for the window."),
-        "max_rows": Param(500000, type="integer", minimum=1, description="Refuse larger windows."),
+        "max_rows": Param(
+            500000,
+            type="integer",
+            minimum=1,
+            description="Refuse larger windows (rows in PostgreSQL or in the partitions read).",
+        ),
     },
 )
 def reconcile_stores():

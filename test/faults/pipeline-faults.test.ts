@@ -147,7 +147,7 @@ describe('fault suite: kill -9 under traffic', () => {
     for (let i = 0; i < requests.length; i += 50) {
       await Promise.all(
         requests.slice(i, i + 50).map(async (request) => {
-          if (request.userId) ids.push(request.userId);
+          ids.push(...request.userIds);
           const response = await fetch(`${api}${request.path}`, {
             method: request.method,
             headers: request.headers,

@@ -2,12 +2,17 @@ import { describe, expect, it } from 'vitest';
 import { loadStageConfig } from '../../bin/config/index.js';
 import {
   type CostLine,
+  dagReadUnits,
   estimateMonthlyCost,
   KEYSPACES_TABLES_PER_EVENT,
+  keyspacesStorageGrowth,
+  RECONCILE_RUNS_PER_MONTH,
+  sampledTracesPerSecond,
   summarize,
 } from '../../local/cost/model.js';
 import {
   HOURS_PER_MONTH,
+  listUnitPrices,
   SECONDS_PER_MONTH,
   UNIT_PRICES,
   UNIT_PRICES_AS_OF,
@@ -44,7 +49,7 @@ describe('cost model', () => {
     expect(brokers.quantity).toBe(3 * HOURS_PER_MONTH);
     expect(brokers.monthlyUsd).toBeCloseTo(3 * 730 * 0.204, 6);
     expect(find(lines, 'MWAA', /mw1\.medium/).monthlyUsd).toBeCloseTo(
-      730 * (UNIT_PRICES.mwaa.environmentHour['mw1.medium'] ?? Number.NaN),
+      730 * (UNIT_PRICES.mwaa.environmentHour['mw1.medium']?.usd ?? Number.NaN),
       6,
     );
     expect(find(lines, 'VPC', /NAT/).quantity).toBe(3 * 730);
@@ -52,15 +57,18 @@ describe('cost model', () => {
     expect(find(lines, 'RDS PostgreSQL', /Multi-AZ/).quantity).toBe(2 * 730);
   });
 
-  it('charges Keyspaces one write unit per table per event at the given rate', () => {
+  it('charges Keyspaces one write unit per table per event, scheduled-pull events included', () => {
     const perSecond = 25;
     const lines = estimateMonthlyCost(dev, { eventsPerSecond: perSecond, rowKb: 0.8 });
     const writes = find(lines, 'Keyspaces', /writes/);
+    // dev pulls 100 users every 15 minutes: 96 runs a day.
+    const pullEvents = 30 * 96 * 100;
     expect(writes.quantity).toBeCloseTo(
-      (perSecond * SECONDS_PER_MONTH * KEYSPACES_TABLES_PER_EVENT) / 1e6,
+      ((perSecond * SECONDS_PER_MONTH + pullEvents) * KEYSPACES_TABLES_PER_EVENT) / 1e6,
       6,
     );
-    expect(writes.monthlyUsd).toBeCloseTo(writes.quantity * 1.45, 6);
+    // On-demand price after the 2024-11-14 cut.
+    expect(writes.monthlyUsd).toBeCloseTo(writes.quantity * 0.625, 6);
     // Rows above 1 KB cost a write unit per started KB.
     const bigRows = find(
       estimateMonthlyCost(dev, { eventsPerSecond: perSecond, rowKb: 1.5 }),
@@ -91,5 +99,61 @@ describe('cost model', () => {
   it('adds WAF only where the stage enables it', () => {
     expect(estimateMonthlyCost(dev, { eventsPerSecond: 1 }).some((l) => l.service === 'WAF')).toBe(false);
     expect(estimateMonthlyCost(prod, { eventsPerSecond: 1 }).some((l) => l.service === 'WAF')).toBe(true);
+  });
+
+  it('gives every unit price a source and a date, and marks the unconfirmed ones', () => {
+    const prices = listUnitPrices();
+    expect(prices.length).toBeGreaterThan(30);
+    for (const { path, price } of prices) {
+      expect(price.source, path).toMatch(/\S{8,}/);
+      expect(price.asOf, path).toMatch(/^\d{4}-\d{2}-\d{2}$/);
+    }
+    const unconfirmed = prices.filter((p) => p.price.unconfirmed).map((p) => p.path);
+    expect(unconfirmed).toEqual(
+      expect.arrayContaining([
+        'rds.instanceHour.db.m7g.large',
+        'rds.proxyVcpuHour',
+        'mwaa.environmentHour.mw1.micro',
+        'lambda.eventPollerUnitHour',
+      ]),
+    );
+    const prodLines = estimateMonthlyCost(prod, { eventsPerSecond: 1 });
+    expect(find(prodLines, 'Lambda', /poller/).unconfirmed).toBe(true);
+    expect(find(prodLines, 'MSK', /kafka/).unconfirmed).toBe(false);
+  });
+
+  it('prices Keyspaces reads at $0.125 per million RRU and counts the reconcile DAG reads', () => {
+    const lines = estimateMonthlyCost(dev, { eventsPerSecond: 10, reconcileSampleSize: 200 });
+    const reads = find(lines, 'Keyspaces', /reconcile_stores reads/);
+    const events = 10 * SECONDS_PER_MONTH + 30 * 96 * 100;
+    // One partition read per event of each hourly window, plus one point read per sampled id.
+    expect(reads.quantity * 1e6).toBeCloseTo(events + RECONCILE_RUNS_PER_MONTH * 200, 0);
+    expect(reads.monthlyUsd).toBeCloseTo(reads.quantity * 0.125, 9);
+    expect(dagReadUnits(0, { eventsPerSecond: 0, reconcileSampleSize: 0 })).toBe(0);
+  });
+
+  it('bills Keyspaces storage in month 12 of a table without TTL and shows the growth', () => {
+    const growth = keyspacesStorageGrowth(dev, { eventsPerSecond: 10, rowKb: 0.8 });
+    expect(growth).toHaveLength(12);
+    expect(growth[11]?.gb).toBeCloseTo((growth[0]?.gb ?? Number.NaN) * 12, 6);
+    const storage = find(
+      estimateMonthlyCost(dev, { eventsPerSecond: 10, rowKb: 0.8 }),
+      'Keyspaces',
+      /storage/,
+    );
+    expect(storage.item).toMatch(/month 12/);
+    expect(storage.quantity).toBeCloseTo(growth[11]?.gb ?? Number.NaN, 6);
+  });
+
+  it('adds X-Ray with the default sampling rule, NAT IPv4 addresses and the log groups', () => {
+    expect(sampledTracesPerSecond(0.5)).toBeCloseTo(0.5, 9);
+    expect(sampledTracesPerSecond(10)).toBeCloseTo(1 + 0.05 * 9, 9);
+    const lines = estimateMonthlyCost(prod, { eventsPerSecond: 10 });
+    const xray = find(lines, 'X-Ray', /traces/);
+    expect(xray.monthlyUsd).toBeGreaterThan(18);
+    expect(xray.monthlyUsd).toBeLessThan(40);
+    expect(find(lines, 'VPC', /IPv4/).quantity).toBe(3 * HOURS_PER_MONTH);
+    for (const item of [/access logs/, /flow logs/, /MSK broker logs/, /MWAA logs/])
+      expect(find(lines, 'CloudWatch', item).monthlyUsd).toBeGreaterThan(0);
   });
 });

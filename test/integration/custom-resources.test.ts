@@ -1,6 +1,6 @@
 import type { CloudFormationCustomResourceEvent } from 'aws-lambda';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { kafkaClient, services, uniqueName } from '../support/local-services.js';
+import { kafkaClient, postgresPool, services, uniqueName } from '../support/local-services.js';
 
 // The deploy-time custom resources, run against the real local Kafka and PostgreSQL with events shaped as
 // CloudFormation (through the CDK Provider framework) sends them.
@@ -69,6 +69,47 @@ describe('topics custom resource on real Kafka', () => {
     expect(await partitionCount()).toBe(4);
   });
 
+  /** The configs set on the topic itself (ConfigSource.TOPIC_CONFIG), not inherited broker defaults. */
+  const topicConfigs = async () => {
+    const described = await admin.describeConfigs({
+      includeSynonyms: false,
+      resources: [{ type: 2, name: topic }],
+    });
+    return Object.fromEntries(
+      (described.resources[0]?.configEntries ?? [])
+        .filter((entry) => entry.configSource === 1)
+        .map((entry) => [entry.configName, entry.configValue]),
+    );
+  };
+
+  it('an update keeps configs set by hand and resets only what the properties dropped', async () => {
+    // Set by hand, as an operator would (AlterConfigs replaces the whole set, so the others are restated).
+    await admin.alterConfigs({
+      validateOnly: false,
+      resources: [
+        {
+          type: 2,
+          name: topic,
+          configEntries: [
+            { name: 'retention.ms', value: '3600000' },
+            { name: 'min.insync.replicas', value: '1' },
+            { name: 'max.message.bytes', value: '123456' },
+          ],
+        },
+      ],
+    });
+    const changed = { ...props(4), Config: { 'retention.ms': '7200000' } };
+    await handler(cfnEvent('Update', changed, props(4)));
+    expect(await topicConfigs()).toEqual({ 'retention.ms': '7200000', 'max.message.bytes': '123456' });
+    // Restoring the properties sets min.insync.replicas again and still keeps the hand-set key.
+    await handler(cfnEvent('Update', props(4), changed));
+    expect(await topicConfigs()).toEqual({
+      'retention.ms': '3600000',
+      'min.insync.replicas': '1',
+      'max.message.bytes': '123456',
+    });
+  });
+
   it('refuses to shrink partitions, naming the topic and counts', async () => {
     await expect(handler(cfnEvent('Update', props(1), props(4)))).rejects.toThrow(
       /has 4 partitions; Kafka cannot reduce them to 1/,
@@ -81,9 +122,11 @@ describe('topics custom resource on real Kafka', () => {
     );
   });
 
-  it('keeps the topic on delete', async () => {
+  it('keeps the topic, its partitions and configs on delete', async () => {
     await handler(cfnEvent('Delete', props(4)));
     expect(await admin.listTopics()).toContain(topic);
+    expect(await partitionCount()).toBe(4);
+    expect(await topicConfigs()).toMatchObject({ 'retention.ms': '3600000' });
   });
 });
 
@@ -95,7 +138,27 @@ describe('migrations custom resource on real PostgreSQL', () => {
     const updated = await handler(cfnEvent('Update', {}, {}));
     expect(updated.Data?.Applied).toBe(0);
     expect(updated.Data?.Skipped).toBe(created.Data ? created.Data.Applied + created.Data.Skipped : -1);
-    const deleted = await handler(cfnEvent('Delete', {}));
-    expect(deleted.PhysicalResourceId).toBe('existing');
+    // Delete drops nothing: the tables and the migration history are all still there afterwards.
+    const pool = postgresPool();
+    const tables = ['users', 'dead_letters', 'schema_migrations'];
+    const presentTables = async () =>
+      (
+        await pool.query<{ name: string }>(
+          'SELECT name FROM unnest($1::text[]) AS name WHERE to_regclass(name) IS NOT NULL',
+          [tables],
+        )
+      ).rows.map((row) => row.name);
+    const historyLength = async () =>
+      (await pool.query<{ n: number }>('SELECT count(*)::int AS n FROM schema_migrations')).rows[0]?.n;
+    try {
+      const historyBefore = await historyLength();
+      const deleted = await handler(cfnEvent('Delete', {}));
+      expect(deleted.PhysicalResourceId).toBe('existing');
+      expect(await presentTables()).toEqual(tables);
+      expect(await historyLength()).toBe(historyBefore);
+      expect(historyBefore).toBeGreaterThanOrEqual(created.Data?.LatestVersion ?? Number.POSITIVE_INFINITY);
+    } finally {
+      await pool.end();
+    }
   });
 });

@@ -32,6 +32,23 @@ async function produce(messages: readonly Message[]): Promise<void> {
   }
 }
 
+/**
+ * Polls until the condition holds; at the deadline it fails, saying what was awaited and the counts reached,
+ * instead of stopping silently and leaving later assertions to guess why.
+ */
+async function pollUntil(
+  what: string,
+  condition: () => boolean,
+  state: () => string,
+  timeoutMs = 180_000,
+): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!condition()) {
+    if (Date.now() > deadline) throw new Error(`${what}: not reached within ${timeoutMs} ms; ${state()}`);
+    await new Promise((r) => setTimeout(r, 200));
+  }
+}
+
 async function runBridgeUntil(
   groupId: string,
   done: (bridge: MskBridge) => Promise<boolean>,
@@ -220,16 +237,23 @@ describe('processor through the local MSK bridge, on real Kafka, PostgreSQL and 
     const bridge = new MskBridge({ kafka, topic, groupId, batchSize: 200, batchWindowMs: 50, handler });
     await bridge.start();
     try {
-      while (bridge.stats.records < 200) await new Promise((r) => setTimeout(r, 100));
+      const stats = () => JSON.stringify(bridge.stats);
+      await pollUntil('first 200 records handed to the processor', () => bridge.stats.records >= 200, stats);
       await bringDown(cassandraService, () => {});
       await produce(batchTwo.map(messageOf));
       const failedBefore = bridge.stats.failedInvocations;
-      while (bridge.stats.failedInvocations === failedBefore) await new Promise((r) => setTimeout(r, 200));
+      await pollUntil(
+        'a failed invocation while Cassandra is down',
+        () => bridge.stats.failedInvocations > failedBefore,
+        stats,
+      );
       await bringUp(cassandraService, () => {});
-      const deadline = Date.now() + 180_000;
       // Wait until the bridge has caught up: everything produced has been handed to the processor successfully.
-      while (bridge.stats.records < 2_000 && Date.now() < deadline)
-        await new Promise((r) => setTimeout(r, 250));
+      await pollUntil(
+        'all 2,000 records handed to the processor',
+        () => bridge.stats.records >= 2_000,
+        stats,
+      );
     } finally {
       await bridge.stop();
     }

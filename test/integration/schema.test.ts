@@ -11,6 +11,7 @@ import {
 } from '../../lambdas/shared/schema/cassandra/index.js';
 import {
   deadLetterFingerprint,
+  MIGRATION_ADVISORY_LOCK_KEY,
   MIGRATIONS,
   MigrationChecksumMismatchError,
   runMigrations,
@@ -42,6 +43,17 @@ function sampleEvent(): UserCreatedEvent {
   });
   if (!result.ok) throw new Error(JSON.stringify(result.issues));
   return result.event;
+}
+
+/** How pg_locks shows a bigint advisory key: the high 32 bits as classid, the low 32 bits as objid. */
+function advisoryLockParts(key: string): [string, string] {
+  const value = BigInt.asUintN(64, BigInt(key));
+  return [String(value >> 32n), String(value & 0xffff_ffffn)];
+}
+
+async function backendPid(client: pg.PoolClient): Promise<number> {
+  const { rows } = await client.query<{ pid: number }>('SELECT pg_backend_pid() AS pid');
+  return rows[0]?.pid ?? -1;
 }
 
 describe('PostgreSQL migrations against the local server', () => {
@@ -185,10 +197,16 @@ describe('PostgreSQL migrations against the local server', () => {
     try {
       await client.query("UPDATE schema_migrations SET checksum = 'edited' WHERE version = 1");
       await expect(runMigrations(client)).rejects.toBeInstanceOf(MigrationChecksumMismatchError);
-      // The lock was released: a later run can take it again.
-      const { rows } = await client.query('SELECT pg_try_advisory_lock(1) AS locked');
-      expect(rows[0].locked).toBe(true);
-      await client.query('SELECT pg_advisory_unlock(1)');
+      // The lock was released. Asked from a second connection (a session always re-takes its own advisory
+      // lock), about the real key: does the failed run's session still hold it? Other test runs sharing
+      // this server may hold the same key for a moment, so the question names the session, not just the key.
+      const { rows } = await pool.query(
+        `SELECT count(*)::int AS held FROM pg_locks
+         WHERE locktype = 'advisory' AND granted AND pid = $1
+           AND classid = $2::oid AND objid = $3::oid AND objsubid = 1`,
+        [await backendPid(client), ...advisoryLockParts(MIGRATION_ADVISORY_LOCK_KEY)],
+      );
+      expect(rows[0].held).toBe(0);
     } finally {
       client.release();
     }
@@ -273,7 +291,7 @@ describe('Cassandra schema against the local server', () => {
         [
           key.signup_day,
           key.country,
-          key.registered_date,
+          key.signupInstant,
           key.id,
           p.first_name,
           p.last_name,

@@ -1,4 +1,5 @@
-import { type Client, concurrent, types } from 'cassandra-driver';
+import { type Client, types } from 'cassandra-driver';
+import { executeIdempotentWrites } from '../../shared/clients/keyspaces-retry.js';
 import { type LineageColumnName, USER_FIELDS, type UserField } from '../../shared/contract/fields.js';
 import {
   CASSANDRA_TABLES,
@@ -53,7 +54,7 @@ const LINEAGE_VALUE: Readonly<Record<LineageColumnName, ValueOf>> = {
 const KEY_VALUE: Readonly<Record<string, ValueOf>> = {
   signup_day: ({ key }) => localDateOf(key.signup_day),
   country: ({ key }) => key.country,
-  [SIGNUP_INSTANT_FIELD]: ({ key }) => key.registered_date,
+  [SIGNUP_INSTANT_FIELD]: ({ key }) => key.signupInstant,
 };
 
 const FIELD_BY_NAME = new Map((USER_FIELDS as readonly UserField[]).map((field) => [field.name, field]));
@@ -164,11 +165,8 @@ export class CassandraUserStore implements Sink {
         queries.push({ query: this.statements[i] as string, params: values });
       });
     }
-    // raiseOnFirstError: any failure fails the batch, which Lambda then retries as a whole.
-    await concurrent.executeConcurrent(this.client, queries, {
-      concurrencyLevel: this.options.concurrency ?? 64,
-      raiseOnFirstError: true,
-      collectResults: false,
-    });
+    // Statements that hit a Keyspaces capacity error are sent again after a backoff; any other failure (or
+    // capacity errors past the last round) fails the batch, which Lambda then retries as a whole.
+    await executeIdempotentWrites(this.client, queries, { concurrencyLevel: this.options.concurrency ?? 64 });
   }
 }

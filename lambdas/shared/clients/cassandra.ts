@@ -1,5 +1,6 @@
 import { type auth, Client, policies, types } from 'cassandra-driver';
 import { boolean, type Env, integer, oneOf, optionalString, requiredString } from '../config.js';
+import { KeyspacesRetryPolicy } from './keyspaces-retry.js';
 
 const CONSISTENCY_LEVELS = ['LOCAL_QUORUM', 'LOCAL_ONE', 'ONE', 'QUORUM'] as const;
 export type ConsistencyName = (typeof CONSISTENCY_LEVELS)[number];
@@ -18,6 +19,11 @@ export interface CassandraConnectionConfig {
   readonly consistency: ConsistencyName;
   /** Region for SigV4 signing (Keyspaces only). */
   readonly region?: string;
+  /**
+   * Connections to each host of the local data center. Keyspaces serves at most 3,000 CQL requests/s per
+   * connection; the stage sets this (processor.keyspacesConnectionsPerHost, checked by `npm run capacity`).
+   */
+  readonly connectionsPerHost: number;
 }
 
 export function readCassandraConnectionConfig(env: Env): CassandraConnectionConfig {
@@ -38,6 +44,7 @@ export function readCassandraConnectionConfig(env: Env): CassandraConnectionConf
     auth: authMode,
     tls: boolean(env, 'CASSANDRA_TLS', authMode === 'sigv4'),
     consistency: oneOf(env, 'CASSANDRA_CONSISTENCY', CONSISTENCY_LEVELS, 'LOCAL_QUORUM'),
+    connectionsPerHost: integer(env, 'CASSANDRA_CONNECTIONS_PER_HOST', 1, { min: 1, max: 32 }),
     ...(region ? { region } : {}),
   };
 }
@@ -58,10 +65,27 @@ export async function createCassandraClient(config: CassandraConnectionConfig): 
     ...(authProvider ? { authProvider } : {}),
     // Keyspaces presents a public certificate for its endpoint name; Node's CA store verifies it.
     ...(config.tls ? { sslOptions: { servername: firstHost, rejectUnauthorized: true } } : {}),
-    queryOptions: { consistency: types.consistencies[consistencyKey(config.consistency)], prepare: true },
+    // Idempotent by default: every statement the Lambdas send is an INSERT with the event's write time
+    // (USING TIMESTAMP) or schema DDL with IF NOT EXISTS, so sending one twice changes nothing; the retry policy
+    // retries only idempotent statements. A non-idempotent statement must pass `isIdempotent: false`.
+    queryOptions: {
+      consistency: types.consistencies[consistencyKey(config.consistency)],
+      prepare: true,
+      isIdempotent: true,
+    },
     socketOptions: { connectTimeout: 5_000, readTimeout: 12_000 },
-    // The driver's default backs off to 10 minutes; a node back from a restart should be used within seconds.
-    policies: { reconnection: new policies.reconnection.ExponentialReconnectionPolicy(500, 10_000, false) },
+    pooling: {
+      coreConnectionsPerHost: {
+        [types.distance.local]: config.connectionsPerHost,
+        [types.distance.remote]: 1,
+      },
+    },
+    policies: {
+      // The driver's default backs off to 10 minutes; a node back from a restart should be used within seconds.
+      reconnection: new policies.reconnection.ExponentialReconnectionPolicy(500, 10_000, false),
+      // Keyspaces capacity errors (write/read timeouts) are retried; see keyspaces-retry.ts.
+      retry: new KeyspacesRetryPolicy(),
+    },
   });
 }
 

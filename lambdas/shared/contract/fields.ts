@@ -1,9 +1,9 @@
 /**
- * THE definition of the user event's payload fields. Everything else that names a payload field is derived
- * from this list: the zod contract of every schema version, the committed JSON Schemas, the API Gateway model,
- * the PostgreSQL column list, upsert and row builder, the CQL tables, rows and Keyspaces columns, the DAGs'
- * generated field list, fixtures and the bench's rows. `npm run generate` rewrites the generated files; a
- * test fails when one is stale. docs/extending.md walks through adding a field.
+ * THE definition of the user event's payload fields (the field registry). Everything else that names a
+ * payload field is derived from this list: the zod contract of every schema version, the committed JSON
+ * Schemas, the API Gateway model, the PostgreSQL column list, upsert and row builder, the CQL tables, rows and
+ * Keyspaces columns, the DAGs' field list, fixtures and the bench's rows. `npm run generate` rewrites the
+ * derived files; a test fails when one is stale. docs/extending.md walks through adding a field.
  *
  * This module has no dependencies, so the CDK app, the generators and the Lambdas can all import it.
  */

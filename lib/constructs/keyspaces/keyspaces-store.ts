@@ -20,6 +20,11 @@ export interface KeyspacesStoreProps {
   readonly tables?: readonly TableDefinition[];
   /** Keep keyspace and tables when the stack deletes them. @default false */
   readonly retainOnDelete?: boolean;
+  /**
+   * CQL connections a client opens to each Keyspaces host (≤ 3,000 requests/s each; `npm run capacity`).
+   * @default 1
+   */
+  readonly connectionsPerHost?: number;
 }
 
 /**
@@ -34,10 +39,13 @@ export class KeyspacesStore extends Construct {
   readonly tables: ReadonlyMap<string, cassandra.CfnTable>;
   /** ARN of the keyspace (IAM resource for keyspace-level actions). */
   readonly keyspaceArn: string;
+  /** Connections per host the clients it binds open. */
+  readonly connectionsPerHost: number;
 
   constructor(scope: Construct, id: string, props: KeyspacesStoreProps = {}) {
     super(scope, id);
     this.keyspaceName = props.keyspaceName ?? DEFAULT_KEYSPACE;
+    this.connectionsPerHost = props.connectionsPerHost ?? 1;
     const removalPolicy = props.retainOnDelete ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY;
     const keyspace = new cassandra.CfnKeyspace(this, 'Keyspace', {
       keyspaceName: this.keyspaceName,
@@ -83,6 +91,7 @@ export class KeyspacesStore extends Construct {
         CASSANDRA_TLS: 'true',
         CASSANDRA_KEYSPACE: this.keyspaceName,
         CASSANDRA_CONSISTENCY: 'LOCAL_QUORUM',
+        CASSANDRA_CONNECTIONS_PER_HOST: String(this.connectionsPerHost),
       },
       grant: (client) => {
         this.grantWrite(client);

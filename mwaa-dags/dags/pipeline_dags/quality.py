@@ -7,7 +7,7 @@ Metrics (all over [window.start, window.end)):
 * duplicate_email_rate: rows whose lower-cased email another row of the window also has, beyond the first.
 * duplicate_event_ids: event_ids that wrote more than one user (one event must make one user).
 * blank_rate: per required field, share of NULL or blank values; the check uses the worst field.
-* invalid_format_rate: per optional field with a format (nationality: ISO alpha-2), share of present values that
+* invalid_format_rate: per optional field with a format (e.g. an ISO country code), share of present values that
   do not match it; the check uses the worst field. An absent value (an older event version) is not a defect.
 """
 

@@ -1,14 +1,19 @@
 """Reconciliation of PostgreSQL ``users`` with Cassandra ``created_users`` (+ ``users_by_signup_day``).
 
-For a window of ``ingested_at``:
-1. ids and ``ingested_at`` of the window from both stores -> counts per UTC day and the ids only one store has
-   (Cassandra is scanned with ALLOW FILTERING; set ``cassandra_scan`` false on a big Keyspaces table, where a
-   scan is billed per row read, and only the sample check runs);
-2. a deterministic sample of ids -> full rows from both stores compared field by field, and the row the
-   processor must have written to ``users_by_signup_day`` looked up by its full primary key.
+For a window of ``ingested_at``, reading only bounded data from Cassandra / Keyspaces (which bills the data it
+reads, not the data it returns; no query here scans a table, and mwaa-dags/tests fails any DAG that does):
+1. PostgreSQL's rows of the window (id, ingested_at, signup instant, country source) -> the ``users_by_signup_day``
+   partitions ``(signup_day, country)`` those rows must be in; each partition is read whole (one query per
+   partition, by its full partition key) and its rows with ``ingested_at`` in the window are Cassandra's side:
+   counts per UTC day and the ids only one store has. A row Cassandra holds in a partition no PostgreSQL row of
+   the window maps to is not seen: finding it would need a scan (the processor writes PostgreSQL first, so such
+   a row means PostgreSQL lost it);
+2. a deterministic sample of PostgreSQL's ids -> full rows from both stores (point reads of ``created_users``
+   by partition key) compared field by field.
 
-mismatch_count = missing in Cassandra + missing in PostgreSQL + sampled rows with differing fields + sampled
-rows absent from users_by_signup_day; mismatch_ratio = mismatch_count / max(rows in either store, 1).
+mismatch_count = ids missing from users_by_signup_day + ids only in Cassandra + sampled rows with differing
+fields + sampled ids absent from created_users (but present in users_by_signup_day, else already counted);
+mismatch_ratio = mismatch_count / max(rows in either store, 1).
 """
 
 from __future__ import annotations
@@ -116,48 +121,45 @@ def signup_day_key(row: Mapping[str, Any]) -> tuple[str, str, datetime, str]:
 def build_report(
     window: Window,
     postgres_pairs: Sequence[tuple[str, datetime]],
-    cassandra_pairs: Sequence[tuple[str, datetime]] | None,
+    cassandra_pairs: Sequence[tuple[str, datetime]],
     sample_ids: Sequence[str],
     postgres_rows: Mapping[str, Mapping[str, Any]],
     cassandra_rows: Mapping[str, Mapping[str, Any]],
-    signup_day_present: Mapping[str, bool],
     max_mismatch_ratio: float,
 ) -> dict[str, Any]:
-    """Everything a run found, with the verdict. Inputs are plain data so this is testable without stores."""
-    pg_ids = {row_id for row_id, _ in postgres_pairs}
-    cass_ids = None if cassandra_pairs is None else {row_id for row_id, _ in cassandra_pairs}
-    missing_in_cassandra = sorted(pg_ids - cass_ids) if cass_ids is not None else []
-    missing_in_postgres = sorted(cass_ids - pg_ids) if cass_ids is not None else []
+    """Everything a run found, with the verdict. Inputs are plain data so this is testable without stores.
 
-    field_mismatches, sample_missing_cassandra, sample_missing_postgres, missing_signup = [], [], [], []
+    ``cassandra_pairs`` are the window's rows found in the users_by_signup_day partitions that were read;
+    ``cassandra_rows`` the sampled ids' created_users rows."""
+    pg_ids = {row_id for row_id, _ in postgres_pairs}
+    cass_ids = {row_id for row_id, _ in cassandra_pairs}
+    missing_in_cassandra = sorted(pg_ids - cass_ids)
+    missing_in_postgres = sorted(cass_ids - pg_ids)
+
+    field_mismatches, sample_missing_cassandra, sample_missing_postgres = [], [], []
     for row_id in sample_ids:
         pg_row, cass_row = postgres_rows.get(row_id), cassandra_rows.get(row_id)
         if pg_row is None:
             sample_missing_postgres.append(row_id)
-            continue
-        if cass_row is None:
-            # Absent from created_users: one mismatch, whatever users_by_signup_day holds.
+        elif cass_row is None:
             sample_missing_cassandra.append(row_id)
-            continue
-        fields = differing_fields(pg_row, cass_row)
-        if fields:
-            field_mismatches.append({"id": row_id, "fields": fields})
-        if not signup_day_present.get(row_id, False):
-            missing_signup.append(row_id)
+        else:
+            fields = differing_fields(pg_row, cass_row)
+            if fields:
+                field_mismatches.append({"id": row_id, "fields": fields})
 
-    mismatch_count = len(missing_in_cassandra) + len(missing_in_postgres) + len(field_mismatches) + len(missing_signup)
-    if cass_ids is None:
-        # Without a scan the sample is the only evidence of rows missing from Cassandra.
-        mismatch_count += len(sample_missing_cassandra)
-    population = max(len(pg_ids), len(cass_ids or ()), 1)
+    # A sampled id absent from created_users but present in the index is a mismatch the index did not show.
+    missing_created_only = [row_id for row_id in sample_missing_cassandra if row_id in cass_ids]
+    mismatch_count = (
+        len(missing_in_cassandra) + len(missing_in_postgres) + len(field_mismatches) + len(missing_created_only)
+    )
+    population = max(len(pg_ids), len(cass_ids), 1)
     check = at_most("mismatch_ratio", mismatch_count / population, max_mismatch_ratio)
     return {
         "window": window.to_dict(),
         "postgres_count": len(pg_ids),
-        "cassandra_count": None if cass_ids is None else len(cass_ids),
-        "days": day_table(
-            counts_by_day(postgres_pairs), None if cassandra_pairs is None else counts_by_day(cassandra_pairs)
-        ),
+        "cassandra_count": len(cass_ids),
+        "days": day_table(counts_by_day(postgres_pairs), counts_by_day(cassandra_pairs)),
         "missing_in_cassandra": {"count": len(missing_in_cassandra), "examples": missing_in_cassandra[:EXAMPLES]},
         "missing_in_postgres": {"count": len(missing_in_postgres), "examples": missing_in_postgres[:EXAMPLES]},
         "sample": {
@@ -165,7 +167,6 @@ def build_report(
             "missing_in_cassandra": sample_missing_cassandra[:EXAMPLES],
             "missing_in_postgres": sample_missing_postgres[:EXAMPLES],
             "field_mismatches": {"count": len(field_mismatches), "examples": field_mismatches[:EXAMPLES]},
-            "missing_in_users_by_signup_day": {"count": len(missing_signup), "examples": missing_signup[:EXAMPLES]},
         },
         "mismatch_count": mismatch_count,
         "mismatch_ratio": check.value,
@@ -184,7 +185,9 @@ class WindowTooLargeError(RuntimeError):
     pass
 
 
-def postgres_window(conn, window: Window, max_rows: int) -> list[tuple[str, datetime]]:
+def postgres_window(conn, window: Window, max_rows: int) -> list[dict[str, Any]]:
+    """The window's rows with what locates them in users_by_signup_day: id, ingested_at, the signup instant and
+    the field the country comes from."""
     with conn.cursor() as cur:
         cur.execute(
             "SELECT count(*) FROM users WHERE ingested_at >= %s AND ingested_at < %s", (window.start, window.end)
@@ -195,10 +198,19 @@ def postgres_window(conn, window: Window, max_rows: int) -> list[tuple[str, date
                 f"{count} PostgreSQL rows in the window > max_rows={max_rows}; use a smaller window"
             )
         cur.execute(
-            "SELECT user_id::text, ingested_at FROM users WHERE ingested_at >= %s AND ingested_at < %s",
+            f"SELECT user_id::text, ingested_at, {SIGNUP_INSTANT_FIELD}, {COUNTRY_SOURCE_FIELD} FROM users "
+            "WHERE ingested_at >= %s AND ingested_at < %s",
             (window.start, window.end),
         )
-        return [(row_id.lower(), ingested_at) for row_id, ingested_at in cur.fetchall()]
+        return [
+            {
+                "id": row_id.lower(),
+                "ingested_at": ingested_at,
+                SIGNUP_INSTANT_FIELD: signup,
+                COUNTRY_SOURCE_FIELD: where,
+            }
+            for row_id, ingested_at, signup, where in cur.fetchall()
+        ]
 
 
 def postgres_rows(conn, ids: Sequence[str]) -> dict[str, dict[str, Any]]:
@@ -210,19 +222,42 @@ def postgres_rows(conn, ids: Sequence[str]) -> dict[str, dict[str, Any]]:
         return {row[0].lower(): dict(zip(names, row, strict=True)) for row in cur.fetchall()}
 
 
-def cassandra_window(session, keyspace: str, window: Window, max_rows: int) -> list[tuple[str, datetime]]:
-    from cassandra.query import SimpleStatement
+def signup_partitions(rows: Iterable[Mapping[str, Any]]) -> list[tuple[str, str]]:
+    """Distinct users_by_signup_day partition keys (signup_day, country) of the given rows, sorted."""
+    return sorted({signup_day_key(row)[:2] for row in rows})
 
-    statement = SimpleStatement(
-        f"SELECT id, ingested_at FROM {keyspace}.created_users "
-        "WHERE ingested_at >= %s AND ingested_at < %s ALLOW FILTERING",
-        fetch_size=5000,
+
+def _in_window(value: datetime, window: Window) -> bool:
+    # cassandra-driver returns naive UTC datetimes.
+    aware = value if value.tzinfo is not None else value.replace(tzinfo=UTC)
+    return window.start <= aware < window.end
+
+
+def cassandra_window(
+    session, keyspace: str, partitions: Sequence[tuple[str, str]], window: Window, max_rows: int
+) -> list[tuple[str, datetime]]:
+    """(id, ingested_at) of the rows of the given users_by_signup_day partitions whose ingested_at is in the
+    window. One query per partition, by its full partition key: bounded by the window, never a table scan."""
+    from cassandra.concurrent import execute_concurrent_with_args
+    from cassandra.util import Date
+
+    if not partitions:
+        return []
+    prepared = session.prepare(
+        f"SELECT id, ingested_at FROM {keyspace}.users_by_signup_day WHERE signup_day = ? AND country = ?"
     )
-    pairs = []
-    for row in session.execute(statement, (window.start, window.end)):
-        pairs.append((str(row.id).lower(), row.ingested_at))
-        if len(pairs) > max_rows:
-            raise WindowTooLargeError(f"more than max_rows={max_rows} Cassandra rows in the window")
+    prepared.fetch_size = 5000
+    args = [(Date(datetime.fromisoformat(day).date()), country) for day, country in partitions]
+    pairs, seen = [], 0
+    for ok, result in execute_concurrent_with_args(session, prepared, args, concurrency=32):
+        if not ok:
+            raise result
+        for row in result:
+            seen += 1
+            if seen > max_rows:
+                raise WindowTooLargeError(f"more than max_rows={max_rows} rows in the window's partitions")
+            if _in_window(row.ingested_at, window):
+                pairs.append((str(row.id).lower(), row.ingested_at))
     return pairs
 
 
@@ -243,27 +278,6 @@ def cassandra_rows(session, keyspace: str, ids: Sequence[str]) -> dict[str, dict
     return rows
 
 
-def signup_day_presence(session, keyspace: str, rows: Mapping[str, Mapping[str, Any]]) -> dict[str, bool]:
-    from cassandra.concurrent import execute_concurrent_with_args
-    from cassandra.util import Date
-
-    if not rows:
-        return {}
-    prepared = session.prepare(
-        f"SELECT id FROM {keyspace}.users_by_signup_day "
-        f"WHERE signup_day = ? AND country = ? AND {SIGNUP_INSTANT_FIELD} = ? AND id = ?"
-    )
-    keyed = [(row_id, signup_day_key({**row, "id": row_id})) for row_id, row in rows.items()]
-    args = [(Date(day), country, registered, uuid.UUID(row_id)) for row_id, (day, country, registered, _) in keyed]
-    results = execute_concurrent_with_args(session, prepared, args, concurrency=32)
-    presence = {}
-    for (row_id, _), (ok, result) in zip(keyed, results, strict=True):
-        if not ok:
-            raise result
-        presence[row_id] = result.one() is not None
-    return presence
-
-
 def run_reconciliation(window: Window, params: Mapping[str, Any], seed: str) -> dict[str, Any]:
     """Connect to both stores, gather, compare. Returns build_report()'s dict (JSON-serialisable)."""
     from pipeline_dags.stores import cassandra as cassandra_store
@@ -271,35 +285,27 @@ def run_reconciliation(window: Window, params: Mapping[str, Any], seed: str) -> 
 
     max_rows = int(params.get("max_rows", 500_000))
     sample_size = int(params.get("sample_size", 200))
-    scan = bool(params.get("cassandra_scan", True))
 
     conn = postgres_store.connect()
     try:
         conn.set_session(readonly=True, autocommit=True)
-        pg_pairs = postgres_window(conn, window, max_rows)
+        pg_window = postgres_window(conn, window, max_rows)
+        sample_ids = choose_sample((row["id"] for row in pg_window), sample_size, seed)
+        pg_rows = postgres_rows(conn, sample_ids)
+        partitions = signup_partitions(pg_window)
         cfg = cassandra_store.load_settings()
         cluster, session = cassandra_store.connect(cfg)
         try:
-            cass_pairs = cassandra_window(session, cfg.keyspace, window, max_rows) if scan else None
-            in_both = {i for i, _ in pg_pairs} & {i for i, _ in cass_pairs} if cass_pairs is not None else None
-            sample_ids = choose_sample(in_both if in_both is not None else (i for i, _ in pg_pairs), sample_size, seed)
-            pg_rows = postgres_rows(conn, sample_ids)
+            cass_pairs = cassandra_window(session, cfg.keyspace, partitions, window, max_rows)
             cass_rows = cassandra_rows(session, cfg.keyspace, sample_ids)
-            signup = signup_day_presence(session, cfg.keyspace, pg_rows)
         finally:
             cluster.shutdown()
     finally:
         conn.close()
+    pg_pairs = [(row["id"], row["ingested_at"]) for row in pg_window]
     report = build_report(
-        window,
-        pg_pairs,
-        cass_pairs,
-        sample_ids,
-        pg_rows,
-        cass_rows,
-        signup,
-        float(params.get("max_mismatch_ratio", 0.0)),
+        window, pg_pairs, cass_pairs, sample_ids, pg_rows, cass_rows, float(params.get("max_mismatch_ratio", 0.0))
     )
     report["keyspace"] = cfg.keyspace
-    report["cassandra_scan"] = scan
+    report["partitions_read"] = len(partitions)
     return report

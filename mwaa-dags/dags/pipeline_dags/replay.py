@@ -4,10 +4,12 @@ Selection: ``dead_letters`` with ``replayed_at IS NULL`` (optionally of some rea
 ``limit`` replayable ones are found or ``max_scan`` rows were looked at. Rows are locked (FOR UPDATE SKIP LOCKED)
 for the whole run, so two concurrent runs never replay the same row.
 
-Each chosen dead letter's raw value is parsed and validated against the v1 JSON Schema:
+Each chosen dead letter's raw value is parsed and validated against the JSON Schema of its schema_version:
 * valid -> produced with key = payload.id, its stored headers plus ``replayed_from_dead_letter``; by default with
-  a fresh ``event_id`` (the contract: "a replay produces a new event_id"), which becomes ``replay_event_id``;
-  with ``new_event_id`` false the raw bytes go out unchanged and ``replay_event_id`` is their event_id;
+  a fresh ``event_id`` (the contract: "a replay produces a new event_id"), which becomes ``replay_event_id``, and
+  as the current schema version (an older event is upcast: the fields added since are optional, so only the
+  version number changes); with ``new_event_id`` false the raw bytes go out unchanged and ``replay_event_id`` is
+  their event_id;
 * invalid -> skipped and reported (left unreplayed), unless ``allow_invalid``: then produced as it is (the key
   falls back to the raw key when the payload id cannot be read).
 Only records the broker acknowledged are marked (``replayed_at = now()``), in the same transaction that locked
@@ -22,6 +24,8 @@ import uuid
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
+
+from pipeline_dags.fields_generated import CURRENT_SCHEMA_VERSION
 
 REPLAY_HEADER = "replayed_from_dead_letter"
 EXAMPLES = 50
@@ -95,7 +99,7 @@ def plan(
             problems.append(f"invalid_json: {str(error)[:200]}")
         else:
             if new_event_id is not None and isinstance(envelope, dict):
-                envelope = {**envelope, "event_id": new_event_id}
+                envelope = {**envelope, "event_id": new_event_id, **_upcast(envelope)}
                 value = json.dumps(envelope, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
                 replay_event_id = new_event_id
             elif isinstance(envelope, dict):
@@ -124,6 +128,14 @@ def plan(
         replay_event_id=replay_event_id if produce else None,
         problems=problems,
     )
+
+
+def _upcast(envelope: Mapping[str, Any]) -> dict[str, int]:
+    """The current schema_version for an envelope of an older one; nothing for any other."""
+    version = envelope.get("schema_version")
+    if isinstance(version, int) and not isinstance(version, bool) and 1 <= version < CURRENT_SCHEMA_VERSION:
+        return {"schema_version": CURRENT_SCHEMA_VERSION}
+    return {}
 
 
 def select(

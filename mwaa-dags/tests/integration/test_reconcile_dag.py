@@ -62,9 +62,12 @@ def diverged(stores):
     insert_postgres(conn, users)
     conn.close()
     changed = {**users[2], "email": "someone.else@example.com"}
-    extra = make_user(start + timedelta(minutes=30), n=99)
+    # Only in Cassandra, in the users_by_signup_day partition of users[5] (same signup day and country): seen.
+    extra = make_user(start + timedelta(minutes=30), n=5, registered_date=users[5]["registered_date"])
+    # Only in Cassandra, in a partition none of PostgreSQL's window rows maps to: not seen without a scan.
+    unseen = make_user(start + timedelta(minutes=31), n=99)
     cluster, session = stores.cassandra()
-    insert_cassandra(session, [users[1], changed, *users[4:], extra])
+    insert_cassandra(session, [users[1], changed, *users[4:], extra, unseen])
     insert_cassandra(session, [users[3]], signup_day=False)
     cluster.shutdown()
     return {"start": start, "users": users, "extra": extra}
@@ -72,28 +75,35 @@ def diverged(stores):
 
 def test_seeded_mismatch_fails_the_run(dagbag, stores, diverged):
     users = diverged["users"]
-    state, tasks, run_id = run_dag(dagbag, "reconcile_stores", window_conf(diverged["start"], 1, sample_size=100))
+    cql: list[str] = []
+    state, tasks, run_id = run_dag(
+        dagbag, "reconcile_stores", window_conf(diverged["start"], 1, sample_size=100), cql_log=cql
+    )
 
     assert state == "failed"
     assert tasks["compare"] == "success"
     assert tasks["record"] == "success"  # the verdict is recorded before the run fails
     assert tasks["enforce"] == "failed"
     passed, pg_count, cass_count, mismatches, report = recorded(stores, run_id)
-    assert (passed, pg_count, cass_count) == (False, 10, 10)  # 9 of ours + 1 extra
-    assert report["missing_in_cassandra"] == {"count": 1, "examples": [users[0]["id"]]}
+    # users_by_signup_day holds 8 of ours (not users[0], users[3]) + the extra one in a partition it read.
+    assert (passed, pg_count, cass_count) == (False, 10, 9)
+    assert report["missing_in_cassandra"] == {"count": 2, "examples": sorted([users[0]["id"], users[3]["id"]])}
     assert report["missing_in_postgres"] == {"count": 1, "examples": [diverged["extra"]["id"]]}
     assert report["sample"]["field_mismatches"]["examples"] == [{"id": users[2]["id"], "fields": ["email"]}]
-    assert report["sample"]["missing_in_users_by_signup_day"]["examples"] == [users[3]["id"]]
+    assert report["sample"]["missing_in_cassandra"] == [users[0]["id"]]
+    assert report["partitions_read"] == 10
     assert mismatches == 4
+    # Bounded reads only: one query per partition key and point reads by id (run_dag fails on any scan).
+    assert {q.split(" WHERE ")[1] for q in cql if " FROM " in q} == {"signup_day = ? AND country = ?", "id = ?"}
 
 
-def test_threshold_is_a_param_and_the_scan_can_be_turned_off(dagbag, stores, diverged):
-    conf = window_conf(diverged["start"], 1, sample_size=100, cassandra_scan=False, max_mismatch_ratio=0.5)
+def test_threshold_is_a_param_and_a_small_sample_still_checks_the_whole_window(dagbag, stores, diverged):
+    conf = window_conf(diverged["start"], 1, sample_size=0, max_mismatch_ratio=0.5)
     state, tasks, run_id = run_dag(dagbag, "reconcile_stores", conf)
 
     assert state == "success", tasks
     passed, pg_count, cass_count, mismatches, report = recorded(stores, run_id)
-    assert (passed, pg_count, cass_count) == (True, 10, None)
-    # Without a scan: the sample (all 10 ids) finds the missing row, the changed email and the missing index row.
+    assert (passed, pg_count, cass_count) == (True, 10, 9)
+    # Without a sample: the partitions still show the two rows missing from Cassandra and the extra one.
     assert mismatches == 3
-    assert report["sample"]["missing_in_cassandra"] == [diverged["users"][0]["id"]]
+    assert report["sample"]["size"] == 0

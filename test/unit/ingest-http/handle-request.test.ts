@@ -120,6 +120,15 @@ describe('POST /v1/users: accepted requests', () => {
     expect(published[0]?.events[0]?.payload).toEqual(user);
   });
 
+  it('accepts a body with or without nationality and produces schema v2 either way', async () => {
+    const { deps, published } = recordingDependencies();
+    const withIt = await handleRequest(apiEvent({ body: sampleUserPayload({ nationality: 'IE' }) }), deps);
+    const without = await handleRequest(apiEvent({ body: sampleUserPayload() }), deps);
+    expect([withIt.statusCode, without.statusCode]).toEqual([202, 202]);
+    expect(published.map((p) => p.events[0]?.payload.nationality)).toEqual(['IE', undefined]);
+    expect(published.map((p) => p.events[0]?.schema_version)).toEqual([2, 2]);
+  });
+
   it('turns a numeric post_code into a string, as the contract does', async () => {
     const { deps, published } = recordingDependencies();
     const response = await handleRequest(apiEvent({ body: sampleUserPayload({ post_code: 93451 }) }), deps);
@@ -204,6 +213,13 @@ describe('POST /v1/users: the bad-input matrix (nothing is ever produced)', () =
       status: 400,
       code: 'validation_failed',
       issues: [{ path: 'nickname', message: expect.stringMatching(/unknown field/) }],
+    },
+    {
+      name: 'a malformed nationality (schema v2: ISO alpha-2, upper case)',
+      body: sampleUserPayload({ nationality: 'fra' }),
+      status: 400,
+      code: 'validation_failed',
+      issues: [{ path: 'nationality', message: expect.stringMatching(/ISO 3166-1 alpha-2/) }],
     },
     {
       name: 'a huge first_name',

@@ -40,8 +40,10 @@ const reference = {
     const p = event.payload;
     const key = usersBySignupDayKey(p);
     return {
-      ...key,
       signup_day: types.LocalDate.fromString(key.signup_day),
+      country: key.country,
+      registered_date: key.signupInstant,
+      id: key.id,
       first_name: p.first_name,
       last_name: p.last_name,
       gender: p.gender,
@@ -173,6 +175,22 @@ describe('Cassandra rows', () => {
   });
 });
 
+// The statements written out by hand, not built by the function under test: `USING TIMESTAMP ?` is the rule
+// that stops a late, older event from overwriting a newer one, so losing it must fail here.
+const PINNED_INSERTS: Readonly<Record<string, string>> = {
+  created_users:
+    'INSERT INTO ks.created_users (id, first_name, last_name, gender, address, post_code, email, username, dob, registered_date, phone, picture, event_id, schema_version, source, occurred_at, ingested_at, nationality) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) USING TIMESTAMP ?',
+  users_by_signup_day:
+    'INSERT INTO ks.users_by_signup_day (signup_day, country, registered_date, id, first_name, last_name, gender, email, username, event_id, ingested_at, nationality) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) USING TIMESTAMP ?',
+};
+
+describe('insertStatement', () => {
+  it('writes every column of the table and binds the write time with USING TIMESTAMP', () => {
+    expect(insertStatement('ks', CREATED_USERS_TABLE)).toBe(PINNED_INSERTS.created_users);
+    expect(insertStatement('ks', USERS_BY_SIGNUP_DAY_TABLE)).toBe(PINNED_INSERTS.users_by_signup_day);
+  });
+});
+
 describe('CassandraUserStore.write', () => {
   it('sends, per user and table, every column in table order then the write time', async () => {
     const executed: { query: string; params: unknown[] }[] = [];
@@ -193,7 +211,7 @@ describe('CassandraUserStore.write', () => {
         [CREATED_USERS_TABLE, reference.createdUsers(user)] as const,
         [USERS_BY_SIGNUP_DAY_TABLE, reference.usersBySignupDay(user)] as const,
       ].map(([table, row]) => ({
-        query: insertStatement('ks', table),
+        query: PINNED_INSERTS[table.name],
         params: [...table.columns.map((c) => row[c.name]), reference.writeTime(user)],
       })),
     );

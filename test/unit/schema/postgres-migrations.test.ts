@@ -1,6 +1,4 @@
 import { readdirSync, readFileSync } from 'node:fs';
-import type { Logger } from '@aws-lambda-powertools/logger';
-import type pg from 'pg';
 import { describe, expect, it } from 'vitest';
 import { USER_FIELDS } from '../../../lambdas/shared/contract/index.js';
 import {
@@ -8,8 +6,6 @@ import {
   InvalidMigrationSetError,
   MIGRATIONS,
   type Migration,
-  type MigrationClient,
-  type MigrationLogger,
   migrationChecksum,
 } from '../../../lambdas/shared/schema/postgres/index.js';
 import {
@@ -158,17 +154,5 @@ describe('assertValidMigrationSet', () => {
 
   it('accepts gaps in a caller-supplied list (only the files must be gapless)', () => {
     expect(() => assertValidMigrationSet([migration(1), migration(5)])).not.toThrow();
-  });
-});
-
-describe('client and logger compatibility (compile-time)', () => {
-  it('accepts pg clients, console and the Powertools logger', () => {
-    const acceptsClient = (client: MigrationClient) => client;
-    const acceptsLogger = (logger: MigrationLogger) => logger;
-    const fromPgClient = (client: pg.Client) => acceptsClient(client);
-    const fromPoolClient = (client: pg.PoolClient) => acceptsClient(client);
-    const fromPowertools = (logger: Logger) => acceptsLogger(logger);
-    expect(acceptsLogger(console)).toBe(console);
-    expect([fromPgClient, fromPoolClient, fromPowertools]).toHaveLength(3);
   });
 });

@@ -18,8 +18,8 @@ export interface UsersBySignupDayKey {
   /** UTC calendar day of registered_date, 'YYYY-MM-DD' (a CQL `date` literal). */
   readonly signup_day: string;
   readonly country: string;
-  /** The instant registered_date denotes, as a Date (CQL timestamp, millisecond precision). */
-  readonly registered_date: Date;
+  /** The instant of SIGNUP_INSTANT_FIELD (registered_date), as a Date (CQL timestamp, millisecond precision). */
+  readonly signupInstant: Date;
   readonly id: string;
 }
 
@@ -54,7 +54,7 @@ export function usersBySignupDayKey(payload: {
   return {
     signup_day: utcDayOf(registered, payload.registered_date),
     country: countryOf(payload.address),
-    registered_date: registered,
+    signupInstant: registered,
     id: payload.id,
   };
 }

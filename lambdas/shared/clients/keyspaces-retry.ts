@@ -1,0 +1,146 @@
+import { type Client, concurrent, errors, policies, types } from 'cassandra-driver';
+
+/**
+ * Retries for Amazon Keyspaces capacity errors. Keyspaces reports a request beyond a table's or partition's
+ * capacity as a WriteTimeout / ReadTimeout or as a ServerError ("Throughput exceeds the current capacity"),
+ * see https://docs.aws.amazon.com/keyspaces/latest/devguide/troubleshooting.general.html (checked 2026-11-27).
+ *
+ * Two layers, because cassandra-driver consults its retry policy for timeouts, Unavailable, Overloaded and
+ * client-side errors but never for ServerError, and a policy cannot wait:
+ * 1. {@link KeyspacesRetryPolicy}: immediate retries of idempotent statements (timeouts on the same host,
+ *    since every Keyspaces host fronts the same table; connection problems on the next host);
+ * 2. {@link executeIdempotentWrites}: after the driver gives up, the statements that failed with a capacity
+ *    error (timeouts, ServerError, Overloaded) are sent again after an exponential backoff with full jitter.
+ * Non-idempotent statements are never retried by either layer.
+ */
+export interface KeyspacesRetrySettings {
+  /** Immediate retries the driver policy makes per statement. */
+  readonly driverRetries: number;
+  /** Backoff rounds after the driver gave up. */
+  readonly backoffRetries: number;
+  /** First backoff ceiling, ms; doubles every round. */
+  readonly baseDelayMs: number;
+  /** Largest backoff ceiling, ms. */
+  readonly maxDelayMs: number;
+}
+
+export const DEFAULT_KEYSPACES_RETRY: KeyspacesRetrySettings = {
+  driverRetries: 2,
+  backoffRetries: 3,
+  baseDelayMs: 50,
+  maxDelayMs: 1_000,
+};
+
+type Decision = policies.retry.DecisionInfo;
+type Info = policies.retry.OperationInfo;
+
+/** Driver retry policy: immediate retries of idempotent statements on capacity and connection errors. */
+export class KeyspacesRetryPolicy extends policies.retry.RetryPolicy {
+  constructor(private readonly maxRetries: number = DEFAULT_KEYSPACES_RETRY.driverRetries) {
+    super();
+  }
+
+  override onWriteTimeout(
+    info: Info,
+    consistency: types.consistencies,
+    _received: number,
+    _blockFor: number,
+    _writeType: string,
+  ): Decision {
+    return this.decide(info, consistency, true);
+  }
+
+  override onReadTimeout(
+    info: Info,
+    consistency: types.consistencies,
+    _received: number,
+    _blockFor: number,
+    _isDataPresent: boolean,
+  ): Decision {
+    return this.decide(info, consistency, true);
+  }
+
+  override onUnavailable(
+    info: Info,
+    consistency: types.consistencies,
+    _required: number,
+    _alive: boolean,
+  ): Decision {
+    return this.decide(info, consistency, false);
+  }
+
+  override onRequestError(info: Info, consistency: types.consistencies, _err: Error): Decision {
+    return this.decide(info, consistency, false);
+  }
+
+  private decide(info: Info, consistency: types.consistencies, useCurrentHost: boolean): Decision {
+    if (info.nbRetry >= this.maxRetries || !info.executionOptions.isIdempotent()) return this.rethrowResult();
+    return this.retryResult(consistency, useCurrentHost);
+  }
+}
+
+/** Whether an error is a capacity error worth sending again later (for an idempotent statement). */
+export function isKeyspacesCapacityError(error: unknown): boolean {
+  if (error instanceof errors.OperationTimedOutError) return true;
+  if (!(error instanceof errors.ResponseError)) return false;
+  const codes = types.responseErrorCodes;
+  return [codes.serverError, codes.overloaded, codes.writeTimeout, codes.readTimeout].includes(error.code);
+}
+
+/** Backoff before round `round` (0-based): uniform in [0, min(maxDelayMs, baseDelayMs × 2^round)]. */
+export function backoffDelayMs(
+  round: number,
+  settings: KeyspacesRetrySettings,
+  random: () => number,
+): number {
+  return random() * Math.min(settings.maxDelayMs, settings.baseDelayMs * 2 ** round);
+}
+
+/**
+ * What to do with one round's results (`resultItems` of executeConcurrent: an Error where a statement
+ * failed): the indexes to send again, or the error to throw when one failure is not a capacity error.
+ */
+export function planRetry(items: readonly unknown[]): { retry: number[]; fatal?: Error } {
+  const retry: number[] = [];
+  for (const [index, item] of items.entries()) {
+    if (!(item instanceof Error)) continue;
+    if (!isKeyspacesCapacityError(item)) return { retry, fatal: item };
+    retry.push(index);
+  }
+  return { retry };
+}
+
+export interface IdempotentWriteOptions {
+  readonly concurrencyLevel: number;
+  readonly retry?: KeyspacesRetrySettings;
+  readonly sleep?: (ms: number) => Promise<void>;
+  readonly random?: () => number;
+}
+
+const wait = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+
+/**
+ * Sends idempotent statements concurrently; statements that fail with a capacity error are sent again after
+ * a backoff, up to `backoffRetries` rounds. Throws the first other error, or the last capacity error.
+ */
+export async function executeIdempotentWrites(
+  client: Client,
+  queries: readonly { query: string; params: unknown[] }[],
+  options: IdempotentWriteOptions,
+): Promise<void> {
+  const settings = options.retry ?? DEFAULT_KEYSPACES_RETRY;
+  let pending = [...queries];
+  for (let round = 0; ; round++) {
+    const result = await concurrent.executeConcurrent(client, pending, {
+      concurrencyLevel: options.concurrencyLevel,
+      raiseOnFirstError: false,
+      collectResults: true,
+    });
+    if (result.errors.length === 0) return;
+    const plan = planRetry(result.resultItems);
+    if (plan.fatal) throw plan.fatal;
+    if (round >= settings.backoffRetries) throw result.errors[0];
+    pending = plan.retry.map((index) => pending[index] as { query: string; params: unknown[] });
+    await (options.sleep ?? wait)(backoffDelayMs(round, settings, options.random ?? Math.random));
+  }
+}

@@ -1,0 +1,210 @@
+#!/usr/bin/env node
+// Throughput a stage can carry and the limit that binds first:
+//   npm run capacity -- --stage dev|prod --events-per-second N [options]
+import { readdirSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import { loadStageConfig } from '../../bin/config/index.js';
+import {
+  type BenchResult,
+  type CapacityReport,
+  cpuMicrosPerRecordFromBench,
+  stageCapacity,
+} from './model.js';
+
+const USAGE = `usage: npm run capacity -- --stage dev|prod --events-per-second N [options]
+
+  --stage S                dev or prod (the AWS stages of bin/config)
+  --events-per-second N    target rate to check (> 0)
+  --api-share X            share of events arriving through the REST API, 0..1 (default 1)
+  --users-per-request N    users per API request (default 1)
+  --event-kb X             serialized event size in Kafka, KB (default 1.5)
+  --top-country-share X    share of a day's signups from the busiest country, (0, 1] (default 1)
+  --bench FILE             bench result with the processor's CPU per record (default: newest bench/results/*.json)
+  --help                   this text
+
+Prints every limit's ceiling in events/s, lowest first, and warns (naming the setting to change) for each limit
+below the target.`;
+
+const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+
+/** Bad command line: one line naming the flag, then the usage, exit 2. */
+class UsageError extends Error {
+  override readonly name = 'UsageError';
+}
+
+interface Options {
+  readonly stage: 'dev' | 'prod';
+  readonly eventsPerSecond: number;
+  readonly apiShare: number;
+  readonly usersPerRequest: number;
+  readonly eventKb: number;
+  readonly topCountryShare: number;
+  readonly bench: string;
+}
+
+function numberFlag(
+  value: string | undefined,
+  flag: string,
+  fallback: number,
+  ok: (n: number) => boolean,
+  rule: string,
+) {
+  if (value === undefined) return fallback;
+  const n = Number(value);
+  if (value.trim() === '' || !Number.isFinite(n) || !ok(n))
+    throw new UsageError(`--${flag} must be ${rule} (got ${JSON.stringify(value)})`);
+  return n;
+}
+
+function parseOptions(argv: readonly string[]): Options | 'help' {
+  let values: Record<string, string | boolean | undefined>;
+  try {
+    ({ values } = parseArgs({
+      args: [...argv],
+      strict: true,
+      allowPositionals: false,
+      options: {
+        stage: { type: 'string' },
+        'events-per-second': { type: 'string' },
+        'api-share': { type: 'string' },
+        'users-per-request': { type: 'string' },
+        'event-kb': { type: 'string' },
+        'top-country-share': { type: 'string' },
+        bench: { type: 'string' },
+        help: { type: 'boolean' },
+      },
+    }));
+  } catch (error) {
+    const flag = /'(-[^']*)'/.exec(String((error as Error).message))?.[1];
+    throw new UsageError(
+      flag ? `unknown or incomplete flag ${flag}` : String((error as Error).message).split('\n')[0],
+    );
+  }
+  if (values.help) return 'help';
+  const stage = values.stage;
+  if (stage !== 'dev' && stage !== 'prod')
+    throw new UsageError(`--stage must be dev or prod (got ${JSON.stringify(stage ?? '')})`);
+  const str = (key: string) => values[key] as string | undefined;
+  if (str('events-per-second') === undefined) throw new UsageError('--events-per-second is required');
+  return {
+    stage,
+    eventsPerSecond: numberFlag(
+      str('events-per-second'),
+      'events-per-second',
+      0,
+      (n) => n > 0,
+      'a number > 0',
+    ),
+    apiShare: numberFlag(str('api-share'), 'api-share', 1, (n) => n >= 0 && n <= 1, 'between 0 and 1'),
+    usersPerRequest: numberFlag(
+      str('users-per-request'),
+      'users-per-request',
+      1,
+      (n) => Number.isInteger(n) && n >= 1,
+      'an integer >= 1',
+    ),
+    eventKb: numberFlag(str('event-kb'), 'event-kb', 1.5, (n) => n > 0, 'a number > 0'),
+    topCountryShare: numberFlag(
+      str('top-country-share'),
+      'top-country-share',
+      1,
+      (n) => n > 0 && n <= 1,
+      'in (0, 1]',
+    ),
+    bench: str('bench') ?? newestBenchResult(),
+  };
+}
+
+/** Newest bench result with a processor run (runs with `--only cpu` etc. have none). */
+function newestBenchResult(): string {
+  const dir = path.join(ROOT, 'bench', 'results');
+  const files = readdirSync(dir)
+    .filter((f) => f.endsWith('.json'))
+    .sort()
+    .reverse();
+  for (const file of files) {
+    const result = readBench(path.join(dir, file));
+    if ((result.processor ?? []).some((run) => run.processes.some((p) => p.name === 'processor')))
+      return path.join(dir, file);
+  }
+  throw new UsageError(
+    `--bench: no bench result with a processor run in ${dir}; run npm run bench or pass --bench FILE`,
+  );
+}
+
+function readBench(file: string): BenchResult {
+  try {
+    return JSON.parse(readFileSync(file, 'utf8')) as BenchResult;
+  } catch (error) {
+    throw new UsageError(`--bench: cannot read ${file}: ${(error as Error).message}`);
+  }
+}
+
+const rate = (n: number) => (Number.isFinite(n) ? Math.round(n).toLocaleString('en-US') : 'unbounded');
+
+function print(report: CapacityReport, options: Options, cpu: number): void {
+  console.log(
+    `Stage ${report.stage}: processor CPU ${cpu.toFixed(0)} µs/record from ${path.relative(ROOT, options.bench)} ` +
+      '(measured on the bench machine, x86; Lambda runs arm64).',
+  );
+  const width = Math.max(...report.ceilings.map((c) => c.name.length));
+  console.log(`${'limit'.padEnd(width)}  ${'events/s'.padStart(10)}  setting to change`);
+  for (const c of report.ceilings) {
+    console.log(`${c.name.padEnd(width)}  ${rate(c.eventsPerSecond).padStart(10)}  ${c.setting}`);
+    console.log(`${''.padEnd(width)}  ${''.padStart(10)}  ${c.detail}`);
+  }
+  console.log(
+    `Stage ${report.stage} carries about ${rate(report.binding.eventsPerSecond)} events/s; ` +
+      `the first limit to bind: ${report.binding.name}.`,
+  );
+  const short = report.ceilings.filter((c) => c.eventsPerSecond < options.eventsPerSecond);
+  if (short.length === 0) {
+    console.log(
+      `OK: ${options.eventsPerSecond} events/s fits (headroom ×${(report.binding.eventsPerSecond / options.eventsPerSecond).toFixed(1)}).`,
+    );
+    return;
+  }
+  for (const c of short)
+    console.log(
+      `WARNING: stage ${report.stage} cannot carry ${options.eventsPerSecond} events/s: ${c.name} caps it at ` +
+        `${rate(c.eventsPerSecond)}/s. Change ${c.setting}.`,
+    );
+}
+
+function main(argv: readonly string[]): number {
+  let options: Options | 'help';
+  try {
+    options = parseOptions(argv);
+  } catch (error) {
+    if (!(error instanceof UsageError)) throw error;
+    console.error(error.message);
+    console.error(USAGE);
+    return 2;
+  }
+  if (options === 'help') {
+    console.log(USAGE);
+    return 0;
+  }
+  let cpu: number;
+  try {
+    cpu = cpuMicrosPerRecordFromBench(readBench(options.bench));
+  } catch (error) {
+    console.error(error instanceof UsageError ? error.message : `--bench: ${(error as Error).message}`);
+    console.error(USAGE);
+    return 2;
+  }
+  const config = loadStageConfig(options.stage, {});
+  const report = stageCapacity(config, {
+    cpuMicrosPerRecord: cpu,
+    eventKb: options.eventKb,
+    apiShare: options.apiShare,
+    usersPerRequest: options.usersPerRequest,
+    topCountryShare: options.topCountryShare,
+  });
+  print(report, options, cpu);
+  return 0;
+}
+
+process.exitCode = main(process.argv.slice(2));

@@ -1,0 +1,25 @@
+/**
+ * Type-level facts, checked by `tsc --noEmit` (`npm run lint`), not at run time: a runtime test of a literal
+ * cannot fail, whereas a type that stops fitting fails the compile here.
+ */
+import type { Logger } from '@aws-lambda-powertools/logger';
+import type { Client } from 'cassandra-driver';
+import type { Message } from 'kafkajs';
+import type pg from 'pg';
+import { expectTypeOf } from 'vitest';
+import { toKafkaMessage } from '../../lambdas/shared/contract/index.js';
+import type { CassandraSchemaClient } from '../../lambdas/shared/schema/cassandra/index.js';
+import type { MigrationClient, MigrationLogger } from '../../lambdas/shared/schema/postgres/index.js';
+
+// The migration runner takes a pg client (one session, for the advisory lock) or a pooled one.
+expectTypeOf<pg.Client>().toExtend<MigrationClient>();
+expectTypeOf<pg.PoolClient>().toExtend<MigrationClient>();
+// It logs through console locally and the Powertools logger in Lambda.
+expectTypeOf<Console>().toExtend<MigrationLogger>();
+expectTypeOf<Logger>().toExtend<MigrationLogger>();
+
+// The Cassandra schema is applied with the driver's own client.
+expectTypeOf<Client>().toExtend<CassandraSchemaClient>();
+
+// What the contract serialises is handed to kafkajs as is.
+expectTypeOf(toKafkaMessage).returns.toExtend<Message>();

@@ -1,0 +1,99 @@
+/**
+ * The processor Lambda's handler around processMskEvent: on a failed batch it records the batch-failure metric,
+ * logs, publishes the metrics and rethrows, so the event source mapping retries the batch. The container's
+ * clients (from which the real sinks are built) are stand-ins: a PostgreSQL pool whose connection can be made to fail, a Cassandra client that
+ * records, and a metrics object that records what the handler emits.
+ */
+import type { Context } from 'aws-lambda';
+import { beforeEach, describe, expect, it, vi } from 'vitest';
+import { mskEventOf } from '../../support/msk-fixtures.js';
+import { sampleEvent } from '../contract/fixtures.js';
+
+const container = vi.hoisted(() => ({
+  postgresFailure: undefined as Error | undefined,
+  postgresStatements: [] as string[],
+  cassandraWrites: 0,
+  metrics: [] as { name: string; unit: string; value: number }[],
+  published: 0,
+  errors: [] as string[],
+}));
+
+vi.mock('../../../lambdas/processor/clients.js', () => {
+  const client = {
+    query: async (sql: string) => {
+      container.postgresStatements.push(sql.trim().split(/\s+/).slice(0, 3).join(' ').toLowerCase());
+      if (container.postgresFailure && sql.includes('insert into users')) throw container.postgresFailure;
+      return { rows: [] };
+    },
+    release: () => {},
+  };
+  return {
+    logger: {
+      addContext: () => {},
+      info: () => {},
+      warn: () => {},
+      error: (message: string) => void container.errors.push(message),
+    },
+    metrics: {
+      addMetric: (name: string, unit: string, value: number) =>
+        void container.metrics.push({ name, unit, value }),
+      publishStoredMetrics: () => {
+        container.published += 1;
+      },
+    },
+    postgresPool: { connect: async () => client },
+    cassandraClient: async () => ({
+      execute: async () => {
+        container.cassandraWrites += 1;
+        return {};
+      },
+    }),
+    processorSettings: { keyspace: 'pipeline', cassandraWriteConcurrency: 4 },
+  };
+});
+
+const { handler } = await import('../../../lambdas/processor/handler.js');
+
+const context = { functionName: 'processor', awsRequestId: 'req-1' } as unknown as Context;
+const oneUser = () => mskEventOf([{ offset: 0, key: sampleEvent().payload.id, value: sampleEvent() }]);
+const metricNames = () => container.metrics.map((m) => m.name);
+
+describe('processor handler', () => {
+  beforeEach(() => {
+    container.postgresFailure = undefined;
+    container.postgresStatements.length = 0;
+    container.cassandraWrites = 0;
+    container.metrics.length = 0;
+    container.published = 0;
+    container.errors.length = 0;
+  });
+
+  it('records the batch-failure metric, publishes it and rethrows when a store write fails', async () => {
+    container.postgresFailure = new Error('connection to server was lost');
+    await expect(handler(oneUser(), context)).rejects.toThrow(/connection to server was lost/);
+    expect(container.metrics).toEqual([
+      { name: 'BatchFailures', unit: 'Count', value: 1 },
+      { name: 'PostgresWriteFailures', unit: 'Count', value: 1 },
+    ]);
+    expect(container.published).toBe(1);
+    expect(container.errors).toEqual(['batch failed; the event source mapping will retry it']);
+    // The failing upsert was rolled back on its connection.
+    expect(container.postgresStatements).toContain('rollback');
+  });
+
+  it('records the batch metrics and no failure when the batch is stored', async () => {
+    const outcome = await handler(oneUser(), context);
+    expect(outcome).toMatchObject({ received: 1, valid: 1, invalid: 0 });
+    expect(container.cassandraWrites).toBeGreaterThan(0);
+    expect(metricNames()).not.toContain('BatchFailures');
+    expect(container.metrics).toEqual(
+      expect.arrayContaining([
+        { name: 'RecordsReceived', unit: 'Count', value: 1 },
+        { name: 'RecordsValid', unit: 'Count', value: 1 },
+        { name: 'RecordsInvalid', unit: 'Count', value: 0 },
+      ]),
+    );
+    expect(metricNames()).toEqual(expect.arrayContaining(['PostgresWriteLatency', 'CassandraWriteLatency']));
+    expect(container.published).toBe(1);
+  });
+});
