@@ -11,11 +11,12 @@ import { cpus, release, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { Kafka, logLevel } from 'kafkajs';
 import type { UserCreatedEvent } from '../lambdas/shared/contract/index.js';
+import { describeParseError, exitWithUsage, wantsHelp } from '../local/cli/args.js';
 import { applyConnectionEnvironment, readLocalServicesSettings } from '../local/services/config.js';
 import { readPidRecord } from '../local/services/process-supervisor.js';
 import { bringUp, createLocalServices, describeFailure } from '../local/services/service-runner.js';
 import { userEvent, userPayload } from '../test/support/user-events.js';
-import { BenchUsageError, parseBenchArgs, SCENARIOS, type Scenario } from './lib/args.js';
+import { BENCH_USAGE, BenchUsageError, parseBenchArgs, SCENARIOS, type Scenario } from './lib/args.js';
 import { BenchStores } from './lib/bench-stores.js';
 import type { BenchContext } from './lib/context.js';
 import { evaluateGoals } from './lib/goals.js';
@@ -193,13 +194,17 @@ async function deleteBenchTopics(kafka: Kafka, runId: string): Promise<void> {
   }
 }
 
+if (wantsHelp(process.argv.slice(2))) {
+  console.log(BENCH_USAGE);
+  process.exit(0);
+}
 main().then(
   () => process.exit(0),
   (error: unknown) => {
     const code = (error as { code?: unknown }).code;
-    if (error instanceof BenchUsageError || (typeof code === 'string' && code.startsWith('ERR_PARSE_ARGS'))) {
-      console.error(`npm run bench: ${(error as Error).message}`);
-      process.exit(2);
+    if (error instanceof BenchUsageError) exitWithUsage(BENCH_USAGE, error.message);
+    if (typeof code === 'string' && code.startsWith('ERR_PARSE_ARGS')) {
+      exitWithUsage(BENCH_USAGE, describeParseError(error));
     }
     console.error(`npm run bench failed: ${describeFailure(error)}`);
     process.exit(1);

@@ -2,30 +2,34 @@
  * `npm run query -- <user id> [...]`: shows where a user landed: the PostgreSQL row, the Cassandra rows and any
  * dead letters with that key. `npm run query -- --recent 5` lists the newest users instead.
  */
-import { parseArgs } from 'node:util';
 import { Client as CassandraClient } from 'cassandra-driver';
 import pg from 'pg';
+import { exitWithUsage, parseCli } from './cli/args.js';
 import { readLocalServicesSettings } from './services/config.js';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-const { values, positionals } = parseArgs({
+const USAGE = `usage: npm run query -- <user id> [<user id>...]
+       npm run query -- --recent N
+
+Shows where each user landed in the local stores: the PostgreSQL row, the Cassandra rows and any dead
+letters keyed by that id.
+
+options:
+  --recent N   the N newest users (1-1000) instead of given ids
+  -h, --help   show this help`;
+
+const { values, positionals } = parseCli({
+  usage: USAGE,
   allowPositionals: true,
   options: { recent: { type: 'string' } },
 });
 const recent = values.recent === undefined ? undefined : Number(values.recent);
 if (recent !== undefined && (!Number.isInteger(recent) || recent < 1 || recent > 1_000)) {
-  console.error(`--recent must be a whole number from 1 to 1000, got "${values.recent}"`);
-  process.exit(2);
+  exitWithUsage(USAGE, `--recent must be a whole number from 1 to 1000, got "${values.recent}"`);
 }
 const badIds = positionals.filter((id) => !UUID.test(id));
-if ((positionals.length === 0 && recent === undefined) || badIds.length > 0) {
-  console.error(
-    badIds.length > 0
-      ? `not a user id (UUID): ${badIds.join(', ')}`
-      : 'usage: npm run query -- <user id> [...]   |   npm run query -- --recent N',
-  );
-  process.exit(2);
-}
+if (badIds.length > 0) exitWithUsage(USAGE, `not a user id (UUID): ${badIds.join(', ')}`);
+if (positionals.length === 0 && recent === undefined) exitWithUsage(USAGE, 'give user ids or --recent N');
 
 const settings = readLocalServicesSettings();
 const pool = new pg.Pool({ ...settings.postgres, max: 1 });

@@ -14,12 +14,12 @@
  * Ctrl-C drains the bridge and stops only what this command started; a second Ctrl-C forces.
  */
 import { spawnSync } from 'node:child_process';
-import { parseArgs } from 'node:util';
 import { Client as CassandraClient } from 'cassandra-driver';
 import { Kafka, logLevel } from 'kafkajs';
 import pg from 'pg';
 import { USERS_CREATED_TOPIC } from '../lambdas/shared/contract/index.js';
 import { DEFAULT_KEYSPACE } from '../lambdas/shared/schema/cassandra/index.js';
+import { exitWithUsage, parseCli } from './cli/args.js';
 import { startRandomUserServer } from './randomuser/server.js';
 import { type ApiGatewayProxyHandler, startHttpApi } from './runtime/http-adapter.js';
 import { localKafkaLogCreator } from './runtime/kafka-log.js';
@@ -28,16 +28,31 @@ import { localLambdaContext } from './runtime/lambda-context.js';
 import { startLambdaInvokeServer } from './runtime/lambda-invoke-server.js';
 import { LOCAL_REPLAY_GROUP, localMappingSettings } from './runtime/local-mapping.js';
 import { MskBridge } from './runtime/msk-bridge.js';
+import { pushApiDocuments } from './runtime/openapi-document.js';
 import { preparePipeline } from './runtime/prepare-pipeline.js';
 import { applyConnectionEnvironment, readLocalServicesSettings, repoRoot } from './services/config.js';
 import type { LocalService } from './services/local-service.js';
 import { bringDown, bringUp, createLocalServices, describeFailure } from './services/service-runner.js';
 
-class StartUsageError extends Error {
-  override readonly name = 'StartUsageError';
-}
+const USAGE = `usage: npm start -- [options]
 
-const { values: args } = parseArgs({
+Runs the whole pipeline locally (services, HTTP API, Lambda invoke endpoint, MSK bridge → processor).
+
+options:
+  --no-demo                 do not pull demo users from the local randomuser.me source
+  --demo-rate N             demo users pulled per second, 1-1000 (default 5)
+  --docker                  start the services with docker compose instead of natively
+  --port N                  HTTP API port, 0 = any free port (default 3000)
+  --invoke-port N           Lambda invoke endpoint port, 0 = any free port (default 3001)
+  --batch-size N            MSK event source batch size, 1-10000 (default: stage config, 100)
+  --batch-window-ms N       MSK batching window in ms, 0-300000 (default: stage config, 1000)
+  --retry-attempts N        retries of a failing batch before the failure topic, 0-10000 (default: stage config, 10)
+  --max-record-age-seconds S  older records go to the failure topic, 60-604800 (default: stage config, 86400)
+  --http-concurrency N      ingest-http containers, 1-256 (default 8)
+  -h, --help                show this help`;
+
+const { values: args } = parseCli({
+  usage: USAGE,
   options: {
     demo: { type: 'boolean', default: true },
     'no-demo': { type: 'boolean', default: false },
@@ -54,22 +69,35 @@ const { values: args } = parseArgs({
   },
 });
 
-const USAGE =
-  'usage: npm start -- [--no-demo] [--demo-rate N] [--docker] [--port N] [--invoke-port N] [--batch-size N]\n' +
-  '                    [--batch-window-ms MS] [--retry-attempts N] [--max-record-age-seconds S] [--http-concurrency N]';
-
-function optionalWholeNumber(flag: string, min: number, max: number): number | undefined {
-  return args[flag as keyof typeof args] === undefined ? undefined : wholeNumber(flag, min, max);
-}
-
-function wholeNumber(flag: string, min: number, max: number): number {
-  const raw = args[flag as keyof typeof args] as string;
+/** A flag's whole-number value; a bad one ends the command (usage, exit 2) before anything starts. */
+function wholeNumber(flag: keyof typeof args, min: number, max: number): number {
+  const raw = args[flag] as string;
   const value = Number(raw);
   if (!Number.isInteger(value) || value < min || value > max) {
-    throw new StartUsageError(`--${flag} must be a whole number from ${min} to ${max}, got "${raw}"`);
+    exitWithUsage(USAGE, `--${flag} must be a whole number from ${min} to ${max}, got "${raw}"`);
   }
   return value;
 }
+
+const demoRate = wholeNumber('demo-rate', 1, 1_000);
+const port = wholeNumber('port', 0, 65_535);
+const invokePort = wholeNumber('invoke-port', 0, 65_535);
+/** An optional flag's whole-number value; undefined when not given (the stage config's value applies). */
+function optionalWholeNumber(flag: keyof typeof args, min: number, max: number): number | undefined {
+  return args[flag] === undefined ? undefined : wholeNumber(flag, min, max);
+}
+
+const mapping = localMappingSettings({
+  batchSize: optionalWholeNumber('batch-size', 1, 10_000),
+  // The ESM's MaximumBatchingWindowInSeconds goes up to 300 s.
+  batchWindowMs: optionalWholeNumber('batch-window-ms', 0, 300_000),
+  // The ESM's MaximumRetryAttempts (0-10000) and MaximumRecordAgeInSeconds (60-604800).
+  retryAttempts: optionalWholeNumber('retry-attempts', 0, 10_000),
+  maxRecordAgeSeconds: optionalWholeNumber('max-record-age-seconds', 60, 604_800),
+  failureTopic: process.env.KAFKA_FAILURE_TOPIC || undefined,
+});
+const httpConcurrency = wholeNumber('http-concurrency', 1, 256);
+const demo = args.demo && !args['no-demo'];
 
 const log = (message: string) => console.error(`[start] ${message}`);
 const settings = readLocalServicesSettings();
@@ -77,21 +105,6 @@ let startedServices: LocalService[] = [];
 const stops: Array<() => Promise<void>> = [];
 
 async function main(): Promise<void> {
-  const demoRate = wholeNumber('demo-rate', 1, 1_000);
-  const port = wholeNumber('port', 0, 65_535);
-  const invokePort = wholeNumber('invoke-port', 0, 65_535);
-  const mapping = localMappingSettings({
-    batchSize: optionalWholeNumber('batch-size', 1, 10_000),
-    // The ESM's MaximumBatchingWindowInSeconds goes up to 300 s.
-    batchWindowMs: optionalWholeNumber('batch-window-ms', 0, 300_000),
-    // The ESM's MaximumRetryAttempts (0-10000) and MaximumRecordAgeInSeconds (60-604800).
-    retryAttempts: optionalWholeNumber('retry-attempts', 0, 10_000),
-    maxRecordAgeSeconds: optionalWholeNumber('max-record-age-seconds', 60, 604_800),
-    failureTopic: process.env.KAFKA_FAILURE_TOPIC || undefined,
-  });
-  const httpConcurrency = wholeNumber('http-concurrency', 1, 256);
-  const demo = args.demo && !args['no-demo'];
-
   if (args.docker) {
     log('starting the compose services (docker compose -f docker-compose.localstack.yml up -d --wait)');
     const result = spawnSync(
@@ -184,6 +197,7 @@ async function main(): Promise<void> {
   let accepted = 0;
   const api = await startHttpApi({
     port,
+    documents: pushApiDocuments(),
     handler: async (event, context) => {
       const result = await ingestHttp(event, context);
       if (result.statusCode === 202)
@@ -220,7 +234,7 @@ async function main(): Promise<void> {
 
   console.log(`
 Pipeline running.
-  HTTP API        ${api.url}   (POST /v1/users, GET /v1/health; up to ${httpConcurrency} ingest-http containers)
+  HTTP API        ${api.url}   (POST /v1/users, GET /v1/health, GET /v1/openapi.json; up to ${httpConcurrency} ingest-http containers)
   Lambda invoke   ${invoke.url}   (functions: ingest-pull, ingest-http, processor, replay-failed-batches)
   Kafka topic     ${topic} on ${settings.kafka.brokers}
   Mapping         batch ${mapping.batchSize} / ${mapping.batchWindowMs} ms, ${mapping.failure.retryAttempts} retries (bisecting), max age ${mapping.failure.maxRecordAgeSeconds} s → failure topic ${failureTopic}
@@ -315,10 +329,6 @@ function onStopSignal(signal: NodeJS.Signals): void {
 process.on('SIGINT', onStopSignal);
 process.on('SIGTERM', onStopSignal);
 main().catch(async (error: unknown) => {
-  if (error instanceof StartUsageError) {
-    console.error(`${error.message}\n${USAGE}`);
-  } else {
-    console.error(`[start] ${describeFailure(error)}`);
-  }
-  await shutdown(error instanceof StartUsageError ? 2 : 1);
+  console.error(`[start] ${describeFailure(error)}`);
+  await shutdown(1);
 });

@@ -5,6 +5,7 @@
 import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
+import { wantsHelp } from './cli/args.js';
 import { type PipelineProcess, startPipelineProcess } from './runtime/pipeline-process.js';
 import { applyConnectionEnvironment, readLocalServicesSettings, repoRoot } from './services/config.js';
 import type { LocalService } from './services/local-service.js';
@@ -112,6 +113,17 @@ async function runVitest(env: NodeJS.ProcessEnv, extraArgs: string[], name = 'vi
   };
 }
 
+const USAGE = `usage: npm test [-- <vitest arguments>]
+       npm run test:faults
+
+Brings up the local Kafka, Cassandra and PostgreSQL (only those not running), runs the tests against them,
+then stops what it started. Without arguments: vitest's unit project (with v8 coverage of lambdas/, at least
+90 % of lines), its integration project, then the DAG suite (ruff + pytest on real Airflow). Any arguments go to vitest instead (e.g. --project unit, a file path),
+which reports unknown options itself; the DAG suite then does not run.
+
+options:
+  -h, --help   show this help`;
+
 const settings = readLocalServicesSettings();
 const services = createLocalServices(settings);
 let startedByUs: LocalService[] = [];
@@ -122,6 +134,11 @@ async function stopWhatWeStarted(): Promise<void> {
   const toStop = startedByUs;
   startedByUs = [];
   await bringDown(toStop, log);
+}
+
+if (wantsHelp(process.argv.slice(2))) {
+  console.log(USAGE);
+  process.exit(0);
 }
 
 process.once('SIGINT', () => {

@@ -4,35 +4,22 @@
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { parseArgs } from 'node:util';
+import { parseCli } from '../local/cli/args.js';
 import { generatedFiles, REPO_ROOT, staleGeneratedFiles } from './generated-files.js';
 
 const USAGE = `usage: npm run generate [-- --check]
 
-Rewrites every file generated from a single definition (JSON Schemas, the DAGs' field list, the migrations
-module) and prints each path.
+Rewrites every file generated from a single definition (JSON Schemas, the push API's OpenAPI document, the
+DAGs' field list, the migrations module) and prints each path.
 
-  --check   write nothing; exit 1 if a generated file is stale
-  --help    this text`;
+options:
+  --check      write nothing; exit 1 if a generated file is stale
+  -h, --help   show this help`;
 
-function readFlags(): { check: boolean } {
-  try {
-    const { values } = parseArgs({
-      args: process.argv.slice(2),
-      options: { check: { type: 'boolean', default: false }, help: { type: 'boolean', default: false } },
-    });
-    if (values.help) {
-      console.log(USAGE);
-      process.exit(0);
-    }
-    return { check: values.check };
-  } catch (error) {
-    console.error(`generate: ${error instanceof Error ? error.message : String(error)}\n${USAGE}`);
-    process.exit(2);
-  }
-}
-
-const { check } = readFlags();
+const { check } = parseCli({
+  usage: USAGE,
+  options: { check: { type: 'boolean', default: false } },
+}).values;
 
 if (check) {
   const stale = staleGeneratedFiles();

@@ -5,6 +5,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { PUSH_API_OPENAPI_FILE, renderPushApiOpenApi } from '../lambdas/ingest-http/openapi.js';
 import { userCreatedJsonSchemaFiles } from '../lambdas/shared/contract/json-schema.js';
 import {
   MIGRATIONS_DIRECTORY,
@@ -52,6 +53,11 @@ export function generatedFiles(): GeneratedFile[] {
       path: 'mwaa-dags/dags/pipeline_dags/fields_generated.py',
       source: `${CONTRACT_DIR}/fields.ts`,
       render: renderPythonFieldsModule,
+    },
+    {
+      path: `lambdas/ingest-http/${PUSH_API_OPENAPI_FILE}`,
+      source: 'lambdas/ingest-http/openapi.ts (the zod contract)',
+      render: renderPushApiOpenApi,
     },
     {
       path: `${POSTGRES_DIR}/${MIGRATIONS_MODULE_FILE}`,

@@ -30,6 +30,32 @@ export interface BenchParameters {
   readonly outDir: string;
 }
 
+export const BENCH_USAGE = `usage: npm run bench -- [options]
+
+Measures the pipeline on this machine (Node 24) against the real local Kafka, Cassandra and PostgreSQL;
+writes bench/results/<timestamp>.json, .md and .svg.
+
+options:
+  --quick                      small figures in a few minutes (smoke run)
+  --only LIST                  scenarios, comma-separated: ${SCENARIOS.join(', ')} (default all)
+  --events N                   events per processor run (default 100000; --quick 5000)
+  --batch-sizes LIST           processor batch sizes, at most 10000 (default 100,1000,10000)
+  --partitions LIST            topic partitions per processor run (default 1,3,6)
+  --batch-window-ms N          processor batching window (default 500)
+  --http-connections LIST      autocannon connections for single-user pushes (default 1,8,32,128)
+  --http-batch-users N         users per batch push, 1-500 (default 100)
+  --http-batch-connections N   connections for batch pushes (default 8)
+  --http-containers N          ingest-http containers (default 16)
+  --http-seconds N             seconds per HTTP run (default 10)
+  --rates LIST                 end-to-end event rates per second (default 500,1000,2000)
+  --e2e-seconds N              seconds per end-to-end rate (default 20)
+  --e2e-batch-size N           end-to-end batch size (default 100)
+  --e2e-batch-window-ms N      end-to-end batching window (default 200)
+  --bundle-samples N           fresh processes per bundle for cold init (default 10)
+  --profile                    write V8 CPU profiles of the processor processes
+  --out DIR                    where to write the results (default bench/results)
+  -h, --help                   show this help`;
+
 const FULL = {
   events: '100000',
   'batch-sizes': '100,1000,10000',

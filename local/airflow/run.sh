@@ -7,6 +7,26 @@
 # DAGs start paused (as on MWAA); unpause them in the UI. Ctrl-C stops every Airflow process.
 set -euo pipefail
 
+usage() {
+  cat <<'USAGE'
+usage: npm run airflow
+
+Runs Apache Airflow (the MWAA version) standalone with the DAGs of mwaa-dags/dags against the local services
+and the local Lambda invoke endpoint. Takes no options; settings come from the environment:
+  AIRFLOW_PORT (UI, default 8080), AIRFLOW_UI_USER (default admin), AIRFLOW_VENV, AIRFLOW_HOME,
+  LAMBDA_ENDPOINT_URL (default http://127.0.0.1:3001).
+
+options:
+  -h, --help   show this help
+USAGE
+}
+case "${1:-}" in
+  -h | --help) usage; exit 0 ;;
+  "") ;;
+  -*) echo "unknown option $1" >&2; usage >&2; exit 2 ;;
+  *) echo "unexpected argument \"$1\" (npm run airflow takes no arguments)" >&2; usage >&2; exit 2 ;;
+esac
+
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 bash "$root/local/airflow/install.sh"
 venv="${AIRFLOW_VENV:-$root/.cache/airflow-venv}"

@@ -6,6 +6,24 @@
 # Extra arguments go to pytest (e.g. -k reconcile, -m "not integration").
 set -euo pipefail
 
+for arg in "$@"; do
+  [ "$arg" = "--" ] && break
+  case "$arg" in
+    -h | --help)
+      cat <<'USAGE'
+usage: npm run test:dags [-- <pytest arguments>]
+
+ruff check, ruff format --check, then pytest on mwaa-dags/ against the local services (which must be up).
+Arguments go to pytest (e.g. -k reconcile, -m "not integration"), which reports unknown options itself.
+
+options:
+  -h, --help   show this help
+USAGE
+      exit 0
+      ;;
+  esac
+done
+
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 bash "$root/local/airflow/install.sh"
 venv="${AIRFLOW_VENV:-$root/.cache/airflow-venv}"

@@ -1,14 +1,25 @@
 #!/usr/bin/env node
 // Monthly cost estimate of a stage: npx tsx local/cost/estimate.ts --stage dev|prod [--events-per-second N]
-import { parseArgs } from 'node:util';
-import { loadStageConfig } from '../../bin/config/index.js';
+import { isStageName, loadStageConfig, STAGE_NAMES } from '../../bin/config/index.js';
+import { exitWithUsage, parseCli } from '../cli/args.js';
 import { type CostLine, estimateMonthlyCost, keyspacesStorageGrowth, summarize } from './model.js';
 import { UNIT_PRICES_AS_OF, UNIT_PRICES_REGION } from './unit-prices.js';
 
 /** Printed next to a unit price nobody could confirm against a source. */
 const UNCONFIRMED_MARK = '(unconfirmed)';
 
-const { values } = parseArgs({
+const USAGE = `usage: npm run cost -- [--stage NAME] [--events-per-second N] [--api-share F]
+
+Monthly AWS cost estimate of a stage, from its stage config and the unit prices in local/cost/unit-prices.ts.
+
+options:
+  --stage NAME              stage to price: ${STAGE_NAMES.join(', ')} (default dev)
+  --events-per-second N     sustained ingestion rate, a number >= 0 (default 10)
+  --api-share F             share of events pushed through API Gateway, 0 to 1 (default 1)
+  -h, --help                show this help`;
+
+const { values } = parseCli({
+  usage: USAGE,
   options: {
     stage: { type: 'string', default: 'dev' },
     'events-per-second': { type: 'string', default: '10' },
@@ -17,9 +28,14 @@ const { values } = parseArgs({
 });
 const eventsPerSecond = Number(values['events-per-second']);
 const apiShare = Number(values['api-share']);
-if (!Number.isFinite(eventsPerSecond) || eventsPerSecond < 0 || !(apiShare >= 0 && apiShare <= 1)) {
-  console.error('--events-per-second must be a number >= 0 and --api-share between 0 and 1');
-  process.exit(2);
+if (!Number.isFinite(eventsPerSecond) || eventsPerSecond < 0) {
+  exitWithUsage(USAGE, `--events-per-second must be a number >= 0, got "${values['events-per-second']}"`);
+}
+if (!(apiShare >= 0 && apiShare <= 1)) {
+  exitWithUsage(USAGE, `--api-share must be a number from 0 to 1, got "${values['api-share']}"`);
+}
+if (!isStageName(values.stage)) {
+  exitWithUsage(USAGE, `--stage must be one of ${STAGE_NAMES.join(', ')}, got "${values.stage}"`);
 }
 const config = loadStageConfig(values.stage, {});
 const lines = estimateMonthlyCost(config, { eventsPerSecond, apiShare });

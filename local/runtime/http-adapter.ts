@@ -38,6 +38,11 @@ export interface HttpApiOptions {
   readonly maxPayloadBytes?: number;
   /** Where adapter-level failures (handler threw, bad result) are reported. @default console.error */
   readonly log?: (message: string, detail?: object) => void;
+  /**
+   * Documents served as JSON on `GET <path>` before the integration runs (local mirror only: the deployed
+   * API does not publish its OpenAPI document). @default {}
+   */
+  readonly documents?: Readonly<Record<string, string>>;
 }
 
 export interface HttpApi {
@@ -71,6 +76,12 @@ export async function startHttpApi(options: HttpApiOptions): Promise<HttpApi> {
   async function serve(request: IncomingMessage, response: ServerResponse): Promise<void> {
     const requestId = randomUUID();
     const receivedAt = new Date();
+    const document = options.documents?.[(request.url ?? '/').split('?')[0] ?? '/'];
+    if (document !== undefined && (request.method === 'GET' || request.method === 'HEAD')) {
+      request.resume();
+      serveDocument(response, document, request.method === 'HEAD', requestId);
+      return;
+    }
     const declared = Number(request.headers['content-length'] ?? 0);
     if (declared > maxPayloadBytes) {
       request.resume(); // discard the upload so the client can read the answer
@@ -175,6 +186,20 @@ function readBody(request: IncomingMessage, limit: number): Promise<Buffer | nul
     request.on('end', () => resolve(tooLarge ? null : Buffer.concat(chunks)));
     request.on('error', reject);
   });
+}
+
+function serveDocument(
+  response: ServerResponse,
+  document: string,
+  headOnly: boolean,
+  requestId: string,
+): void {
+  response.writeHead(200, {
+    'Content-Type': 'application/json; charset=utf-8',
+    'Content-Length': String(Buffer.byteLength(document)),
+    'x-amzn-RequestId': requestId,
+  });
+  response.end(headOnly ? undefined : document);
 }
 
 /** An answer API Gateway gives by itself, without the integration: `{"message": ...}`. */

@@ -4,15 +4,27 @@
  * KAFKA_BROKERS defaults to the local Kafka (`npm run services -- up`); KAFKA_TOPIC (users_created) is
  * created if missing, since the local broker, like MSK, does not create topics on demand.
  */
-import { parseArgs } from 'node:util';
 import { Kafka, logLevel } from 'kafkajs';
 import { USERS_CREATED_TOPIC } from '../../lambdas/shared/contract/index.js';
+import { exitWithUsage, parseCli } from '../cli/args.js';
 import { readLocalServicesSettings } from '../services/config.js';
 import { startHttpApi } from './http-adapter.js';
 import { ensureTopics } from './kafka-topics.js';
 import { LambdaContainerPool } from './lambda-container-pool.js';
+import { pushApiDocuments } from './openapi-document.js';
 
-const { values } = parseArgs({
+const USAGE = `usage: npx tsx local/runtime/http-api-main.ts [--port N] [--host ADDRESS] [--concurrency N]
+
+Serves the ingest-http Lambda behind the local API Gateway adapter (and GET /v1/openapi.json).
+
+options:
+  --port N          0-65535, 0 = any free port (default 3000)
+  --host ADDRESS    address to listen on (default 127.0.0.1)
+  --concurrency N   Lambda containers, 1-256 (default 8)
+  -h, --help        show this help`;
+
+const { values } = parseCli({
+  usage: USAGE,
   options: {
     port: { type: 'string', default: '3000' },
     host: { type: 'string', default: '127.0.0.1' },
@@ -21,13 +33,11 @@ const { values } = parseArgs({
 });
 const port = Number(values.port);
 if (!Number.isInteger(port) || port < 0 || port > 65_535) {
-  console.error(`--port must be an integer from 0 to 65535, got ${values.port}`);
-  process.exit(2);
+  exitWithUsage(USAGE, `--port must be an integer from 0 to 65535, got "${values.port}"`);
 }
 const concurrency = Number(values.concurrency);
 if (!Number.isInteger(concurrency) || concurrency < 1 || concurrency > 256) {
-  console.error(`--concurrency must be an integer from 1 to 256, got ${values.concurrency}`);
-  process.exit(2);
+  exitWithUsage(USAGE, `--concurrency must be an integer from 1 to 256, got "${values.concurrency}"`);
 }
 
 process.env.KAFKA_BROKERS ??= readLocalServicesSettings().kafka.brokers;
@@ -49,9 +59,10 @@ const api = await startHttpApi({
   handler: (event, context) => containers.invoke(event, context),
   port,
   host: values.host,
+  documents: pushApiDocuments(),
 });
 console.log(
-  `ingest-http API on ${api.url} (POST /v1/users, GET /v1/health; up to ${concurrency} containers) → Kafka topic ${topic}`,
+  `ingest-http API on ${api.url} (POST /v1/users, GET /v1/health, GET /v1/openapi.json; up to ${concurrency} containers) → Kafka topic ${topic}`,
 );
 
 const stop = () => {

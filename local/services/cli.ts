@@ -1,3 +1,4 @@
+import { CliUsageError, exitWithUsage, wantsHelp } from '../cli/args.js';
 import { connectionExports, readLocalServicesSettings } from './config.js';
 import { SERVICE_NAMES, type ServiceName } from './local-service.js';
 import { tailFile } from './process-supervisor.js';
@@ -19,14 +20,10 @@ commands:
   logs [service...] [--lines N]   print the tail of each service's log
   env                    print export lines for every connection variable
 
-services: ${SERVICE_NAMES.join(', ')}`;
+services: ${SERVICE_NAMES.join(', ')}
 
-export class CliUsageError extends Error {
-  constructor(message: string) {
-    super(`${message}\n\n${USAGE}`);
-    this.name = 'CliUsageError';
-  }
-}
+options:
+  -h, --help             show this help`;
 
 function parseArgs(argv: string[]) {
   const [command, ...rest] = argv;
@@ -52,6 +49,10 @@ function parseArgs(argv: string[]) {
 }
 
 async function main(argv: string[]): Promise<number> {
+  if (wantsHelp(argv)) {
+    console.log(USAGE);
+    return 0;
+  }
   const { command, names, flags } = parseArgs(argv);
   const settings = readLocalServicesSettings();
   const all = createLocalServices(settings);
@@ -116,7 +117,8 @@ async function main(argv: string[]): Promise<number> {
 main(process.argv.slice(2)).then(
   (code) => process.exit(code),
   (error: unknown) => {
-    console.error(error instanceof CliUsageError ? error.message : `[services] ${describeFailure(error)}`);
-    process.exit(error instanceof CliUsageError ? 2 : 1);
+    if (error instanceof CliUsageError) exitWithUsage(USAGE, error.message);
+    console.error(`[services] ${describeFailure(error)}`);
+    process.exit(1);
   },
 );

@@ -50,9 +50,12 @@ export function readCassandraConnectionConfig(env: Env): CassandraConnectionConf
 }
 
 async function sigV4AuthProvider(region: string): Promise<auth.AuthProvider> {
-  // Loaded only for Keyspaces: the plugin carries the AWS SDK v2, which local runs never need.
-  const { SigV4AuthProvider } = await import('aws-sigv4-auth-cassandra-plugin');
-  return new SigV4AuthProvider({ region });
+  // Loaded only for Keyspaces: local runs never need the credential chain (the Lambda runtime provides it).
+  const [{ defaultProvider }, { KeyspacesSigV4AuthProvider }] = await Promise.all([
+    import('@aws-sdk/credential-provider-node'),
+    import('./keyspaces-sigv4.js'),
+  ]);
+  return new KeyspacesSigV4AuthProvider(region, defaultProvider());
 }
 
 export async function createCassandraClient(config: CassandraConnectionConfig): Promise<Client> {

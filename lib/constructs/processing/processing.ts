@@ -9,9 +9,7 @@ import type { SinkAccess } from '../shared/access.js';
 import { lambdaEntry } from '../shared/paths.js';
 import { PipelineFunction } from '../shared/pipeline-function.js';
 
-/** Replacement of `aws-sdk` (v2) in the processor bundle, relative to `lambdas/`. */
-export const AWS_SDK_V2_SHIM = 'shared/clients/aws-sdk-v2-credentials-shim.ts';
-export const CRYPTO_JS_SHIM = 'shared/clients/crypto-js-sha256-shim.ts';
+/** Replacement of `adm-zip` in the processor bundle, relative to `lambdas/`. */
 export const ADM_ZIP_SHIM = 'shared/clients/adm-zip-unsupported-shim.cjs';
 
 /** The MSK side of the event source mapping. */
@@ -113,12 +111,8 @@ export class Processing extends Construct {
       memorySizeMiB: props.memorySizeMiB,
       timeout: Duration.minutes(2),
       reservedConcurrentExecutions: props.reservedConcurrency,
-      // Small stand-ins for what the drivers require but the processor needs little or none of: the AWS SDK v2
-      // (~10 MB, not in the Node.js 24 runtime) and crypto-js behind the SigV4 plugin, and adm-zip, which
-      // cassandra-driver loads only for Astra secure connect bundles.
+      // cassandra-driver requires adm-zip only for Astra secure connect bundles, which Keyspaces never uses.
       bundlingAliases: {
-        'aws-sdk': lambdaEntry(AWS_SDK_V2_SHIM),
-        'crypto-js': lambdaEntry(CRYPTO_JS_SHIM),
         'adm-zip': lambdaEntry(ADM_ZIP_SHIM),
       },
       noDeadLetterQueueReason:

@@ -27,6 +27,7 @@ describe('readCassandraConnectionConfig for Keyspaces', () => {
       auth: 'sigv4',
       tls: true,
       consistency: 'LOCAL_QUORUM',
+      connectionsPerHost: 1,
       region: 'eu-west-1',
     });
   });

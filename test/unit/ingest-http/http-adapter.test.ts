@@ -204,3 +204,18 @@ describe('matchResource', () => {
     expect(matchResource('/', ['/'])).toEqual({ resource: '/', pathParameters: null });
   });
 });
+
+describe('startHttpApi: documents', () => {
+  it('serves a document on GET without invoking the handler, and leaves other methods to it', async () => {
+    const { api, events } = await recordingApi(undefined, {
+      documents: { '/v1/openapi.json': '{"openapi":"3.1.1"}' },
+    });
+    const got = await fetch(`${api.url}/v1/openapi.json?x=1`);
+    expect(got.status).toBe(200);
+    expect(got.headers.get('content-type')).toBe('application/json; charset=utf-8');
+    expect(await got.json()).toEqual({ openapi: '3.1.1' });
+    expect(events).toHaveLength(0);
+    await fetch(`${api.url}/v1/openapi.json`, { method: 'POST', body: '{}' });
+    expect(events.map((e) => e.httpMethod)).toEqual(['POST']);
+  });
+});
