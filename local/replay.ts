@@ -6,42 +6,44 @@
  * (lambdas/replay-failed-batches). Progress is the consumer group's committed offsets: a second run replays
  * nothing the first one did. Prints what it replayed and what it skipped, as JSON.
  */
-import { parseArgs } from 'node:util';
 import { Kafka, logLevel } from 'kafkajs';
 import { parseReplayParams, ReplayParamError } from '../lambdas/replay-failed-batches/params.js';
 import { replayFailedBatches } from '../lambdas/replay-failed-batches/replay.js';
+import { exitWithUsage, parseCli } from './cli/args.js';
 import { localKafkaLogCreator } from './runtime/kafka-log.js';
 import { LOCAL_REPLAY_GROUP, localMappingSettings } from './runtime/local-mapping.js';
 import { readLocalServicesSettings } from './services/config.js';
 
-const USAGE =
-  'usage: npm run replay -- failed-batches [--dry-run] [--since <ISO instant | 30m | 2h | 1d>] [--partition N] [--limit N]';
+const USAGE = `usage: npm run replay -- failed-batches [options]
 
-class ReplayUsageError extends Error {
-  override readonly name = 'ReplayUsageError';
-}
+Produces the records the event source mapping gave up on (the failure topic) back to their source topic,
+unchanged (same event_id); progress is the replay group's committed offsets, so a second run redoes nothing.
+
+options:
+  --dry-run            report what would be replayed; produce and commit nothing
+  --since WHEN         only records that failed at or after WHEN: an ISO-8601 instant or an age (30m, 2h, 1d)
+  --partition N        only this partition of the failure topic
+  --limit N            replay at most N records this run
+  -h, --help           show this help`;
 
 function parseCommandLine(argv: readonly string[]) {
-  let parsed: ReturnType<typeof parseArgs>;
-  try {
-    parsed = parseArgs({
-      args: [...argv],
+  const parsed = parseCli(
+    {
+      usage: USAGE,
       allowPositionals: true,
-      strict: true,
       options: {
         'dry-run': { type: 'boolean', default: false },
         since: { type: 'string' },
         partition: { type: 'string' },
         limit: { type: 'string' },
       },
-    });
-  } catch (error) {
-    // node:util names the flag: "Unknown option '--x'", "Option '--limit <value>' argument missing".
-    throw new ReplayUsageError((error as Error).message.split('. To specify')[0] ?? String(error));
-  }
+    },
+    argv,
+  );
   const [command, ...rest] = parsed.positionals;
   if (command !== 'failed-batches' || rest.length > 0) {
-    throw new ReplayUsageError(
+    exitWithUsage(
+      USAGE,
       command === undefined
         ? 'missing what to replay: failed-batches'
         : `unknown argument "${[command, ...rest].join(' ')}"`,
@@ -58,7 +60,7 @@ function parseCommandLine(argv: readonly string[]) {
   } catch (error) {
     if (!(error instanceof ReplayParamError)) throw error;
     const flag = error.field === 'dryRun' ? 'dry-run' : error.field;
-    throw new ReplayUsageError(`--${flag}: ${error.message}`);
+    return exitWithUsage(USAGE, `--${flag}: ${error.message}`);
   }
 }
 
@@ -85,10 +87,6 @@ async function main(): Promise<void> {
 }
 
 main().catch((error: unknown) => {
-  if (error instanceof ReplayUsageError) {
-    console.error(`${error.message}\n${USAGE}`);
-    process.exit(2);
-  }
   console.error(`[replay] ${error instanceof Error ? error.message : String(error)}`);
   process.exit(1);
 });
