@@ -35,6 +35,17 @@ export default defineConfig({
       },
       {
         test: {
+          // The local console in Debian's chromium (playwright-core); one pipeline process per file.
+          name: 'browser',
+          include: ['test/browser/**/*.test.ts'],
+          setupFiles: ['test/support/integration-env.ts'],
+          testTimeout: 180_000,
+          hookTimeout: 240_000,
+          fileParallelism: false,
+        },
+      },
+      {
+        test: {
           name: 'faults',
           include: ['test/faults/**/*.test.ts'],
           setupFiles: ['test/support/integration-env.ts'],

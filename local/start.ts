@@ -20,6 +20,7 @@ import pg from 'pg';
 import { USERS_CREATED_TOPIC } from '../lambdas/shared/contract/index.js';
 import { DEFAULT_KEYSPACE } from '../lambdas/shared/schema/cassandra/index.js';
 import { exitWithUsage, parseCli } from './cli/args.js';
+import { createLocalConsole, watchFunction } from './console/start-console.js';
 import { startRandomUserServer } from './randomuser/server.js';
 import { type ApiGatewayProxyHandler, startHttpApi } from './runtime/http-adapter.js';
 import { localKafkaLogCreator } from './runtime/kafka-log.js';
@@ -49,6 +50,9 @@ options:
   --retry-attempts N        retries of a failing batch before the failure topic, 0-10000 (default: stage config, 10)
   --max-record-age-seconds S  older records go to the failure topic, 60-604800 (default: stage config, 86400)
   --http-concurrency N      ingest-http containers, 1-256 (default 8)
+  --console-port N          local console port, 0 = any free port (default 3002)
+  --no-console              do not serve the console (the handlers then skip writing EMF)
+  --console-period-seconds N  seconds one CloudWatch minute lasts in the console, 1-60 (default 60)
   -h, --help                show this help`;
 
 const { values: args } = parseCli({
@@ -66,6 +70,10 @@ const { values: args } = parseCli({
     'retry-attempts': { type: 'string' },
     'max-record-age-seconds': { type: 'string' },
     'http-concurrency': { type: 'string', default: '8' },
+    'console-port': { type: 'string', default: '3002' },
+    'no-console': { type: 'boolean', default: false },
+    // Seconds one CloudWatch minute lasts in the console (browser tests shorten it to see alarms turn).
+    'console-period-seconds': { type: 'string', default: '60' },
   },
 });
 
@@ -98,6 +106,8 @@ const mapping = localMappingSettings({
 });
 const httpConcurrency = wholeNumber('http-concurrency', 1, 256);
 const demo = args.demo && !args['no-demo'];
+const consolePort = wholeNumber('console-port', 0, 65_535);
+const consolePeriodSeconds = wholeNumber('console-period-seconds', 1, 60);
 
 const log = (message: string) => console.error(`[start] ${message}`);
 const settings = readLocalServicesSettings();
@@ -129,7 +139,10 @@ async function main(): Promise<void> {
   // The handlers read their configuration from the environment, as in Lambda.
   applyConnectionEnvironment(settings);
   process.env.KAFKAJS_NO_PARTITIONER_WARNING ??= '1';
-  process.env.POWERTOOLS_METRICS_DISABLED ??= 'true';
+  // The console reads the handlers' EMF output, as CloudWatch does; without it, they skip writing it.
+  const localConsole = args['no-console'] ? undefined : createLocalConsole(consolePeriodSeconds);
+  if (localConsole) process.env.POWERTOOLS_METRICS_DISABLED = 'false';
+  else process.env.POWERTOOLS_METRICS_DISABLED ??= 'true';
   process.env.POWERTOOLS_LOG_LEVEL ??= 'WARN';
   const topic = process.env.KAFKA_TOPIC || USERS_CREATED_TOPIC;
   process.env.KAFKA_TOPIC = topic;
@@ -166,12 +179,14 @@ async function main(): Promise<void> {
   // The replay function of the replay_failed_batches DAG reads the failure topic as its own group.
   process.env.FAILURE_TOPIC = failureTopic;
   process.env.REPLAY_GROUP_ID ??= LOCAL_REPLAY_GROUP;
-  const [{ handler: processor }, { handler: ingestPull }, { handler: replayFailedBatches }] =
+  const [{ handler: processorHandler }, { handler: ingestPullHandler }, { handler: replayFailedBatches }] =
     await Promise.all([
       import('../lambdas/processor/handler.js'),
       import('../lambdas/ingest-pull/handler.js'),
       import('../lambdas/replay-failed-batches/handler.js'),
     ]);
+  const processor = watchFunction(localConsole, 'processor', processorHandler);
+  const ingestPull = watchFunction(localConsole, 'ingest-pull', ingestPullHandler);
   // Concurrent pushes run in separate containers, each with its own producer, as in Lambda.
   const ingestHttpContainers = new LambdaContainerPool({
     handlerModule: new URL('../lambdas/ingest-http/handler.ts', import.meta.url),
@@ -179,7 +194,9 @@ async function main(): Promise<void> {
     maxContainers: httpConcurrency,
   });
   stops.push(() => ingestHttpContainers.close());
-  const ingestHttp: ApiGatewayProxyHandler = (event, context) => ingestHttpContainers.invoke(event, context);
+  const ingestHttp: ApiGatewayProxyHandler = watchFunction(localConsole, 'ingest-http', (event, context) =>
+    ingestHttpContainers.invoke(event, context),
+  );
 
   const bridge = new MskBridge({
     kafka,
@@ -199,7 +216,9 @@ async function main(): Promise<void> {
     port,
     documents: pushApiDocuments(),
     handler: async (event, context) => {
+      const started = performance.now();
       const result = await ingestHttp(event, context);
+      localConsole?.services.apiRequest(result.statusCode, performance.now() - started);
       if (result.statusCode === 202)
         accepted += (JSON.parse(result.body) as { accepted?: number }).accepted ?? 0;
       return result;
@@ -260,6 +279,11 @@ Ctrl-C stops.
   const admin = kafka.admin();
   await admin.connect();
   stops.push(() => admin.disconnect());
+  if (localConsole) {
+    stops.unshift(() => localConsole.close());
+    const sources = { admin, topic, groupId: 'local-processor', postgres: pool, cassandra, keyspace };
+    log(`console on ${await localConsole.start(consolePort, sources)}`);
+  }
   const summary = setInterval(() => {
     void (async () => {
       const [pgUsers, dead, wide, lag] = await Promise.all([

@@ -53,7 +53,10 @@ function runCapturing(
 async function runDagSuite(env: NodeJS.ProcessEnv): Promise<SuiteResult> {
   let pipeline: PipelineProcess;
   try {
-    pipeline = await startPipelineProcess(['--no-demo', '--port', '0', '--invoke-port', '0'], env);
+    pipeline = await startPipelineProcess(
+      ['--no-demo', '--no-console', '--port', '0', '--invoke-port', '0'],
+      env,
+    );
   } catch (error) {
     log(
       `the local pipeline did not start for the DAG suite: ${error instanceof Error ? error.message : error}`,
@@ -154,7 +157,7 @@ async function main(): Promise<number> {
   applyConnectionEnvironment(settings, env);
 
   // Without arguments: unit tests with coverage of lambdas/ (below 90 % of lines fails the run), integration,
-  // then the DAG suite (the fault suite is `npm run test:faults`).
+  // the console in chromium (browser), then the DAG suite (the fault suite is `npm run test:faults`).
   const args = process.argv.slice(2);
   const suites: SuiteResult[] = [];
   if (args.length > 0) suites.push(await runVitest(env, args));
@@ -168,6 +171,7 @@ async function main(): Promise<number> {
       ),
     );
     suites.push(await runVitest(env, ['--project', 'integration'], 'vitest integration'));
+    suites.push(await runVitest(env, ['--project', 'browser'], 'vitest browser'));
     suites.push(await runDagSuite(env));
   }
   const total = suites.reduce(

@@ -54,6 +54,7 @@ export async function runEndToEnd(context: BenchContext, options: EndToEndOption
   const pipeline = await startPipelineProcess(
     [
       '--no-demo',
+      '--no-console',
       '--port',
       '0',
       '--invoke-port',

@@ -39,5 +39,5 @@ export const prodConfig: StageConfig = {
     provisionedPollers: { minimum: 1, maximum: 12 },
   },
   orchestration: { environmentClass: 'mw1.medium', minWorkers: 1, maxWorkers: 5, schedulers: 2 },
-  observability: { logRetentionDays: 90, offsetLagThreshold: 50_000 },
+  observability: { logRetentionDays: 90, offsetLagThreshold: 50_000, endToEndLatencyP99ThresholdMs: 15_000 },
 };

@@ -165,6 +165,8 @@ export interface ObservabilitySettings {
   readonly logRetentionDays: number;
   /** Records behind the topic end before the OffsetLag alarm fires. */
   readonly offsetLagThreshold: number;
+  /** End-to-end latency p99 (ms from `ingested_at` to every sink written) before its alarm fires. */
+  readonly endToEndLatencyP99ThresholdMs: number;
   /** E-mail subscribed to the alarm topic; none when undefined. */
   readonly alarmEmail?: string;
 }
@@ -318,7 +320,7 @@ export const DEFAULT_SETTINGS = {
     keyspacesConnectionsPerHost: 1,
   },
   orchestration: { environmentClass: 'mw1.micro', minWorkers: 1, maxWorkers: 1, schedulers: 1 },
-  observability: { logRetentionDays: 14, offsetLagThreshold: 10_000 },
+  observability: { logRetentionDays: 14, offsetLagThreshold: 10_000, endToEndLatencyP99ThresholdMs: 10_000 },
 } as const satisfies {
   network: NetworkSettings;
   streaming: StreamingSettings;

@@ -35,4 +35,8 @@ function recordOutcome(outcome: BatchOutcome): void {
   for (const [sink, ms] of Object.entries(outcome.sinkWriteMs))
     metrics.addMetric(sinkMetricNames(sink).writeLatency, MetricUnit.Milliseconds, ms);
   metrics.addMetric(ProcessorMetric.oldestRecordAge, MetricUnit.Milliseconds, outcome.oldestRecordAgeMs);
+  // One value per stored user, not per-batch percentiles: CloudWatch computes p50/p90/p99 over every user of
+  // the period, which no average of batch percentiles could. Powertools flushes each 100 values (EMF's limit).
+  for (const ms of outcome.endToEndMs)
+    metrics.addMetric(ProcessorMetric.endToEndLatency, MetricUnit.Milliseconds, ms);
 }

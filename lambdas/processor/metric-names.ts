@@ -8,6 +8,8 @@ export const ProcessorMetric = {
   batchSize: 'BatchSize',
   oldestRecordAge: 'OldestRecordAge',
   batchFailures: 'BatchFailures',
+  /** ms from a user's `ingested_at` to every sink having written it; one value per stored user. */
+  endToEndLatency: 'EndToEndLatency',
 } as const;
 
 /** The processor's sinks, in write order (sinks.ts builds them); dashboards and alarms get a row for each. */

@@ -282,6 +282,7 @@ export class PipelineStack extends Stack {
       keyspaces: { keyspace: keyspaces.keyspaceName, tables: [...keyspaces.tables.keys()] },
       mwaa: { environmentName: orchestration.environmentName },
       offsetLagThreshold: config.observability.offsetLagThreshold,
+      endToEndLatencyP99ThresholdMs: config.observability.endToEndLatencyP99ThresholdMs,
       ...(config.observability.alarmEmail ? { alarmEmail: config.observability.alarmEmail } : {}),
     });
     return {

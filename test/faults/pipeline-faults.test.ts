@@ -37,11 +37,14 @@ let cassandra: CassandraClient;
 const log = (message: string) => console.error(`[faults] ${message}`);
 
 async function startPipeline(): Promise<ChildProcess> {
-  const started = await startPipelineProcess(['--no-demo', '--port', String(port), '--invoke-port', '0'], {
-    ...process.env,
-    KAFKA_TOPIC: topic,
-    KAFKA_FAILURE_TOPIC: failureTopic,
-  });
+  const started = await startPipelineProcess(
+    ['--no-demo', '--no-console', '--port', String(port), '--invoke-port', '0'],
+    {
+      ...process.env,
+      KAFKA_TOPIC: topic,
+      KAFKA_FAILURE_TOPIC: failureTopic,
+    },
+  );
   started.child.once('exit', (code, signal) => {
     // SIGKILL is the test's own doing; 0 and 130 are clean exits after SIGINT.
     if (signal !== 'SIGKILL' && code !== 0 && code !== 130) {

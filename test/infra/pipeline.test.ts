@@ -224,7 +224,8 @@ describe.each(STAGE_NAMES)('every stage: %s', (stageName: StageName) => {
     expect(stack.parts.processing.sinkNames).toEqual([...PROCESSOR_SINK_NAMES]);
     const [, dashboard] = resourcesOfType(stage(), 'AWS::CloudWatch::Dashboard')[0] ?? [];
     const body = JSON.stringify(dashboard?.Properties?.DashboardBody);
-    const rows = PROCESSOR_SINK_NAMES.map((sink) => body.indexOf(`### Sink: ${sink}`));
+    // Row headings read `### <segment> · Sink: <name>` (the processor segment of the dashboard definition).
+    const rows = PROCESSOR_SINK_NAMES.map((sink) => body.indexOf(`· Sink: ${sink}`));
     expect(rows.every((at) => at >= 0)).toBe(true);
     expect([...rows].sort((a, b) => a - b)).toEqual(rows);
   });

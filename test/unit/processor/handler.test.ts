@@ -94,6 +94,11 @@ describe('processor handler', () => {
       ]),
     );
     expect(metricNames()).toEqual(expect.arrayContaining(['PostgresWriteLatency', 'CassandraWriteLatency']));
+    // One EndToEndLatency value per stored user: the batch's end-to-end times, as the outcome has them.
+    const endToEnd = container.metrics.filter((m) => m.name === 'EndToEndLatency');
+    expect(endToEnd.map((m) => m.value)).toEqual(outcome.endToEndMs);
+    expect(endToEnd).toHaveLength(1);
+    expect(endToEnd[0]?.unit).toBe('Milliseconds');
     expect(container.published).toBe(1);
   });
 });

@@ -1,5 +1,6 @@
-import * as cw from 'aws-cdk-lib/aws-cloudwatch';
-import { RESOURCE_PERIOD } from './common.js';
+import type { ExpressionSpec, MetricSpec } from '../types.js';
+import { metric } from './metric.js';
+import { RESOURCE_PERIOD_SECONDS } from './periods.js';
 
 /** AWS/Kafka metrics of one MSK cluster. */
 export class KafkaClusterMetrics {
@@ -13,40 +14,44 @@ export class KafkaClusterMetrics {
   ) {}
 
   /** Sum over brokers (provisioned) or topics (serverless), as a search expression for graphs. */
-  private search(metricName: string, label: string): cw.MathExpression {
+  private search(metricName: string, label: string): ExpressionSpec {
     const dims = this.brokerCount > 0 ? '"Cluster Name","Broker ID"' : '"Cluster Name",Topic';
-    return new cw.MathExpression({
-      expression: `SUM(SEARCH('{AWS/Kafka,${dims}} MetricName="${metricName}" "Cluster Name"="${this.clusterName}"', 'Average', ${RESOURCE_PERIOD.toSeconds()}))`,
+    return {
+      kind: 'expression',
+      expression: `SUM(SEARCH('{AWS/Kafka,${dims}} MetricName="${metricName}" "Cluster Name"="${this.clusterName}"', 'Average', ${RESOURCE_PERIOD_SECONDS}))`,
+      usingMetrics: {},
       label,
-      period: RESOURCE_PERIOD,
-    });
+      periodSeconds: RESOURCE_PERIOD_SECONDS,
+    };
   }
 
-  bytesIn(): cw.MathExpression {
+  bytesIn(): ExpressionSpec {
     return this.search('BytesInPerSec', 'BytesInPerSec');
   }
-  bytesOut(): cw.MathExpression {
+  bytesOut(): ExpressionSpec {
     return this.search('BytesOutPerSec', 'BytesOutPerSec');
   }
 
   /** Highest UnderReplicatedPartitions over the brokers; undefined for MSK Serverless. */
-  underReplicatedPartitions(): cw.MathExpression | undefined {
+  underReplicatedPartitions(): ExpressionSpec | undefined {
     if (this.brokerCount === 0) return undefined;
-    const usingMetrics: Record<string, cw.IMetric> = {};
+    const usingMetrics: Record<string, MetricSpec> = {};
     for (let broker = 1; broker <= this.brokerCount; broker++) {
-      usingMetrics[`b${broker}`] = new cw.Metric({
-        namespace: 'AWS/Kafka',
-        metricName: 'UnderReplicatedPartitions',
-        dimensionsMap: { 'Cluster Name': this.clusterName, 'Broker ID': String(broker) },
-        statistic: 'Maximum',
-        period: RESOURCE_PERIOD,
-      });
+      usingMetrics[`b${broker}`] = metric(
+        'AWS/Kafka',
+        'UnderReplicatedPartitions',
+        { 'Cluster Name': this.clusterName, 'Broker ID': String(broker) },
+        'Maximum',
+        `broker ${broker}`,
+        RESOURCE_PERIOD_SECONDS,
+      );
     }
-    return new cw.MathExpression({
+    return {
+      kind: 'expression',
       expression: `MAX([${Object.keys(usingMetrics).join(',')}])`,
       usingMetrics,
       label: 'UnderReplicatedPartitions (max over brokers)',
-      period: RESOURCE_PERIOD,
-    });
+      periodSeconds: RESOURCE_PERIOD_SECONDS,
+    };
   }
 }

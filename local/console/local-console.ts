@@ -1,0 +1,148 @@
+import { readFileSync } from 'node:fs';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { join } from 'node:path';
+import { CASSANDRA_TABLES } from '../../lambdas/shared/schema/cassandra/tables.js';
+import type { DashboardSpec } from '../../lib/constructs/observability/definition/types.js';
+import { RUNBOOK_PATH } from '../../lib/constructs/observability/definition/types.js';
+import { repoRoot } from '../services/config.js';
+import { CpuMeter } from './cpu-meter.js';
+import { dashboardState, describeDashboard } from './dashboard-state.js';
+import { tapEmf } from './emf-capture.js';
+import { MetricStore } from './metric-store.js';
+import { type PipelineSnapshot, type SnapshotSources, takeSnapshot } from './pipeline-snapshot.js';
+import { renderRunbook } from './runbook-html.js';
+import { LocalServiceMetrics } from './service-metrics.js';
+
+export interface LocalConsoleOptions {
+  readonly definition: DashboardSpec;
+  /**
+   * Seconds of local time standing for one second of CloudWatch time: 1 draws 1-minute periods as in AWS;
+   * the browser tests use 0.1 (6-second periods) to see alarms change within a test. @default 1
+   */
+  readonly periodScale?: number;
+  /** The API name and stage the definition's API widgets read. */
+  readonly api: { readonly apiName: string; readonly stageName: string };
+  /** The dimensions of the processor mapping's OffsetLag in the definition. */
+  readonly offsetLagDimensions: Readonly<Record<string, string>>;
+  /** How often Kafka, PostgreSQL and Cassandra are read for the snapshot. @default 5000 */
+  readonly snapshotIntervalMs?: number;
+}
+
+const WEB = join(repoRoot, 'local', 'console', 'web');
+const UPLOT = join(repoRoot, 'node_modules', 'uplot', 'dist');
+const STATIC: Record<string, { file: string; type: string }> = {
+  '/': { file: join(WEB, 'index.html'), type: 'text/html; charset=utf-8' },
+  '/app.js': { file: join(WEB, 'app.js'), type: 'text/javascript; charset=utf-8' },
+  '/console.css': { file: join(WEB, 'console.css'), type: 'text/css; charset=utf-8' },
+  '/vendor/uPlot.iife.min.js': {
+    file: join(UPLOT, 'uPlot.iife.min.js'),
+    type: 'text/javascript; charset=utf-8',
+  },
+  '/vendor/uPlot.min.css': { file: join(UPLOT, 'uPlot.min.css'), type: 'text/css; charset=utf-8' },
+};
+
+/**
+ * The local console: the dashboard definition drawn from the metrics the handlers emit here (their EMF on
+ * stdout) and the local runtime's Lambda/API metrics, alarms evaluated from the same alarm definitions, plus
+ * Kafka lag per partition, failure-topic depth, dead letters by reason and rows per store.
+ */
+export class LocalConsole {
+  readonly store: MetricStore;
+  readonly services: LocalServiceMetrics;
+  private snapshot: PipelineSnapshot | undefined;
+  private server: Server | undefined;
+  private timer: NodeJS.Timeout | undefined;
+  private untap: (() => void) | undefined;
+  private readonly scale: number;
+  /** The console's own synchronous work since it was created. */
+  readonly meter = new CpuMeter();
+  private sources: SnapshotSources | undefined;
+  private readonly createdAt = Date.now();
+
+  constructor(private readonly options: LocalConsoleOptions) {
+    this.scale = options.periodScale ?? 1;
+    // Slots of a sixth of a period; kept for the longest alarm window and graph (30 periods) plus one.
+    this.store = new MetricStore(10_000 * this.scale, 31 * 300_000 * this.scale);
+    this.services = new LocalServiceMetrics((d) => this.meter.time(() => this.store.put(d)), options.api);
+    // Collect from the first handler output on, before the console listens.
+    this.untap = tapEmf((d) => this.store.put(d), this.meter);
+  }
+
+  /** Starts listening on `port` (0: any free one) and reading `sources`; resolves to the console's URL. */
+  async start(port: number, sources: Omit<SnapshotSources, 'cassandraTables'>): Promise<string> {
+    this.sources = { ...sources, cassandraTables: CASSANDRA_TABLES.map((t) => t.name) };
+    const refresh = () => void this.refreshSnapshot();
+    refresh();
+    this.timer = setInterval(refresh, this.options.snapshotIntervalMs ?? 5_000);
+    this.timer.unref();
+    const server = createServer((req, res) => this.route(req, res));
+    this.server = server;
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(port, '127.0.0.1', () => resolve());
+    });
+    return `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  }
+
+  async close(): Promise<void> {
+    clearInterval(this.timer);
+    this.untap?.();
+    const server = this.server;
+    if (server) await new Promise<void>((resolve) => server.close(() => resolve()));
+    server?.closeAllConnections();
+  }
+
+  private async refreshSnapshot(): Promise<void> {
+    if (!this.sources) return;
+    const snapshot = await takeSnapshot(this.sources);
+    this.snapshot = snapshot;
+    if (!snapshot.errors.kafka) {
+      const lag = Math.max(0, ...snapshot.lagByPartition.map((p) => p.lag));
+      this.services.offsetLag({ ...this.options.offsetLagDimensions }, lag);
+    }
+    this.meter.time(() => this.store.prune(Date.now()));
+  }
+
+  private route(req: IncomingMessage, res: ServerResponse): void {
+    const path = new URL(req.url ?? '/', 'http://localhost').pathname;
+    if (req.method !== 'GET') {
+      json(res, 405, { error: 'method not allowed', method: req.method });
+      return;
+    }
+    const file = STATIC[path];
+    if (file) {
+      res.writeHead(200, { 'content-type': file.type, 'cache-control': 'no-cache' });
+      res.end(readFileSync(file.file));
+      return;
+    }
+    if (path === '/api/definition') {
+      json(res, 200, describeDashboard(this.options.definition, this.scale));
+      return;
+    }
+    if (path === '/api/state') {
+      const state = this.meter.time(() =>
+        dashboardState(this.store, this.options.definition, this.scale, Date.now()),
+      );
+      const cost = { busyMs: this.meter.busyMs, uptimeMs: Date.now() - this.createdAt };
+      json(res, 200, { ...state, pipeline: this.snapshot ?? null, console: cost });
+      return;
+    }
+    if (path === '/favicon.ico') {
+      res.writeHead(204);
+      res.end();
+      return;
+    }
+    if (path === `/${RUNBOOK_PATH}`) {
+      res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' });
+      res.end(renderRunbook(readFileSync(join(repoRoot, RUNBOOK_PATH), 'utf8')));
+      return;
+    }
+    json(res, 404, { error: 'not found', path });
+  }
+}
+
+function json(res: ServerResponse, status: number, body: unknown): void {
+  res.writeHead(status, { 'content-type': 'application/json', 'cache-control': 'no-cache' });
+  res.end(JSON.stringify(body));
+}
