@@ -5,10 +5,13 @@
  *   HTTP API  http://127.0.0.1:3000  → the ingest-http Lambda handler (API Gateway events), in up to
  *             --http-concurrency containers (worker threads), one request each at a time, as in Lambda
  *   Lambda Invoke endpoint http://127.0.0.1:3001 → ingest-pull / ingest-http / processor handlers (for the DAGs)
- *   MSK bridge → the processor Lambda handler (MSK events) → PostgreSQL + Cassandra
+ *   MSK bridge → the processor Lambda handler (MSK events) → PostgreSQL + Cassandra; batches that exhaust
+ *             their retries (bisected) or their age go to the failure topic, as the ESM's KafkaDlq does
  *   --demo (default): a local randomuser.me-compatible source, pulled at a steady rate
  *
- * Ctrl-C drains the bridge and stops only what this command started.
+ * Batching and failure handling come from the dev stage's config (bin/config); --batch-size,
+ * --batch-window-ms, --retry-attempts and --max-record-age-seconds override them.
+ * Ctrl-C drains the bridge and stops only what this command started; a second Ctrl-C forces.
  */
 import { spawnSync } from 'node:child_process';
 import { Client as CassandraClient } from 'cassandra-driver';
@@ -20,9 +23,11 @@ import { exitWithUsage, parseCli } from './cli/args.js';
 import { createLocalConsole, watchFunction } from './console/start-console.js';
 import { startRandomUserServer } from './randomuser/server.js';
 import { type ApiGatewayProxyHandler, startHttpApi } from './runtime/http-adapter.js';
+import { localKafkaLogCreator } from './runtime/kafka-log.js';
 import { LambdaContainerPool } from './runtime/lambda-container-pool.js';
 import { localLambdaContext } from './runtime/lambda-context.js';
 import { startLambdaInvokeServer } from './runtime/lambda-invoke-server.js';
+import { LOCAL_REPLAY_GROUP, localMappingSettings } from './runtime/local-mapping.js';
 import { MskBridge } from './runtime/msk-bridge.js';
 import { pushApiDocuments } from './runtime/openapi-document.js';
 import { preparePipeline } from './runtime/prepare-pipeline.js';
@@ -40,8 +45,10 @@ options:
   --docker                  start the services with docker compose instead of natively
   --port N                  HTTP API port, 0 = any free port (default 3000)
   --invoke-port N           Lambda invoke endpoint port, 0 = any free port (default 3001)
-  --batch-size N            MSK event source batch size, 1-10000 (default 100)
-  --batch-window-ms N       MSK batching window in ms, 0-300000 (default 200)
+  --batch-size N            MSK event source batch size, 1-10000 (default: stage config, 100)
+  --batch-window-ms N       MSK batching window in ms, 0-300000 (default: stage config, 1000)
+  --retry-attempts N        retries of a failing batch before the failure topic, 0-10000 (default: stage config, 10)
+  --max-record-age-seconds S  older records go to the failure topic, 60-604800 (default: stage config, 86400)
   --http-concurrency N      ingest-http containers, 1-256 (default 8)
   --console-port N          local console port, 0 = any free port (default 3002)
   --no-console              do not serve the console (the handlers then skip writing EMF)
@@ -57,8 +64,11 @@ const { values: args } = parseCli({
     docker: { type: 'boolean', default: false },
     port: { type: 'string', default: '3000' },
     'invoke-port': { type: 'string', default: '3001' },
-    'batch-size': { type: 'string', default: '100' },
-    'batch-window-ms': { type: 'string', default: '200' },
+    // Defaults: the stage config's event source mapping settings (local/runtime/local-mapping.ts).
+    'batch-size': { type: 'string' },
+    'batch-window-ms': { type: 'string' },
+    'retry-attempts': { type: 'string' },
+    'max-record-age-seconds': { type: 'string' },
     'http-concurrency': { type: 'string', default: '8' },
     'console-port': { type: 'string', default: '3002' },
     'no-console': { type: 'boolean', default: false },
@@ -80,9 +90,20 @@ function wholeNumber(flag: keyof typeof args, min: number, max: number): number 
 const demoRate = wholeNumber('demo-rate', 1, 1_000);
 const port = wholeNumber('port', 0, 65_535);
 const invokePort = wholeNumber('invoke-port', 0, 65_535);
-const batchSize = wholeNumber('batch-size', 1, 10_000);
-// The ESM's MaximumBatchingWindowInSeconds goes up to 300 s.
-const batchWindowMs = wholeNumber('batch-window-ms', 0, 300_000);
+/** An optional flag's whole-number value; undefined when not given (the stage config's value applies). */
+function optionalWholeNumber(flag: keyof typeof args, min: number, max: number): number | undefined {
+  return args[flag] === undefined ? undefined : wholeNumber(flag, min, max);
+}
+
+const mapping = localMappingSettings({
+  batchSize: optionalWholeNumber('batch-size', 1, 10_000),
+  // The ESM's MaximumBatchingWindowInSeconds goes up to 300 s.
+  batchWindowMs: optionalWholeNumber('batch-window-ms', 0, 300_000),
+  // The ESM's MaximumRetryAttempts (0-10000) and MaximumRecordAgeInSeconds (60-604800).
+  retryAttempts: optionalWholeNumber('retry-attempts', 0, 10_000),
+  maxRecordAgeSeconds: optionalWholeNumber('max-record-age-seconds', 60, 604_800),
+  failureTopic: process.env.KAFKA_FAILURE_TOPIC || undefined,
+});
 const httpConcurrency = wholeNumber('http-concurrency', 1, 256);
 const demo = args.demo && !args['no-demo'];
 const consolePort = wholeNumber('console-port', 0, 65_535);
@@ -131,8 +152,19 @@ async function main(): Promise<void> {
     clientId: 'local-start',
     brokers: settings.kafka.brokers.split(','),
     logLevel: logLevel.ERROR,
+    logCreator: localKafkaLogCreator(),
   });
-  await preparePipeline(kafka, settings, { topic, keyspace }, log);
+  const failureTopic = mapping.failure.failureTopic;
+  await preparePipeline(
+    kafka,
+    settings,
+    {
+      topic,
+      keyspace,
+      failureTopic: { name: failureTopic, retentionHours: mapping.failureTopicRetentionHours },
+    },
+    log,
+  );
 
   // The pull Lambda (demo pulls, the randomuser_ingest DAG) reads the local randomuser.me-compatible source,
   // never the internet, unless RANDOMUSER_BASE_URL says otherwise.
@@ -144,10 +176,15 @@ async function main(): Promise<void> {
   const randomUserUrl = process.env.RANDOMUSER_BASE_URL;
 
   // Imported only now, after the environment is complete: each handler reads it once at module load.
-  const [{ handler: processorHandler }, { handler: ingestPullHandler }] = await Promise.all([
-    import('../lambdas/processor/handler.js'),
-    import('../lambdas/ingest-pull/handler.js'),
-  ]);
+  // The replay function of the replay_failed_batches DAG reads the failure topic as its own group.
+  process.env.FAILURE_TOPIC = failureTopic;
+  process.env.REPLAY_GROUP_ID ??= LOCAL_REPLAY_GROUP;
+  const [{ handler: processorHandler }, { handler: ingestPullHandler }, { handler: replayFailedBatches }] =
+    await Promise.all([
+      import('../lambdas/processor/handler.js'),
+      import('../lambdas/ingest-pull/handler.js'),
+      import('../lambdas/replay-failed-batches/handler.js'),
+    ]);
   const processor = watchFunction(localConsole, 'processor', processorHandler);
   const ingestPull = watchFunction(localConsole, 'ingest-pull', ingestPullHandler);
   // Concurrent pushes run in separate containers, each with its own producer, as in Lambda.
@@ -165,8 +202,9 @@ async function main(): Promise<void> {
     kafka,
     topic,
     groupId: 'local-processor',
-    batchSize,
-    batchWindowMs,
+    batchSize: mapping.batchSize,
+    batchWindowMs: mapping.batchWindowMs,
+    failure: mapping.failure,
     handler: processor,
     log: (m, d) => log(`${m} ${JSON.stringify(d ?? {})}`),
   });
@@ -193,6 +231,7 @@ async function main(): Promise<void> {
       'ingest-pull': ingestPull as never,
       'ingest-http': ingestHttp as never,
       processor: processor as never,
+      'replay-failed-batches': replayFailedBatches as never,
     },
   });
   stops.unshift(() => invoke.close());
@@ -215,8 +254,9 @@ async function main(): Promise<void> {
   console.log(`
 Pipeline running.
   HTTP API        ${api.url}   (POST /v1/users, GET /v1/health, GET /v1/openapi.json; up to ${httpConcurrency} ingest-http containers)
-  Lambda invoke   ${invoke.url}   (functions: ingest-pull, ingest-http, processor)
+  Lambda invoke   ${invoke.url}   (functions: ingest-pull, ingest-http, processor, replay-failed-batches)
   Kafka topic     ${topic} on ${settings.kafka.brokers}
+  Mapping         batch ${mapping.batchSize} / ${mapping.batchWindowMs} ms, ${mapping.failure.retryAttempts} retries (bisecting), max age ${mapping.failure.maxRecordAgeSeconds} s → failure topic ${failureTopic}
   PostgreSQL      ${settings.postgres.user}@${settings.postgres.host}:${settings.postgres.port}/${settings.postgres.database}
   Cassandra       ${settings.cassandra.host}:${settings.cassandra.port} keyspace ${keyspace}
   Pull source     ${randomUserUrl}${demo ? ` (demo: ${demoRate} users/s)` : ' (demo off)'}
@@ -254,6 +294,7 @@ Ctrl-C stops.
       ]);
       log(
         `accepted ${accepted} (http) + ${pulled} (pull) | processed ${bridge.stats.records} | ` +
+          `failed records ${bridge.stats.failedRecords} | ` +
           `dead letters ${dead.rows[0]?.n} | rows: postgres ${pgUsers.rows[0]?.n}, cassandra ${wide.first()?.get(0)} | lag ${lag}`,
       );
     })().catch((error: unknown) =>
@@ -279,18 +320,38 @@ async function consumerLag(
   );
 }
 
+let stopping: { startedAt: number } | undefined;
+
 async function shutdown(code: number): Promise<never> {
+  stopping = { startedAt: Date.now() };
   log('stopping: draining the bridge and closing servers');
   for (const stop of stops.splice(0)) await stop().catch((error: unknown) => log(String(error)));
   if (startedServices.length > 0) {
     log(`stopping the services this command started: ${startedServices.map((s) => s.name).join(', ')}`);
-    await bringDown(startedServices, log);
+    // Within the 30 s a Ctrl-C promises: Kafka and Cassandra flush on SIGTERM, then SIGKILL.
+    await bringDown(startedServices, log, 20_000);
   }
+  log(`stopped in ${((Date.now() - stopping.startedAt) / 1_000).toFixed(1)} s`);
   process.exit(code);
 }
 
-process.once('SIGINT', () => void shutdown(0));
-process.once('SIGTERM', () => void shutdown(0));
+/**
+ * In a terminal, one Ctrl-C reaches this process several times: from the TTY itself, then relayed by npm
+ * and by tsx (whose relay exits this process if no listener is left). Repeats within a second are that one
+ * Ctrl-C; a later one is the user's second Ctrl-C, which forces: SIGKILL to what we started, exit 130.
+ */
+function onStopSignal(signal: NodeJS.Signals): void {
+  if (!stopping) {
+    void shutdown(0);
+    return;
+  }
+  if (Date.now() - stopping.startedAt < 1_000) return;
+  log(`second ${signal}: forcing the stop`);
+  void bringDown(startedServices, log, 0).finally(() => process.exit(130));
+}
+
+process.on('SIGINT', onStopSignal);
+process.on('SIGTERM', onStopSignal);
 main().catch(async (error: unknown) => {
   console.error(`[start] ${describeFailure(error)}`);
   await shutdown(1);

@@ -122,7 +122,11 @@ export interface ProcessorSettings {
   readonly maxBatchingWindowSeconds: number;
   /** Reserved concurrency: the most connections the processor can open to RDS Proxy and Keyspaces. */
   readonly reservedConcurrency: number;
-  /** Provisioned event pollers (min/max); undefined = on-demand pollers. */
+  /**
+   * Provisioned event pollers (min/max). Every AWS stage needs them: retry limits, batch bisection, the
+   * maximum record age and a Kafka on-failure destination exist only in provisioned mode (on-demand retries
+   * forever and stalls the partition).
+   */
   readonly provisionedPollers?: { readonly minimum: number; readonly maximum: number };
   /** Memory, MiB. */
   readonly memorySizeMiB: number;
@@ -131,6 +135,28 @@ export interface ProcessorSettings {
    * Keyspaces serves at most 3,000 CQL requests/s per connection; `npm run capacity` checks this is enough.
    */
   readonly keyspacesConnectionsPerHost: number;
+  /** Retries of a failing batch before its records go to the failure topic (ESM MaximumRetryAttempts). */
+  readonly retryAttempts: number;
+  /** Split a failing batch in two and retry each half, isolating a poison record (BisectBatchOnFunctionError). */
+  readonly bisectBatchOnError: boolean;
+  /**
+   * Records older than this go to the failure topic without another invocation (MaximumRecordAgeInSeconds,
+   * 60 s to 7 days); kept below the topic's retention so no record expires unprocessed.
+   */
+  readonly maxRecordAgeSeconds: number;
+  /** Where records that exhaust their retries or age go. */
+  readonly failureDestination: FailureDestinationSettings;
+}
+
+/**
+ * The event source mapping's on-failure destination: a Kafka topic on the same cluster (`KafkaDlq`), which
+ * keeps the failed records themselves with the failure metadata. Never SQS/SNS: those carry offsets only.
+ */
+export interface FailureDestinationSettings {
+  /** Failure topic name (must differ from the source topic). */
+  readonly topicName: string;
+  /** `retention.ms` of the failure topic, in hours: long, so failed records wait for their replay. */
+  readonly retentionHours: number;
 }
 
 /** MWAA environment size. */
@@ -308,6 +334,12 @@ export const DEFAULT_SETTINGS = {
     maxBatchingWindowSeconds: 1,
     reservedConcurrency: 6,
     memorySizeMiB: 512,
+    // One poller is the cheapest way to a bounded retry budget and a Kafka failure topic (see README).
+    provisionedPollers: { minimum: 1, maximum: 2 },
+    retryAttempts: 10,
+    bisectBatchOnError: true,
+    maxRecordAgeSeconds: 86_400,
+    failureDestination: { topicName: 'users_created_failed', retentionHours: 24 * 30 },
     keyspacesConnectionsPerHost: 1,
   },
   orchestration: {
@@ -408,6 +440,35 @@ function assertConsistent(config: ResolvedStageConfig): void {
   const pollers = config.processor.provisionedPollers;
   if (pollers && (pollers.minimum < 1 || pollers.minimum > pollers.maximum)) {
     throw new InvalidStageConfigError(`processor.provisionedPollers needs 1 <= minimum <= maximum`);
+  }
+  assertFailureHandling(config);
+}
+
+function assertFailureHandling(config: ResolvedStageConfig): void {
+  const { processor, topic, topicName } = config;
+  if (
+    !Number.isInteger(processor.retryAttempts) ||
+    processor.retryAttempts < 0 ||
+    processor.retryAttempts > 10_000
+  ) {
+    throw new InvalidStageConfigError(`processor.retryAttempts must be a whole number from 0 to 10000`);
+  }
+  const age = processor.maxRecordAgeSeconds;
+  if (!Number.isInteger(age) || age < 60 || age > 604_800) {
+    throw new InvalidStageConfigError(`processor.maxRecordAgeSeconds must be from 60 to 604800`);
+  }
+  if (age >= topic.retentionHours * 3_600) {
+    throw new InvalidStageConfigError(
+      `processor.maxRecordAgeSeconds must be below topic.retentionHours, or records expire before they fail over`,
+    );
+  }
+  if (processor.failureDestination.topicName === topicName) {
+    throw new InvalidStageConfigError(`processor.failureDestination.topicName must differ from topicName`);
+  }
+  if (config.target === 'aws' && !processor.provisionedPollers) {
+    throw new InvalidStageConfigError(
+      `processor.provisionedPollers is required: retries, bisection and the Kafka failure topic need provisioned mode`,
+    );
   }
 }
 

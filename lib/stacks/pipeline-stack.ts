@@ -9,6 +9,7 @@ import { KeyspacesStore } from '../constructs/keyspaces/keyspaces-store.js';
 import { Network } from '../constructs/network/network.js';
 import { Observability } from '../constructs/observability/observability.js';
 import { Orchestration } from '../constructs/orchestration/orchestration.js';
+import { FailedBatchesReplay } from '../constructs/processing/failed-batches-replay.js';
 import { Processing } from '../constructs/processing/processing.js';
 import { RelationalStore } from '../constructs/relational-store/relational-store.js';
 import { type ServiceAccess, staticAccess, staticSinkAccess } from '../constructs/shared/access.js';
@@ -43,6 +44,11 @@ export function stageKeyspaceName(stageName: string): string {
 /** Consumer group of the processor's event source mapping. */
 export function processorConsumerGroup(stageName: string): string {
   return `${PROJECT_NAME}-${stageName}-processor`;
+}
+
+/** Consumer group with which `replay_failed_batches` records its progress through the failure topic. */
+export function failedBatchesReplayGroup(stageName: string): string {
+  return `${PROJECT_NAME}-${stageName}-failed-batches-replay`;
 }
 
 /** What every stage has, whatever its target. */
@@ -124,6 +130,10 @@ export class PipelineStack extends Stack {
       subnets,
       cluster: config.streaming,
       topic: { name: config.topicName, ...config.topic },
+      failureTopic: {
+        name: config.processor.failureDestination.topicName,
+        retentionHours: config.processor.failureDestination.retentionHours,
+      },
       logRetentionDays: retention,
       retainOnDelete: protect,
     });
@@ -177,7 +187,11 @@ export class PipelineStack extends Stack {
         topicArn: streaming.arns.topic(config.topicName),
         groupArn: streaming.arns.group(consumerGroupId),
         consumerGroupId,
-        dependsOn: streaming.topicResource,
+        failureTopic: {
+          name: streaming.failureTopicName,
+          arn: streaming.arns.topic(streaming.failureTopicName),
+        },
+        dependsOn: [streaming.topicResource, streaming.failureTopicResource],
       },
       mapping: config.processor,
       network: { vpc, subnets },
@@ -187,6 +201,19 @@ export class PipelineStack extends Stack {
     });
     // Tables must exist and be migrated before records arrive.
     processing.mapping?.node.addDependency(relationalStore.migrations, ...keyspaces.tables.values());
+    const replayGroup = failedBatchesReplayGroup(config.stageName);
+    const failedBatchesReplay = new FailedBatchesReplay(this, 'FailedBatchesReplay', {
+      clusterArn: streaming.clusterArn,
+      failureTopicName: streaming.failureTopicName,
+      groupId: replayGroup,
+      network: { vpc, subnets },
+      grantKafka: (grantee) => {
+        streaming.grantConsume(grantee, streaming.failureTopicName, replayGroup);
+        streaming.grantProduce(grantee);
+      },
+      allowIntoKafka: (sg) => streaming.allowClient(sg, 'Failed-batches replay'),
+      logRetentionDays: retention,
+    });
 
     const orchestration = new Orchestration(this, 'Orchestration', {
       stageName: config.stageName,
@@ -196,7 +223,13 @@ export class PipelineStack extends Stack {
       pullFunction: ingestion.pullFunction.function,
       // The DAGs log in as pipeline_reader, never as the master user.
       databaseSecret: relationalStore.reader.secret,
-      grants: [(role) => keyspaces.grantRead(role), (role) => streaming.grantProduce(role)],
+      grants: [
+        (role) => keyspaces.grantRead(role),
+        (role) => streaming.grantProduce(role),
+        // replay_failed_batches invokes the replay function, which holds the Kafka rights.
+        (role) => failedBatchesReplay.function.function.grantInvoke(role),
+      ],
+      variables: { replay_failed_batches_function_name: failedBatchesReplay.function.function.functionName },
       allowInto: [
         (sg) => relationalStore.allowProxyFrom(sg, 'MWAA workers'),
         (sg) => streaming.allowClient(sg, 'MWAA workers (replay)'),
@@ -243,6 +276,7 @@ export class PipelineStack extends Stack {
             mapping: {
               functionName: processing.processor.function.functionName,
               uuid: processing.mapping.eventSourceMappingId,
+              failureTopicName: streaming.failureTopicName,
             },
           }
         : {}),
@@ -324,7 +358,6 @@ export class PipelineStack extends Stack {
       reservedConcurrency: config.processor.reservedConcurrency,
       memorySizeMiB: config.processor.memorySizeMiB,
       logRetentionDays: retention,
-      customerManagedKey: false,
     });
     const observability = new Observability(this, 'Observability', {
       ...applicationSignals(config.stageName, ingestion, processing),
@@ -334,7 +367,7 @@ export class PipelineStack extends Stack {
   }
 }
 
-/** What every stage observes the same way: the API, the three functions and the failed-batch queues. */
+/** What every stage observes the same way: the API and the three functions. */
 function applicationSignals(stageName: string, ingestion: Ingestion, processing: Processing) {
   return {
     stageName,
@@ -345,9 +378,6 @@ function applicationSignals(stageName: string, ingestion: Ingestion, processing:
       ingestPull: ingestion.pullFunction.function.functionName,
       processor: processing.processor.function.functionName,
     },
-    deadLetterQueues: [
-      { queueName: processing.failedBatches.queueName, label: 'Failed batches' },
-      { queueName: processing.failedBatchesDeadLetters.queueName, label: 'Failed batches DLQ' },
-    ],
+    deadLetterQueues: [] as Array<{ queueName: string; label: string }>,
   };
 }

@@ -15,6 +15,7 @@ import pg from 'pg';
 import { type ProcessorLogger, processMskEvent } from '../../lambdas/processor/process-batch.js';
 import { CassandraUserStore } from '../../lambdas/processor/stores/cassandra-user-store.js';
 import { PostgresUserStore } from '../../lambdas/processor/stores/postgres-user-store.js';
+import { localMappingSettings } from '../runtime/local-mapping.js';
 import { MskBridge } from '../runtime/msk-bridge.js';
 import { localCassandraClient, postgresSettings } from './store-settings.js';
 
@@ -87,6 +88,8 @@ async function main(): Promise<void> {
     kafka,
     topic,
     groupId: group,
+    // The stage config's batch size; a short window so the test steps do not wait.
+    batchSize: localMappingSettings().batchSize,
     batchWindowMs: 100,
     handler: (event) => processMskEvent(event, { sinks, logger: quiet, supportedSchemaVersions }),
     log: (message, detail) => console.error(message, detail ?? ''),

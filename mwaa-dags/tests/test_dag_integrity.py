@@ -14,7 +14,13 @@ import pytest
 
 from conftest import DAGS_DIR, MWAA_DIR, REPO_ROOT
 
-EXPECTED_DAGS = {"randomuser_ingest", "reconcile_stores", "data_quality", "replay_dead_letters"}
+EXPECTED_DAGS = {
+    "randomuser_ingest",
+    "reconcile_stores",
+    "data_quality",
+    "replay_dead_letters",
+    "replay_failed_batches",
+}
 #: Must never be imported while parsing DAG files (tasks import them when they run).
 #: (jsonschema is not listed: Airflow itself imports it to validate Params.)
 DRIVERS = [
@@ -64,6 +70,7 @@ def test_schedules(dagbag):
         "reconcile_stores": "@hourly",
         "data_quality": "@hourly",
         "replay_dead_letters": None,
+        "replay_failed_batches": None,
     }
 
 

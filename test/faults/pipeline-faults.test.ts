@@ -8,14 +8,27 @@ import type { Client as CassandraClient } from 'cassandra-driver';
 import type pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startPipelineProcess } from '../../local/runtime/pipeline-process.js';
-import type { ServiceName } from '../../local/services/local-service.js';
-import { isOurProcessAlive, readPidRecord } from '../../local/services/process-supervisor.js';
 import { bringUp, createLocalServices } from '../../local/services/service-runner.js';
-import { cassandraClient, postgresPool, services, uniqueName } from '../support/local-services.js';
-import { userPayload } from '../support/user-events.js';
+import {
+  cassandraClient,
+  kafkaClient,
+  postgresPool,
+  services,
+  uniqueName,
+} from '../support/local-services.js';
 import { malformedRequests } from './malformed-requests.js';
+import {
+  consumerLag,
+  killService,
+  runReplayCli,
+  storedEventIds as storedIn,
+  Traffic,
+  waitFor,
+} from './support.js';
 
 const topic = uniqueName('users_created_faults');
+const failureTopic = uniqueName('users_created_faults_failed');
+const replayGroup = uniqueName('faults_replay');
 const port = 3100 + Math.floor(Math.random() * 500);
 const api = `http://127.0.0.1:${port}`;
 let pipeline: ChildProcess | undefined;
@@ -29,6 +42,7 @@ async function startPipeline(): Promise<ChildProcess> {
     {
       ...process.env,
       KAFKA_TOPIC: topic,
+      KAFKA_FAILURE_TOPIC: failureTopic,
     },
   );
   started.child.once('exit', (code, signal) => {
@@ -38,87 +52,6 @@ async function startPipeline(): Promise<ChildProcess> {
     }
   });
   return started.child;
-}
-
-/** Steady traffic: single-user posts, a few in flight; records what each answer was. */
-class Traffic {
-  readonly accepted = new Map<string, string>();
-  readonly statuses = new Map<number | string, number>();
-  private running = false;
-  private loops: Promise<void>[] = [];
-  private index = 100_000;
-
-  start(concurrency = 4): void {
-    this.running = true;
-    this.loops = Array.from({ length: concurrency }, () => this.loop());
-  }
-
-  async stop(): Promise<void> {
-    this.running = false;
-    await Promise.all(this.loops);
-  }
-
-  get acceptedCount(): number {
-    return this.accepted.size;
-  }
-
-  private count(key: number | string) {
-    this.statuses.set(key, (this.statuses.get(key) ?? 0) + 1);
-  }
-
-  private async loop(): Promise<void> {
-    while (this.running) {
-      const user = userPayload(this.index++);
-      try {
-        const response = await fetch(`${api}/v1/users`, {
-          method: 'POST',
-          headers: { 'content-type': 'application/json' },
-          body: JSON.stringify(user),
-          signal: AbortSignal.timeout(35_000),
-        });
-        this.count(response.status);
-        const body = (await response.json()) as { event_ids?: string[] };
-        if (response.status === 202) this.accepted.set(user.id as string, body.event_ids?.[0] as string);
-      } catch {
-        this.count('connection-error');
-        await new Promise((r) => setTimeout(r, 200));
-      }
-      await new Promise((r) => setTimeout(r, 20));
-    }
-  }
-}
-
-async function waitFor(what: string, condition: () => Promise<boolean> | boolean, timeoutMs = 180_000) {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await condition())) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 500));
-  }
-}
-
-function killService(name: ServiceName): number {
-  const service = createLocalServices(services).find((s) => s.name === name);
-  const record = service ? readPidRecord(service.pidFile) : undefined;
-  if (!record || !isOurProcessAlive(record)) throw new Error(`${name} is not running`);
-  process.kill(record.pid, 'SIGKILL');
-  return record.pid;
-}
-
-async function storedEventIds(ids: readonly string[]) {
-  const pgRows = await pool.query<{ user_id: string; event_id: string }>(
-    'select user_id, event_id from users where user_id = any($1::uuid[])',
-    [ids],
-  );
-  const wide = new Map<string, string>();
-  for (let i = 0; i < ids.length; i += 100) {
-    const result = await cassandra.execute(
-      'SELECT id, event_id FROM pipeline.created_users WHERE id IN ?',
-      [ids.slice(i, i + 100)],
-      { prepare: true },
-    );
-    for (const row of result.rows) wide.set(row.get('id').toString(), row.get('event_id').toString());
-  }
-  return { pg: new Map(pgRows.rows.map((r) => [r.user_id, r.event_id])), cassandra: wide };
 }
 
 beforeAll(async () => {
@@ -134,8 +67,10 @@ afterAll(async () => {
   await cassandra?.shutdown();
 });
 
+const storedEventIds = (ids: readonly string[]) => storedIn(pool, cassandra, ids);
+
 describe('fault suite: kill -9 under traffic', () => {
-  const traffic = new Traffic();
+  const traffic = new Traffic(api);
 
   it('every event answered 202 survives SIGKILL of Kafka, Cassandra, PostgreSQL and the pipeline, exactly once', async () => {
     traffic.start();
@@ -176,6 +111,20 @@ describe('fault suite: kill -9 under traffic', () => {
     expect(traffic.statuses.get(503) ?? 0).toBeGreaterThan(0);
     expect(traffic.statuses.get(500) ?? 0).toBe(0);
     const ids = [...traffic.accepted.keys()];
+    // A store down for longer than the retry budget sends batches to the failure topic, as in AWS; once the
+    // bridge has caught up, the operator's replay brings them back.
+    const kafka = kafkaClient('fault-suite');
+    await waitFor(
+      'the bridge caught up',
+      async () => (await consumerLag(kafka, topic, 'local-processor')) === 0,
+      300_000,
+    );
+    const replay = await runReplayCli([], {
+      ...process.env,
+      KAFKA_FAILURE_TOPIC: failureTopic,
+      REPLAY_GROUP_ID: replayGroup,
+    });
+    log(`replayed ${replay.replayed.count} failed records, skipped ${replay.skipped.count}`);
     await waitFor(
       'every accepted event in both stores',
       async () => {

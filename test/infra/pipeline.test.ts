@@ -78,8 +78,6 @@ const LOCAL_ALLOWED_TYPES = new Set([
   'AWS::SecretsManager::Secret',
 ]);
 
-const ref = (logicalId: string) => ({ 'Fn::GetAtt': [logicalId, 'Arn'] });
-
 function onlyLogicalId(stage: SynthesizedStage, type: string, prefix: string): string {
   const ids = resourcesOfType(stage, type)
     .map(([id]) => id)
@@ -217,11 +215,12 @@ describe.each(STAGE_NAMES)('every stage: %s', (stageName: StageName) => {
       sinkMetricNames('cassandra').writeLatency,
       sinkMetricNames('postgres').writeFailures,
       IngestHttpMetric.eventsProduced,
-      'ApproximateNumberOfMessagesVisible',
       '5XXError',
     ]) {
       expect(body).toContain(name);
     }
+    // The schedule's dead-letter queue exists on AWS stages only (LocalStack has no scheduler).
+    if (stage().config.target === 'aws') expect(body).toContain('ApproximateNumberOfMessagesVisible');
     expect(resourcesOfType(stage(), 'AWS::CloudWatch::Dashboard')).toHaveLength(1);
   });
 
@@ -240,36 +239,69 @@ describe.each(STAGE_NAMES)('every stage: %s', (stageName: StageName) => {
 describe.each(AWS_STAGES)('AWS stage %s', (stageName) => {
   const stage = () => synthStage(stageName);
 
-  it('consumes users_created from the start with the configured batching and a failure queue', () => {
+  it('consumes users_created from the start with the configured batching, retries and failure topic', () => {
     const s = stage();
     const processor = s.config.processor;
-    const failedBatches = onlyLogicalId(s, 'AWS::SQS::Queue', 'ProcessingFailedBatches5');
+    const pollers = processor.provisionedPollers;
+    expect(pollers, 'every AWS stage runs provisioned pollers').toBeDefined();
     const topic = onlyLogicalId(s, 'Custom::KafkaTopic', 'StreamingTopic');
+    const failureTopic = onlyLogicalId(s, 'Custom::KafkaTopic', 'StreamingFailureTopic');
     s.template.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
       Topics: ['users_created'],
       StartingPosition: 'TRIM_HORIZON',
       BatchSize: processor.batchSize,
       MaximumBatchingWindowInSeconds: processor.maxBatchingWindowSeconds,
       AmazonManagedKafkaEventSourceConfig: { ConsumerGroupId: processorConsumerGroup(stageName) },
-      DestinationConfig: { OnFailure: { Destination: ref(failedBatches) } },
-      ...(processor.provisionedPollers
-        ? {
-            ProvisionedPollerConfig: {
-              MinimumPollers: processor.provisionedPollers.minimum,
-              MaximumPollers: processor.provisionedPollers.maximum,
-            },
-            MaximumRetryAttempts: 10,
-            BisectBatchOnFunctionError: true,
-          }
-        : {}),
+      DestinationConfig: { OnFailure: { Destination: `kafka://${processor.failureDestination.topicName}` } },
+      ProvisionedPollerConfig: { MinimumPollers: pollers?.minimum, MaximumPollers: pollers?.maximum },
+      MaximumRetryAttempts: processor.retryAttempts,
+      BisectBatchOnFunctionError: processor.bisectBatchOnError,
+      MaximumRecordAgeInSeconds: processor.maxRecordAgeSeconds,
     });
     const [, mapping] = resourcesOfType(s, 'AWS::Lambda::EventSourceMapping')[0] ?? [];
-    expect(mapping?.DependsOn).toEqual(expect.arrayContaining([topic]));
-    // The failure queue is KMS-encrypted and redrives to its own dead-letter queue.
-    s.template.hasResourceProperties('AWS::SQS::Queue', {
-      KmsMasterKeyId: Match.anyValue(),
-      RedrivePolicy: { deadLetterTargetArn: Match.anyValue(), maxReceiveCount: 5 },
+    expect(mapping?.DependsOn).toEqual(expect.arrayContaining([topic, failureTopic]));
+    // The failure topic keeps the records long, on the same cluster, with the main topic's partitions.
+    s.template.hasResourceProperties('Custom::KafkaTopic', {
+      TopicName: processor.failureDestination.topicName,
+      NumPartitions: String(s.config.topic.partitions),
+      Config: Match.objectLike({
+        'retention.ms': String(processor.failureDestination.retentionHours * 3_600_000),
+      }),
     });
+  });
+
+  it('never sends failed batches to SQS or SNS (they would carry offsets, not records)', () => {
+    const s = stage();
+    for (const [, mapping] of resourcesOfType(s, 'AWS::Lambda::EventSourceMapping')) {
+      const destination = JSON.stringify(mapping?.Properties?.DestinationConfig ?? {});
+      expect(destination).toMatch(/kafka:\/\//);
+      expect(destination).not.toMatch(/sqs|sns|Queue|Topic[A-Z0-9]/i);
+    }
+    expect(resourcesOfType(s, 'AWS::Lambda::EventSourceMapping')).toHaveLength(1);
+  });
+
+  it('lets the processor write the failure topic only, and alarms on anything arriving there', () => {
+    const s = stage();
+    const failureTopicName = s.config.processor.failureDestination.topicName;
+    type Statement = { Action: unknown; Resource: unknown };
+    const writes = resourcesOfType(s, 'AWS::IAM::Policy')
+      .flatMap(
+        ([, policy]) =>
+          (policy?.Properties?.PolicyDocument as { Statement?: Statement[] } | undefined)?.Statement ?? [],
+      )
+      .filter((statement) => JSON.stringify(statement.Action).includes('kafka-cluster:WriteData"'))
+      .map((statement) => JSON.stringify(statement.Resource));
+    expect(writes.some((resource: string) => resource.includes(`/${failureTopicName}`))).toBe(true);
+    for (const resource of writes) expect(resource).not.toContain('*');
+    const failureAlarms = resourcesOfType(s, 'AWS::CloudWatch::Alarm')
+      .map(([, alarm]) => alarm?.Properties)
+      .filter((p) => JSON.stringify(p).includes('OnFailureDestinationDeliveredEventCount'));
+    expect(failureAlarms).toHaveLength(1);
+    expect(failureAlarms[0]).toMatchObject({ Threshold: 0, ComparisonOperator: 'GreaterThanThreshold' });
+    const [, dashboard] = resourcesOfType(s, 'AWS::CloudWatch::Dashboard')[0] ?? [];
+    expect(JSON.stringify(dashboard?.Properties?.DashboardBody)).toContain(
+      'OnFailureDestinationDeliveredEventCount',
+    );
   });
 
   it('caps the processor with reserved concurrency', () => {
@@ -409,7 +441,7 @@ describe.each(AWS_STAGES)('AWS stage %s', (stageName) => {
     const key = onlyLogicalId(s, 'AWS::KMS::Key', 'LogEncryptionKey');
     const groups = resourcesOfType(s, 'AWS::Logs::LogGroup');
     expect(groups.length).toBeGreaterThanOrEqual(10);
-    for (const [id, group] of groups) expect(group.Properties?.KmsKeyId, id).toEqual(ref(key));
+    for (const [id, group] of groups) expect(group.Properties?.KmsKeyId, id).toEqual({ 'Fn::GetAtt': [key, 'Arn'] });
   });
 
   it('gives every checkov skip a reason of at least 40 characters, on the resource it concerns', () => {

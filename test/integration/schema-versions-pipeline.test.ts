@@ -119,6 +119,7 @@ describe('schema versions through the real processor, on real Kafka, PostgreSQL 
       kafka,
       topic,
       groupId: uniqueName('versions_it'),
+      batchSize: 100,
       batchWindowMs: 100,
       handler,
     });

@@ -22,6 +22,7 @@ const CLIS: readonly CliCase[] = [
   { script: 'start:docker', malformed: ['--batch-size', '0'], rejectsUnknown: true },
   { script: 'services', malformed: ['logs', '--lines', 'many'], rejectsUnknown: true },
   { script: 'query', malformed: ['--recent', '0'], rejectsUnknown: true },
+  { script: 'replay', malformed: ['failed-batches', '--limit', '0'], rejectsUnknown: true },
   { script: 'cost', malformed: ['--events-per-second', '-1'], rejectsUnknown: true },
   { script: 'capacity', malformed: ['--events-per-second', '-1', '--stage', 'dev'], rejectsUnknown: true },
   { script: 'bench', malformed: ['--events', 'lots'], rejectsUnknown: true },

@@ -219,7 +219,8 @@ const BOUNDED_RETRIES_WARNING = 'Limiting retries for the idempotent producer ma
 export function kafkaLogCreator(logger: KafkaLogger) {
   return (_level: logLevel) =>
     ({ namespace, level, log }: LogEntry) => {
-      const { message, ...extra } = log;
+      // kafkajs' own `timestamp` would clash with the logger's reserved key (a WARN on every line).
+      const { message, timestamp: _kafkaTimestamp, ...extra } = log;
       const line = `kafkajs ${namespace}: ${message}`;
       if (message === BOUNDED_RETRIES_WARNING) logger.debug(line, extra);
       else if (level === logLevel.ERROR || level === logLevel.NOTHING) logger.error(line, extra);

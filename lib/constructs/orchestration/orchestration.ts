@@ -78,6 +78,8 @@ export interface OrchestrationProps {
   readonly grants: ReadonlyArray<(role: iam.IRole) => void>;
   /** Security groups the workers need to be allowed into (RDS Proxy, MSK). */
   readonly allowInto: ReadonlyArray<(securityGroup: ec2.ISecurityGroup) => void>;
+  /** Further Airflow Variables (e.g. function names the DAGs invoke), by name. @default {} */
+  readonly variables?: Readonly<Record<string, string>>;
   /** Airflow connections to create as Secrets Manager secrets, by connection id. @default {} */
   readonly connections?: Readonly<Record<string, Readonly<Record<string, unknown>>>>;
   /** Days the DAG bucket's access logs are kept. */
@@ -220,6 +222,7 @@ export class Orchestration extends Construct {
         /^Action::s3:(GetBucket|GetObject|List)\*$/,
         /^Resource::<OrchestrationDagBucket[A-Za-z0-9]*\.Arn>\/\*$/,
         /^Resource::<[A-Za-z0-9]*PullFunction[A-Za-z0-9]*\.Arn>:\*$/,
+        /^Resource::<FailedBatchesReplayFunction[A-Za-z0-9]*\.Arn>:\*$/,
         /:log-group:airflow-realtime-user-pipeline-[a-z]+-\*$/,
         /:sqs:(<AWS::Region>|[a-z0-9-]+):\*:airflow-celery-\*$/,
         /:secret:airflow\/[a-z0-9-]+\/(connections|variables)\/\*$/,
@@ -228,7 +231,7 @@ export class Orchestration extends Construct {
       'MWAA execution role as AWS documents it: its own airflow-<env>-* log groups, the Celery queues MWAA ' +
         'creates (airflow-celery-*), the AWS-owned SQS key via SQS only, Airflow secrets under the ' +
         'airflow/<stage>/connections and airflow/<stage>/variables prefixes, read-only on its DAG bucket, Keyspaces system ' +
-        'tables the driver reads, invoke of the pull function (any version); cloudwatch:PutMetricData, ' +
+        'tables the driver reads, invoke of the pull and failed-batches replay functions (any version); cloudwatch:PutMetricData, ' +
         'logs:DescribeLogGroups and s3:GetAccountPublicAccessBlock take no resource ARN.',
     );
 
@@ -245,6 +248,7 @@ export class Orchestration extends Construct {
     const variables: Record<string, string> = {
       ingest_pull_function_name: props.pullFunction.functionName,
       pipeline_postgres_secret_arn: props.databaseSecret.secretArn,
+      ...props.variables,
     };
     for (const [name, value] of Object.entries(variables))
       this.airflowSecret(`Variable-${name}`, `${variablesPrefix}/${name}`, value);

@@ -1,10 +1,8 @@
-import { Duration, Validations } from 'aws-cdk-lib';
+import { Duration } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as iam from 'aws-cdk-lib/aws-iam';
-import * as kms from 'aws-cdk-lib/aws-kms';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
-import { SqsDlq } from 'aws-cdk-lib/aws-lambda-event-sources';
-import * as sqs from 'aws-cdk-lib/aws-sqs';
+import { KafkaDlq } from 'aws-cdk-lib/aws-lambda-event-sources';
 import type { IDependable } from 'constructs';
 import { Construct } from 'constructs';
 import type { SinkAccess } from '../shared/access.js';
@@ -26,8 +24,10 @@ export interface MskSource {
   readonly groupArn: string;
   /** The consumer group id the mapping uses (must match `groupArn`). */
   readonly consumerGroupId: string;
-  /** What must exist before the mapping starts (the topic custom resource). */
-  readonly dependsOn: IDependable;
+  /** The failure topic on the same cluster: the mapping's on-failure destination (`KafkaDlq`). */
+  readonly failureTopic: { readonly name: string; readonly arn: string };
+  /** What must exist before the mapping starts (the topic custom resources). */
+  readonly dependsOn: readonly IDependable[];
 }
 
 /** Event source mapping batching and scaling. */
@@ -36,10 +36,17 @@ export interface MappingSettings {
   readonly batchSize: number;
   /** Longest wait to fill a batch, seconds. */
   readonly maxBatchingWindowSeconds: number;
-  /** Provisioned pollers; undefined = on-demand. Retry limits and batch bisection need provisioned mode. */
+  /**
+   * Provisioned pollers. Required with a source: retry limits, bisection, the record age and a Kafka
+   * on-failure destination exist only in provisioned mode.
+   */
   readonly provisionedPollers?: { readonly minimum: number; readonly maximum: number };
-  /** Retries of a failed batch before it goes to the failure queue (provisioned mode only). @default 10 */
-  readonly retryAttempts?: number;
+  /** Retries of a failing batch before its records go to the failure topic. */
+  readonly retryAttempts: number;
+  /** Split a failing batch in two and retry each half. */
+  readonly bisectBatchOnError: boolean;
+  /** Records older than this go to the failure topic without another invocation, seconds (60 to 604800). */
+  readonly maxRecordAgeSeconds: number;
 }
 
 /** VPC placement of the processor. */
@@ -69,22 +76,16 @@ export interface ProcessingProps {
   readonly memorySizeMiB: number;
   /** Days logs are kept. */
   readonly logRetentionDays: number;
-  /** Encrypt the failure queues with a customer managed key (not on LocalStack). @default true */
-  readonly customerManagedKey?: boolean;
 }
 
 /**
  * The processor Lambda behind the MSK event source mapping: reads `users_created` from the start
- * (TRIM_HORIZON), writes PostgreSQL and Keyspaces, and sends batches that exhaust their retries to an
- * encrypted SQS queue (itself redriven to a dead-letter queue).
+ * (TRIM_HORIZON), writes PostgreSQL and Keyspaces, retries a failing batch a bounded number of times,
+ * bisecting it, and then writes its records, with the failure metadata, to the failure topic (`KafkaDlq`).
  */
 export class Processing extends Construct {
   /** The processor. */
   readonly processor: PipelineFunction;
-  /** On-failure destination of the mapping: metadata (topic, partition, offsets) of failed batches. */
-  readonly failedBatches: sqs.Queue;
-  /** Where messages land that `failedBatches` could not hand over. */
-  readonly failedBatchesDeadLetters: sqs.Queue;
   /** The mapping, when a source is configured. */
   readonly mapping?: lambda.EventSourceMapping;
   /** The sinks' names, in order: the dashboard has a row for each. */
@@ -92,28 +93,6 @@ export class Processing extends Construct {
 
   constructor(scope: Construct, id: string, props: ProcessingProps) {
     super(scope, id);
-    const key =
-      (props.customerManagedKey ?? true)
-        ? new kms.Key(this, 'QueueKey', { description: 'Processor failure queues', enableKeyRotation: true })
-        : undefined;
-    const encryption = key
-      ? { encryption: sqs.QueueEncryption.KMS, encryptionMasterKey: key }
-      : { encryption: sqs.QueueEncryption.SQS_MANAGED };
-    this.failedBatchesDeadLetters = new sqs.Queue(this, 'FailedBatchesDeadLetters', {
-      ...encryption,
-      enforceSSL: true,
-      retentionPeriod: Duration.days(14),
-    });
-    this.failedBatches = new sqs.Queue(this, 'FailedBatches', {
-      ...encryption,
-      enforceSSL: true,
-      retentionPeriod: Duration.days(14),
-      deadLetterQueue: { queue: this.failedBatchesDeadLetters, maxReceiveCount: 5 },
-    });
-    Validations.of(this.failedBatchesDeadLetters).acknowledge({
-      id: 'Serverless::Serverless-SQSRedrivePolicy',
-      reason: 'This queue is the dead-letter queue of FailedBatches; its depth is alarmed.',
-    });
 
     let securityGroups: ec2.SecurityGroup[] | undefined;
     if (props.network) {
@@ -137,7 +116,7 @@ export class Processing extends Construct {
         'adm-zip': lambdaEntry(ADM_ZIP_SHIM),
       },
       noDeadLetterQueueReason:
-        'Invoked by the MSK event source mapping, whose on-failure destination (FailedBatches) keeps failed batches.',
+        'Invoked by the MSK event source mapping, whose on-failure destination (the failure topic) keeps failed records.',
       logRetentionDays: props.logRetentionDays,
       environment: Object.assign({}, ...props.sinks.map((sink) => sink.environment)),
       ...(props.network && securityGroups
@@ -149,19 +128,6 @@ export class Processing extends Construct {
     this.sinkNames = props.sinks.map((sink) => sink.name);
 
     if (props.source) this.mapping = this.addMskSource(fn, props.source, props.mapping);
-    if (key) {
-      Validations.of(this.processor.role).acknowledge(
-        {
-          id: 'AwsSolutions::AwsSolutions-IAM5[Action::kms:GenerateDataKey*]',
-          reason:
-            'Sending to the KMS-encrypted failure queue needs data keys of that one key (resource scoped).',
-        },
-        {
-          id: 'AwsSolutions::AwsSolutions-IAM5[Action::kms:ReEncrypt*]',
-          reason: 'Granted by Queue.grantSendMessages on the failure queue key only (resource scoped).',
-        },
-      );
-    }
   }
 
   private addMskSource(
@@ -170,6 +136,11 @@ export class Processing extends Construct {
     settings: MappingSettings,
   ): lambda.EventSourceMapping {
     const provisioned = settings.provisionedPollers;
+    if (!provisioned) {
+      throw new ProvisionedPollersRequiredError(
+        'The MSK mapping needs provisioned pollers: retry limits, bisection and a Kafka failure topic need them.',
+      );
+    }
     const mapping = fn.addEventSourceMapping('MskSource', {
       eventSourceArn: source.clusterArn,
       kafkaTopic: source.topicName,
@@ -177,7 +148,11 @@ export class Processing extends Construct {
       startingPosition: lambda.StartingPosition.TRIM_HORIZON,
       batchSize: settings.batchSize,
       maxBatchingWindow: Duration.seconds(settings.maxBatchingWindowSeconds),
-      onFailure: new SqsDlq(this.failedBatches),
+      onFailure: new KafkaDlq(source.failureTopic.name),
+      provisionedPollerConfig: { minimumPollers: provisioned.minimum, maximumPollers: provisioned.maximum },
+      retryAttempts: settings.retryAttempts,
+      bisectBatchOnError: settings.bisectBatchOnError,
+      maxRecordAge: Duration.seconds(settings.maxRecordAgeSeconds),
       metricsConfig: {
         metrics: [
           lambda.MetricType.EVENT_COUNT,
@@ -185,18 +160,8 @@ export class Processing extends Construct {
           lambda.MetricType.KAFKA_METRICS,
         ],
       },
-      ...(provisioned
-        ? {
-            provisionedPollerConfig: {
-              minimumPollers: provisioned.minimum,
-              maximumPollers: provisioned.maximum,
-            },
-            retryAttempts: settings.retryAttempts ?? 10,
-            bisectBatchOnError: true,
-          }
-        : {}),
     });
-    mapping.node.addDependency(source.dependsOn);
+    mapping.node.addDependency(...source.dependsOn);
 
     // What the mapping's pollers do with the function's role (least privilege, no managed policy).
     iam.Grant.addToPrincipal({
@@ -219,6 +184,12 @@ export class Processing extends Construct {
       actions: ['kafka-cluster:DescribeGroup', 'kafka-cluster:AlterGroup'],
       resourceArns: [source.groupArn],
     });
+    // The pollers produce failed records to the failure topic, and to no other.
+    iam.Grant.addToPrincipal({
+      grantee: fn,
+      actions: ['kafka-cluster:DescribeTopic', 'kafka-cluster:WriteData'],
+      resourceArns: [source.failureTopic.arn],
+    });
     iam.Grant.addToPrincipal({
       grantee: fn,
       // The pollers attach to the cluster's subnets; these describe calls take no resource ARN.
@@ -227,4 +198,9 @@ export class Processing extends Construct {
     });
     return mapping;
   }
+}
+
+/** Thrown when an MSK mapping is configured without provisioned pollers. */
+export class ProvisionedPollersRequiredError extends Error {
+  override readonly name = 'ProvisionedPollersRequiredError';
 }

@@ -52,6 +52,11 @@ export interface StreamingProps {
   readonly cluster: ClusterSettings;
   /** The `users_created` topic. */
   readonly topic: TopicProps;
+  /**
+   * The failure topic: the event source mapping's on-failure destination. It takes the main topic's
+   * partitions and replication with its own (long) retention.
+   */
+  readonly failureTopic: { readonly name: string; readonly retentionHours: number };
   /** Days broker and custom-resource logs are kept. */
   readonly logRetentionDays: number;
   /** Keep the cluster (and its data) when the stack deletes it. @default false */
@@ -72,6 +77,10 @@ export class Streaming extends Construct {
   readonly securityGroup: ec2.SecurityGroup;
   /** The topic custom resource; consumers depend on it. */
   readonly topicResource: CustomResource;
+  /** The failure topic custom resource; the mapping depends on it. */
+  readonly failureTopicResource: CustomResource;
+  /** The failure topic's name. */
+  readonly failureTopicName: string;
   /** The topic's name. */
   readonly topicName: string;
   /** Whether the cluster is MSK Serverless. */
@@ -165,6 +174,7 @@ export class Streaming extends Construct {
       securityGroups: [topicsSecurityGroup],
     });
     this.grantAdmin(topicsFunction.function, props.topic.name);
+    this.grantAdmin(topicsFunction.function, props.failureTopic.name);
 
     const providerLogs = new logs.LogGroup(this, 'TopicsProviderLogs', {
       retention: retentionDays(props.logRetentionDays),
@@ -176,26 +186,35 @@ export class Streaming extends Construct {
     });
     useProjectRuntime(provider);
 
-    const configs: Record<string, string> = {
-      'retention.ms': String(props.topic.retentionHours * 3_600_000),
-    };
-    if (!this.serverless) configs['min.insync.replicas'] = String(props.topic.minInsyncReplicas);
-    this.topicResource = new CustomResource(this, 'Topic', {
-      serviceToken: provider.serviceToken,
+    this.topicResource = this.addTopic('Topic', provider.serviceToken, props.topic);
+    this.topicResource.node.addDependency(cluster);
+    this.failureTopicName = props.failureTopic.name;
+    this.failureTopicResource = this.addTopic('FailureTopic', provider.serviceToken, {
+      ...props.topic,
+      ...props.failureTopic,
+    });
+    this.failureTopicResource.node.addDependency(cluster);
+  }
+
+  /** One topic through the custom resource (lambdas/topics). */
+  private addTopic(id: string, serviceToken: string, topic: TopicProps): CustomResource {
+    const configs: Record<string, string> = { 'retention.ms': String(topic.retentionHours * 3_600_000) };
+    if (!this.serverless) configs['min.insync.replicas'] = String(topic.minInsyncReplicas);
+    return new CustomResource(this, id, {
+      serviceToken,
       resourceType: 'Custom::KafkaTopic',
       // The handler (lambdas/topics) validates exactly these properties; the cluster comes from its
       // environment (MSK_CLUSTER_ARN). CloudFormation passes every value as a string.
       properties: {
-        TopicName: props.topic.name,
-        NumPartitions: String(props.topic.partitions),
+        TopicName: topic.name,
+        NumPartitions: String(topic.partitions),
         // MSK Serverless always keeps three replicas.
         ReplicationFactor: this.serverless
           ? String(MSK_SERVERLESS_REPLICATION_FACTOR)
-          : String(props.topic.replicationFactor),
+          : String(topic.replicationFactor),
         Config: configs,
       },
     });
-    this.topicResource.node.addDependency(cluster);
   }
 
   /** Lets a client security group reach the brokers' IAM listener. */
@@ -214,6 +233,26 @@ export class Streaming extends Construct {
       grantee,
       actions: ['kafka-cluster:DescribeTopic', 'kafka-cluster:WriteData'],
       resourceArns: [this.arns.topic(topicName)],
+    });
+    this.grantBootstrap(grantee);
+  }
+
+  /** Consumer rights on one topic as one consumer group (the failed-batches replay). */
+  grantConsume(grantee: iam.IGrantable, topicName: string, groupId: string): void {
+    iam.Grant.addToPrincipal({
+      grantee,
+      actions: ['kafka-cluster:Connect'],
+      resourceArns: [this.clusterArn],
+    });
+    iam.Grant.addToPrincipal({
+      grantee,
+      actions: ['kafka-cluster:DescribeTopic', 'kafka-cluster:ReadData'],
+      resourceArns: [this.arns.topic(topicName)],
+    });
+    iam.Grant.addToPrincipal({
+      grantee,
+      actions: ['kafka-cluster:DescribeGroup', 'kafka-cluster:AlterGroup'],
+      resourceArns: [this.arns.group(groupId)],
     });
     this.grantBootstrap(grantee);
   }

@@ -1,0 +1,46 @@
+import { Logger } from '@aws-lambda-powertools/logger';
+import { Kafka } from 'kafkajs';
+import { requiredString } from '../shared/config.js';
+import { readKafkaProducerConfig } from '../shared/kafka/config.js';
+import { resolveMskBootstrapBrokers } from '../shared/kafka/msk.js';
+import { kafkaClientSettings } from '../shared/kafka/producer.js';
+import { parseReplayParams } from './params.js';
+import { type ReplayReport, replayFailedBatches } from './replay.js';
+
+const logger = new Logger({ serviceName: 'replay-failed-batches' });
+const kafkaConfig = readKafkaProducerConfig(process.env, {
+  clientId: 'replay-failed-batches',
+  requestTimeoutMs: 30_000,
+});
+const target = {
+  failureTopic: requiredString(process.env, 'FAILURE_TOPIC'),
+  groupId: requiredString(process.env, 'REPLAY_GROUP_ID'),
+};
+
+/**
+ * Invoked by the `replay_failed_batches` DAG with `{ dryRun?, since?, partition?, limit? }` (the parameters
+ * of `npm run replay -- failed-batches`): replays the failure topic and returns what it replayed and skipped.
+ */
+export const handler = async (event: unknown): Promise<ReplayReport> => {
+  const raw = (event ?? {}) as Record<string, unknown>;
+  const params = parseReplayParams({
+    dryRun: raw.dryRun,
+    since: raw.since,
+    partition: raw.partition,
+    limit: raw.limit,
+  });
+  const bootstrap = kafkaConfig.bootstrap;
+  const brokers =
+    bootstrap.kind === 'brokers'
+      ? bootstrap.brokers
+      : await resolveMskBootstrapBrokers(bootstrap.clusterArn, kafkaConfig.region as string);
+  const kafka = new Kafka(kafkaClientSettings(kafkaConfig, brokers, { logger }));
+  const report = await replayFailedBatches(kafka, target, params);
+  logger.info('replay finished', {
+    dryRun: report.dryRun,
+    replayed: report.replayed.count,
+    skipped: report.skipped.count,
+    remaining: report.remaining,
+  });
+  return report;
+};

@@ -1,0 +1,185 @@
+/**
+ * The failure path, end to end on real processes (`npm start` as a child, real Kafka, Cassandra, PostgreSQL):
+ *
+ * - store outage: Cassandra is stopped under steady HTTP traffic for longer than a small retry budget
+ *   (`--retry-attempts 2`); the batches that exhaust it reach the failure topic; Cassandra comes back;
+ *   `npm run replay -- failed-batches` replays them; every event answered 202 is in both stores exactly once,
+ *   and a second replay does nothing;
+ * - poison record: a PostgreSQL trigger refuses one user id; bisection isolates it, only that record reaches
+ *   the failure topic, and the rest of its batch lands.
+ */
+import type { ChildProcess } from 'node:child_process';
+import type { Client as CassandraClient } from 'cassandra-driver';
+import type { Kafka } from 'kafkajs';
+import type pg from 'pg';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { parseFailedRecord } from '../../lambdas/shared/kafka/failed-record.js';
+import { startPipelineProcess } from '../../local/runtime/pipeline-process.js';
+import { bringUp, createLocalServices } from '../../local/services/service-runner.js';
+import {
+  cassandraClient,
+  consumeAll,
+  kafkaClient,
+  postgresPool,
+  services,
+  uniqueName,
+} from '../support/local-services.js';
+import { userPayload } from '../support/user-events.js';
+import {
+  consumerLag,
+  killService,
+  runReplayCli,
+  storedEventIds,
+  Traffic,
+  topicSize,
+  waitFor,
+} from './support.js';
+
+const topic = uniqueName('users_created_failpath');
+const failureTopic = uniqueName('users_created_failpath_failed');
+const replayGroup = uniqueName('failpath_replay');
+const port = 3600 + Math.floor(Math.random() * 300);
+const api = `http://127.0.0.1:${port}`;
+const RETRY_ATTEMPTS = 2;
+const replayEnv = () => ({ ...process.env, KAFKA_FAILURE_TOPIC: failureTopic, REPLAY_GROUP_ID: replayGroup });
+const log = (message: string) => console.error(`[failure-path] ${message}`);
+
+let pipeline: ChildProcess | undefined;
+let kafka: Kafka;
+let pool: pg.Pool;
+let cassandra: CassandraClient;
+
+beforeAll(async () => {
+  kafka = kafkaClient('failure-path-faults');
+  pool = postgresPool();
+  cassandra = cassandraClient();
+  await cassandra.connect();
+  const started = await startPipelineProcess(
+    ['--no-demo', '--port', String(port), '--invoke-port', '0', '--retry-attempts', String(RETRY_ATTEMPTS)],
+    { ...process.env, KAFKA_TOPIC: topic, KAFKA_FAILURE_TOPIC: failureTopic },
+  );
+  pipeline = started.child;
+});
+
+afterAll(async () => {
+  pipeline?.kill('SIGINT');
+  await pool?.query('DROP TRIGGER IF EXISTS refuse_poison_user ON users').catch(() => {});
+  await pool?.end();
+  await cassandra?.shutdown();
+});
+
+const caughtUp = () =>
+  waitFor(
+    'the bridge caught up',
+    async () => (await consumerLag(kafka, topic, 'local-processor')) === 0,
+    600_000,
+  );
+
+describe('failure path under faults', () => {
+  it('store outage: failed batches reach the failure topic, replay brings every 202 event into both stores once', async () => {
+    const traffic = new Traffic(api, 200_000, 150);
+    traffic.start(1);
+    await waitFor('traffic before the outage', () => traffic.acceptedCount >= 30);
+    log(`SIGKILL cassandra (pid ${killService('cassandra')}) after ${traffic.acceptedCount} accepted`);
+    const atKill = traffic.acceptedCount;
+    await waitFor(
+      'failed batches on the failure topic',
+      async () => (await topicSize(kafka, failureTopic)) > 0,
+    );
+    await waitFor('traffic during the outage', () => traffic.acceptedCount >= atKill + 20);
+    await bringUp(
+      createLocalServices(services).filter((s) => s.name === 'cassandra'),
+      log,
+    );
+    const afterBack = traffic.acceptedCount;
+    await waitFor('traffic after cassandra is back', () => traffic.acceptedCount >= afterBack + 20);
+    await traffic.stop();
+    await caughtUp();
+
+    const failed = await topicSize(kafka, failureTopic);
+    log(
+      `accepted ${traffic.acceptedCount}; records on the failure topic: ${failed}; answers ${JSON.stringify([...traffic.statuses])}`,
+    );
+    expect(failed).toBeGreaterThan(0);
+    const ids = [...traffic.accepted.keys()];
+    const before = await storedEventIds(pool, cassandra, ids);
+    expect(before.cassandra.size).toBeLessThan(ids.length); // the outage really lost writes until the replay
+
+    const dry = await runReplayCli(['--dry-run'], replayEnv());
+    expect(dry.replayed.count).toBe(failed);
+    const first = await runReplayCli([], replayEnv());
+    log(`replay: replayed ${first.replayed.count}, skipped ${first.skipped.count}`);
+    expect(first.replayed.count).toBe(failed);
+    expect(first.skipped.count).toBe(0);
+    await caughtUp();
+    await waitFor('every accepted event in both stores', async () => {
+      const stored = await storedEventIds(pool, cassandra, ids);
+      return stored.pg.size === ids.length && stored.cassandra.size === ids.length;
+    });
+    const stored = await storedEventIds(pool, cassandra, ids);
+    for (const [userId, eventId] of traffic.accepted) {
+      expect(stored.pg.get(userId)).toBe(eventId);
+      expect(stored.cassandra.get(userId)).toBe(eventId);
+    }
+    const pgRows = await pool.query<{ n: string }>(
+      'select count(*) as n from users where user_id = any($1::uuid[])',
+      [ids],
+    );
+    expect(Number(pgRows.rows[0]?.n)).toBe(ids.length);
+    const second = await runReplayCli([], replayEnv());
+    log(`second replay: replayed ${second.replayed.count}`);
+    expect(second.replayed.count).toBe(0);
+    expect(await topicSize(kafka, failureTopic)).toBe(failed); // nothing new failed after the replay
+  });
+
+  it('poison record: bisection isolates the one record PostgreSQL refuses; the rest of its batch lands', async () => {
+    const users = Array.from({ length: 60 }, (_, i) => userPayload(900_000 + i));
+    const poison = users[23]?.id as string;
+    await pool.query(`
+      CREATE OR REPLACE FUNCTION refuse_poison_user() RETURNS trigger LANGUAGE plpgsql AS $$
+      BEGIN
+        IF NEW.user_id = '${poison}'::uuid THEN RAISE EXCEPTION 'poison user % refused', NEW.user_id; END IF;
+        RETURN NEW;
+      END $$`);
+    await pool.query(
+      'CREATE TRIGGER refuse_poison_user BEFORE INSERT OR UPDATE ON users FOR EACH ROW EXECUTE FUNCTION refuse_poison_user()',
+    );
+    const failedBefore = await topicSize(kafka, failureTopic);
+    const answers = await Promise.all(
+      users.map((user) =>
+        fetch(`${api}/v1/users`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify(user),
+        }).then((r) => r.status),
+      ),
+    );
+    expect(answers.every((status) => status === 202)).toBe(true);
+    await caughtUp();
+    const failedAfter = await topicSize(kafka, failureTopic);
+    log(`poison: failure topic grew by ${failedAfter - failedBefore}`);
+    expect(failedAfter - failedBefore).toBe(1);
+    const all = await consumeAll(kafka, failureTopic, failedAfter);
+    const newest = all.filter((m) => m.message.key?.toString() === poison);
+    expect(newest).toHaveLength(1);
+    const document = parseFailedRecord(newest[0]?.message.value ?? '');
+    expect(document.requestContext.condition).toBe('RetriesExhausted');
+    expect(document.requestContext.approximateInvokeCount).toBe(RETRY_ATTEMPTS + 1);
+
+    const others = users.map((u) => u.id as string).filter((id) => id !== poison);
+    const stored = await storedEventIds(pool, cassandra, others);
+    expect(stored.pg.size).toBe(others.length);
+    expect(stored.cassandra.size).toBe(others.length);
+    expect((await storedEventIds(pool, cassandra, [poison])).pg.size).toBe(0);
+
+    // Once the cause is gone, the replay lands the poison record too.
+    await pool.query('DROP TRIGGER refuse_poison_user ON users');
+    const replay = await runReplayCli([], replayEnv());
+    expect(replay.replayed.count).toBe(1);
+    await caughtUp();
+    await waitFor(
+      'the replayed record in PostgreSQL',
+      async () => (await storedEventIds(pool, cassandra, [poison])).pg.size === 1,
+    );
+  });
+});
