@@ -441,7 +441,8 @@ describe.each(AWS_STAGES)('AWS stage %s', (stageName) => {
     const key = onlyLogicalId(s, 'AWS::KMS::Key', 'LogEncryptionKey');
     const groups = resourcesOfType(s, 'AWS::Logs::LogGroup');
     expect(groups.length).toBeGreaterThanOrEqual(10);
-    for (const [id, group] of groups) expect(group.Properties?.KmsKeyId, id).toEqual({ 'Fn::GetAtt': [key, 'Arn'] });
+    for (const [id, group] of groups)
+      expect(group.Properties?.KmsKeyId, id).toEqual({ 'Fn::GetAtt': [key, 'Arn'] });
   });
 
   it('gives every checkov skip a reason of at least 40 characters, on the resource it concerns', () => {
