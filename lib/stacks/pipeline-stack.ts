@@ -3,7 +3,7 @@ import type * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { StringParameter } from 'aws-cdk-lib/aws-ssm';
 import type { Construct } from 'constructs';
-import type { ResolvedStageConfig } from '../../bin/config/stage-config.js';
+import type { ResolvedStageConfig } from '../config/stage-settings.js';
 import { Ingestion } from '../constructs/ingestion/ingestion.js';
 import { KeyspacesStore } from '../constructs/keyspaces/keyspaces-store.js';
 import { Network } from '../constructs/network/network.js';
