@@ -20,7 +20,7 @@ import pg from 'pg';
 import { USERS_CREATED_TOPIC } from '../lambdas/shared/contract/index.js';
 import { DEFAULT_KEYSPACE } from '../lambdas/shared/schema/cassandra/index.js';
 import { exitWithUsage, parseCli } from './cli/args.js';
-import { createLocalConsole, watchFunction } from './console/start-console.js';
+import { createLocalConsole, LOCAL_MAPPING_DIMENSIONS, watchFunction } from './console/start-console.js';
 import { startRandomUserServer } from './randomuser/server.js';
 import { type ApiGatewayProxyHandler, startHttpApi } from './runtime/http-adapter.js';
 import { localKafkaLogCreator } from './runtime/kafka-log.js';
@@ -140,7 +140,9 @@ async function main(): Promise<void> {
   applyConnectionEnvironment(settings);
   process.env.KAFKAJS_NO_PARTITIONER_WARNING ??= '1';
   // The console reads the handlers' EMF output, as CloudWatch does; without it, they skip writing it.
-  const localConsole = args['no-console'] ? undefined : createLocalConsole(consolePeriodSeconds);
+  const localConsole = args['no-console']
+    ? undefined
+    : createLocalConsole(consolePeriodSeconds, mapping.failure.failureTopic);
   if (localConsole) process.env.POWERTOOLS_METRICS_DISABLED = 'false';
   else process.env.POWERTOOLS_METRICS_DISABLED ??= 'true';
   process.env.POWERTOOLS_LOG_LEVEL ??= 'WARN';
@@ -207,6 +209,8 @@ async function main(): Promise<void> {
     failure: mapping.failure,
     handler: processor,
     log: (m, d) => log(`${m} ${JSON.stringify(d ?? {})}`),
+    onFailureDestinationDelivered: (records) =>
+      localConsole?.services.failureDestinationDelivered(LOCAL_MAPPING_DIMENSIONS, records),
   });
   await bridge.start();
   stops.unshift(() => bridge.stop());
@@ -281,7 +285,15 @@ Ctrl-C stops.
   stops.push(() => admin.disconnect());
   if (localConsole) {
     stops.unshift(() => localConsole.close());
-    const sources = { admin, topic, groupId: 'local-processor', postgres: pool, cassandra, keyspace };
+    const sources = {
+      admin,
+      topic,
+      groupId: 'local-processor',
+      failureTopic,
+      postgres: pool,
+      cassandra,
+      keyspace,
+    };
     log(`console on ${await localConsole.start(consolePort, sources)}`);
   }
   const summary = setInterval(() => {

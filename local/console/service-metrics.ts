@@ -61,4 +61,9 @@ export class LocalServiceMetrics {
   offsetLag(dimensions: Record<string, string>, lag: number): void {
     this.emit('AWS/Lambda', 'OffsetLag', dimensions, lag);
   }
+
+  /** Records the mapping wrote to its failure topic, as Lambda counts OnFailureDestinationDeliveredEventCount. */
+  failureDestinationDelivered(dimensions: Record<string, string>, records: number): void {
+    this.emit('AWS/Lambda', 'OnFailureDestinationDeliveredEventCount', dimensions, records);
+  }
 }

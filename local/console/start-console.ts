@@ -2,16 +2,25 @@ import { PROCESSOR_SINK_NAMES } from '../../lambdas/processor/metric-names.js';
 import { LocalConsole } from './local-console.js';
 import { LOCAL_NAMES, localDashboard } from './local-definition.js';
 
-/** The console `npm start` serves: the local dashboard definition, CloudWatch minutes lasting `periodSeconds`. */
-export function createLocalConsole(periodSeconds: number): LocalConsole {
+/** The dimensions Lambda gives the processor mapping's metrics (OffsetLag, OnFailureDestination…). */
+export const LOCAL_MAPPING_DIMENSIONS: Readonly<Record<string, string>> = {
+  FunctionName: LOCAL_NAMES.mapping.functionName,
+  EventSourceMappingUUID: LOCAL_NAMES.mapping.uuid,
+};
+
+/**
+ * The console `npm start` serves: the local dashboard definition (with the failure-path row of the bridge's
+ * failure topic), CloudWatch minutes lasting `periodSeconds`.
+ */
+export function createLocalConsole(periodSeconds: number, failureTopicName?: string): LocalConsole {
   return new LocalConsole({
-    definition: localDashboard({ sinks: PROCESSOR_SINK_NAMES }),
+    definition: localDashboard({
+      sinks: PROCESSOR_SINK_NAMES,
+      ...(failureTopicName ? { failureTopicName } : {}),
+    }),
     periodScale: periodSeconds / 60,
     api: LOCAL_NAMES.api,
-    offsetLagDimensions: {
-      FunctionName: LOCAL_NAMES.mapping.functionName,
-      EventSourceMappingUUID: LOCAL_NAMES.mapping.uuid,
-    },
+    offsetLagDimensions: LOCAL_MAPPING_DIMENSIONS,
   });
 }
 

@@ -52,6 +52,8 @@ export interface MskBridgeOptions {
   readonly log?: (message: string, detail?: object) => void;
   /** Called after each successful invocation with the number of records it carried. */
   readonly onInvoked?: (records: number, result: unknown) => void;
+  /** Called with the number of records written to the failure topic (the ESM's OnFailureDestinationDelivered). */
+  readonly onFailureDestinationDelivered?: (records: number) => void;
 }
 
 export interface MskBridgeStats {
@@ -284,6 +286,7 @@ export class MskBridge {
       }
     }
     this.stats.failedRecords += records.length;
+    this.options.onFailureDestinationDelivered?.(records.length);
     this.options.log?.('records sent to the failure topic', {
       topic: failure.failureTopic,
       condition: why.condition,
