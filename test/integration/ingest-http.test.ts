@@ -120,7 +120,7 @@ describe('ingest-http over real HTTP (local API Gateway adapter) into the real K
       expect(message.key?.toString()).toBe(payload.id);
       expect(event).toMatchObject({ source: 'ingest-http', event_type: 'user.created', schema_version: 2 });
       expect(event.payload).toEqual({ ...payload, post_code: String(payload.post_code) });
-      expect(message.headers?.schema_version?.toString()).toBe('1');
+      expect(message.headers?.schema_version?.toString()).toBe('2');
       expect(message.headers?.event_type?.toString()).toBe('user.created');
       expect(message.headers?.trace_id?.toString()).toMatch(/^Root=1-/);
     }

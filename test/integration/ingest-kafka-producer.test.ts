@@ -64,7 +64,7 @@ describe('shared Kafka producer against the real broker', () => {
           payload: { id: string };
         };
         expect(value.payload.id).toBe(key);
-        expect(message.headers?.schema_version?.toString()).toBe('1');
+        expect(message.headers?.schema_version?.toString()).toBe('2');
         expect(message.headers?.event_type?.toString()).toBe('user.created');
         expect(message.headers?.trace_id?.toString()).toBe('Root=1-itest');
       }

@@ -39,10 +39,13 @@ const ENV = {
   CASSANDRA_KEYSPACE: 'pipeline_dev',
   CASSANDRA_WRITE_CONCURRENCY: '16',
 };
-const saved = Object.fromEntries(Object.keys(ENV).map((name) => [name, process.env[name]]));
+/** Connection variables `npm test` exports for the local services; they must not leak into the AWS setup. */
+const UNSET = ['CASSANDRA_PORT', 'CASSANDRA_LOCAL_DC', 'CASSANDRA_TLS', 'CASSANDRA_CONSISTENCY'];
+const saved = Object.fromEntries([...Object.keys(ENV), ...UNSET].map((name) => [name, process.env[name]]));
 let clients: typeof import('../../../lambdas/processor/clients.js');
 
 beforeAll(async () => {
+  for (const name of UNSET) delete process.env[name];
   Object.assign(process.env, ENV);
   clients = await import('../../../lambdas/processor/clients.js');
 });
