@@ -1,4 +1,5 @@
-import {
+// The settings types live in lib/ (which never imports bin/); bin/ holds the values, reads and validates them.
+export {
   type ApiAuthMode,
   type ApiSettings,
   type DatabaseSettings,
@@ -18,25 +19,21 @@ import {
   type TopicSettings,
 } from '../../lib/config/stage-settings.js';
 
-export {
-  type ApiAuthMode,
-  type ApiSettings,
-  type DatabaseSettings,
-  type DeploymentTarget,
-  type FailureDestinationSettings,
-  type LocalServiceEndpoints,
-  type NetworkSettings,
-  type ObservabilitySettings,
-  type OrchestrationSettings,
-  type ProcessorSettings,
-  type PullScheduleSettings,
-  type ResolvedStageConfig,
-  STAGE_NAMES,
-  type StageConfig,
-  type StageName,
-  type StreamingSettings,
-  type TopicSettings,
-};
+import type {
+  ApiSettings,
+  DatabaseSettings,
+  LocalServiceEndpoints,
+  NetworkSettings,
+  ObservabilitySettings,
+  OrchestrationSettings,
+  ProcessorSettings,
+  PullScheduleSettings,
+  ResolvedStageConfig,
+  StageConfig,
+  StageName,
+  StreamingSettings,
+  TopicSettings,
+} from '../../lib/config/stage-settings.js';
 
 /** Stage used when `-c stage=...` is not given. */
 export const DEFAULT_STAGE_NAME: StageName = 'dev';
