@@ -5,7 +5,7 @@
 import { Client as CassandraClient } from 'cassandra-driver';
 import pg from 'pg';
 import { exitWithUsage, parseCli } from './cli/args.js';
-import { readLocalServicesSettings } from './services/config.js';
+import { adminConnection, readLocalServicesSettings } from './services/config.js';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const USAGE = `usage: npm run query -- <user id> [<user id>...]
@@ -32,7 +32,8 @@ if (badIds.length > 0) exitWithUsage(USAGE, `not a user id (UUID): ${badIds.join
 if (positionals.length === 0 && recent === undefined) exitWithUsage(USAGE, 'give user ids or --recent N');
 
 const settings = readLocalServicesSettings();
-const pool = new pg.Pool({ ...settings.postgres, max: 1 });
+// An operator's look at the tables (administrator), not the pipeline's access.
+const pool = new pg.Pool({ ...adminConnection(settings), max: 1 });
 const cassandra = new CassandraClient({
   contactPoints: [settings.cassandra.host],
   protocolOptions: { port: settings.cassandra.port },

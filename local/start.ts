@@ -31,7 +31,12 @@ import { LOCAL_REPLAY_GROUP, localMappingSettings } from './runtime/local-mappin
 import { MskBridge } from './runtime/msk-bridge.js';
 import { pushApiDocuments } from './runtime/openapi-document.js';
 import { preparePipeline } from './runtime/prepare-pipeline.js';
-import { applyConnectionEnvironment, readLocalServicesSettings, repoRoot } from './services/config.js';
+import {
+  adminConnection,
+  applyConnectionEnvironment,
+  readLocalServicesSettings,
+  repoRoot,
+} from './services/config.js';
 import type { LocalService } from './services/local-service.js';
 import { bringDown, bringUp, createLocalServices, describeFailure } from './services/service-runner.js';
 
@@ -136,7 +141,8 @@ async function main(): Promise<void> {
     startedServices = services.filter((s) => results.find((r) => r.name === s.name)?.outcome === 'started');
   }
 
-  // The handlers read their configuration from the environment, as in Lambda.
+  // The handlers read their configuration from the environment, as in Lambda: the processor's PG* variables
+  // log in as its role, pipeline_writer (the migrations below run as the administrator).
   applyConnectionEnvironment(settings);
   process.env.KAFKAJS_NO_PARTITIONER_WARNING ??= '1';
   // The console reads the handlers' EMF output, as CloudWatch does; without it, they skip writing it.
@@ -261,7 +267,7 @@ Pipeline running.
   Lambda invoke   ${invoke.url}   (functions: ingest-pull, ingest-http, processor, replay-failed-batches)
   Kafka topic     ${topic} on ${settings.kafka.brokers}
   Mapping         batch ${mapping.batchSize} / ${mapping.batchWindowMs} ms, ${mapping.failure.retryAttempts} retries (bisecting), max age ${mapping.failure.maxRecordAgeSeconds} s → failure topic ${failureTopic}
-  PostgreSQL      ${settings.postgres.user}@${settings.postgres.host}:${settings.postgres.port}/${settings.postgres.database}
+  PostgreSQL      ${settings.postgres.host}:${settings.postgres.port}/${settings.postgres.database} (processor as ${process.env.PGUSER}, migrations as ${settings.postgres.admin.user})
   Cassandra       ${settings.cassandra.host}:${settings.cassandra.port} keyspace ${keyspace}
   Pull source     ${randomUserUrl}${demo ? ` (demo: ${demoRate} users/s)` : ' (demo off)'}
 Try:  curl -s -XPOST ${api.url}/v1/users -H 'content-type: application/json' -d @local/examples/user.json
@@ -269,15 +275,16 @@ Try:  curl -s -XPOST ${api.url}/v1/users -H 'content-type: application/json' -d 
 Ctrl-C stops.
 `);
 
-  const pool = new pg.Pool({ ...settings.postgres, max: 1 });
-  pool.on('error', () => {}); // a database restart kills idle connections; the next summary reconnects
+  // The console's and the summary's counts: the operator's view (administrator), not the pipeline's access.
+  const inspectionPool = new pg.Pool({ ...adminConnection(settings), max: 1 });
+  inspectionPool.on('error', () => {}); // a database restart kills idle connections; the next summary reconnects
   const cassandra = new CassandraClient({
     contactPoints: [settings.cassandra.host],
     protocolOptions: { port: settings.cassandra.port },
     localDataCenter: settings.cassandra.localDataCenter,
   });
   stops.push(async () => {
-    await pool.end();
+    await inspectionPool.end();
     await cassandra.shutdown();
   });
   const admin = kafka.admin();
@@ -290,7 +297,7 @@ Ctrl-C stops.
       topic,
       groupId: 'local-processor',
       failureTopic,
-      postgres: pool,
+      postgres: inspectionPool,
       cassandra,
       keyspace,
     };
@@ -299,8 +306,8 @@ Ctrl-C stops.
   const summary = setInterval(() => {
     void (async () => {
       const [pgUsers, dead, wide, lag] = await Promise.all([
-        pool.query<{ n: string }>('select count(*) as n from users'),
-        pool.query<{ n: string }>('select count(*) as n from dead_letters'),
+        inspectionPool.query<{ n: string }>('select count(*) as n from users'),
+        inspectionPool.query<{ n: string }>('select count(*) as n from dead_letters'),
         cassandra.execute(`SELECT count(*) FROM ${keyspace}.created_users`),
         consumerLag(admin, topic, 'local-processor'),
       ]);

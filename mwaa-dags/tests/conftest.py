@@ -5,6 +5,10 @@
 * For integration tests: a throwaway PostgreSQL schema and Cassandra keyspace, built by the project's own schema
   tooling (``local/airflow/apply-schemas.ts``: the migration runner and the Cassandra table definitions), and
   the ``pipeline_*`` Airflow connections pointed at them. Dropped at the end. Nothing is mocked.
+* Two PostgreSQL logins, as in AWS: the DAGs' connection ``pipeline_postgres`` logs in as the DAGs' role
+  (``PIPELINE_READER_USER``/``PIPELINE_READER_PASSWORD``, pipeline_reader), like MWAA with the reader's secret;
+  the tests' own setup, assertions and clean-up use the administrator (``PG_ADMIN_USER``/``PG_ADMIN_PASSWORD``).
+  ``local/airflow/test.sh`` exports both from ``npm run services -- env``.
 """
 
 from __future__ import annotations
@@ -83,14 +87,27 @@ def dagbag(airflow_db):
 # ---------------------------------------------------------------- real local services
 
 
-def pg_settings() -> dict:
+def admin_pg_settings() -> dict:
+    """The tests' own access (administrator): seeding, asserting, dropping the throwaway schema."""
     return {
         "host": os.environ.get("PGHOST", "127.0.0.1"),
         "port": int(os.environ.get("PGPORT", "5432")),
-        "user": os.environ.get("PGUSER", "postgres"),
-        "password": os.environ.get("PGPASSWORD", "postgres"),
+        "user": os.environ.get("PG_ADMIN_USER", "postgres"),
+        "password": os.environ.get("PG_ADMIN_PASSWORD", "postgres"),
         "dbname": os.environ.get("PGDATABASE", "pipeline"),
     }
+
+
+def dag_pg_login() -> tuple[str, str]:
+    """The DAGs' login (role pipeline_reader of migration 0006), as ``npm run services -- env`` exports it."""
+    user, password = os.environ.get("PIPELINE_READER_USER"), os.environ.get("PIPELINE_READER_PASSWORD")
+    if not user or not password:
+        pytest.fail(
+            "PIPELINE_READER_USER/PIPELINE_READER_PASSWORD are not set: run the DAG tests with local/airflow/test.sh, "
+            'or eval "$(npm run -s services -- env)" first',
+            pytrace=False,
+        )
+    return user, password
 
 
 def cassandra_settings() -> dict:
@@ -106,7 +123,9 @@ def kafka_brokers() -> str:
 
 
 def set_pipeline_connections(pg_schema: str | None, keyspace: str) -> None:
-    pg = pg_settings()
+    """The DAGs' connections, as MWAA has them: ``pipeline_postgres`` logs in as pipeline_reader."""
+    pg = admin_pg_settings()
+    login, password = dag_pg_login()
     extra = {"options": f"-csearch_path={pg_schema}"} if pg_schema else {}
     cass = cassandra_settings()
     os.environ["AIRFLOW_CONN_PIPELINE_POSTGRES"] = json.dumps(
@@ -114,8 +133,8 @@ def set_pipeline_connections(pg_schema: str | None, keyspace: str) -> None:
             "conn_type": "postgres",
             "host": pg["host"],
             "port": pg["port"],
-            "login": pg["user"],
-            "password": pg["password"],
+            "login": login,
+            "password": password,
             "schema": pg["dbname"],
             "extra": extra,
         }
@@ -138,10 +157,11 @@ def set_pipeline_connections(pg_schema: str | None, keyspace: str) -> None:
 class Stores:
     name: str  # PostgreSQL schema = Cassandra keyspace name
 
-    def pg(self):
+    def admin_pg(self):
+        """The test's own connection (administrator) into the throwaway schema; the DAGs use pipeline_reader."""
         import psycopg2
 
-        conn = psycopg2.connect(**pg_settings(), options=f"-csearch_path={self.name}")
+        conn = psycopg2.connect(**admin_pg_settings(), options=f"-csearch_path={self.name}")
         conn.autocommit = True
         return conn
 
@@ -164,9 +184,9 @@ def _services_reachable() -> str | None:
     from cassandra.policies import DCAwareRoundRobinPolicy
 
     try:
-        psycopg2.connect(**pg_settings(), connect_timeout=5).close()
+        psycopg2.connect(**admin_pg_settings(), connect_timeout=5).close()
     except Exception as error:
-        return f"PostgreSQL at {pg_settings()['host']}:{pg_settings()['port']}: {error}"
+        return f"PostgreSQL at {admin_pg_settings()['host']}:{admin_pg_settings()['port']}: {error}"
     cfg = cassandra_settings()
     try:
         cluster = Cluster(
@@ -209,7 +229,7 @@ def stores(airflow_db):
     try:
         yield handle
     finally:
-        conn = handle.pg()
+        conn = handle.admin_pg()
         with conn.cursor() as cur:
             cur.execute(f"DROP SCHEMA IF EXISTS {name} CASCADE")
         conn.close()

@@ -154,7 +154,7 @@ def test_end_to_end_through_the_local_pipeline(dagbag, monkeypatch):
     import psycopg2
     from cassandra.cluster import Cluster
 
-    from conftest import cassandra_settings, pg_settings
+    from conftest import admin_pg_settings, cassandra_settings
 
     monkeypatch.setenv("AIRFLOW_CONN_AWS_DEFAULT", aws_connection(endpoint))
     started = datetime.now(UTC)
@@ -165,7 +165,7 @@ def test_end_to_end_through_the_local_pipeline(dagbag, monkeypatch):
     # The processor writes asynchronously: wait for the users to reach both stores (the pipeline's own schema).
     deadline, ids = time.monotonic() + 90, []
     while time.monotonic() < deadline:
-        with psycopg2.connect(**pg_settings()) as conn, conn.cursor() as cur:
+        with psycopg2.connect(**admin_pg_settings()) as conn, conn.cursor() as cur:
             cur.execute(
                 "SELECT user_id FROM users WHERE source = 'ingest-pull' AND ingested_at >= %s",
                 (started,),

@@ -17,10 +17,10 @@ import { parseFailedRecord } from '../../lambdas/shared/kafka/failed-record.js';
 import { startPipelineProcess } from '../../local/runtime/pipeline-process.js';
 import { bringUp, createLocalServices } from '../../local/services/service-runner.js';
 import {
+  adminPostgresPool,
   cassandraClient,
   consumeAll,
   kafkaClient,
-  postgresPool,
   services,
   uniqueName,
 } from '../support/local-services.js';
@@ -51,7 +51,7 @@ let cassandra: CassandraClient;
 
 beforeAll(async () => {
   kafka = kafkaClient('failure-path-faults');
-  pool = postgresPool();
+  pool = adminPostgresPool();
   cassandra = cassandraClient();
   await cassandra.connect();
   const started = await startPipelineProcess(

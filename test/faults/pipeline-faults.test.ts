@@ -10,9 +10,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startPipelineProcess } from '../../local/runtime/pipeline-process.js';
 import { bringUp, createLocalServices } from '../../local/services/service-runner.js';
 import {
+  adminPostgresPool,
   cassandraClient,
   kafkaClient,
-  postgresPool,
   services,
   uniqueName,
 } from '../support/local-services.js';
@@ -55,7 +55,7 @@ async function startPipeline(): Promise<ChildProcess> {
 }
 
 beforeAll(async () => {
-  pool = postgresPool();
+  pool = adminPostgresPool();
   cassandra = cassandraClient();
   await cassandra.connect();
   pipeline = await startPipeline();

@@ -1,6 +1,7 @@
 import type { CloudFormationCustomResourceEvent } from 'aws-lambda';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { kafkaClient, postgresPool, services, uniqueName } from '../support/local-services.js';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { migrationsFunctionEnvironment } from '../../local/services/config.js';
+import { adminPostgresPool, kafkaClient, services, uniqueName } from '../support/local-services.js';
 
 // The deploy-time custom resources, run against the real local Kafka and PostgreSQL with events shaped as
 // CloudFormation (through the CDK Provider framework) sends them.
@@ -131,6 +132,14 @@ describe('topics custom resource on real Kafka', () => {
 });
 
 describe('migrations custom resource on real PostgreSQL', () => {
+  // The migrations function's own environment, as CDK gives it: PGUSER is the master user (locally the
+  // administrator), not the processor's role the rest of this process runs with.
+  beforeAll(() => {
+    for (const [name, value] of Object.entries(migrationsFunctionEnvironment(services)))
+      vi.stubEnv(name, value);
+  });
+  afterAll(() => vi.unstubAllEnvs());
+
   it('applies the migrations on create and applies nothing more on update; delete drops nothing', async () => {
     const { handler } = await import('../../lambdas/migrations/handler.js');
     const created = await handler(cfnEvent('Create', {}));
@@ -139,7 +148,7 @@ describe('migrations custom resource on real PostgreSQL', () => {
     expect(updated.Data?.Applied).toBe(0);
     expect(updated.Data?.Skipped).toBe(created.Data ? created.Data.Applied + created.Data.Skipped : -1);
     // Delete drops nothing: the tables and the migration history are all still there afterwards.
-    const pool = postgresPool();
+    const pool = adminPostgresPool();
     const tables = ['users', 'dead_letters', 'schema_migrations'];
     const presentTables = async () =>
       (

@@ -1,16 +1,16 @@
-import pg from 'pg';
+import type pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AcceptedEvent } from '../../lambdas/processor/process-batch.js';
 import type { DeadLetter } from '../../lambdas/processor/stores/dead-letter.js';
 import { PostgresUserStore } from '../../lambdas/processor/stores/postgres-user-store.js';
 import {
+  type ApplicationRole,
   enableRoleLogins,
   READER_ROLE,
-  type RoleLogin,
   runMigrations,
   WRITER_ROLE,
 } from '../../lambdas/shared/schema/postgres/index.js';
-import { postgresPool, services, uniqueName } from '../support/local-services.js';
+import { adminPostgresPool, rolePostgresPool, services, uniqueName } from '../support/local-services.js';
 import { userEvent, userPayload } from '../support/user-events.js';
 
 // Migration 0006's roles on the real local PostgreSQL: the processor's role can do its upserts and nothing
@@ -20,24 +20,9 @@ const schema = uniqueName('roles_it');
 let admin: pg.Pool;
 const pools: pg.Pool[] = [];
 
-function loginOf(role: string): RoleLogin {
-  const login = services.postgres.roleLogins.find((candidate) => candidate.role === role);
-  if (!login) throw new Error(`no local login for ${role}`);
-  return login;
-}
-
 /** A pool that logs in as `role` with its local password and resolves names in this run's schema. */
-function poolAs(role: string): pg.Pool {
-  const { host, port, database } = services.postgres;
-  const pool = new pg.Pool({
-    host,
-    port,
-    database,
-    user: role,
-    password: loginOf(role).password,
-    options: `-c search_path=${schema}`,
-    max: 2,
-  });
+function poolAs(role: ApplicationRole): pg.Pool {
+  const pool = rolePostgresPool(role, schema);
   pools.push(pool);
   return pool;
 }
@@ -64,7 +49,7 @@ function deadLetter(offset: number): DeadLetter {
 }
 
 beforeAll(async () => {
-  admin = postgresPool();
+  admin = adminPostgresPool();
   await admin.query(`CREATE SCHEMA ${schema}`);
   const client = await admin.connect();
   try {

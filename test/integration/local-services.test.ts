@@ -1,7 +1,7 @@
 import type { Client as CassandraClient } from 'cassandra-driver';
 import type pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { cassandraClient, kafkaClient, postgresPool, uniqueName } from '../support/local-services.js';
+import { adminPostgresPool, cassandraClient, kafkaClient, uniqueName } from '../support/local-services.js';
 
 describe('local Kafka (KRaft) is real and usable from Node', () => {
   it('creates a 3-partition topic, produces 1,000 keyed messages with acks=-1 and consumes them in per-partition order', async () => {
@@ -115,7 +115,7 @@ describe('local PostgreSQL 17 is real and usable from Node', () => {
   const table = uniqueName('services_test');
 
   beforeAll(() => {
-    pool = postgresPool();
+    pool = adminPostgresPool();
   });
   afterAll(async () => {
     await pool.query(`drop table if exists ${table}`).catch(() => {});

@@ -1,9 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import type { Context, MSKEvent } from 'aws-lambda';
-import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type HttpApi, startHttpApi } from '../../local/runtime/http-adapter.js';
-import { services, uniqueName } from '../support/local-services.js';
+import { adminPostgresPool, uniqueName } from '../support/local-services.js';
 import { mskEventOf } from '../support/msk-fixtures.js';
 
 // The pipeline carries email, phone and date of birth. Whatever goes wrong with a record, the Lambda logs
@@ -75,7 +74,7 @@ describe('PII never reaches the Lambda logs', () => {
   let api: HttpApi;
   let processor: (event: MSKEvent, context: Context) => Promise<unknown>;
   let closeClients: () => Promise<void> = async () => {};
-  const admin = new pg.Pool({ ...services.postgres, max: 1 });
+  const admin = adminPostgresPool();
 
   beforeAll(async () => {
     process.env.KAFKA_TOPIC = topic;

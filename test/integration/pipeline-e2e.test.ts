@@ -13,9 +13,9 @@ import { MskBridge } from '../../local/runtime/msk-bridge.js';
 import { preparePipeline } from '../../local/runtime/prepare-pipeline.js';
 import { bringDown, bringUp, createLocalServices } from '../../local/services/service-runner.js';
 import {
+  adminPostgresPool,
   cassandraClient,
   kafkaClient,
-  postgresPool,
   services,
   uniqueName,
 } from '../support/local-services.js';
@@ -101,7 +101,7 @@ beforeAll(async () => {
   source = await startRandomUserServer({ port: 0 });
   process.env.KAFKA_TOPIC = topic;
   process.env.RANDOMUSER_BASE_URL = source.url;
-  pool = postgresPool();
+  pool = adminPostgresPool();
   cassandra = cassandraClient();
   await cassandra.connect();
   const [{ handler: processor }, { handler: ingestHttp }, { handler: ingestPull }] = await Promise.all([

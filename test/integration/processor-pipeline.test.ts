@@ -7,9 +7,9 @@ import { MskBridge, type MskHandler } from '../../local/runtime/msk-bridge.js';
 import { preparePipeline } from '../../local/runtime/prepare-pipeline.js';
 import { bringDown, bringUp, createLocalServices } from '../../local/services/service-runner.js';
 import {
+  adminPostgresPool,
   cassandraClient,
   kafkaClient,
-  postgresPool,
   services,
   uniqueName,
 } from '../support/local-services.js';
@@ -122,7 +122,7 @@ beforeAll(async () => {
   await preparePipeline(kafka, services, { topic, partitions: 3 });
   producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1 });
   await producer.connect();
-  pool = postgresPool();
+  pool = adminPostgresPool();
   cassandra = cassandraClient();
   await cassandra.connect();
   ({ handler } = await import('../../lambdas/processor/handler.js'));

@@ -19,7 +19,7 @@ import {
   type TableDefinition,
 } from '../../lambdas/shared/schema/cassandra/index.js';
 import { MIGRATIONS, runMigrations } from '../../lambdas/shared/schema/postgres/index.js';
-import { cassandraClient, postgresPool, uniqueName } from '../support/local-services.js';
+import { adminPostgresPool, cassandraClient, uniqueName } from '../support/local-services.js';
 
 /** information_schema's name of each type the registry uses. */
 const PG_TYPE_NAME: Readonly<Record<string, string>> = {
@@ -53,7 +53,7 @@ describe('PostgreSQL: every migration applied to a fresh schema gives the regist
   const schema = uniqueName('evolution_it');
 
   beforeAll(async () => {
-    pool = postgresPool();
+    pool = adminPostgresPool();
     await pool.query(`CREATE SCHEMA ${schema}`);
   });
 

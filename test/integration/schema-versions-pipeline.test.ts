@@ -10,9 +10,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MskBridge, type MskHandler } from '../../local/runtime/msk-bridge.js';
 import { preparePipeline } from '../../local/runtime/prepare-pipeline.js';
 import {
+  adminPostgresPool,
   cassandraClient,
   kafkaClient,
-  postgresPool,
   services,
   uniqueName,
 } from '../support/local-services.js';
@@ -84,7 +84,7 @@ beforeAll(async () => {
   await preparePipeline(kafka, services, { topic, partitions: 2 });
   producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1 });
   await producer.connect();
-  pool = postgresPool();
+  pool = adminPostgresPool();
   cassandra = cassandraClient();
   await cassandra.connect();
   ({ handler } = await import('../../lambdas/processor/handler.js'));

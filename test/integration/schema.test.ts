@@ -16,7 +16,7 @@ import {
   MigrationChecksumMismatchError,
   runMigrations,
 } from '../../lambdas/shared/schema/postgres/index.js';
-import { cassandraClient, postgresPool, uniqueName } from '../support/local-services.js';
+import { adminPostgresPool, cassandraClient, uniqueName } from '../support/local-services.js';
 
 function sampleEvent(): UserCreatedEvent {
   const result = parseUserCreatedEvent({
@@ -68,7 +68,7 @@ describe('PostgreSQL migrations against the local server', () => {
   }
 
   beforeAll(async () => {
-    pool = postgresPool();
+    pool = adminPostgresPool();
     await pool.query(`CREATE SCHEMA ${schema}`);
   });
 

@@ -1,7 +1,8 @@
 import { Client as CassandraClient, policies } from 'cassandra-driver';
 import { Kafka, type KafkaMessage, logLevel } from 'kafkajs';
 import pg from 'pg';
-import { readLocalServicesSettings } from '../../local/services/config.js';
+import type { ApplicationRole } from '../../lambdas/shared/schema/postgres/roles.js';
+import { adminConnection, readLocalServicesSettings, roleConnection } from '../../local/services/config.js';
 
 /** Connection settings of the real local services, from the same variables the pipeline reads. */
 export const services = readLocalServicesSettings();
@@ -21,10 +22,24 @@ export function cassandraClient(keyspace?: string): CassandraClient {
   });
 }
 
-export function postgresPool(): pg.Pool {
-  const { host, port, user, password, database } = services.postgres;
-  const pool = new pg.Pool({ host, port, user, password, database, max: 4 });
+/**
+ * The test's own access to PostgreSQL (administrator): setting up, asserting, cleaning. Never the pipeline's:
+ * the code under test logs in as its role (`PGUSER`, from the local runtime's function environment).
+ */
+export function adminPostgresPool(): pg.Pool {
+  const pool = new pg.Pool({ ...adminConnection(services), max: 4 });
   pool.on('error', () => {}); // tests restart PostgreSQL; idle clients die and are replaced on next use
+  return pool;
+}
+
+/** A pool that logs in as an application role with its local password, optionally in one schema. */
+export function rolePostgresPool(role: ApplicationRole, schema?: string): pg.Pool {
+  const pool = new pg.Pool({
+    ...roleConnection(services, role),
+    ...(schema === undefined ? {} : { options: `-c search_path=${schema}` }),
+    max: 2,
+  });
+  pool.on('error', () => {});
   return pool;
 }
 

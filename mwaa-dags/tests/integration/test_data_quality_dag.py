@@ -13,7 +13,7 @@ pytestmark = pytest.mark.integration
 
 
 def recorded(stores, run_id):
-    conn = stores.pg()
+    conn = stores.admin_pg()
     with conn.cursor() as cur:
         cur.execute(
             "SELECT passed, rows_in_window, freshness_lag_seconds, dead_letter_rate, breaches, metrics "
@@ -27,7 +27,7 @@ def recorded(stores, run_id):
 
 
 def add_dead_letters(stores, first_seen_at, count, reason="schema_violation"):
-    conn = stores.pg()
+    conn = stores.admin_pg()
     with conn.cursor() as cur:
         for i in range(count):
             cur.execute(
@@ -42,7 +42,7 @@ def test_clean_window_passes(dagbag, stores):
     # After the DAG's start_date: a logical date before it would schedule no task at all.
     start = datetime(2025, 9, 1, 12, 0, tzinfo=UTC)
     end = start + timedelta(hours=1)
-    conn = stores.pg()
+    conn = stores.admin_pg()
     insert_postgres(conn, [make_user(end - timedelta(minutes=2 * i + 1), n=i) for i in range(20)])
     conn.close()
 
@@ -64,7 +64,7 @@ def test_breaches_fail_the_run_and_are_recorded(dagbag, stores):
     users[1]["email"] = users[0]["email"].upper()  # duplicate email (case-insensitive)
     users[2]["event_id"] = users[3]["event_id"]  # one event wrote two users
     users[4]["phone"] = "  "  # blank required field
-    conn = stores.pg()
+    conn = stores.admin_pg()
     insert_postgres(conn, users)
     conn.close()
     add_dead_letters(stores, start + timedelta(minutes=5), 3)

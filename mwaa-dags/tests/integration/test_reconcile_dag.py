@@ -17,7 +17,7 @@ def window_conf(start: datetime, hours: int, **extra):
 
 
 def recorded(stores, run_id):
-    conn = stores.pg()
+    conn = stores.admin_pg()
     with conn.cursor() as cur:
         cur.execute(
             "SELECT passed, postgres_count, cassandra_count, mismatch_count, report FROM reconciliation_runs "
@@ -34,7 +34,7 @@ def recorded(stores, run_id):
 def test_identical_stores_pass(dagbag, stores):
     start = datetime(2001, 3, 4, 20, 0, tzinfo=UTC)  # the window spans two UTC days
     users = [make_user(start + timedelta(minutes=37 * i + 1), n=i) for i in range(12)]
-    conn = stores.pg()
+    conn = stores.admin_pg()
     insert_postgres(conn, users)
     conn.close()
     cluster, session = stores.cassandra()
@@ -58,7 +58,7 @@ def diverged(stores):
     lacks one users_by_signup_day row."""
     start = datetime(2001, 6, 10, 8, 0, tzinfo=UTC)
     users = [make_user(start + timedelta(minutes=5 * i + 1), n=i) for i in range(10)]
-    conn = stores.pg()
+    conn = stores.admin_pg()
     insert_postgres(conn, users)
     conn.close()
     changed = {**users[2], "email": "someone.else@example.com"}

@@ -91,7 +91,7 @@ def dead_letters(stores):
         "still_invalid": ("schema_violation", b"k-bad", json.dumps(event(user_bad, email="nope")).encode()),
     }
     ids = {}
-    conn = stores.pg()
+    conn = stores.admin_pg()
     with conn.cursor() as cur:
         # The schema is this session's own; other tests' dead letters must not take part in the replay.
         cur.execute("DELETE FROM dead_letters")
@@ -118,7 +118,7 @@ def dead_letters(stores):
 
 
 def replay_state(stores):
-    conn = stores.pg()
+    conn = stores.admin_pg()
     with conn.cursor() as cur:
         cur.execute("SELECT id, replayed_at IS NOT NULL, replay_event_id::text FROM dead_letters ORDER BY id")
         rows = {row[0]: (row[1], row[2]) for row in cur.fetchall()}

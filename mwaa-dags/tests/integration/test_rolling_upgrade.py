@@ -92,7 +92,7 @@ def process(topic: str, stores, versions: str | None = None) -> dict:
 
 
 def stored(stores, user_ids: list[str]) -> tuple[dict, dict]:
-    conn = stores.pg()
+    conn = stores.admin_pg()
     with conn.cursor() as cur:
         cur.execute(
             "SELECT user_id::text, nationality, schema_version FROM users WHERE user_id = ANY(%s::uuid[])",
@@ -111,7 +111,7 @@ def stored(stores, user_ids: list[str]) -> tuple[dict, dict]:
 
 
 def unreplayed_reasons(stores, topic: str) -> dict:
-    conn = stores.pg()
+    conn = stores.admin_pg()
     with conn.cursor() as cur:
         cur.execute(
             "SELECT reason, count(*) FROM dead_letters WHERE replayed_at IS NULL AND kafka_topic = %s GROUP BY reason",
@@ -123,7 +123,7 @@ def unreplayed_reasons(stores, topic: str) -> dict:
 
 
 def test_v2_reaches_a_v1_processor_then_is_replayed_after_the_upgrade(dagbag, stores, topic):
-    conn = stores.pg()
+    conn = stores.admin_pg()
     with conn.cursor() as cur:
         # The schema is this session's own; other tests' dead letters must not take part in the replay.
         cur.execute("DELETE FROM dead_letters")
@@ -159,7 +159,7 @@ def test_v2_reaches_a_v1_processor_then_is_replayed_after_the_upgrade(dagbag, st
     expected = dict.fromkeys(v1_users, (None, 1)) | {u: (NATIONALITIES[i], 2) for i, u in enumerate(v2_users)}
     assert postgres == expected
     assert cassandra == expected
-    conn = stores.pg()
+    conn = stores.admin_pg()
     with conn.cursor() as cur:
         cur.execute("SELECT count(*) FROM users WHERE user_id = ANY(%s::uuid[])", (v1_users + v2_users,))
         assert cur.fetchone()[0] == len(v1_users) + len(v2_users)
