@@ -63,55 +63,23 @@ fi
 if [ -x "$root/node_modules/.bin/tsx" ]; then
   eval "$(cd "$root" && npm run -s services -- env)"
 fi
-if [ -z "${PIPELINE_READER_USER:-}" ] || [ -z "${PIPELINE_READER_PASSWORD:-}" ]; then
-  echo "[airflow] PIPELINE_READER_USER/PIPELINE_READER_PASSWORD are not set (npm ci first: they come from 'npm run services -- env')" >&2
-  exit 1
-fi
 export LAMBDA_ENDPOINT_URL="${LAMBDA_ENDPOINT_URL:-http://127.0.0.1:3001}"
 
-# The Airflow connections the DAGs use, as AIRFLOW_CONN_* (JSON), plus the UI password (generated once).
-eval "$("$venv/bin/python" - "$passwords_file" <<'PY'
-import json, os, secrets, shlex, sys
+# The UI password (generated once), then the Airflow connections the DAGs use, as AIRFLOW_CONN_* (JSON):
+# local/airflow/pipeline_connections.py, shared with the DAG tests (pipeline_postgres as pipeline_reader).
+"$venv/bin/python" - "$passwords_file" <<'PY'
+import json, os, secrets, sys
 from pathlib import Path
 
-env = os.environ
-user = env.get("AIRFLOW_UI_USER", "admin")
+user = os.environ.get("AIRFLOW_UI_USER", "admin")
 passwords = Path(sys.argv[1])
 if not passwords.exists() or user not in json.loads(passwords.read_text() or "{}"):
     passwords.write_text(json.dumps({user: secrets.token_urlsafe(12)}))
     passwords.chmod(0o600)
-connections = {
-    "AIRFLOW_CONN_PIPELINE_POSTGRES": {
-        "conn_type": "postgres",
-        "host": env.get("PGHOST", "127.0.0.1"),
-        "port": int(env.get("PGPORT", "5432")),
-        # The DAGs' role (migration 0006), never the administrator: as on MWAA.
-        "login": env["PIPELINE_READER_USER"],
-        "password": env["PIPELINE_READER_PASSWORD"],
-        "schema": env.get("PGDATABASE", "pipeline"),
-    },
-    "AIRFLOW_CONN_PIPELINE_CASSANDRA": {
-        "conn_type": "generic",
-        "host": env.get("CASSANDRA_CONTACT_POINTS", "127.0.0.1"),
-        "port": int(env.get("CASSANDRA_PORT", "9042")),
-        "schema": env.get("CASSANDRA_KEYSPACE", "pipeline"),
-        "extra": {"local_dc": env.get("CASSANDRA_LOCAL_DC", "datacenter1")},
-    },
-    "AIRFLOW_CONN_PIPELINE_KAFKA": {
-        "conn_type": "generic",
-        "extra": {"bootstrap_servers": env.get("KAFKA_BROKERS", "127.0.0.1:9092")},
-    },
-    "AIRFLOW_CONN_AWS_DEFAULT": {
-        "conn_type": "aws",
-        "login": "local",
-        "password": "local",
-        "extra": {"endpoint_url": env["LAMBDA_ENDPOINT_URL"], "region_name": env.get("AWS_REGION", "us-east-1")},
-    },
-}
-for name, value in connections.items():
-    print(f"export {name}={shlex.quote(json.dumps(value))}")
 PY
-)"
+# An assignment, so that a failure (no DAG login in the environment) stops the script under set -e.
+connections="$("$venv/bin/python" "$root/local/airflow/pipeline_connections.py")"
+eval "$connections"
 
 password="$("$venv/bin/python" -c 'import json,sys; print(json.load(open(sys.argv[1]))[sys.argv[2]])' \
   "$passwords_file" "${AIRFLOW_UI_USER:-admin}")"

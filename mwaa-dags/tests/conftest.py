@@ -29,6 +29,8 @@ MWAA_DIR = Path(__file__).resolve().parents[1]
 REPO_ROOT = MWAA_DIR.parent
 DAGS_DIR = MWAA_DIR / "dags"
 AIRFLOW_HOME = REPO_ROOT / ".local" / "airflow-test"
+# The local Airflow connections, one definition for `npm run airflow` and these tests.
+sys.path.insert(0, str(REPO_ROOT / "local" / "airflow"))
 
 os.environ["AIRFLOW_HOME"] = str(AIRFLOW_HOME)
 os.environ["AIRFLOW__CORE__DAGS_FOLDER"] = str(DAGS_DIR)
@@ -100,14 +102,12 @@ def admin_pg_settings() -> dict:
 
 def dag_pg_login() -> tuple[str, str]:
     """The DAGs' login (role pipeline_reader of migration 0006), as ``npm run services -- env`` exports it."""
-    user, password = os.environ.get("PIPELINE_READER_USER"), os.environ.get("PIPELINE_READER_PASSWORD")
-    if not user or not password:
-        pytest.fail(
-            "PIPELINE_READER_USER/PIPELINE_READER_PASSWORD are not set: run the DAG tests with local/airflow/test.sh, "
-            'or eval "$(npm run -s services -- env)" first',
-            pytrace=False,
-        )
-    return user, password
+    from pipeline_connections import MissingDagLoginError, dag_postgres_login
+
+    try:
+        return dag_postgres_login(os.environ)
+    except MissingDagLoginError as error:
+        pytest.fail(str(error), pytrace=False)
 
 
 def cassandra_settings() -> dict:
@@ -123,34 +123,13 @@ def kafka_brokers() -> str:
 
 
 def set_pipeline_connections(pg_schema: str | None, keyspace: str) -> None:
-    """The DAGs' connections, as MWAA has them: ``pipeline_postgres`` logs in as pipeline_reader."""
-    pg = admin_pg_settings()
-    login, password = dag_pg_login()
-    extra = {"options": f"-csearch_path={pg_schema}"} if pg_schema else {}
-    cass = cassandra_settings()
-    os.environ["AIRFLOW_CONN_PIPELINE_POSTGRES"] = json.dumps(
-        {
-            "conn_type": "postgres",
-            "host": pg["host"],
-            "port": pg["port"],
-            "login": login,
-            "password": password,
-            "schema": pg["dbname"],
-            "extra": extra,
-        }
-    )
-    os.environ["AIRFLOW_CONN_PIPELINE_CASSANDRA"] = json.dumps(
-        {
-            "conn_type": "generic",
-            "host": ",".join(cass["contact_points"]),
-            "port": cass["port"],
-            "schema": keyspace,
-            "extra": {"local_dc": cass["local_dc"]},
-        }
-    )
-    os.environ["AIRFLOW_CONN_PIPELINE_KAFKA"] = json.dumps(
-        {"conn_type": "generic", "extra": {"bootstrap_servers": kafka_brokers()}}
-    )
+    """The DAGs' connections, as ``npm run airflow`` defines them: ``pipeline_postgres`` logs in as pipeline_reader
+    (as on MWAA), here with the search_path of the throwaway schema."""
+    from pipeline_connections import pipeline_connections
+
+    dag_pg_login()  # a clear failure when the login is missing
+    for name, value in pipeline_connections(os.environ, pg_schema=pg_schema, keyspace=keyspace).items():
+        os.environ[name] = json.dumps(value)
 
 
 @dataclass
