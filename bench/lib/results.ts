@@ -143,6 +143,8 @@ export interface BundleFigure {
   /** Time for a fresh Node process to import the bundle (ms). */
   readonly coldInitMs: { readonly median: number; readonly min: number; readonly max: number };
   readonly samples: number;
+  /** The code's bytes by npm package ('project': the repository's own), from its source map; largest first. */
+  readonly composition?: readonly { readonly name: string; readonly bytes: number }[];
 }
 
 export interface GoalVerdict {

@@ -366,6 +366,26 @@ function bundlesSection(results: BenchResults): string[] {
     ),
     '',
     'KB = 1,024 bytes.',
+    ...compositionLines(results.bundles.find((bundle) => bundle.functionName === 'processor')),
+  ];
+}
+
+/** The processor bundle's bytes by package, from its source map (results before it have none). */
+function compositionLines(bundle: BenchResults['bundles'][number] | undefined): string[] {
+  if (!bundle?.composition?.length) return [];
+  return [
+    '',
+    "The processor's code by package (attributed byte by byte through its source map):",
+    '',
+    ...table(
+      ['package', 'KB', 'share'],
+      'lrr',
+      bundle.composition.map((part) => [
+        part.name,
+        formatFixed(part.bytes / 1024, 1),
+        `${Math.round((part.bytes / bundle.codeBytes) * 100)}%`,
+      ]),
+    ),
   ];
 }
 

@@ -65,10 +65,10 @@ describe('evaluateGoals', () => {
       });
     // Client: 0.40 core / 4,000/s = 100 µs. Processor: (0.16 + 0.06) / 2,000/s = 110 µs.
     const met = goal('Processor CPU per record', { ceiling, processor: [runAt(16, 6)] });
-    expect(met.measured).toContain('110 µs vs 100 µs = 1.10×');
+    expect(met.measured).toContain('110 µs (containers 80, bridge 30) vs 100 µs = 1.10×');
     expect(met.met).toBe(true);
     const missed = goal('Processor CPU per record', { ceiling, processor: [runAt(40, 10)] });
-    expect(missed.measured).toContain('250 µs vs 100 µs = 2.50×');
+    expect(missed.measured).toContain('250 µs (containers 200, bridge 50) vs 100 µs = 2.50×');
     expect(missed.met).toBe(false);
   });
 
