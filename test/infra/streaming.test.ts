@@ -10,7 +10,9 @@ const HOUR_MS = 3_600_000;
 
 /** The Streaming construct alone, with a stage's streaming and topic settings (as the stack passes them). */
 function synthStreaming(config: ResolvedStageConfig): { template: Template; streaming: Streaming } {
-  const stack = new Stack(new App(), 'StreamingTest', { env: { account: '111122223333', region: 'eu-west-1' } });
+  const stack = new Stack(new App(), 'StreamingTest', {
+    env: { account: '111122223333', region: 'eu-west-1' },
+  });
   const vpc = new ec2.Vpc(stack, 'Vpc', { maxAzs: config.network.maxAzs, natGateways: 0 });
   const streaming = new Streaming(stack, 'Streaming', {
     stageName: config.stageName,
@@ -42,13 +44,17 @@ describe.each(['dev', 'prod'] as const)('provisioned MSK (%s settings): AWS::MSK
 
   it('is what the stage runs: provisioned Kafka 4.x in KRaft mode (the topic API needs 3.6.0 or later)', () => {
     expect(config.streaming.kind).toBe('provisioned');
-    expect(config.streaming.kind === 'provisioned' && config.streaming.kafkaVersion).toMatch(/^4\.\d+\..*kraft/);
+    expect(config.streaming.kind === 'provisioned' && config.streaming.kafkaVersion).toMatch(
+      /^4\.\d+\..*kraft/,
+    );
   });
 
   it('creates both topics as AWS::MSK::Topic on the cluster, and no custom resource or topics function', () => {
     expect(Object.keys(topics)).toHaveLength(2);
     for (const topic of Object.values(topics)) {
-      expect(topic.Properties.ClusterArn).toEqual({ 'Fn::GetAtt': [expect.stringMatching(/^StreamingCluster/), 'Arn'] });
+      expect(topic.Properties.ClusterArn).toEqual({
+        'Fn::GetAtt': [expect.stringMatching(/^StreamingCluster/), 'Arn'],
+      });
       // Kept when the resource goes, like the custom resource's topics (records may still be replayed).
       expect(topic.DeletionPolicy).toBe('Retain');
       expect(topic.UpdateReplacePolicy).toBe('Retain');
@@ -61,7 +67,8 @@ describe.each(['dev', 'prod'] as const)('provisioned MSK (%s settings): AWS::MSK
   });
 
   it('gives the topic the stage partitions, replication, min ISR and retention', () => {
-    const [, topic] = Object.entries(topics).find(([, t]) => t.Properties.TopicName === config.topicName) ?? [];
+    const [, topic] =
+      Object.entries(topics).find(([, t]) => t.Properties.TopicName === config.topicName) ?? [];
     expect(topic?.Properties).toMatchObject({
       PartitionCount: config.topic.partitions,
       ReplicationFactor: config.topic.replicationFactor,
@@ -74,7 +81,8 @@ describe.each(['dev', 'prod'] as const)('provisioned MSK (%s settings): AWS::MSK
 
   it("gives the failure topic the main topic's layout with its own long retention", () => {
     const failure = config.processor.failureDestination;
-    const [, topic] = Object.entries(topics).find(([, t]) => t.Properties.TopicName === failure.topicName) ?? [];
+    const [, topic] =
+      Object.entries(topics).find(([, t]) => t.Properties.TopicName === failure.topicName) ?? [];
     expect(topic?.Properties).toMatchObject({
       PartitionCount: config.topic.partitions,
       ReplicationFactor: config.topic.replicationFactor,
@@ -88,7 +96,10 @@ describe.each(['dev', 'prod'] as const)('provisioned MSK (%s settings): AWS::MSK
 });
 
 describe('MSK Serverless (dev settings with streaming.kind=serverless): the custom resource stays', () => {
-  const config: ResolvedStageConfig = { ...loadStageConfig('dev', TEST_ENV), streaming: { kind: 'serverless' } };
+  const config: ResolvedStageConfig = {
+    ...loadStageConfig('dev', TEST_ENV),
+    streaming: { kind: 'serverless' },
+  };
   const { template } = synthStreaming(config);
 
   it('creates no AWS::MSK::Topic (the MSK topic API does not serve serverless clusters)', () => {

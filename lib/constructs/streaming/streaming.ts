@@ -158,7 +158,8 @@ export class Streaming extends Construct {
         : this.addCustomResourceTopics(topics, props);
     this.topicResource = topic as TopicResource;
     this.failureTopicResource = failureTopic as TopicResource;
-    for (const resource of [this.topicResource, this.failureTopicResource]) resource.node.addDependency(cluster);
+    for (const resource of [this.topicResource, this.failureTopicResource])
+      resource.node.addDependency(cluster);
   }
 
   /**
