@@ -158,8 +158,11 @@ export class Streaming extends Construct {
         : this.addCustomResourceTopics(topics, props);
     this.topicResource = topic as TopicResource;
     this.failureTopicResource = failureTopic as TopicResource;
-    for (const resource of [this.topicResource, this.failureTopicResource])
-      resource.node.addDependency(cluster);
+    // An AWS::MSK::Topic waits for the cluster through its ClusterArn; the custom resource needs it said.
+    if (props.cluster.kind === 'serverless') {
+      for (const resource of [this.topicResource, this.failureTopicResource])
+        resource.node.addDependency(cluster);
+    }
   }
 
   /**
