@@ -80,8 +80,9 @@ async function main(): Promise<void> {
   if (runs.has('bundles')) bundles = await measureBundles({ log, samples: parameters.bundleSamples });
 
   const needsServices = ['processor', 'ceiling', 'http', 'e2e'].some((s) => runs.has(s as Scenario));
-  let processor: ProcessorRunFigures[] = [];
+  const processor: ProcessorRunFigures[] = [];
   let ceiling: BenchResults['ceiling'] = null;
+  const ceilings: NonNullable<BenchResults['ceiling']>[] = [];
   let http: BenchResults['http'] = [];
   let endToEnd: BenchResults['endToEnd'] = [];
   if (needsServices) {
@@ -107,17 +108,23 @@ async function main(): Promise<void> {
         const occurredAt = at.toISOString();
         for (let i = 0; i < parameters.events; i++) events.push(userEvent(userPayload(i), occurredAt));
       }
-      if (runs.has('processor')) {
-        processor = await runProcessorMatrix(context, {
-          events,
-          batchSizes: parameters.batchSizes,
-          partitions: parameters.partitions,
-          batchWindowMs: parameters.batchWindowMs,
-          runId,
-          ...(parameters.profile ? { profileDir: join(parameters.outDir, `${runId}-profiles`) } : {}),
-        });
+      // Repeats alternate processor and ceiling runs, so each ratio compares runs minutes apart.
+      for (let repeat = 1; repeat <= parameters.repeat; repeat++) {
+        if (parameters.repeat > 1) log(`repeat ${repeat} of ${parameters.repeat}`);
+        if (runs.has('processor')) {
+          const matrix = await runProcessorMatrix(context, {
+            events,
+            batchSizes: parameters.batchSizes,
+            partitions: parameters.partitions,
+            batchWindowMs: parameters.batchWindowMs,
+            runId: parameters.repeat > 1 ? `${runId}_r${repeat}` : runId,
+            ...(parameters.profile ? { profileDir: join(parameters.outDir, `${runId}-profiles`) } : {}),
+          });
+          processor.push(...matrix.map((run) => ({ ...run, repeat })));
+        }
+        if (runs.has('ceiling')) ceilings.push({ ...(await runStoreCeiling(context, events)), repeat });
       }
-      if (runs.has('ceiling')) ceiling = await runStoreCeiling(context, events);
+      ceiling = ceilings[0] ?? null;
       events.length = 0;
       if (runs.has('http')) {
         http = await runHttpPush(context, {
@@ -146,7 +153,8 @@ async function main(): Promise<void> {
     }
   }
 
-  const ceilingRate = ceiling?.recordsPerSecond;
+  const ceilingRateOf = (repeat: number | undefined) =>
+    (ceilings.find((c) => c.repeat === repeat) ?? ceiling)?.recordsPerSecond;
   const withoutGoals: Omit<BenchResults, 'goals'> = {
     at: at.toISOString(),
     machine: machineInfo(),
@@ -157,11 +165,15 @@ async function main(): Promise<void> {
       node: process.version,
     },
     parameters: { ...parameters, outDir: undefined },
-    processor: processor.map((run) => ({
-      ...run,
-      ratioToCeiling: ceilingRate ? Math.round((run.recordsPerSecond / ceilingRate) * 100) / 100 : 0,
-    })),
+    processor: processor.map((run) => {
+      const ceilingRate = ceilingRateOf(run.repeat);
+      return {
+        ...run,
+        ratioToCeiling: ceilingRate ? Math.round((run.recordsPerSecond / ceilingRate) * 100) / 100 : 0,
+      };
+    }),
     ceiling,
+    ceilings,
     http,
     endToEnd,
     recordCpu,

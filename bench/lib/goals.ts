@@ -1,65 +1,150 @@
 import type { BenchResults, GoalVerdict } from './results.js';
 
-/** The issue's benchmark goals; the summary reports against them (never a test assertion). */
+/** The benchmark goals (issue 16); the summary reports against them (never a test assertion). */
 export const GOALS = {
+  /** Goal 1: the processor's CPU per record (containers and bridge) over the plain client's. */
+  cpuPerRecordRatio: 1.2,
+  /** Goal 2: processor records/s over the raw ceiling's, in `consecutiveRuns` repeats in a row. */
   ratioToCeiling: 0.8,
-  endToEndRatePerSecond: 2_000,
+  consecutiveRuns: 3,
+  /** Goal 3: end-to-end p99 at this offered rate (2,000/s is reported beside it). */
+  endToEndRatePerSecond: 1_000,
   endToEndP99Ms: 500,
-  recordCpuMicros: 5,
+  /** Goal 4. */
+  recordCpuMicros: 10,
+  /** Goal 5 (Node 24). */
   processorBundleBytes: 500 * 1024,
-  processorInitMs: 100,
+  processorInitMs: 150,
   processorRssBatchSize: 1_000,
   processorRssMiB: 256,
 } as const;
 
 type GoalInputs = Omit<BenchResults, 'goals'>;
+type ProcessorRunResult = BenchResults['processor'][number];
+type CeilingRunResult = NonNullable<BenchResults['ceiling']>;
 
 const number = (value: number) => value.toLocaleString('en-US');
 
+/** One repeat's processor run at the best configuration, with the ceiling measured in the same repeat. */
+interface RepeatPair {
+  readonly repeat: number;
+  readonly run: ProcessorRunResult;
+  readonly ceiling: CeilingRunResult;
+}
+
+/**
+ * The batch size and partition count with the highest mean records/s over the repeats, and each repeat's run
+ * at it beside that repeat's ceiling. Results written before `--repeat` are one repeat with one ceiling.
+ */
+export function bestConfigurationPairs(results: GoalInputs): RepeatPair[] {
+  const ceilings = results.ceilings?.length ? results.ceilings : results.ceiling ? [results.ceiling] : [];
+  const ceilingOf = (repeat: number) => ceilings.find((c) => (c.repeat ?? 1) === repeat);
+  const byConfiguration = new Map<string, ProcessorRunResult[]>();
+  for (const run of results.processor) {
+    const key = `${run.batchSize}/${run.partitions}`;
+    byConfiguration.set(key, [...(byConfiguration.get(key) ?? []), run]);
+  }
+  const mean = (runs: readonly ProcessorRunResult[]) =>
+    runs.reduce((sum, r) => sum + r.recordsPerSecond, 0) / runs.length;
+  const best = [...byConfiguration.values()].sort((a, b) => mean(b) - mean(a))[0] ?? [];
+  return best.flatMap((run) => {
+    const repeat = run.repeat ?? 1;
+    const ceiling = ceilingOf(repeat);
+    return ceiling ? [{ repeat, run, ceiling }] : [];
+  });
+}
+
+const cpuOf = (processes: readonly { name: string; cpuPercent: number }[], names: readonly string[]) =>
+  processes.filter((p) => names.includes(p.name)).reduce((sum, p) => sum + p.cpuPercent, 0);
+
+/** CPU µs per record: the processor (its containers plus the bridge), and the ceiling's plain client. */
+export function cpuPerRecord(pair: RepeatPair): {
+  processor: number;
+  containers: number;
+  bridge: number;
+  client: number;
+} {
+  const perRecord = (percent: number, recordsPerSecond: number) => (percent / 100 / recordsPerSecond) * 1e6;
+  const containers = perRecord(cpuOf(pair.run.processes, ['processor']), pair.run.recordsPerSecond);
+  const bridge = perRecord(cpuOf(pair.run.processes, ['msk bridge']), pair.run.recordsPerSecond);
+  return {
+    processor: containers + bridge,
+    containers,
+    bridge,
+    client: perRecord(cpuOf(pair.ceiling.processes, ['bench (client)']), pair.ceiling.recordsPerSecond),
+  };
+}
+
+const configurationOf = (run: ProcessorRunResult) =>
+  `batch ${number(run.batchSize)}, ${run.partitions} partition(s)`;
+
+function cpuRatioGoal(results: GoalInputs): GoalVerdict {
+  const goal = 'Processor CPU per record';
+  const target = `≤ ${GOALS.cpuPerRecordRatio} × the plain client's`;
+  const pairs = bestConfigurationPairs(results);
+  if (pairs.length === 0) return notRun(goal, target, 'needs the processor and ceiling runs');
+  const figures = pairs.map((pair) => ({ pair, ...cpuPerRecord(pair) }));
+  const ratios = figures.map((f) => f.processor / f.client);
+  const measured = figures
+    .map(
+      (f, i) =>
+        `${Math.round(f.processor)} µs (containers ${Math.round(f.containers)}, bridge ${Math.round(f.bridge)}) vs ${Math.round(f.client)} µs = ${(ratios[i] as number).toFixed(2)}×`,
+    )
+    .join('; ');
+  const met = ratios.every((r) => Number.isFinite(r) && r <= GOALS.cpuPerRecordRatio);
+  return {
+    goal,
+    target,
+    measured: `${measured} (${configurationOf((pairs[0] as RepeatPair).run)})`,
+    met,
+    explanation: met
+      ? "the processor adds little CPU of its own to the stores' client work"
+      : "The processor's figure holds what the plain client never does: the local MSK bridge (a kafkajs consumer " +
+        "decoding the record batches, then building the MSK event Lambda receives, base64 and all), the event's " +
+        "JSON crossing into the container process, the handler's decode, validation and metrics, and one " +
+        "invocation per partition at a time. In AWS the bridge's share is the event source mapping's, which is " +
+        "not Lambda's CPU. The profiles (`npm run bench -- --profile`) show where each container's time goes.",
+  };
+}
+
 function throughputGoal(results: GoalInputs): GoalVerdict {
   const goal = 'Processor throughput into both stores';
-  const target = `≥ ${GOALS.ratioToCeiling} × raw ceiling`;
-  const best = [...results.processor].sort((a, b) => b.recordsPerSecond - a.recordsPerSecond)[0];
-  const ceiling = results.ceiling;
-  if (!best || !ceiling) return notRun(goal, target, 'needs the processor and ceiling runs');
-  const ratio = best.recordsPerSecond / ceiling.recordsPerSecond;
-  const measured = `${number(best.recordsPerSecond)}/s at batch ${number(best.batchSize)}, ${best.partitions} partition(s) = ${ratio.toFixed(2)} × ${number(ceiling.recordsPerSecond)}/s`;
-  if (ratio >= GOALS.ratioToCeiling) {
+  const target = `≥ ${GOALS.ratioToCeiling} × raw ceiling in ${GOALS.consecutiveRuns} consecutive runs`;
+  const pairs = bestConfigurationPairs(results);
+  if (pairs.length === 0) return notRun(goal, target, 'needs the processor and ceiling runs');
+  const ratios = pairs.map(({ run, ceiling }) => run.recordsPerSecond / ceiling.recordsPerSecond);
+  const perRun = pairs.map(
+    ({ repeat, run, ceiling }, i) =>
+      `run ${repeat}: ${number(run.recordsPerSecond)}/s = ${(ratios[i] as number).toFixed(2)} × ${number(ceiling.recordsPerSecond)}/s`,
+  );
+  const measured = `${perRun.join('; ')} (${configurationOf((pairs[0] as RepeatPair).run)})`;
+  const enoughRuns = pairs.length >= GOALS.consecutiveRuns;
+  const allMet = ratios.every((r) => r >= GOALS.ratioToCeiling);
+  const last = pairs.at(-1) as RepeatPair;
+  if (allMet && enoughRuns) {
     return {
       goal,
       target,
       measured,
       met: true,
-      explanation: `the processor keeps both stores nearly as busy as plain client code (processor run: ${best.bottleneck.label}; ceiling: ${ceiling.bottleneck.label})`,
+      explanation: `the processor keeps both stores nearly as busy as plain client code (last processor run: ${last.run.bottleneck.label}; ceiling: ${last.ceiling.bottleneck.label})`,
     };
   }
+  const lowest = pairs[ratios.indexOf(Math.min(...ratios))] as RepeatPair;
   return {
     goal,
     target,
     measured,
     met: false,
     explanation:
-      `processor run: ${best.bottleneck.label} (${best.bottleneck.explanation}); ceiling: ${ceiling.bottleneck.label}. ` +
-      `${cpuPerRecordNote(best, ceiling)}On this machine the processor and Cassandra share the same cores, so the ` +
-      "processor's extra CPU per record (Kafka consumption, the MSK event's base64 and IPC, decode and validation, " +
-      'one batch in flight per partition with 64 concurrent Cassandra writes instead of 512) comes straight out of ' +
-      "Cassandra's share. In AWS the processor runs on Lambda's CPU and Keyspaces on its own, so the same code is not " +
-      'bounded by the stores this way; here, more cores or CASSANDRA_WRITE_CONCURRENCY=256 (+10 % measured) would narrow it.',
+      (enoughRuns ? '' : `Only ${pairs.length} run(s); the goal needs --repeat ${GOALS.consecutiveRuns}. `) +
+      (allMet
+        ? ''
+        : `Lowest: processor run ${lowest.run.bottleneck.label} (${lowest.run.bottleneck.explanation}); ceiling: ${lowest.ceiling.bottleneck.label}. ` +
+          "On this machine the processor and Cassandra share the same cores, so the processor's extra CPU per " +
+          "record (goal 1) comes straight out of Cassandra's share. In AWS the processor runs on Lambda's CPU " +
+          'and Keyspaces on its own, so the same code is not bounded by the stores this way.'),
   };
-}
-
-/** CPU (µs, client side) per record of the processor run and of the ceiling's plain client. */
-function cpuPerRecordNote(
-  run: BenchResults['processor'][number],
-  ceiling: NonNullable<BenchResults['ceiling']>,
-): string {
-  const cpuOf = (processes: readonly { name: string; cpuPercent: number }[], names: readonly string[]) =>
-    processes.filter((p) => names.includes(p.name)).reduce((sum, p) => sum + p.cpuPercent, 0);
-  const processorMicros =
-    (cpuOf(run.processes, ['processor', 'msk bridge']) / 100 / run.recordsPerSecond) * 1e6;
-  const clientMicros = (cpuOf(ceiling.processes, ['bench (client)']) / 100 / ceiling.recordsPerSecond) * 1e6;
-  if (!Number.isFinite(processorMicros) || !Number.isFinite(clientMicros) || clientMicros === 0) return '';
-  return `The processor (containers and bridge) spent ${Math.round(processorMicros)} µs of CPU per record, the plain client ${Math.round(clientMicros)} µs. `;
 }
 
 function endToEndGoal(results: GoalInputs): GoalVerdict {
@@ -67,7 +152,11 @@ function endToEndGoal(results: GoalInputs): GoalVerdict {
   const target = `p99 < ${GOALS.endToEndP99Ms} ms`;
   const run = results.endToEnd.find((r) => r.offeredPerSecond === GOALS.endToEndRatePerSecond);
   if (!run) return notRun(goal, target, `needs an end-to-end run at ${GOALS.endToEndRatePerSecond}/s`);
-  const measured = `p99 ${number(run.latencyMs.p99)} ms (p50 ${number(run.latencyMs.p50)}, max ${number(run.latencyMs.max)}; achieved ${number(run.achievedPerSecond)}/s; ${run.unconfirmed} unconfirmed)`;
+  const others = results.endToEnd
+    .filter((r) => r.offeredPerSecond > GOALS.endToEndRatePerSecond)
+    .map((r) => `; at ${number(r.offeredPerSecond)}/s: p99 ${number(r.latencyMs.p99)} ms`)
+    .join('');
+  const measured = `p99 ${number(run.latencyMs.p99)} ms (p50 ${number(run.latencyMs.p50)}, max ${number(run.latencyMs.max)}; achieved ${number(run.achievedPerSecond)}/s; ${run.unconfirmed} unconfirmed)${others}`;
   const met = run.latencyMs.p99 < GOALS.endToEndP99Ms && run.unconfirmed === 0 && run.rejected === 0;
   return {
     goal,
@@ -112,6 +201,13 @@ function cpuGoal(results: GoalInputs): GoalVerdict {
   };
 }
 
+/** 'By package (source map): cassandra-driver 330.1 KB, zod 122.4 KB, …; ' when the bundle has one. */
+function compositionNote(bundle: GoalInputs['bundles'][number]): string {
+  const parts = bundle.composition?.slice(0, 6);
+  if (!parts?.length) return '';
+  return `By package (source map): ${parts.map((p) => `${p.name} ${(p.bytes / 1024).toFixed(1)} KB`).join(', ')}. `;
+}
+
 function bundleGoal(results: GoalInputs): GoalVerdict {
   const goal = 'Processor bundle and cold init';
   const target = `≤ ${GOALS.processorBundleBytes / 1024} KB and ≤ ${GOALS.processorInitMs} ms`;
@@ -132,7 +228,7 @@ function bundleGoal(results: GoalInputs): GoalVerdict {
         : [
             sizeMet
               ? ''
-              : `the code is ${(kb - GOALS.processorBundleBytes / 1024).toFixed(1)} KB over: cassandra-driver alone is about 330 KB minified (CommonJS, which esbuild cannot tree-shake), zod about 150 KB with its compiled fast path; the SigV4 signer is the project's own (node:crypto) and adm-zip is replaced by a shim. A smaller CQL client, or a plugin that leaves out the driver's unused DSE graph, search and mapping modules, would close it.`,
+              : `the code is ${(kb - GOALS.processorBundleBytes / 1024).toFixed(1)} KB over. ${compositionNote(bundle)}cassandra-driver is CommonJS, which esbuild cannot tree-shake: its index requires the DSE graph, search, geometry and mapping modules that Keyspaces never uses; zod carries its compiled fast path and JSON Schema code. The SigV4 signer is the project's own (node:crypto) and adm-zip is replaced by a shim. A smaller CQL client, or a bundler plugin that leaves out the driver's unused modules, would close it.`,
             initMet
               ? ''
               : `Init (median ${bundle.coldInitMs.median} ms on this machine's Node ${results.machine.node}; Lambda runs nodejs24.x on other hardware) is mostly evaluating cassandra-driver and loading the Secrets Manager client of the runtime's AWS SDK; deferring that client to the first connection would move, not remove, the cost.`,
@@ -167,6 +263,7 @@ function notRun(goal: string, target: string, why: string): GoalVerdict {
 
 export function evaluateGoals(results: GoalInputs): GoalVerdict[] {
   return [
+    cpuRatioGoal(results),
     throughputGoal(results),
     endToEndGoal(results),
     cpuGoal(results),

@@ -57,8 +57,10 @@ export interface ProcessorRun extends RunUsage {
   readonly failedInvocations: number;
   /** Peak RSS of the processor process (VmHWM), MiB. */
   readonly processorPeakRssMiB: number;
-  /** recordsPerSecond / the raw ceiling's recordsPerSecond (run 2); 0 when the ceiling was not run. */
+  /** recordsPerSecond / the raw ceiling's recordsPerSecond of the same repeat (run 2); 0 without a ceiling. */
   readonly ratioToCeiling: number;
+  /** Which repetition (1-based, `--repeat`) this run belongs to; absent in results written before it. */
+  readonly repeat?: number;
 }
 
 /** Run 2: the same rows written straight to the stores with plain client code. */
@@ -72,6 +74,8 @@ export interface CeilingRun extends RunUsage {
   readonly cassandraAloneRecordsPerSecond: number;
   /** How the ceiling writes, e.g. '4 connections × 1,000-row multi-row INSERT; 512 concurrent prepared'. */
   readonly method: string;
+  /** Which repetition (1-based, `--repeat`) this run belongs to; absent in results written before it. */
+  readonly repeat?: number;
 }
 
 /** Run 3: HTTP push API at one concurrency. */
@@ -139,6 +143,8 @@ export interface BundleFigure {
   /** Time for a fresh Node process to import the bundle (ms). */
   readonly coldInitMs: { readonly median: number; readonly min: number; readonly max: number };
   readonly samples: number;
+  /** The code's bytes by npm package ('project': the repository's own), from its source map; largest first. */
+  readonly composition?: readonly { readonly name: string; readonly bytes: number }[];
 }
 
 export interface GoalVerdict {
@@ -156,8 +162,10 @@ export interface BenchResults {
   readonly versions: Readonly<Record<string, string>>;
   readonly parameters: Readonly<Record<string, unknown>>;
   readonly processor: readonly ProcessorRun[];
-  /** The raw ceiling for the rows every processor run writes (one figure: the rows are the same). */
+  /** The raw ceiling for the rows every processor run writes (the first repeat's: the rows are the same). */
   readonly ceiling: CeilingRun | null;
+  /** The ceiling of every repeat, in order (`--repeat`); absent in results written before it. */
+  readonly ceilings?: readonly CeilingRun[];
   readonly http: readonly HttpRun[];
   readonly endToEnd: readonly EndToEndRun[];
   readonly recordCpu: RecordCpu | null;

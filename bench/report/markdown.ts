@@ -1,4 +1,4 @@
-import type { BenchResults, Bottleneck, ProcessUsage, RunUsage } from '../lib/results.js';
+import type { BenchResults, Bottleneck, CeilingRun, ProcessUsage, RunUsage } from '../lib/results.js';
 import { formatMs, formatNumber } from './chart-svg.js';
 
 /**
@@ -84,10 +84,11 @@ function processorSection(results: BenchResults): string[] {
     return [title, '', NOT_RUN];
   }
   const runs = [...results.processor].sort(
-    (a, b) => a.batchSize - b.batchSize || a.partitions - b.partitions,
+    (a, b) => (a.repeat ?? 1) - (b.repeat ?? 1) || a.batchSize - b.batchSize || a.partitions - b.partitions,
   );
   const { ceiling } = results;
   const rows = runs.map((run) => [
+    formatNumber(run.repeat ?? 1),
     formatNumber(run.batchSize),
     formatNumber(run.partitions),
     formatNumber(run.events),
@@ -104,7 +105,7 @@ function processorSection(results: BenchResults): string[] {
   const ceilingLine =
     ceiling === null
       ? 'The raw ceiling was not run, so there is no ratio to it.'
-      : `Ratio to ceiling: records/s over the raw ceiling of ${formatNumber(ceiling.recordsPerSecond)} records/s.`;
+      : `Ratio to ceiling: records/s over the raw ceiling measured in the same run (repeat), ${ceilingRates(results)}.`;
   return [
     title,
     '',
@@ -113,6 +114,7 @@ function processorSection(results: BenchResults): string[] {
     '',
     ...table(
       [
+        'run',
         'batch size',
         'partitions',
         'events',
@@ -125,22 +127,32 @@ function processorSection(results: BenchResults): string[] {
         'CPU per process',
         'bottleneck',
       ],
-      'rrrrrrrrrll',
+      'rrrrrrrrrrll',
       rows,
     ),
     '',
     ...usageNotes(),
     '',
     ...bottlenecks(
-      runs.map((run) => [`batch ${formatNumber(run.batchSize)}, ${partitions(run.partitions)}`, run]),
+      runs.map((run) => [
+        `run ${run.repeat ?? 1}, batch ${formatNumber(run.batchSize)}, ${partitions(run.partitions)}`,
+        run,
+      ]),
     ),
   ];
 }
 
+/** The ceilings of every repeat ('7,641 records/s' or 'run 1: 7,641, run 2: 7,320 records/s'). */
+function ceilingRates(results: BenchResults): string {
+  const ceilings = results.ceilings?.length ? results.ceilings : results.ceiling ? [results.ceiling] : [];
+  if (ceilings.length === 1) return `${formatNumber((ceilings[0] as CeilingRun).recordsPerSecond)} records/s`;
+  return `${ceilings.map((c) => `run ${c.repeat ?? 1}: ${formatNumber(c.recordsPerSecond)}`).join(', ')} records/s`;
+}
+
 function ceilingSection(results: BenchResults): string[] {
   const title = '## Raw write ceiling';
-  const { ceiling } = results;
-  if (ceiling === null) {
+  const ceilings = results.ceilings?.length ? results.ceilings : results.ceiling ? [results.ceiling] : [];
+  if (ceilings.length === 0) {
     return [title, '', NOT_RUN];
   }
   return [
@@ -151,6 +163,7 @@ function ceilingSection(results: BenchResults): string[] {
     '',
     ...table(
       [
+        'run',
         'events',
         'seconds',
         'both stores records/s',
@@ -160,24 +173,23 @@ function ceilingSection(results: BenchResults): string[] {
         'CPU per process',
         'method',
       ],
-      'rrrrrrll',
-      [
-        [
-          formatNumber(ceiling.events),
-          formatNumber(ceiling.seconds, 2),
-          formatNumber(ceiling.recordsPerSecond),
-          formatNumber(ceiling.postgresAloneRecordsPerSecond),
-          formatNumber(ceiling.cassandraAloneRecordsPerSecond),
-          percent(ceiling.machineCpuPercent),
-          processCpu(ceiling.processes),
-          ceiling.method,
-        ],
-      ],
+      'rrrrrrrll',
+      ceilings.map((ceiling) => [
+        formatNumber(ceiling.repeat ?? 1),
+        formatNumber(ceiling.events),
+        formatNumber(ceiling.seconds, 2),
+        formatNumber(ceiling.recordsPerSecond),
+        formatNumber(ceiling.postgresAloneRecordsPerSecond),
+        formatNumber(ceiling.cassandraAloneRecordsPerSecond),
+        percent(ceiling.machineCpuPercent),
+        processCpu(ceiling.processes),
+        ceiling.method,
+      ]),
     ),
     '',
     ...usageNotes(),
     '',
-    ...bottlenecks([['raw ceiling', ceiling]]),
+    ...bottlenecks(ceilings.map((ceiling) => [`raw ceiling, run ${ceiling.repeat ?? 1}`, ceiling])),
   ];
 }
 
@@ -354,6 +366,26 @@ function bundlesSection(results: BenchResults): string[] {
     ),
     '',
     'KB = 1,024 bytes.',
+    ...compositionLines(results.bundles.find((bundle) => bundle.functionName === 'processor')),
+  ];
+}
+
+/** The processor bundle's bytes by package, from its source map (results before it have none). */
+function compositionLines(bundle: BenchResults['bundles'][number] | undefined): string[] {
+  if (!bundle?.composition?.length) return [];
+  return [
+    '',
+    "The processor's code by package (attributed byte by byte through its source map):",
+    '',
+    ...table(
+      ['package', 'KB', 'share'],
+      'lrr',
+      bundle.composition.map((part) => [
+        part.name,
+        formatFixed(part.bytes / 1024, 1),
+        `${Math.round((part.bytes / bundle.codeBytes) * 100)}%`,
+      ]),
+    ),
   ];
 }
 

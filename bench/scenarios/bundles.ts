@@ -8,6 +8,7 @@ import { mkdir, mkdtemp, readdir, readFile, rm, stat, symlink } from 'node:fs/pr
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { repoRoot } from '../../local/services/config.js';
+import { bundleComposition, type SourceMapV3 } from '../lib/bundle-composition.js';
 import type { BundleFigure } from '../lib/results.js';
 
 export interface BundlesOptions {
@@ -341,6 +342,13 @@ async function synthesize(outDir: string, log: (message: string) => void): Promi
   log(`cdk synth done in ${seconds.toFixed(1)} s`);
 }
 
+/** The bundle's make-up by package, when it ships a source map beside it (`<file>.map`). */
+async function compositionOf(file: string): Promise<Pick<BundleFigure, 'composition'>> {
+  const map = await readFile(`${file}.map`, 'utf8').catch(() => undefined);
+  if (map === undefined) return {};
+  return { composition: bundleComposition(await readFile(file, 'utf8'), JSON.parse(map) as SourceMapV3) };
+}
+
 async function templateFiles(dir: string): Promise<string[]> {
   const found: string[] = [];
   for (const entry of await readdir(dir, { withFileTypes: true })) {
@@ -566,6 +574,7 @@ export async function measureBundles(options: BundlesOptions): Promise<BundleFig
         codeBytes: fn.bytes - fn.sourceMapBytes,
         coldInitMs,
         samples,
+        ...(await compositionOf(fn.file)),
       });
       log(
         `${fn.name}: ${kib(fn.bytes)} (${kib(fn.bytes - fn.sourceMapBytes)} code + ${kib(fn.sourceMapBytes)} source map), ` +

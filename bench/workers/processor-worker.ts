@@ -46,6 +46,8 @@ async function main(): Promise<void> {
     functionName: 'processor',
     maxContainers: settings.containers,
     isolation: 'process',
+    // `npm run bench -- --profile` profiles the containers as well as this process (the bridge).
+    execArgv: process.execArgv.filter((flag) => flag.startsWith('--cpu-prof')),
   });
   let firstInvocationAt: number | undefined;
   let lastInvocationEndAt = 0;

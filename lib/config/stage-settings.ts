@@ -48,7 +48,7 @@ export type StreamingSettings =
       readonly volumeSizeGiB: number;
     };
 
-/** The `users_created` topic's layout (created by a custom resource before the event source mapping). */
+/** The `users_created` topic's layout (an `AWS::MSK::Topic`, or the custom resource on MSK Serverless). */
 export interface TopicSettings {
   /** Partitions; also the processor's maximum parallelism. */
   readonly partitions: number;

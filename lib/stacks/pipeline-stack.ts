@@ -2,7 +2,7 @@ import { CfnOutput, Fn, SecretValue, Stack, type StackProps, Validations } from 
 import type * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { StringParameter } from 'aws-cdk-lib/aws-ssm';
-import type { Construct } from 'constructs';
+import { Construct } from 'constructs';
 import type { ResolvedStageConfig } from '../config/stage-settings.js';
 import { Ingestion } from '../constructs/ingestion/ingestion.js';
 import { KeyspacesStore } from '../constructs/keyspaces/keyspaces-store.js';
@@ -158,6 +158,8 @@ export class PipelineStack extends Stack {
       },
       grant: (client) => {
         streaming.grantProduce(client);
+        // A producer may run as soon as it exists (the pull schedule, the API): the topic must be there first.
+        if (Construct.isConstruct(client)) client.node.addDependency(streaming.topicResource);
         if (client.connections)
           streaming.allowClient(
             client.connections.securityGroups[0] as ec2.ISecurityGroup,
@@ -214,6 +216,11 @@ export class PipelineStack extends Stack {
       allowIntoKafka: (sg) => streaming.allowClient(sg, 'Failed-batches replay'),
       logRetentionDays: retention,
     });
+    // The replay reads the failure topic and writes the main topic.
+    failedBatchesReplay.function.function.node.addDependency(
+      streaming.topicResource,
+      streaming.failureTopicResource,
+    );
 
     const orchestration = new Orchestration(this, 'Orchestration', {
       stageName: config.stageName,

@@ -1,34 +1,27 @@
 #!/usr/bin/env bash
 # Creates (or refreshes) the local Airflow virtualenv used by `npm run airflow` and the DAG tests:
 #   .cache/airflow-venv   (git-ignored; override with AIRFLOW_VENV)
-# Installs mwaa-dags/requirements-local.txt with --constraint mwaa-dags/constraints-3.11.txt, so every
-# machine gets exactly the same versions. Idempotent and cached: when the venv already holds the same
-# inputs (requirements, constraints, Python minor version) and the expected Airflow, it does nothing.
+# Uses the Python minor version MWAA runs Airflow on (3.12; local/airflow/find-python.sh) and installs
+# mwaa-dags/requirements-local.txt with --constraint mwaa-dags/constraints-<that minor>.txt, the lock built on
+# MWAA's official constraints, so every machine gets MWAA's versions. Idempotent and cached: when the venv already
+# holds the same inputs (requirements, constraints, Python minor version) and the expected Airflow, it does
+# nothing; a venv of another Airflow or Python (e.g. an older 3.2.1 venv on Python 3.11) is rebuilt.
 #
-# Environment: AIRFLOW_PYTHON (default python3; 3.10-3.13), AIRFLOW_VENV, AIRFLOW_CONSTRAINTS (another
-# constraints file), AIRFLOW_INSTALL_FORCE=1 to reinstall.
+# Environment: AIRFLOW_PYTHON (another interpreter), AIRFLOW_VENV, AIRFLOW_CONSTRAINTS (another constraints
+# file), AIRFLOW_INSTALL_FORCE=1 to reinstall.
 set -euo pipefail
 
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 venv="${AIRFLOW_VENV:-$root/.cache/airflow-venv}"
-python_bin="${AIRFLOW_PYTHON:-python3}"
 requirements="$root/mwaa-dags/requirements-local.txt"
-constraints="${AIRFLOW_CONSTRAINTS:-$root/mwaa-dags/constraints-3.11.txt}"
 airflow_version="$(sed -n 's/^apache-airflow==\([0-9.]*\).*/\1/p' "$requirements")"
 log() { printf '[airflow-install] %s\n' "$*" >&2; }
 
 [ -n "$airflow_version" ] || { log "no apache-airflow==X.Y.Z pin in $requirements"; exit 1; }
-[ -f "$constraints" ] || { log "missing $constraints (regenerate with local/airflow/regen-constraints.sh)"; exit 1; }
-command -v "$python_bin" >/dev/null 2>&1 || { log "$python_bin not found (set AIRFLOW_PYTHON)"; exit 1; }
-
+python_bin="$(bash "$root/local/airflow/find-python.sh")"
 py_minor="$("$python_bin" -c 'import sys; print("%d.%d" % sys.version_info[:2])')"
-case "$py_minor" in
-  3.10 | 3.11 | 3.12 | 3.13) ;;
-  *) log "Python $py_minor is not supported by Airflow $airflow_version (need 3.10-3.13)"; exit 1 ;;
-esac
-if [ -z "${AIRFLOW_CONSTRAINTS:-}" ] && [ "$py_minor" != "3.11" ]; then
-  log "warning: constraints-3.11.txt was resolved on Python 3.11, this is $py_minor"
-fi
+constraints="${AIRFLOW_CONSTRAINTS:-$root/mwaa-dags/constraints-$py_minor.txt}"
+[ -f "$constraints" ] || { log "missing $constraints (regenerate with local/airflow/regen-constraints.sh)"; exit 1; }
 
 stamp="$(cat "$requirements" "$constraints" <(echo "python=$py_minor") | sha256sum | cut -d' ' -f1)"
 stamp_file="$venv/.install-stamp"
@@ -55,6 +48,12 @@ if [ -x "$venv/bin/python" ]; then
     log "removing ${venv#"$root"/} (made by Python $venv_minor)"
     rm -rf "$venv"
   fi
+fi
+# Another Airflow (e.g. 3.2.1 before the move to 3.3.1): start from an empty venv, so that no package the old
+# version needed and the new one dropped stays behind.
+if [ -x "$venv/bin/python" ] && [ -n "$(installed_version)" ] && [ "$(installed_version)" != "$airflow_version" ]; then
+  log "removing ${venv#"$root"/} (holds Airflow $(installed_version))"
+  rm -rf "$venv"
 fi
 
 if [ ! -x "$venv/bin/python" ]; then

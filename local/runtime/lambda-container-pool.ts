@@ -20,6 +20,11 @@ export interface LambdaContainerPoolOptions {
    * container's memory (RSS) can be measured as Lambda's would be. @default 'thread'
    */
   readonly isolation?: 'thread' | 'process';
+  /**
+   * Node.js flags of each container process ('process' isolation), e.g. `--cpu-prof` for the bench's
+   * `--profile`. @default []
+   */
+  readonly execArgv?: readonly string[];
 }
 
 /** One container's thread or process, behind one interface. */
@@ -46,10 +51,10 @@ function threadContainer(entry: string, settings: object): ContainerHandle {
   };
 }
 
-function processContainer(entry: string, settings: object): ContainerHandle {
+function processContainer(entry: string, settings: object, execArgv: readonly string[]): ContainerHandle {
   const child = fork(fileURLToPath(entry), [], {
     env: { ...process.env, LAMBDA_CONTAINER_SETTINGS: JSON.stringify(settings) },
-    execArgv: [],
+    execArgv: [...execArgv],
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
   });
   let stopping = false;
@@ -277,7 +282,7 @@ export class LambdaContainerPool {
     };
     const handle =
       this.options.isolation === 'process'
-        ? processContainer(bundle.container, workerData)
+        ? processContainer(bundle.container, workerData, this.options.execArgv ?? [])
         : threadContainer(bundle.container, workerData);
     container.handle = handle;
     const name = this.options.functionName;

@@ -51,6 +51,9 @@ function poolChannel(): { channel: PoolChannel; settings: ContainerSettings } | 
   }
   const raw = process.env.LAMBDA_CONTAINER_SETTINGS;
   if (!process.send || !raw) return undefined;
+  // The pool stops a container process with SIGTERM; exiting normally lets Node write what its flags ask for
+  // on exit (a --cpu-prof profile), which the default signal action would drop.
+  process.once('SIGTERM', () => process.exit(0));
   return {
     channel: {
       send: (m) => process.send?.(m),

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 import re
 import subprocess
@@ -115,15 +116,78 @@ def test_contract_copies_match_source():
         assert copy.read_bytes() == source.read_bytes(), f"{copy} is stale: run npm run generate"
 
 
+def _pins(path: Path) -> dict[str, str]:
+    """``name==version`` lines of a constraints file, names normalised as pip does (PEP 503)."""
+    pins = {}
+    for line in path.read_text().splitlines():
+        if line and not line.startswith("#") and "==" in line:
+            name, version = line.split("==", 1)
+            pins[re.sub(r"[-_.]+", "-", name.strip().lower())] = version.strip()
+    return pins
+
+
+def _mwaa_versions() -> tuple[str, str]:
+    """(Airflow, Python minor) that MWAA runs, as named by the constraints URL of requirements.txt."""
+    found = re.search(
+        r'^--constraint "https://raw\.githubusercontent\.com/apache/airflow/constraints-([\d.]+)/constraints-(3\.\d+)\.txt"$',
+        (MWAA_DIR / "requirements.txt").read_text(),
+        re.M,
+    )
+    assert found, "requirements.txt has no official constraints URL"
+    return found.group(1), found.group(2)
+
+
 def test_versions_agree():
+    """MWAA's Airflow and Python (requirements.txt), the local venv, its lock, the copy of the official
+    constraints, the compose image and the CDK environment all name the same versions."""
     pinned = re.search(r"^apache-airflow==([\d.]+)$", (MWAA_DIR / "requirements-local.txt").read_text(), re.M)
     assert pinned
     version = pinned.group(1)
+    mwaa_version, python = _mwaa_versions()
+    assert mwaa_version == version
     assert metadata.version("apache-airflow") == version
-    mwaa = (MWAA_DIR / "requirements.txt").read_text()
-    assert f"constraints-{version}/constraints-3.12.txt" in mwaa
-    assert f"apache-airflow=={version}\n" in (MWAA_DIR / "constraints-3.11.txt").read_text()
-    assert (
-        f"constraints-{version}/constraints-3.12.txt"
-        in (REPO_ROOT / "local" / "airflow" / "constraints-upstream-3.2.1-py3.12.txt").read_text()
-    )
+    assert f"{sys.version_info.major}.{sys.version_info.minor}" == python
+    lock = MWAA_DIR / f"constraints-{python}.txt"
+    assert sorted(p.name for p in MWAA_DIR.glob("constraints-*.txt")) == [lock.name]
+    assert f"apache-airflow=={version}\n" in lock.read_text()
+    assert f"on Python {python}," in lock.read_text().splitlines()[0]
+    upstream = REPO_ROOT / "local" / "airflow" / f"constraints-upstream-{version}-py{python}.txt"
+    assert sorted(p.name for p in upstream.parent.glob("constraints-upstream-*.txt")) == [upstream.name]
+    assert f"constraints-{version}/constraints-{python}.txt" in upstream.read_text()
+    compose = (REPO_ROOT / "docker-compose.localstack.yml").read_text()
+    assert f"image: apache/airflow:{version}-python{python}\n" in compose
+    cdk = (REPO_ROOT / "lib" / "constructs" / "orchestration" / "airflow-version.ts").read_text()
+    assert f"export const AIRFLOW_VERSION = '{version}';" in cdk
+
+
+def test_lock_keeps_every_official_pin():
+    """The local lock may add packages the official constraints do not list (pytest, ruff, cassandra-sigv4),
+    but every package they do list has exactly MWAA's version."""
+    version, python = _mwaa_versions()
+    lock = _pins(MWAA_DIR / f"constraints-{python}.txt")
+    official = _pins(REPO_ROOT / "local" / "airflow" / f"constraints-upstream-{version}-py{python}.txt")
+    shared = sorted(set(lock) & set(official))
+    assert len(shared) > 100
+    assert {name: lock[name] for name in shared} == {name: official[name] for name in shared}
+    assert set(lock) - set(official) <= {
+        "apache-airflow",
+        "apache-airflow-core",
+        "apache-airflow-task-sdk",
+        "aws-msk-iam-sasl-signer-python",
+        "cassandra-sigv4",
+        "iniconfig",
+        "pytest",
+        "ruff",
+    }
+
+
+def test_official_constraints_copy_is_verbatim():
+    """Below its marker line, the copy is MWAA's file byte for byte: its git blob id is the one the header names
+    (aws/amazon-mwaa-docker-images images/airflow/<version>/etc/airflow_constraints.txt)."""
+    version, python = _mwaa_versions()
+    text = (REPO_ROOT / "local" / "airflow" / f"constraints-upstream-{version}-py{python}.txt").read_bytes()
+    header, body = text.split(b"# ---- verbatim copy below ----\n", 1)
+    assert f"images/airflow/{version}/etc/airflow_constraints.txt".encode() in header
+    blob = re.search(rb"^#   git blob:\s+([0-9a-f]{40})$", header, re.M)
+    assert blob
+    assert hashlib.sha1(b"blob %d\0" % len(body) + body, usedforsecurity=False).hexdigest().encode() == blob.group(1)

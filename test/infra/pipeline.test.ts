@@ -244,8 +244,8 @@ describe.each(AWS_STAGES)('AWS stage %s', (stageName) => {
     const processor = s.config.processor;
     const pollers = processor.provisionedPollers;
     expect(pollers, 'every AWS stage runs provisioned pollers').toBeDefined();
-    const topic = onlyLogicalId(s, 'Custom::KafkaTopic', 'StreamingTopic');
-    const failureTopic = onlyLogicalId(s, 'Custom::KafkaTopic', 'StreamingFailureTopic');
+    const topic = onlyLogicalId(s, 'AWS::MSK::Topic', 'StreamingTopic');
+    const failureTopic = onlyLogicalId(s, 'AWS::MSK::Topic', 'StreamingFailureTopic');
     s.template.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
       Topics: ['users_created'],
       StartingPosition: 'TRIM_HORIZON',
@@ -260,14 +260,31 @@ describe.each(AWS_STAGES)('AWS stage %s', (stageName) => {
     });
     const [, mapping] = resourcesOfType(s, 'AWS::Lambda::EventSourceMapping')[0] ?? [];
     expect(mapping?.DependsOn).toEqual(expect.arrayContaining([topic, failureTopic]));
-    // The failure topic keeps the records long, on the same cluster, with the main topic's partitions.
-    s.template.hasResourceProperties('Custom::KafkaTopic', {
+    // The failure topic keeps the records long, on the same cluster, with the main topic's partitions
+    // (its layout and configs in detail: test/infra/streaming.test.ts).
+    s.template.hasResourceProperties('AWS::MSK::Topic', {
       TopicName: processor.failureDestination.topicName,
-      NumPartitions: String(s.config.topic.partitions),
-      Config: Match.objectLike({
-        'retention.ms': String(processor.failureDestination.retentionHours * 3_600_000),
-      }),
+      PartitionCount: s.config.topic.partitions,
+      Configs: {
+        'Fn::Base64': Match.stringLikeRegexp(
+          `"retention.ms":"${processor.failureDestination.retentionHours * 3_600_000}"`,
+        ),
+      },
     });
+  });
+
+  it('creates the topics before any producer exists (the pull schedule and the API produce at once)', () => {
+    const s = stage();
+    const topic = onlyLogicalId(s, 'AWS::MSK::Topic', 'StreamingTopic');
+    const failureTopic = onlyLogicalId(s, 'AWS::MSK::Topic', 'StreamingFailureTopic');
+    const functions = resourcesOfType(s, 'AWS::Lambda::Function');
+    const dependsOn = (prefix: string) =>
+      functions.find(([id]) => id.startsWith(prefix))?.[1]?.DependsOn ?? [];
+    expect(dependsOn('IngestionHttpFunction')).toContain(topic);
+    expect(dependsOn('IngestionPullFunction')).toContain(topic);
+    expect(dependsOn('FailedBatchesReplay')).toEqual(expect.arrayContaining([topic, failureTopic]));
+    // No topic custom resource on a provisioned cluster: the MSK topic API serves it.
+    expect(resourcesOfType(s, 'Custom::KafkaTopic')).toEqual([]);
   });
 
   it('never sends failed batches to SQS or SNS (they would carry offsets, not records)', () => {
@@ -360,13 +377,16 @@ describe.each(AWS_STAGES)('AWS stage %s', (stageName) => {
       },
       LoggingInfo: { BrokerLogs: { CloudWatchLogs: { Enabled: true, LogGroup: Match.anyValue() } } },
     });
-    stage().template.hasResourceProperties('Custom::KafkaTopic', {
+    const { topic } = stage().config;
+    stage().template.hasResourceProperties('AWS::MSK::Topic', {
       TopicName: 'users_created',
-      NumPartitions: String(stage().config.topic.partitions),
-      ReplicationFactor: String(stage().config.topic.replicationFactor),
-      Config: {
-        'min.insync.replicas': String(stage().config.topic.minInsyncReplicas),
-        'retention.ms': String(stage().config.topic.retentionHours * 3_600_000),
+      PartitionCount: topic.partitions,
+      ReplicationFactor: topic.replicationFactor,
+      Configs: {
+        'Fn::Base64': JSON.stringify({
+          'min.insync.replicas': String(topic.minInsyncReplicas),
+          'retention.ms': String(topic.retentionHours * 3_600_000),
+        }),
       },
     });
   });
@@ -608,6 +628,8 @@ describe('MSK Serverless variant (dev with streaming.kind=serverless)', () => {
     stage().template.hasResourceProperties('AWS::MSK::ServerlessCluster', {
       ClientAuthentication: { Sasl: { Iam: { Enabled: true } } },
     });
+    // The MSK topic API does not serve serverless clusters: the custom resource creates its topics.
+    stage().template.resourceCountIs('AWS::MSK::Topic', 0);
     stage().template.hasResourceProperties('Custom::KafkaTopic', {
       ReplicationFactor: '3',
       Config: Match.objectEquals({ 'retention.ms': Match.anyValue() }),

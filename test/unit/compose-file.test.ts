@@ -5,6 +5,7 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
+import { AIRFLOW_VERSION } from '../../lib/constructs/orchestration/airflow-version.js';
 
 const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const composeFile = join(repoRoot, 'docker-compose.localstack.yml');
@@ -124,9 +125,17 @@ describe('docker-compose.localstack.yml', () => {
       repository: 'postgres',
       tag: expect.stringMatching(/^17(\.\d+)?$/),
     });
-    expect(imageOf('airflow')).toMatchObject({
+  });
+
+  it('runs the Airflow and Python versions of MWAA (mwaa-dags/requirements.txt names both)', () => {
+    const requirements = readFileSync(join(repoRoot, 'mwaa-dags', 'requirements.txt'), 'utf8');
+    const mwaa = /constraints-(\d+\.\d+\.\d+)\/constraints-(\d+\.\d+)\.txt/.exec(requirements);
+    expect(mwaa, 'no constraints-<airflow>/constraints-<python>.txt URL').not.toBeNull();
+    const [, airflowVersion, pythonVersion] = mwaa as RegExpExecArray;
+    expect(airflowVersion).toBe(AIRFLOW_VERSION);
+    expect(imageOf('airflow')).toEqual({
       repository: 'apache/airflow',
-      tag: expect.stringMatching(/^3\.1\.\d+-python3\.12$/),
+      tag: `${AIRFLOW_VERSION}-python${pythonVersion}`,
     });
   });
 

@@ -8,12 +8,17 @@ import * as cr from 'aws-cdk-lib/custom-resources';
 import { Construct } from 'constructs';
 import { PipelineFunction, retentionDays, useProjectRuntime } from '../shared/pipeline-function.js';
 import { KafkaArns } from './kafka-arns.js';
+import {
+  MSK_SERVERLESS_REPLICATION_FACTOR,
+  mskTopicConfigs,
+  type TopicProps,
+  topicConfigs,
+} from './topic-configs.js';
+
+export { MSK_SERVERLESS_REPLICATION_FACTOR, type TopicProps } from './topic-configs.js';
 
 /** Port of the MSK IAM-authenticated TLS listener (provisioned and serverless). */
 export const MSK_IAM_PORT = 9098;
-
-/** Replication factor MSK Serverless applies to every topic. */
-export const MSK_SERVERLESS_REPLICATION_FACTOR = 3;
 
 /** MSK flavour and size. */
 export type ClusterSettings =
@@ -25,20 +30,6 @@ export type ClusterSettings =
       readonly brokerCount: number;
       readonly volumeSizeGiB: number;
     };
-
-/** The topic the custom resource creates. */
-export interface TopicProps {
-  /** Topic name. */
-  readonly name: string;
-  /** Partition count. */
-  readonly partitions: number;
-  /** Replication factor (provisioned only; serverless uses its fixed default). */
-  readonly replicationFactor: number;
-  /** `min.insync.replicas` (provisioned only). */
-  readonly minInsyncReplicas: number;
-  /** `retention.ms` expressed in hours. */
-  readonly retentionHours: number;
-}
 
 /** Props of {@link Streaming}. */
 export interface StreamingProps {
@@ -63,10 +54,15 @@ export interface StreamingProps {
   readonly retainOnDelete?: boolean;
 }
 
+/** A topic resource (`AWS::MSK::Topic` or the custom resource); producers and consumers depend on it. */
+export type TopicResource = msk.CfnTopic | CustomResource;
+
 /**
  * Amazon MSK with IAM authentication and TLS only: provisioned brokers (KMS CMK at rest, TLS in the
- * cluster, broker logs to CloudWatch) or MSK Serverless. Creates the topic through a custom resource so the
- * event source mapping can depend on it.
+ * cluster, broker logs to CloudWatch) or MSK Serverless, and its topics. Provisioned clusters get their
+ * topics as `AWS::MSK::Topic` (the MSK topic API: provisioned clusters on Kafka 3.6.0 or later); MSK
+ * Serverless, which that API does not serve, keeps the custom resource of lambdas/topics. Either way the
+ * topic is a resource the event source mapping and the producers can depend on.
  */
 export class Streaming extends Construct {
   /** Cluster ARN. */
@@ -75,10 +71,10 @@ export class Streaming extends Construct {
   readonly arns: KafkaArns;
   /** Security group of the brokers; clients are allowed in with {@link allowClient}. */
   readonly securityGroup: ec2.SecurityGroup;
-  /** The topic custom resource; consumers depend on it. */
-  readonly topicResource: CustomResource;
-  /** The failure topic custom resource; the mapping depends on it. */
-  readonly failureTopicResource: CustomResource;
+  /** The topic's resource; consumers and producers depend on it. */
+  readonly topicResource: TopicResource;
+  /** The failure topic's resource; the mapping depends on it. */
+  readonly failureTopicResource: TopicResource;
   /** The failure topic's name. */
   readonly failureTopicName: string;
   /** The topic's name. */
@@ -153,8 +149,44 @@ export class Streaming extends Construct {
     cluster.applyRemovalPolicy(removalPolicy);
     this.arns = new KafkaArns(this, this.clusterArn);
 
-    // Topic creation: a custom resource whose handler (lambdas/topics/handler.ts) uses the kafkajs admin
-    // client with IAM auth from inside the VPC.
+    this.failureTopicName = props.failureTopic.name;
+    // The failure topic takes the main topic's partitions and replication with its own retention.
+    const topics = [props.topic, { ...props.topic, ...props.failureTopic }];
+    const [topic, failureTopic] =
+      props.cluster.kind === 'provisioned'
+        ? topics.map((t) => this.addMskTopic(t))
+        : this.addCustomResourceTopics(topics, props);
+    this.topicResource = topic as TopicResource;
+    this.failureTopicResource = failureTopic as TopicResource;
+    // An AWS::MSK::Topic waits for the cluster through its ClusterArn; the custom resource needs it said.
+    if (props.cluster.kind === 'serverless') {
+      for (const resource of [this.topicResource, this.failureTopicResource])
+        resource.node.addDependency(cluster);
+    }
+  }
+
+  /**
+   * One topic as `AWS::MSK::Topic`. CloudFormation calls the MSK topic API with the deploying role, so no
+   * function, VPC access or Kafka admin client is needed. Retained like the custom resource's topics:
+   * removing the resource must not drop the records a topic still holds (replay, audit).
+   */
+  private addMskTopic(topic: TopicProps): msk.CfnTopic {
+    const resource = new msk.CfnTopic(this, topicConstructId(topic, this.topicName), {
+      clusterArn: this.clusterArn,
+      topicName: topic.name,
+      partitionCount: topic.partitions,
+      replicationFactor: topic.replicationFactor,
+      configs: mskTopicConfigs(topicConfigs(topic, false)),
+    });
+    resource.applyRemovalPolicy(RemovalPolicy.RETAIN);
+    return resource;
+  }
+
+  /**
+   * MSK Serverless only: the topics through the custom resource of lambdas/topics, which uses the kafkajs
+   * admin client with IAM auth from inside the VPC (the MSK topic API does not serve serverless clusters).
+   */
+  private addCustomResourceTopics(topics: readonly TopicProps[], props: StreamingProps): CustomResource[] {
     const topicsSecurityGroup = new ec2.SecurityGroup(this, 'TopicsFunctionSecurityGroup', {
       vpc: props.vpc,
       description: 'Topic custom resource: to the MSK IAM listener and AWS endpoints',
@@ -173,8 +205,7 @@ export class Streaming extends Construct {
       vpcSubnets: props.subnets,
       securityGroups: [topicsSecurityGroup],
     });
-    this.grantAdmin(topicsFunction.function, props.topic.name);
-    this.grantAdmin(topicsFunction.function, props.failureTopic.name);
+    for (const topic of topics) this.grantAdmin(topicsFunction.function, topic.name);
 
     const providerLogs = new logs.LogGroup(this, 'TopicsProviderLogs', {
       retention: retentionDays(props.logRetentionDays),
@@ -185,22 +216,12 @@ export class Streaming extends Construct {
       logGroup: providerLogs,
     });
     useProjectRuntime(provider);
-
-    this.topicResource = this.addTopic('Topic', provider.serviceToken, props.topic);
-    this.topicResource.node.addDependency(cluster);
-    this.failureTopicName = props.failureTopic.name;
-    this.failureTopicResource = this.addTopic('FailureTopic', provider.serviceToken, {
-      ...props.topic,
-      ...props.failureTopic,
-    });
-    this.failureTopicResource.node.addDependency(cluster);
+    return topics.map((topic) => this.addCustomResourceTopic(provider.serviceToken, topic));
   }
 
   /** One topic through the custom resource (lambdas/topics). */
-  private addTopic(id: string, serviceToken: string, topic: TopicProps): CustomResource {
-    const configs: Record<string, string> = { 'retention.ms': String(topic.retentionHours * 3_600_000) };
-    if (!this.serverless) configs['min.insync.replicas'] = String(topic.minInsyncReplicas);
-    return new CustomResource(this, id, {
+  private addCustomResourceTopic(serviceToken: string, topic: TopicProps): CustomResource {
+    return new CustomResource(this, topicConstructId(topic, this.topicName), {
       serviceToken,
       resourceType: 'Custom::KafkaTopic',
       // The handler (lambdas/topics) validates exactly these properties; the cluster comes from its
@@ -209,10 +230,8 @@ export class Streaming extends Construct {
         TopicName: topic.name,
         NumPartitions: String(topic.partitions),
         // MSK Serverless always keeps three replicas.
-        ReplicationFactor: this.serverless
-          ? String(MSK_SERVERLESS_REPLICATION_FACTOR)
-          : String(topic.replicationFactor),
-        Config: configs,
+        ReplicationFactor: String(MSK_SERVERLESS_REPLICATION_FACTOR),
+        Config: topicConfigs(topic, true),
       },
     });
   }
@@ -286,4 +305,9 @@ export class Streaming extends Construct {
     });
     this.grantBootstrap(grantee);
   }
+}
+
+/** Construct id of a topic's resource: `Topic` for the stage's topic, `FailureTopic` for the failure topic. */
+function topicConstructId(topic: TopicProps, mainTopicName: string): string {
+  return topic.name === mainTopicName ? 'Topic' : 'FailureTopic';
 }

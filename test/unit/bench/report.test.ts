@@ -188,31 +188,31 @@ describe('renderMarkdown', () => {
     const processor = sectionOf(markdown, 'Processor throughput');
 
     expect(processor).toContain(
-      '| 500 | 3 | 20,000 | 11.36 | 1,760 | 0.42 | 42 (0 failed) | 182.4 | 71% | ' +
+      '| 1 | 500 | 3 | 20,000 | 11.36 | 1,760 | 0.42 | 42 (0 failed) | 182.4 | 71% | ' +
         'processor 97%, cassandra 38%, postgres 31%, kafka 6% | one core (processor) |',
     );
-    expect(processor).toContain('| 100 | 1 | 20,000 | 17.9 | 1,117 | 0.27 |');
-    expect(processor).toContain('raw ceiling of 4,190 records/s');
+    expect(processor).toContain('| 1 | 100 | 1 | 20,000 | 17.9 | 1,117 | 0.27 |');
+    expect(processor).toContain('raw ceiling measured in the same run (repeat), 4,190 records/s');
     expect(processor).toContain(
-      '- batch 100, 1 partition; batch 100, 3 partitions — **latency-bound**: no process above 62% of one core;',
+      '- run 1, batch 100, 1 partition; run 1, batch 100, 3 partitions — **latency-bound**: no process above 62% of one core;',
     );
     expect(processor).toContain(
-      '- batch 500, 1 partition; batch 500, 3 partitions; batch 1,000, 1 partition; batch 1,000, 3 partitions — ' +
+      '- run 1, batch 500, 1 partition; run 1, batch 500, 3 partitions; run 1, batch 1,000, 1 partition; run 1, batch 1,000, 3 partitions — ' +
         '**one core (processor)**: processor at 97% of one core',
     );
     expect(processor).toContain('| 1,307 | 0.31 | 202 (0 failed) | 182.4 | 71% |');
     // Sorted by batch size, then partitions.
-    expect(processor.indexOf('| 100 | 1 |')).toBeLessThan(processor.indexOf('| 1,000 | 3 |'));
+    expect(processor.indexOf('| 1 | 100 | 1 |')).toBeLessThan(processor.indexOf('| 1 | 1,000 | 3 |'));
   });
 
   it('shows the ceiling with each store alone, the method and its bottleneck', () => {
     const ceiling = sectionOf(renderMarkdown(sampleBenchResults(), 'chart.svg'), 'Raw write ceiling');
 
     expect(ceiling).toContain(
-      '| 20,000 | 4.77 | 4,190 | 11,820 | 5,230 | 97% | cassandra 88%, load generator 64%, postgres 42% | ' +
+      '| 1 | 20,000 | 4.77 | 4,190 | 11,820 | 5,230 | 97% | cassandra 88%, load generator 64%, postgres 42% | ' +
         '4 connections × 1,000-row multi-row INSERT; 512 concurrent prepared |',
     );
-    expect(ceiling).toContain('- raw ceiling — **machine CPU**: both cores 97% busy');
+    expect(ceiling).toContain('- raw ceiling, run 1 — **machine CPU**: both cores 97% busy');
   });
 
   it('reports HTTP and end-to-end latency, unconfirmed events and the batch window', () => {
