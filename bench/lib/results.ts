@@ -189,7 +189,8 @@ export interface ConsoleCost {
   /**
    * The console's own synchronous work during the run with the console on (parsing EMF lines, storing data
    * points, computing graphs and alarms), as its CPU meter counts it, percent of one core. Steadier than the
-   * difference, but it leaves out the handlers writing EMF and the HTTP serving.
+   * difference, but it leaves out the handlers writing EMF and the HTTP serving. The meter times synchronous
+   * code by the wall clock, so on an oversubscribed machine it counts descheduled time too (an upper bound).
    */
   readonly consoleOwnCpuPercent: number;
 }
