@@ -8,6 +8,7 @@ import {
 import {
   backoffDelayMs,
   DEFAULT_KEYSPACES_RETRY,
+  executeIdempotentWrites,
   isKeyspacesCapacityError,
   KeyspacesRetryPolicy,
   planRetry,
@@ -88,11 +89,86 @@ describe('capacity errors, backoff and the retry plan', () => {
 
   it('sends again only the statements that failed with a capacity error', () => {
     const capacity = new errors.ResponseError(codes.serverError, 'Throughput exceeds the current capacity');
-    expect(planRetry([{}, capacity, {}, new errors.ResponseError(codes.writeTimeout, 't')])).toEqual({
-      retry: [1, 3],
-    });
+    const writeTimeout = new errors.ResponseError(codes.writeTimeout, 't');
+    // Failures arrive in completion order; the plan lists them in statement order.
+    expect(
+      planRetry([
+        { index: 3, error: writeTimeout },
+        { index: 1, error: capacity },
+      ]),
+    ).toEqual({ retry: [1, 3] });
     const invalid = new errors.ResponseError(codes.invalid, 'bad value');
-    expect(planRetry([capacity, invalid]).fatal).toBe(invalid);
+    expect(
+      planRetry([
+        { index: 0, error: capacity },
+        { index: 1, error: invalid },
+      ]).fatal,
+    ).toBe(invalid);
+  });
+});
+
+/**
+ * A stand-in for the driver's Client.execute only (the real client is exercised in
+ * test/integration/keyspaces-retry.test.ts): each statement answers from its script, one answer per send.
+ */
+function scriptedClient(scripts: Record<string, readonly ('ok' | Error)[]>) {
+  const sent: string[] = [];
+  let inFlight = 0;
+  let mostInFlight = 0;
+  const client = {
+    async execute(query: string) {
+      sent.push(query);
+      inFlight++;
+      mostInFlight = Math.max(mostInFlight, inFlight);
+      await new Promise((resolve) => setTimeout(resolve, 1));
+      inFlight--;
+      const answer = (scripts[query] ?? ['ok'])[sent.filter((q) => q === query).length - 1] ?? 'ok';
+      if (answer instanceof Error) throw answer;
+      return {};
+    },
+  };
+  return { client: client as never, sent, mostInFlight: () => mostInFlight };
+}
+
+describe('executeIdempotentWrites', () => {
+  const capacity = () =>
+    new errors.ResponseError(codes.serverError, 'Throughput exceeds the current capacity');
+  const statements = (n: number) => Array.from({ length: n }, (_, i) => ({ query: `q${i}`, params: [] }));
+
+  it('keeps at most the concurrency level in flight and sends again only what hit a capacity error', async () => {
+    const { client, sent, mostInFlight } = scriptedClient({ q2: [capacity()], q5: [capacity(), capacity()] });
+    const sleeps: number[] = [];
+    await executeIdempotentWrites(client, statements(8), {
+      concurrencyLevel: 3,
+      sleep: async (ms) => {
+        sleeps.push(ms);
+      },
+      random: () => 1,
+    });
+    expect(mostInFlight()).toBe(3);
+    expect(sent.filter((q) => q === 'q2')).toHaveLength(2);
+    expect(sent.filter((q) => q === 'q5')).toHaveLength(3);
+    expect(sent).toHaveLength(8 + 3);
+    expect(sleeps).toEqual([50, 100]);
+  });
+
+  it('throws a capacity error still failing after the last round, and any other error at once', async () => {
+    const always = scriptedClient({ q1: [capacity(), capacity(), capacity(), capacity(), capacity()] });
+    await expect(
+      executeIdempotentWrites(always.client, statements(3), {
+        concurrencyLevel: 2,
+        retry: { ...DEFAULT_KEYSPACES_RETRY, backoffRetries: 2 },
+        sleep: async () => {},
+      }),
+    ).rejects.toThrow('Throughput exceeds');
+    expect(always.sent.filter((q) => q === 'q1')).toHaveLength(3);
+
+    const invalid = new errors.ResponseError(codes.invalid, 'unconfigured table');
+    const fatal = scriptedClient({ q0: [capacity()], q1: [invalid] });
+    await expect(
+      executeIdempotentWrites(fatal.client, statements(3), { concurrencyLevel: 3, sleep: async () => {} }),
+    ).rejects.toBe(invalid);
+    expect(fatal.sent).toHaveLength(3);
   });
 });
 

@@ -6,8 +6,8 @@ import {
   type ColumnDefinition,
   SIGNUP_INSTANT_FIELD,
   type TableDefinition,
-  type UsersBySignupDayKey,
-  usersBySignupDayKey,
+  type UsersBySignupDayPartition,
+  usersBySignupDayPartition,
 } from '../../shared/schema/cassandra/index.js';
 import type { AcceptedEvent, Sink, SinkBatch } from '../process-batch.js';
 
@@ -17,25 +17,29 @@ type Payload = Event['payload'];
 /** What one user's rows are built from, with each date-time parsed once. */
 interface RowContext {
   readonly event: Event;
-  readonly key: UsersBySignupDayKey;
+  readonly key: UsersBySignupDayPartition;
   readonly occurredAt: Date;
   readonly ingestedAt: Date;
 }
 
 type ValueOf = (context: RowContext) => unknown;
 
-const PLAIN_DAY = /^\d{4}-\d{2}-\d{2}$/;
-const DAY_MS = 86_400_000;
 /** The driver's constructor also takes days since the epoch (documented; missing from its typings). */
 const LocalDateOfEpochDays = types.LocalDate as unknown as new (daysSinceEpoch: number) => types.LocalDate;
+/** Days since the epoch of 0000-01-01 and 9999-12-31: the days a 'YYYY-MM-DD' literal can name. */
+const FIRST_FOUR_DIGIT_YEAR_DAY = -719_528;
+const LAST_FOUR_DIGIT_YEAR_DAY = 2_932_896;
 
 /**
- * LocalDate.fromString(day), cheaper: a 'YYYY-MM-DD' that Date.parse reads (as UTC midnight) becomes days
- * since the epoch, the same date; anything else goes to fromString itself.
+ * The CQL date of the signup day, from days since the epoch. A UTC day outside years 0000-9999 (a zone offset
+ * can move 0000-01-01 or 9999-12-31 across) keeps failing as the day's text always did: toISOString writes
+ * such a year with a sign and six digits, which LocalDate.fromString rejects.
  */
-function localDateOf(day: string): types.LocalDate {
-  const ms = PLAIN_DAY.test(day) ? Date.parse(day) : Number.NaN;
-  return Number.isNaN(ms) ? types.LocalDate.fromString(day) : new LocalDateOfEpochDays(ms / DAY_MS);
+function signupLocalDate({ signupEpochDay, signupInstant }: UsersBySignupDayPartition): types.LocalDate {
+  if (signupEpochDay >= FIRST_FOUR_DIGIT_YEAR_DAY && signupEpochDay <= LAST_FOUR_DIGIT_YEAR_DAY) {
+    return new LocalDateOfEpochDays(signupEpochDay);
+  }
+  return types.LocalDate.fromString(signupInstant.toISOString().slice(0, 10));
 }
 
 /** Lineage values by column; a lineage column added to the registry fails to compile until it has one. */
@@ -52,7 +56,7 @@ const LINEAGE_VALUE: Readonly<Record<LineageColumnName, ValueOf>> = {
 
 /** The derived key columns of users_by_signup_day, and the registry's signup instant parsed once. */
 const KEY_VALUE: Readonly<Record<string, ValueOf>> = {
-  signup_day: ({ key }) => localDateOf(key.signup_day),
+  signup_day: ({ key }) => signupLocalDate(key),
   country: ({ key }) => key.country,
   [SIGNUP_INSTANT_FIELD]: ({ key }) => key.signupInstant,
 };
@@ -79,7 +83,7 @@ function rowReaders(table: TableDefinition): readonly ValueOf[] {
 function rowContext({ event }: AcceptedEvent): RowContext {
   return {
     event,
-    key: usersBySignupDayKey(event.payload),
+    key: usersBySignupDayPartition(event.payload),
     occurredAt: new Date(event.occurred_at),
     ingestedAt: new Date(event.ingested_at),
   };

@@ -1,4 +1,4 @@
-import { type Client, concurrent, errors, policies, types } from 'cassandra-driver';
+import { type Client, errors, policies, types } from 'cassandra-driver';
 
 /**
  * Retries for Amazon Keyspaces capacity errors. Keyspaces reports a request beyond a table's or partition's
@@ -96,15 +96,22 @@ export function backoffDelayMs(
   return random() * Math.min(settings.maxDelayMs, settings.baseDelayMs * 2 ** round);
 }
 
+/** A statement that failed in a round, by its index in that round. */
+export interface FailedStatement {
+  readonly index: number;
+  readonly error: unknown;
+}
+
 /**
- * What to do with one round's results (`resultItems` of executeConcurrent: an Error where a statement
- * failed): the indexes to send again, or the error to throw when one failure is not a capacity error.
+ * What to do with one round's failures: the indexes to send again, or the error to throw when one failure is
+ * not a capacity error.
  */
-export function planRetry(items: readonly unknown[]): { retry: number[]; fatal?: Error } {
+export function planRetry(failures: readonly FailedStatement[]): { retry: number[]; fatal?: Error } {
   const retry: number[] = [];
-  for (const [index, item] of items.entries()) {
-    if (!(item instanceof Error)) continue;
-    if (!isKeyspacesCapacityError(item)) return { retry, fatal: item };
+  for (const { index, error } of [...failures].sort((a, b) => a.index - b.index)) {
+    if (!isKeyspacesCapacityError(error)) {
+      return { retry, fatal: error instanceof Error ? error : new Error(String(error)) };
+    }
     retry.push(index);
   }
   return { retry };
@@ -119,28 +126,58 @@ export interface IdempotentWriteOptions {
 
 const wait = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
+type Statement = { readonly query: string; readonly params: unknown[] };
+
+/** Prepared, like the driver's executeConcurrent; idempotence comes from the client's default options. */
+const EXECUTE_OPTIONS = { prepare: true } as const;
+
+/**
+ * Every statement sent with at most `concurrencyLevel` in flight; resolves with the failures. Unlike the
+ * driver's executeConcurrent with collectResults, no result set is kept until the round ends: a batch of
+ * thousands of statements would otherwise keep thousands of them alive into the old generation.
+ */
+export async function sendConcurrently(
+  client: Client,
+  statements: readonly Statement[],
+  concurrencyLevel: number,
+): Promise<FailedStatement[]> {
+  const failures: FailedStatement[] = [];
+  let next = 0;
+  const lane = async () => {
+    while (next < statements.length) {
+      const index = next++;
+      const { query, params } = statements[index] as Statement;
+      try {
+        await client.execute(query, params, EXECUTE_OPTIONS);
+      } catch (error) {
+        failures.push({ index, error });
+      }
+    }
+  };
+  const lanes = Math.max(1, Math.min(concurrencyLevel, statements.length));
+  await Promise.all(Array.from({ length: lanes }, lane));
+  return failures;
+}
+
 /**
  * Sends idempotent statements concurrently; statements that fail with a capacity error are sent again after
  * a backoff, up to `backoffRetries` rounds. Throws the first other error, or the last capacity error.
  */
 export async function executeIdempotentWrites(
   client: Client,
-  queries: readonly { query: string; params: unknown[] }[],
+  queries: readonly Statement[],
   options: IdempotentWriteOptions,
 ): Promise<void> {
   const settings = options.retry ?? DEFAULT_KEYSPACES_RETRY;
-  let pending = [...queries];
+  let pending = queries;
   for (let round = 0; ; round++) {
-    const result = await concurrent.executeConcurrent(client, pending, {
-      concurrencyLevel: options.concurrencyLevel,
-      raiseOnFirstError: false,
-      collectResults: true,
-    });
-    if (result.errors.length === 0) return;
-    const plan = planRetry(result.resultItems);
+    const failures = await sendConcurrently(client, pending, options.concurrencyLevel);
+    if (failures.length === 0) return;
+    const plan = planRetry(failures);
     if (plan.fatal) throw plan.fatal;
-    if (round >= settings.backoffRetries) throw result.errors[0];
-    pending = plan.retry.map((index) => pending[index] as { query: string; params: unknown[] });
+    // Out of rounds: the capacity error of the first statement still failing.
+    if (round >= settings.backoffRetries) throw failures.find((f) => f.index === plan.retry[0])?.error;
+    pending = plan.retry.map((index) => pending[index] as Statement);
     await (options.sleep ?? wait)(backoffDelayMs(round, settings, options.random ?? Math.random));
   }
 }

@@ -22,6 +22,7 @@ import {
   UNKNOWN_COUNTRY,
   USERS_BY_SIGNUP_DAY_TABLE,
   usersBySignupDayKey,
+  usersBySignupDayPartition,
 } from '../../../lambdas/shared/schema/cassandra/index.js';
 
 /** The comparable essence of a table, whichever representation it was read from. */
@@ -372,11 +373,30 @@ describe('users_by_signup_day key derivation', () => {
     expect(() => signupDayOf('not a date')).toThrow(RangeError);
   });
 
+  it("gives the processor the same UTC day as days since the epoch (a CQL date's encoding)", () => {
+    const partitionOf = (registered_date: string) =>
+      usersBySignupDayPartition({ id: 'x', address: 'a, b', registered_date }).signupEpochDay;
+    const epochDayOf = (day: string) => Date.parse(`${day}T00:00:00Z`) / 86_400_000;
+    for (const instant of [
+      '2009-12-17T06:21:19.520Z',
+      '2009-12-17T23:30:00-05:00',
+      '2009-12-18T01:00:00+02:00',
+      '1969-12-31T23:59:59.999Z',
+      '1901-02-03T04:05:06Z',
+    ]) {
+      expect(partitionOf(instant)).toBe(epochDayOf(signupDayOf(instant)));
+    }
+    expect(partitionOf('1970-01-01T00:00:00Z')).toBe(0);
+    expect(partitionOf('1969-12-31T23:59:59.999Z')).toBe(-1);
+    expect(() => partitionOf('not a date')).toThrow(RangeError);
+  });
+
   it('takes the country from the last part of the tutorial address format', () => {
     expect(countryOf('6524 Grafton Street, Ballina, Laois, Ireland')).toBe('Ireland');
     expect(countryOf('12 Straße des 17. Juni, Berlin, Berlin,  Deutschland ')).toBe('Deutschland');
     expect(countryOf('no commas at all')).toBe(UNKNOWN_COUNTRY);
     expect(countryOf('street, ')).toBe(UNKNOWN_COUNTRY);
+    expect(countryOf(', Chile')).toBe('Chile');
     expect(countryOf(`street, ${'x'.repeat(101)}`)).toBe(UNKNOWN_COUNTRY);
   });
 

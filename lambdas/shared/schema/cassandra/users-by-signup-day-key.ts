@@ -14,6 +14,17 @@ export const SIGNUP_DAY_CLUSTERING_FIELDS: readonly string[] = [SIGNUP_INSTANT_F
 /** Keeps the partition key far below Keyspaces' 2048-byte limit. */
 export const MAX_COUNTRY_LENGTH = 100;
 
+/** The partition and clustering values of users_by_signup_day, as the processor writes them. */
+export interface UsersBySignupDayPartition {
+  /** UTC calendar day of registered_date, as days since 1970-01-01 (what a CQL `date` encodes). */
+  readonly signupEpochDay: number;
+  readonly country: string;
+  /** The instant of SIGNUP_INSTANT_FIELD (registered_date), as a Date (CQL timestamp, millisecond precision). */
+  readonly signupInstant: Date;
+  readonly id: string;
+}
+
+/** The key columns of users_by_signup_day as readers query them. */
 export interface UsersBySignupDayKey {
   /** UTC calendar day of registered_date, 'YYYY-MM-DD' (a CQL `date` literal). */
   readonly signup_day: string;
@@ -22,6 +33,8 @@ export interface UsersBySignupDayKey {
   readonly signupInstant: Date;
   readonly id: string;
 }
+
+const DAY_MS = 86_400_000;
 
 /** UTC day, because an event's zone offset must not move a user to another partition. */
 export function signupDayOf(registeredDate: string): string {
@@ -38,23 +51,35 @@ function utcDayOf(instant: Date, source: string): string {
  * comma-separated part, verbatim apart from surrounding spaces. Anything else is UNKNOWN_COUNTRY.
  */
 export function countryOf(address: string): string {
-  const parts = address.split(',');
-  if (parts.length < 2) return UNKNOWN_COUNTRY;
-  const country = (parts[parts.length - 1] ?? '').trim();
+  const lastComma = address.lastIndexOf(',');
+  if (lastComma < 0) return UNKNOWN_COUNTRY;
+  const country = address.slice(lastComma + 1).trim();
   return country === '' || country.length > MAX_COUNTRY_LENGTH ? UNKNOWN_COUNTRY : country;
 }
 
-export function usersBySignupDayKey(payload: {
+interface KeySource {
   readonly id: string;
   readonly address: string;
   readonly registered_date: string;
-}): UsersBySignupDayKey {
-  // Parsed once: this runs for every record the processor writes.
-  const registered = new Date(payload.registered_date);
+}
+
+/**
+ * The key values without the day's text: this runs for every record the processor writes, and a CQL date
+ * is days since the epoch, so the processor never needs 'YYYY-MM-DD'.
+ */
+export function usersBySignupDayPartition(payload: KeySource): UsersBySignupDayPartition {
+  const registered = new Date(payload.registered_date); // parsed once
+  const ms = registered.getTime();
+  if (Number.isNaN(ms)) throw new RangeError(`not a date-time: ${payload.registered_date}`);
   return {
-    signup_day: utcDayOf(registered, payload.registered_date),
+    signupEpochDay: Math.floor(ms / DAY_MS),
     country: countryOf(payload.address),
     signupInstant: registered,
     id: payload.id,
   };
+}
+
+export function usersBySignupDayKey(payload: KeySource): UsersBySignupDayKey {
+  const { country, signupInstant, id } = usersBySignupDayPartition(payload);
+  return { signup_day: utcDayOf(signupInstant, payload.registered_date), country, signupInstant, id };
 }
