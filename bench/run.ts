@@ -5,6 +5,7 @@
  *   npm run bench                      # everything, as the issue asks (about 20-30 min on 2 cores)
  *   npm run bench -- --quick           # small figures in a few minutes (smoke run)
  *   npm run bench -- --only cpu,bundles
+ *   npm run bench -- --only console     # the local console's CPU cost (also `npm run bench:console`)
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus, release, totalmem } from 'node:os';
@@ -25,6 +26,7 @@ import type { BenchResults, BundleFigure, ProcessUsage } from './lib/results.js'
 import { renderChartSvg } from './report/chart-svg.js';
 import { renderMarkdown } from './report/markdown.js';
 import { measureBundles } from './scenarios/bundles.js';
+import { runConsoleCost } from './scenarios/console-cost.js';
 import { runEndToEnd } from './scenarios/end-to-end.js';
 import { runHttpPush } from './scenarios/http-push.js';
 import { type ProcessorRunFigures, runProcessorMatrix } from './scenarios/processor-throughput.js';
@@ -79,12 +81,15 @@ async function main(): Promise<void> {
   let bundles: BundleFigure[] = [];
   if (runs.has('bundles')) bundles = await measureBundles({ log, samples: parameters.bundleSamples });
 
-  const needsServices = ['processor', 'ceiling', 'http', 'e2e'].some((s) => runs.has(s as Scenario));
+  const needsServices = ['processor', 'ceiling', 'http', 'e2e', 'console'].some((s) =>
+    runs.has(s as Scenario),
+  );
   const processor: ProcessorRunFigures[] = [];
   let ceiling: BenchResults['ceiling'] = null;
   const ceilings: NonNullable<BenchResults['ceiling']>[] = [];
   let http: BenchResults['http'] = [];
   let endToEnd: BenchResults['endToEnd'] = [];
+  let consoleCost: BenchResults['consoleCost'] = null;
   if (needsServices) {
     const services = createLocalServices(settings);
     await bringUp(services, log);
@@ -146,6 +151,13 @@ async function main(): Promise<void> {
           runId,
         });
       }
+      if (runs.has('console')) {
+        consoleCost = await runConsoleCost(context, {
+          ratePerSecond: parameters.consoleRate,
+          seconds: parameters.consoleSeconds,
+          runId,
+        });
+      }
       await stores.empty();
       await deleteBenchTopics(kafka, runId);
     } finally {
@@ -178,6 +190,7 @@ async function main(): Promise<void> {
     endToEnd,
     recordCpu,
     bundles,
+    consoleCost,
     peakRss: peakRssOver(processor),
     skipped,
   };

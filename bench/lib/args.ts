@@ -6,7 +6,7 @@ export class BenchUsageError extends Error {
   override readonly name = 'BenchUsageError';
 }
 
-export const SCENARIOS = ['processor', 'ceiling', 'http', 'e2e', 'cpu', 'bundles'] as const;
+export const SCENARIOS = ['processor', 'ceiling', 'http', 'e2e', 'cpu', 'bundles', 'console'] as const;
 export type Scenario = (typeof SCENARIOS)[number];
 
 export interface BenchParameters {
@@ -24,6 +24,10 @@ export interface BenchParameters {
   readonly e2eBatchSize: number;
   readonly e2eBatchWindowMs: number;
   readonly bundleSamples: number;
+  /** Users offered per second in the console runs (issue 14 asks for 500). */
+  readonly consoleRate: number;
+  /** Measured seconds of each console run (off, then on). */
+  readonly consoleSeconds: number;
   /** Times the processor and ceiling runs are repeated, back to back (goal 2 asks for three in a row). */
   readonly repeat: number;
   readonly only: Scenario[];
@@ -54,6 +58,8 @@ options:
   --e2e-batch-size N           end-to-end batch size (default 100)
   --e2e-batch-window-ms N      end-to-end batching window (default 200)
   --bundle-samples N           fresh processes per bundle for cold init (default 10)
+  --console-rate N             users/s with the console off, then on, 1-5000 (default 500; --quick 200)
+  --console-seconds N          seconds of each console run, 1-600 (default 30; --quick 8)
   --repeat N                   run the processor and ceiling runs N times back to back, 1-10 (default 1)
   --profile                    write V8 CPU profiles of the processor processes
   --out DIR                    where to write the results (default bench/results)
@@ -68,6 +74,8 @@ const FULL = {
   rates: '500,1000,2000',
   'e2e-seconds': '20',
   'bundle-samples': '10',
+  'console-rate': '500',
+  'console-seconds': '30',
 };
 const QUICK: typeof FULL = {
   events: '5000',
@@ -78,6 +86,8 @@ const QUICK: typeof FULL = {
   rates: '200,500',
   'e2e-seconds': '5',
   'bundle-samples': '3',
+  'console-rate': '200',
+  'console-seconds': '8',
 };
 
 function list(flag: string, raw: string, min = 1): number[] {
@@ -119,6 +129,8 @@ export function parseBenchArgs(argv: readonly string[]): BenchParameters {
       'e2e-batch-size': { type: 'string', default: '100' },
       'e2e-batch-window-ms': { type: 'string', default: '200' },
       'bundle-samples': { type: 'string' },
+      'console-rate': { type: 'string' },
+      'console-seconds': { type: 'string' },
       repeat: { type: 'string', default: '1' },
       only: { type: 'string', default: SCENARIOS.join(',') },
       out: { type: 'string', default: join(repoRoot, 'bench', 'results') },
@@ -154,6 +166,8 @@ export function parseBenchArgs(argv: readonly string[]): BenchParameters {
     e2eBatchSize: single('e2e-batch-size', values['e2e-batch-size'] as string, 1, 10_000),
     e2eBatchWindowMs: single('e2e-batch-window-ms', values['e2e-batch-window-ms'] as string, 0, 300_000),
     bundleSamples: single('bundle-samples', pick('bundle-samples'), 1, 1_000),
+    consoleRate: single('console-rate', pick('console-rate'), 1, 5_000),
+    consoleSeconds: single('console-seconds', pick('console-seconds'), 1, 600),
     repeat: single('repeat', values.repeat as string, 1, 10),
     only: only as Scenario[],
     profile: values.profile as boolean,

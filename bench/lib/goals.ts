@@ -17,6 +17,9 @@ export const GOALS = {
   processorInitMs: 150,
   processorRssBatchSize: 1_000,
   processorRssMiB: 256,
+  /** Issue 14: the local console's CPU cost to the pipeline at this offered rate, % of one core. */
+  consoleRatePerSecond: 500,
+  consoleCpuPercent: 3,
 } as const;
 
 type GoalInputs = Omit<BenchResults, 'goals'>;
@@ -257,6 +260,39 @@ function rssGoal(results: GoalInputs): GoalVerdict {
   };
 }
 
+/** Issue 14: the pipeline process's CPU with the console on minus with it off, at 500 events/s. */
+function consoleGoal(results: GoalInputs): GoalVerdict {
+  const goal = `Local console CPU at ${number(GOALS.consoleRatePerSecond)} events/s`;
+  const target = `< ${GOALS.consoleCpuPercent} % of one core`;
+  const cost = results.consoleCost;
+  if (!cost || cost.ratePerSecond !== GOALS.consoleRatePerSecond)
+    return notRun(goal, target, `needs a console run at ${GOALS.consoleRatePerSecond}/s (--console-rate)`);
+  const { off, on } = cost;
+  const measured =
+    `${cost.cpuDifferencePercent} % (pipeline ${off.cpuPercent} % off, ${on.cpuPercent} % on); ` +
+    `console's own work ${cost.consoleOwnCpuPercent} %; accepted ${number(off.acceptedUsers)} off, ` +
+    `${number(on.acceptedUsers)} on, of ${number(cost.offeredUsers)}`;
+  const allAccepted = off.acceptedUsers === cost.offeredUsers && on.acceptedUsers === cost.offeredUsers;
+  const met = allAccepted && cost.cpuDifferencePercent < GOALS.consoleCpuPercent;
+  return { goal, target, measured, met, explanation: consoleExplanation(cost, allAccepted, met) };
+}
+
+function consoleExplanation(
+  cost: NonNullable<GoalInputs['consoleCost']>,
+  allAccepted: boolean,
+  met: boolean,
+): string {
+  const own = `the console's own work (EMF parsing, storing, graphs, alarms) is ${cost.consoleOwnCpuPercent} % of one core`;
+  const machine = `the machine was ${cost.off.machineCpuPercent} % busy off and ${cost.on.machineCpuPercent} % on`;
+  if (!allAccepted)
+    return `A run did not accept every offered user, so the two runs did not do the same work and the difference means little; ${own}. Rerun when the machine is quieter (${machine}).`;
+  if (met)
+    return `${own}; the rest is the handlers writing EMF and serving a poll every ${cost.pollIntervalMs / 1000} s`;
+  if (cost.consoleOwnCpuPercent < GOALS.consoleCpuPercent)
+    return `${own}, under the goal; the rest of the difference is the handlers writing EMF (they skip it with --no-console) and noise between two runs on a shared machine (${machine}). Rerun on a quiet machine or with a longer --console-seconds.`;
+  return `${own}, over the goal on its own: a CPU profile of \`npm start\` (node --cpu-prof) at this rate shows which of EMF parsing, storing or the state computation to make cheaper.`;
+}
+
 function notRun(goal: string, target: string, why: string): GoalVerdict {
   return { goal, target, measured: 'not run', met: false, explanation: why };
 }
@@ -269,5 +305,6 @@ export function evaluateGoals(results: GoalInputs): GoalVerdict[] {
     cpuGoal(results),
     bundleGoal(results),
     rssGoal(results),
+    consoleGoal(results),
   ];
 }

@@ -147,6 +147,56 @@ export interface BundleFigure {
   readonly composition?: readonly { readonly name: string; readonly bytes: number }[];
 }
 
+/** One pipeline run of the console scenario (run 7), with the console off or on. */
+export interface ConsolePipelineRun {
+  /**
+   * The pipeline process's CPU over the measured span, all its threads (HTTP API, ingest-http worker threads,
+   * MSK bridge, processor handler and, when on, the console), in percent of ONE core.
+   */
+  readonly cpuPercent: number;
+  /** Whole-machine CPU busy over the same span, percent of ALL cores: how quiet the (shared) machine was. */
+  readonly machineCpuPercent: number;
+  /** Highest resident set size of the pipeline process sampled during the span (MiB). */
+  readonly peakRssMiB: number;
+  /** Users answered 202, out of {@link ConsoleCost.offeredUsers}. */
+  readonly acceptedUsers: number;
+  /** The measured span (s): the offered seconds plus the wait for the last answers. */
+  readonly seconds: number;
+}
+
+/**
+ * Run 7: what the local console costs the pipeline. The whole local pipeline (`npm start` as a child
+ * process) takes users at a fixed rate twice: with `--no-console`, then with the console on and a client
+ * polling its state as the page does.
+ */
+export interface ConsoleCost {
+  /** Users offered per second (10 per request). */
+  readonly ratePerSecond: number;
+  /** Seconds of load per run (after a short unmeasured warm-up). */
+  readonly seconds: number;
+  /** ratePerSecond × seconds: the users each run offers. */
+  readonly offeredUsers: number;
+  /** How often the client fetched the console's state during the run with the console on (ms). */
+  readonly pollIntervalMs: number;
+  /** The run with `--no-console` (the handlers then skip writing EMF too). */
+  readonly off: ConsolePipelineRun;
+  /** The run with the console served and polled. */
+  readonly on: ConsolePipelineRun;
+  /**
+   * on.cpuPercent − off.cpuPercent, percent of one core: the console's whole cost to the pipeline process
+   * (the handlers writing EMF, the console reading and storing it, answering the polls), as issue 14 asks.
+   * Two runs minutes apart on a shared machine: noisy, and may come out negative.
+   */
+  readonly cpuDifferencePercent: number;
+  /**
+   * The console's own synchronous work during the run with the console on (parsing EMF lines, storing data
+   * points, computing graphs and alarms), as its CPU meter counts it, percent of one core. Steadier than the
+   * difference, but it leaves out the handlers writing EMF and the HTTP serving. The meter times synchronous
+   * code by the wall clock, so on an oversubscribed machine it counts descheduled time too (an upper bound).
+   */
+  readonly consoleOwnCpuPercent: number;
+}
+
 export interface GoalVerdict {
   readonly goal: string;
   readonly target: string;
@@ -170,6 +220,8 @@ export interface BenchResults {
   readonly endToEnd: readonly EndToEndRun[];
   readonly recordCpu: RecordCpu | null;
   readonly bundles: readonly BundleFigure[];
+  /** The local console's CPU cost (run 7); null when not run, absent in results written before it. */
+  readonly consoleCost?: ConsoleCost | null;
   /** Peak RSS of each service (and the processor) over all processor runs. */
   readonly peakRss: readonly ProcessUsage[];
   readonly goals: readonly GoalVerdict[];

@@ -1,4 +1,11 @@
-import type { BenchResults, Bottleneck, CeilingRun, ProcessUsage, RunUsage } from '../lib/results.js';
+import type {
+  BenchResults,
+  Bottleneck,
+  CeilingRun,
+  ConsolePipelineRun,
+  ProcessUsage,
+  RunUsage,
+} from '../lib/results.js';
 import { formatMs, formatNumber } from './chart-svg.js';
 
 /**
@@ -21,6 +28,7 @@ export function renderMarkdown(results: BenchResults, chartFileName: string): st
     endToEndSection(results),
     recordCpuSection(results),
     bundlesSection(results),
+    consoleCostSection(results),
     peakRssSection(results),
   ];
   return `${sections
@@ -389,6 +397,43 @@ function compositionLines(bundle: BenchResults['bundles'][number] | undefined): 
   ];
 }
 
+function consoleCostSection(results: BenchResults): string[] {
+  const title = '## Local console cost';
+  const cost = results.consoleCost;
+  if (!cost) {
+    return [title, '', NOT_RUN];
+  }
+  const row = (name: string, run: ConsolePipelineRun) => [
+    name,
+    finePercent(run.cpuPercent),
+    finePercent(run.machineCpuPercent),
+    formatNumber(run.peakRssMiB, 1),
+    `${formatNumber(run.acceptedUsers)} of ${formatNumber(cost.offeredUsers)}`,
+    formatNumber(run.seconds, 1),
+  ];
+  return [
+    title,
+    '',
+    `The whole local pipeline (\`npm start\` as a child process) took ${formatNumber(cost.ratePerSecond)} users/s ` +
+      `for ${formatNumber(cost.seconds)} s twice: with \`--no-console\` (the handlers then skip writing EMF too), ` +
+      `then with the console on and a client fetching its state every ${formatNumber(cost.pollIntervalMs / 1000)} s ` +
+      "as the page does. Pipeline CPU is the process's, all its threads, from `/proc`.",
+    '',
+    ...table(
+      ['console', 'pipeline CPU', 'machine CPU', 'pipeline peak RSS (MiB)', 'users accepted', 'seconds'],
+      'lrrrrr',
+      [row('off', cost.off), row('on', cost.on)],
+    ),
+    '',
+    ...usageNotes(),
+    '',
+    `- **Difference (on − off):** ${finePercent(cost.cpuDifferencePercent)} of one core: the console's whole cost, ` +
+      'noisy when other work shares the machine.',
+    `- **The console's own work:** ${finePercent(cost.consoleOwnCpuPercent)} of one core: EMF parsing, storing, ` +
+      'graphs and alarms, as the console counts its synchronous work.',
+  ];
+}
+
 function peakRssSection(results: BenchResults): string[] {
   const title = '## Peak RSS';
   if (results.peakRss.length === 0) {
@@ -449,6 +494,11 @@ function partitions(count: number): string {
 
 function percent(value: number): string {
   return `${formatNumber(value)}%`;
+}
+
+/** One decimal, for figures of a few percent (the console's cost). */
+function finePercent(value: number): string {
+  return `${formatNumber(value, 1)}%`;
 }
 
 /** Always shows the decimals (12.0 KB, not 12 KB) so a column lines up. */

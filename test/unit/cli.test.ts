@@ -26,7 +26,7 @@ const CLIS: readonly CliCase[] = [
   { script: 'cost', malformed: ['--events-per-second', '-1'], rejectsUnknown: true },
   { script: 'capacity', malformed: ['--events-per-second', '-1', '--stage', 'dev'], rejectsUnknown: true },
   { script: 'bench', malformed: ['--events', 'lots'], rejectsUnknown: true },
-  { script: 'bench:console', malformed: ['--rate', '0'], rejectsUnknown: true },
+  { script: 'bench:console', malformed: ['--console-rate', '0'], rejectsUnknown: true },
   { script: 'pictures', malformed: ['--only', 'everything'], rejectsUnknown: true },
   { script: 'airflow', rejectsUnknown: true },
   { script: 'generate', malformed: ['--check=yes'], rejectsUnknown: true },

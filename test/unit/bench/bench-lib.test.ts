@@ -74,7 +74,19 @@ describe('parseBenchArgs', () => {
     expect(p.partitions).toEqual([1, 3, 6]);
     expect(p.rates).toEqual([500, 1_000, 2_000]);
     expect(p.bundleSamples).toBe(10);
-    expect(p.only).toEqual(['processor', 'ceiling', 'http', 'e2e', 'cpu', 'bundles']);
+    expect(p.only).toEqual(['processor', 'ceiling', 'http', 'e2e', 'cpu', 'bundles', 'console']);
+    expect(p.consoleRate).toBe(500);
+    expect(p.consoleSeconds).toBe(30);
+  });
+
+  it('--only console runs the console cost alone; --quick keeps it small', () => {
+    expect(parseBenchArgs(['--only', 'console']).only).toEqual(['console']);
+    const quick = parseBenchArgs(['--quick']);
+    expect(quick.only).toContain('console');
+    expect(quick.consoleRate).toBe(200);
+    expect(quick.consoleSeconds).toBe(8);
+    const explicit = parseBenchArgs(['--quick', '--console-rate', '500', '--console-seconds', '12']);
+    expect([explicit.consoleRate, explicit.consoleSeconds]).toEqual([500, 12]);
   });
 
   it('--quick shrinks the defaults while explicit flags still win', () => {
@@ -90,6 +102,9 @@ describe('parseBenchArgs', () => {
     [['--events', '0'], /--events must be a whole number from 1/],
     [['--only', 'cpu,disk'], /unknown: disk/],
     [['--rates', ''], /--rates must be whole numbers/],
+    [['--console-rate', '0'], /--console-rate must be a whole number from 1 to 5000, got "0"/],
+    [['--console-rate', '2.5'], /--console-rate must be a whole number/],
+    [['--console-seconds', '601'], /--console-seconds must be a whole number from 1 to 600, got "601"/],
   ])('rejects %j naming the flag', (argv, message) => {
     expect(() => parseBenchArgs(argv)).toThrow(BenchUsageError);
     expect(() => parseBenchArgs(argv)).toThrow(message);

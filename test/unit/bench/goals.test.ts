@@ -6,6 +6,7 @@ import {
   sampleBenchResults,
   sampleBundle,
   sampleCeilingRun,
+  sampleConsoleCost,
   sampleEndToEndRun,
   sampleProcessorRun,
 } from './fixtures.js';
@@ -108,6 +109,53 @@ describe('evaluateGoals', () => {
     ).find((g) => g.goal.startsWith('Processor peak RSS'));
     expect(goal?.measured).toMatch(/^300 MiB/);
     expect(goal?.met).toBe(false);
+  });
+
+  it("judges the console's CPU cost at 500 events/s on the difference, with every offered user accepted", () => {
+    const met = goal('Local console CPU', {});
+    expect(met).toMatchObject({
+      goal: 'Local console CPU at 500 events/s',
+      target: '< 3 % of one core',
+      met: true,
+    });
+    expect(met.measured).toBe(
+      "2.1 % (pipeline 38.4 % off, 40.5 % on); console's own work 0.6 %; accepted 15,000 off, 15,000 on, of 15,000",
+    );
+    expect(met.explanation).toContain(
+      "the console's own work (EMF parsing, storing, graphs, alarms) is 0.6 %",
+    );
+
+    const noisy = goal('Local console CPU', {
+      consoleCost: sampleConsoleCost({ cpuDifferencePercent: 4.2 }),
+    });
+    expect(noisy.met).toBe(false);
+    expect(noisy.explanation).toContain(
+      'under the goal; the rest of the difference is the handlers writing EMF',
+    );
+    expect(noisy.explanation).toContain('61.2 % busy off and 63 % on');
+
+    const heavy = goal('Local console CPU', {
+      consoleCost: sampleConsoleCost({ cpuDifferencePercent: 5, consoleOwnCpuPercent: 4 }),
+    });
+    expect(heavy.met).toBe(false);
+    expect(heavy.explanation).toContain('over the goal on its own');
+
+    const base = sampleConsoleCost();
+    const dropped = goal('Local console CPU', {
+      consoleCost: { ...base, on: { ...base.on, acceptedUsers: 14_990 } },
+    });
+    expect(dropped.met).toBe(false);
+    expect(dropped.measured).toContain('accepted 15,000 off, 14,990 on, of 15,000');
+    expect(dropped.explanation).toContain('did not accept every offered user');
+  });
+
+  it('reports the console goal as not run without a console run at 500/s, or in results written before it', () => {
+    const quick = goal('Local console CPU', { consoleCost: sampleConsoleCost({ ratePerSecond: 200 }) });
+    expect(quick).toMatchObject({ measured: 'not run', met: false });
+    expect(quick.explanation).toContain('--console-rate');
+    const { consoleCost: _absent, goals: _goals, ...older } = sampleBenchResults();
+    const fromOlderFile = evaluateGoals(older).find((g) => g.goal.startsWith('Local console CPU'));
+    expect(fromOlderFile).toMatchObject({ measured: 'not run', met: false });
   });
 
   it('reports a goal whose run was skipped as not met and not run', () => {

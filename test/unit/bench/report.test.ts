@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { niceTicks, renderChartSvg } from '../../../bench/report/chart-svg.js';
 import { renderMarkdown } from '../../../bench/report/markdown.js';
-import { sampleBenchResults, sampleGoal, sampleProcessorRun } from './fixtures.js';
+import { sampleBenchResults, sampleConsoleCost, sampleGoal, sampleProcessorRun } from './fixtures.js';
 
 /**
  * Checks what an XML parser would reject: unbalanced or crossed tags, and `<`/`&` that are not markup or
@@ -238,6 +238,34 @@ describe('renderMarkdown', () => {
       '| ingest-http | 166.0 | 403.2 | 88.6 | 80.2 | 97 | 10 |',
     );
     expect(sectionOf(markdown, 'Peak RSS')).toContain('| cassandra | 1,320 |');
+  });
+
+  it("shows the console's cost: both runs, the difference and the console's own work", () => {
+    const section = sectionOf(renderMarkdown(sampleBenchResults(), 'chart.svg'), 'Local console cost');
+
+    expect(section).toContain('took 500 users/s for 30 s twice: with `--no-console`');
+    expect(section).toContain('fetching its state every 2 s');
+    expect(section).toContain('| off | 38.4% | 61.2% | 310.5 | 15,000 of 15,000 | 30.1 |');
+    expect(section).toContain('| on | 40.5% | 63% | 322.8 | 15,000 of 15,000 | 30.2 |');
+    expect(section).toContain('- **Difference (on − off):** 2.1% of one core');
+    expect(section).toContain("- **The console's own work:** 0.6% of one core");
+    const negative = renderMarkdown(
+      sampleBenchResults({ consoleCost: sampleConsoleCost({ cpuDifferencePercent: -0.8 }) }),
+      'chart.svg',
+    );
+    expect(sectionOf(negative, 'Local console cost')).toContain(
+      '**Difference (on − off):** -0.8% of one core',
+    );
+  });
+
+  it('says "not run" for the console cost when it was skipped or the file predates it', () => {
+    const { consoleCost: _absent, ...older } = sampleBenchResults();
+    expect(sectionOf(renderMarkdown(older, 'chart.svg'), 'Local console cost')).toBe(
+      '## Local console cost\n\n_not run_\n',
+    );
+    expect(
+      sectionOf(renderMarkdown(sampleBenchResults({ consoleCost: null }), 'chart.svg'), 'Local console cost'),
+    ).toContain('_not run_');
   });
 
   it('says "not run" for sections without data and lists skipped scenarios', () => {

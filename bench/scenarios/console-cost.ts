@@ -1,0 +1,196 @@
+/**
+ * Run 7: what the local console costs the pipeline (issue 14: "measure CPU with and without the console at
+ * 500 events/s"). The whole local pipeline (`npm start` as a child process, every port chosen by the OS) takes
+ * users at a fixed rate twice: once with `--no-console`, once with the console on and a client polling its
+ * state as the page does. The pipeline process's CPU (all its threads, /proc/<pid>/stat) is compared, and the
+ * console's own synchronous work is read from the console itself. The machine may be shared: the difference
+ * is only as steady as the machine is idle.
+ */
+import { randomUUID } from 'node:crypto';
+import { Agent, request } from 'node:http';
+import { consoleUrlOf } from '../../local/console/console-url.js';
+import { type PipelineProcess, startPipelineProcess } from '../../local/runtime/pipeline-process.js';
+import { userPayload } from '../../test/support/user-events.js';
+import { benchEnvironment } from '../lib/bench-stores.js';
+import type { BenchContext } from '../lib/context.js';
+import { ProcessSampler } from '../lib/process-sampler.js';
+import type { ConsoleCost, ConsolePipelineRun } from '../lib/results.js';
+
+export interface ConsoleCostOptions {
+  /** Users offered per second. */
+  readonly ratePerSecond: number;
+  /** Measured seconds per run. */
+  readonly seconds: number;
+  /** Prefix of the runs' topics (`<runId>_console_off|on`), which the bench deletes at the end. */
+  readonly runId: string;
+}
+
+/** The console page fetches its state every 2 s; so does the client while the console is measured. */
+export const CONSOLE_POLL_INTERVAL_MS = 2_000;
+/** Users per POST, as a client batching its pushes would send them. */
+export const USERS_PER_REQUEST = 10;
+/** How often the load generator checks which users are due. */
+const TICK_MS = 20;
+/** Unmeasured warm-up before each run: ingest-http containers, producers, the bridge's group join. */
+const WARM_UP = { maxRatePerSecond: 50, seconds: 3 } as const;
+
+/** Users due `elapsedMs` into a run offering `ratePerSecond` (open loop: the clock decides, not the answers). */
+export function usersDue(elapsedMs: number, ratePerSecond: number, total: number): number {
+  return Math.min(total, Math.floor((elapsedMs / 1000) * ratePerSecond));
+}
+
+/** The request sizes that send `due - sent` more users, at most {@link USERS_PER_REQUEST} each. */
+export function requestSizes(sent: number, due: number): number[] {
+  const sizes: number[] = [];
+  for (let next = sent; next < due; next += USERS_PER_REQUEST)
+    sizes.push(Math.min(USERS_PER_REQUEST, due - next));
+  return sizes;
+}
+
+/** Work done over a span as percent of one core (1 s of CPU in 10 s = 10 %), one decimal. */
+export function percentOfOneCore(busyMs: number, elapsedMs: number): number {
+  return elapsedMs > 0 ? Math.round((busyMs / elapsedMs) * 1000) / 10 : 0;
+}
+
+/** The scenario's figure from its two runs and the console's own busy time during the run with it on. */
+export function consoleCostOf(
+  options: Pick<ConsoleCostOptions, 'ratePerSecond' | 'seconds'>,
+  off: ConsolePipelineRun,
+  on: ConsolePipelineRun,
+  consoleBusyMs: number,
+): ConsoleCost {
+  return {
+    ratePerSecond: options.ratePerSecond,
+    seconds: options.seconds,
+    offeredUsers: options.ratePerSecond * options.seconds,
+    pollIntervalMs: CONSOLE_POLL_INTERVAL_MS,
+    off,
+    on,
+    cpuDifferencePercent: Math.round((on.cpuPercent - off.cpuPercent) * 10) / 10,
+    consoleOwnCpuPercent: percentOfOneCore(consoleBusyMs, on.seconds * 1000),
+  };
+}
+
+/** One POST of `count` fresh users; resolves with the users accepted (202), 0 on any other answer or error. */
+function postUsers(apiUrl: string, agent: Agent, count: number): Promise<number> {
+  const template = userPayload(7);
+  const body = JSON.stringify({
+    users: Array.from({ length: count }, () => ({ ...template, id: randomUUID() })),
+  });
+  return new Promise((resolve) => {
+    const req = request(
+      `${apiUrl}/v1/users`,
+      { method: 'POST', agent, headers: { 'content-type': 'application/json' } },
+      (res) => {
+        res.resume();
+        res.on('end', () => resolve(res.statusCode === 202 ? count : 0));
+      },
+    );
+    // A refused user is counted as not accepted: the figure then shows the runs did unequal work.
+    req.on('error', () => resolve(0));
+    req.end(body);
+  });
+}
+
+/** POSTs `ratePerSecond` users a second for `seconds`; resolves with the users accepted once all answered. */
+async function offerLoad(apiUrl: string, ratePerSecond: number, seconds: number): Promise<number> {
+  const agent = new Agent({ keepAlive: true, maxSockets: 64 });
+  const total = ratePerSecond * seconds;
+  const answers: Promise<number>[] = [];
+  const started = performance.now();
+  let sent = 0;
+  while (sent < total) {
+    const due = usersDue(performance.now() - started, ratePerSecond, total);
+    for (const size of requestSizes(sent, due)) answers.push(postUsers(apiUrl, agent, size));
+    sent = Math.max(sent, due);
+    await new Promise((r) => setTimeout(r, TICK_MS));
+  }
+  const accepted = (await Promise.all(answers)).reduce((sum, n) => sum + n, 0);
+  agent.destroy();
+  return accepted;
+}
+
+/** The console's own busy time so far (ms), as its CPU meter counts it. */
+async function consoleBusyMs(consoleUrl: string): Promise<number> {
+  const response = await fetch(`${consoleUrl}/api/state`);
+  const state = (await response.json()) as { console: { busyMs: number } };
+  return state.console.busyMs;
+}
+
+/** Fetches the state every {@link CONSOLE_POLL_INTERVAL_MS}, as an open console page does; returns a stop. */
+function pollLikeThePage(consoleUrl: string, log: (message: string) => void): () => void {
+  const timer = setInterval(() => {
+    fetch(`${consoleUrl}/api/state`)
+      .then((r) => r.text())
+      .catch((error: unknown) => log(`  console poll failed: ${String(error)}`));
+  }, CONSOLE_POLL_INTERVAL_MS);
+  return () => clearInterval(timer);
+}
+
+function startPipeline(context: BenchContext, withConsole: boolean, topic: string): Promise<PipelineProcess> {
+  // Port 0 everywhere: the OS picks free ports, so the run never collides with `npm start` or other runs.
+  const consoleFlags = withConsole ? ['--console-port', '0'] : ['--no-console'];
+  return startPipelineProcess(
+    ['--no-demo', '--port', '0', '--invoke-port', '0', ...consoleFlags],
+    benchEnvironment(context.settings, { KAFKA_TOPIC: topic }),
+  );
+}
+
+/** One run: warm up, then offer the load while sampling the pipeline process; the console's busy ms if on. */
+async function measureRun(
+  context: BenchContext,
+  withConsole: boolean,
+  options: ConsoleCostOptions,
+): Promise<{ run: ConsolePipelineRun; consoleBusyMs: number }> {
+  const topic = `${options.runId}_console_${withConsole ? 'on' : 'off'}`;
+  const pipeline = await startPipeline(context, withConsole, topic);
+  const consoleUrl = withConsole ? await consoleUrlOf(pipeline) : undefined;
+  const stopPolling = consoleUrl ? pollLikeThePage(consoleUrl, context.log) : () => {};
+  try {
+    const warmUpRate = Math.min(options.ratePerSecond, WARM_UP.maxRatePerSecond);
+    await offerLoad(pipeline.apiUrl, warmUpRate, WARM_UP.seconds);
+    const busyBefore = consoleUrl ? await consoleBusyMs(consoleUrl) : 0;
+    const sampler = new ProcessSampler([{ name: 'pipeline', pid: pipeline.child.pid as number }]).start();
+    const started = performance.now();
+    const acceptedUsers = await offerLoad(pipeline.apiUrl, options.ratePerSecond, options.seconds);
+    const elapsedMs = performance.now() - started;
+    const usage = sampler.stop();
+    const busy = consoleUrl ? (await consoleBusyMs(consoleUrl)) - busyBefore : 0;
+    const pipelineUsage = usage.processes[0];
+    return {
+      run: {
+        cpuPercent: pipelineUsage?.cpuPercent ?? 0,
+        machineCpuPercent: usage.machineCpuPercent,
+        peakRssMiB: pipelineUsage?.peakRssMiB ?? 0,
+        acceptedUsers,
+        seconds: Math.round(elapsedMs / 100) / 10,
+      },
+      consoleBusyMs: busy,
+    };
+  } finally {
+    stopPolling();
+    await pipeline.stop();
+  }
+}
+
+const describeRun = (name: string, run: ConsolePipelineRun, offered: number) =>
+  `  console ${name}: pipeline ${run.cpuPercent} % of one core (machine ${run.machineCpuPercent} % busy), ` +
+  `${run.acceptedUsers}/${offered} users accepted, peak RSS ${run.peakRssMiB} MiB`;
+
+/** Run 7: the pipeline at a fixed rate with the console off, then on. */
+export async function runConsoleCost(
+  context: BenchContext,
+  options: ConsoleCostOptions,
+): Promise<ConsoleCost> {
+  const offered = options.ratePerSecond * options.seconds;
+  context.log(`console cost: ${options.ratePerSecond} users/s for ${options.seconds} s, console off then on`);
+  const off = await measureRun(context, false, options);
+  context.log(describeRun('off', off.run, offered));
+  const on = await measureRun(context, true, options);
+  context.log(describeRun('on ', on.run, offered));
+  const cost = consoleCostOf(options, off.run, on.run, on.consoleBusyMs);
+  context.log(
+    `  difference ${cost.cpuDifferencePercent} % of one core; the console's own work ${cost.consoleOwnCpuPercent} %`,
+  );
+  return cost;
+}
