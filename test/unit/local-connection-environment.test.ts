@@ -1,10 +1,12 @@
 import { describe, expect, it } from 'vitest';
+import { readProcessorConfig } from '../../lambdas/processor/config.js';
 import { READER_ROLE, WRITER_ROLE } from '../../lambdas/shared/schema/postgres/roles.js';
 import {
   adminConnection,
   applyConnectionEnvironment,
   connectionEnvironment,
   functionEnvironment,
+  LOCAL_CASSANDRA_WRITE_CONCURRENCY,
   migrationsFunctionEnvironment,
   readLocalServicesSettings,
   roleConnection,
@@ -19,6 +21,14 @@ describe('local PostgreSQL logins', () => {
     PG_ADMIN_PASSWORD: 'boss-pw',
     PIPELINE_WRITER_PASSWORD: 'w-pw',
     PIPELINE_READER_PASSWORD: 'r-pw',
+  });
+
+  it('gives the processor the in-flight write count measured for the local Cassandra, which it reads', () => {
+    const environment = functionEnvironment(settings);
+    expect(environment.CASSANDRA_WRITE_CONCURRENCY).toBe(String(LOCAL_CASSANDRA_WRITE_CONCURRENCY));
+    expect(readProcessorConfig(environment).cassandraWriteConcurrency).toBe(
+      LOCAL_CASSANDRA_WRITE_CONCURRENCY,
+    );
   });
 
   it('gives the functions the writer role, the migrations the administrator', () => {
