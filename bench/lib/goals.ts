@@ -287,9 +287,9 @@ function consoleExplanation(
   if (!allAccepted)
     return `A run did not accept every offered user, so the two runs did not do the same work and the difference means little; ${own}. Rerun when the machine is quieter (${machine}).`;
   if (met)
-    return `${own}; the rest is the handlers writing EMF and serving a poll every ${cost.pollIntervalMs / 1000} s`;
+    return `${own}; the rest is reading the handlers' EMF lines off their output and serving a poll every ${cost.pollIntervalMs / 1000} s (the handlers write EMF in both runs, as in Lambda)`;
   if (cost.consoleOwnCpuPercent < GOALS.consoleCpuPercent)
-    return `${own}, under the goal; the rest of the difference is the handlers writing EMF (they skip it with --no-console) and noise between two runs on a shared machine (${machine}). Rerun on a quiet machine or with a longer --console-seconds.`;
+    return `${own}, under the goal; the rest of the difference is reading the handlers' EMF lines off their output (they write EMF in both runs, as in Lambda) and noise between two runs on a shared machine (${machine}). Rerun on a quiet machine or with a longer --console-seconds.`;
   return `${own}, over the goal on its own: a CPU profile of \`npm start\` (node --cpu-prof) at this rate shows which of EMF parsing, storing or the state computation to make cheaper.`;
 }
 

@@ -184,14 +184,15 @@ export interface ConsoleCost {
   readonly on: ConsolePipelineRun;
   /**
    * on.cpuPercent − off.cpuPercent, percent of one core: the console's whole cost to the pipeline process
-   * (the handlers writing EMF, the console reading and storing it, answering the polls), as issue 14 asks.
+   * (reading the handlers' EMF lines, storing them, answering the polls), as issue 14 asks. The handlers write
+   * EMF in both runs, as they always do in Lambda.
    * Two runs minutes apart on a shared machine: noisy, and may come out negative.
    */
   readonly cpuDifferencePercent: number;
   /**
    * The console's own synchronous work during the run with the console on (parsing EMF lines, storing data
    * points, computing graphs and alarms), as its CPU meter counts it, percent of one core. Steadier than the
-   * difference, but it leaves out the handlers writing EMF and the HTTP serving. The meter times synchronous
+   * difference, but it leaves out reading the output lines and the HTTP serving. The meter times synchronous
    * code by the wall clock, so on an oversubscribed machine it counts descheduled time too (an upper bound).
    */
   readonly consoleOwnCpuPercent: number;

@@ -130,7 +130,7 @@ describe('evaluateGoals', () => {
     });
     expect(noisy.met).toBe(false);
     expect(noisy.explanation).toContain(
-      'under the goal; the rest of the difference is the handlers writing EMF',
+      "under the goal; the rest of the difference is reading the handlers' EMF lines",
     );
     expect(noisy.explanation).toContain('61.2 % busy off and 63 % on');
 
