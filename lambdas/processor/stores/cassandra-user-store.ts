@@ -126,10 +126,10 @@ export function writeTimeOf({ event }: AcceptedEvent): types.Long {
 const TABLE_READERS: readonly (readonly ValueOf[])[] = CASSANDRA_TABLES.map(rowReaders);
 
 /** The parameters of every table's INSERT for one user (in CASSANDRA_TABLES order), write time last. */
-export function cassandraUserWrite(accepted: AcceptedEvent, tables = TABLE_READERS): unknown[][] {
+export function cassandraUserWrite(accepted: AcceptedEvent): unknown[][] {
   const context = rowContext(accepted);
   const writeTime = writeTimeAt(context.occurredAt.getTime());
-  return tables.map((readers) => {
+  return TABLE_READERS.map((readers) => {
     const params = new Array<unknown>(readers.length + 1);
     for (let i = 0; i < readers.length; i++) params[i] = (readers[i] as ValueOf)(context);
     params[readers.length] = writeTime;
@@ -141,30 +141,26 @@ export interface CassandraUserStoreOptions {
   readonly keyspace: string;
   /** Statements in flight at once. @default 64 */
   readonly concurrency?: number;
-  /** Tables to write. @default CASSANDRA_TABLES */
-  readonly tables?: readonly TableDefinition[];
 }
 
 /** The Cassandra / Keyspaces sink: idempotent, newest-wins upserts with prepared statements. */
 export class CassandraUserStore implements Sink {
   readonly name = 'cassandra';
+  /** One INSERT per table, in CASSANDRA_TABLES order (the order of cassandraUserWrite's parameter lists). */
   private readonly statements: readonly string[];
-  private readonly readers: readonly (readonly ValueOf[])[];
 
   constructor(
     private readonly client: Client,
     private readonly options: CassandraUserStoreOptions,
   ) {
-    const tables = options.tables ?? CASSANDRA_TABLES;
-    this.statements = tables.map((table) => insertStatement(options.keyspace, table));
-    this.readers = options.tables ? tables.map(rowReaders) : TABLE_READERS;
+    this.statements = CASSANDRA_TABLES.map((table) => insertStatement(options.keyspace, table));
   }
 
   async write({ users }: SinkBatch): Promise<void> {
     if (users.length === 0) return;
     const queries: { query: string; params: unknown[] }[] = [];
     for (const accepted of users) {
-      const params = cassandraUserWrite(accepted, this.readers);
+      const params = cassandraUserWrite(accepted);
       params.forEach((values, i) => {
         queries.push({ query: this.statements[i] as string, params: values });
       });
