@@ -12,18 +12,17 @@ import { deadLetterFingerprint } from '../../shared/schema/postgres/dead-letter-
 import type { AcceptedEvent, Sink, SinkBatch } from '../process-batch.js';
 import type { DeadLetter } from './dead-letter.js';
 
-type RowSource = AcceptedEvent;
 type Payload = AcceptedEvent['event']['payload'];
 
 interface UserColumn {
   readonly name: string;
   /** Element type of the unnest() array parameter. */
   readonly type: string;
-  readonly value: (row: RowSource) => unknown;
+  readonly value: (row: AcceptedEvent) => unknown;
 }
 
 /** Lineage values by column; a lineage column added to the registry fails to compile until it has one. */
-const LINEAGE_VALUE: Readonly<Record<LineageColumnName, (row: RowSource) => unknown>> = {
+const LINEAGE_VALUE: Readonly<Record<LineageColumnName, (row: AcceptedEvent) => unknown>> = {
   event_id: ({ event }) => event.event_id,
   schema_version: ({ event }) => event.schema_version,
   source: ({ event }) => event.source,
@@ -48,7 +47,7 @@ function payloadColumn(field: UserField): UserColumn {
  * The users columns the processor writes, from the field registry: the tutorial's fields, lineage, then
  * fields later schema versions added (the same order as the Cassandra tables).
  */
-export const USER_COLUMNS: readonly UserColumn[] = [
+const USER_COLUMNS: readonly UserColumn[] = [
   ...(USER_FIELDS as readonly UserField[]).filter((field) => field.since === 1).map(payloadColumn),
   ...(LINEAGE_COLUMNS as readonly LineageColumn[]).map((column) => ({
     name: column.name,
@@ -72,9 +71,6 @@ on conflict (${USER_KEY_COLUMN}) do update set
     .join(', ')}
 -- Only a newer event replaces a row: a replay or a late, older event changes nothing.
 where (users.occurred_at, users.ingested_at) < (excluded.occurred_at, excluded.ingested_at)`;
-
-/** The upsert text (exported so a test can pin it). */
-export const UPSERT_USERS_SQL = UPSERT_USERS;
 
 // A record redelivered by a retry or a replay is the same dead letter: it is counted, not duplicated.
 const UPSERT_DEAD_LETTERS = `
