@@ -1,10 +1,8 @@
 import type pg from 'pg';
 import {
-  LINEAGE_COLUMNS,
-  type LineageColumn,
+  inStoreColumnOrder,
   type LineageColumnName,
   postgresColumnOf,
-  USER_FIELDS,
   type UserField,
   userField,
 } from '../../shared/contract/fields.js';
@@ -47,15 +45,11 @@ function payloadColumn(field: UserField): UserColumn {
  * The users columns the processor writes, from the field registry: the tutorial's fields, lineage, then
  * fields later schema versions added (the same order as the Cassandra tables).
  */
-const USER_COLUMNS: readonly UserColumn[] = [
-  ...(USER_FIELDS as readonly UserField[]).filter((field) => field.since === 1).map(payloadColumn),
-  ...(LINEAGE_COLUMNS as readonly LineageColumn[]).map((column) => ({
-    name: column.name,
-    type: column.postgres.type,
-    value: LINEAGE_VALUE[column.name as LineageColumnName],
-  })),
-  ...(USER_FIELDS as readonly UserField[]).filter((field) => field.since > 1).map(payloadColumn),
-];
+const USER_COLUMNS: readonly UserColumn[] = inStoreColumnOrder<UserColumn>(payloadColumn, (column) => ({
+  name: column.name,
+  type: column.postgres.type,
+  value: LINEAGE_VALUE[column.name as LineageColumnName],
+}));
 
 export const USER_COLUMN_NAMES: readonly string[] = USER_COLUMNS.map((column) => column.name);
 const USER_KEY_COLUMN = postgresColumnOf(userField('id'));

@@ -277,6 +277,23 @@ export function fieldsOfVersion(version: SchemaVersion): readonly UserField[] {
   return (USER_FIELDS as readonly UserField[]).filter((field) => field.since <= version);
 }
 
+/**
+ * Every store's column order: the tutorial's (schema v1) fields, then lineage, then the fields later versions
+ * added, so a new field always appends (ALTER TABLE ADD on a live table). A mapper returns undefined for a
+ * field or lineage column its table does not carry.
+ */
+export function inStoreColumnOrder<Column>(
+  fieldColumn: (field: UserField) => Column | undefined,
+  lineageColumn: (column: LineageColumn) => Column | undefined,
+): Column[] {
+  const fields = USER_FIELDS as readonly UserField[];
+  return [
+    ...fields.filter((field) => field.since === 1).map(fieldColumn),
+    ...(LINEAGE_COLUMNS as readonly LineageColumn[]).map(lineageColumn),
+    ...fields.filter((field) => field.since > 1).map(fieldColumn),
+  ].filter((column): column is Column => column !== undefined);
+}
+
 /** The PostgreSQL column of a field. */
 export function postgresColumnOf(field: UserField): string {
   return field.postgres.column ?? field.name;

@@ -3,14 +3,7 @@
  * (renderCreateTableCql); the CDK stack gets AWS::Cassandra::Table properties (toKeyspacesTableSchemaDefinition).
  */
 
-import {
-  type CassandraTableName,
-  LINEAGE_COLUMNS,
-  type LineageColumn,
-  USER_FIELDS,
-  type UserField,
-  userField,
-} from '../../contract/fields.js';
+import { type CassandraTableName, inStoreColumnOrder, userField } from '../../contract/fields.js';
 import { SIGNUP_DAY_CLUSTERING_FIELDS } from './users-by-signup-day-key.js';
 
 export const DEFAULT_KEYSPACE = 'pipeline';
@@ -66,21 +59,14 @@ function registryColumns(
   table: CassandraTableName,
   leading: readonly ColumnDefinition[],
 ): ColumnDefinition[] {
-  const payload = (USER_FIELDS as readonly UserField[]).filter((field) =>
-    field.cassandra.tables.includes(table),
+  const ordered = inStoreColumnOrder<ColumnDefinition>(
+    (field) =>
+      field.cassandra.tables.includes(table) ? { name: field.name, type: field.cassandra.type } : undefined,
+    (column) =>
+      column.cassandra?.tables.includes(table)
+        ? { name: column.name, type: column.cassandra.type }
+        : undefined,
   );
-  const lineage = (LINEAGE_COLUMNS as readonly LineageColumn[]).flatMap((column) =>
-    column.cassandra?.tables.includes(table) ? [{ name: column.name, type: column.cassandra.type }] : [],
-  );
-  const ordered: ColumnDefinition[] = [
-    ...payload
-      .filter((field) => field.since === 1)
-      .map((field) => ({ name: field.name, type: field.cassandra.type })),
-    ...lineage,
-    ...payload
-      .filter((field) => field.since > 1)
-      .map((field) => ({ name: field.name, type: field.cassandra.type })),
-  ];
   const leadingNames = new Set(leading.map((column) => column.name));
   return [...leading, ...ordered.filter((column) => !leadingNames.has(column.name))];
 }
