@@ -1,9 +1,7 @@
 import { Logger } from '@aws-lambda-powertools/logger';
-import { Kafka } from 'kafkajs';
 import { requiredString } from '../shared/config.js';
 import { readKafkaProducerConfig } from '../shared/kafka/config.js';
-import { resolveMskBootstrapBrokers } from '../shared/kafka/msk.js';
-import { kafkaClientSettings } from '../shared/kafka/producer.js';
+import { createKafkaClient } from '../shared/kafka/producer.js';
 import { parseReplayParams } from './params.js';
 import { type ReplayReport, replayFailedBatches } from './replay.js';
 
@@ -22,19 +20,8 @@ const target = {
  * of `npm run replay -- failed-batches`): replays the failure topic and returns what it replayed and skipped.
  */
 export const handler = async (event: unknown): Promise<ReplayReport> => {
-  const raw = (event ?? {}) as Record<string, unknown>;
-  const params = parseReplayParams({
-    dryRun: raw.dryRun,
-    since: raw.since,
-    partition: raw.partition,
-    limit: raw.limit,
-  });
-  const bootstrap = kafkaConfig.bootstrap;
-  const brokers =
-    bootstrap.kind === 'brokers'
-      ? bootstrap.brokers
-      : await resolveMskBootstrapBrokers(bootstrap.clusterArn, kafkaConfig.region as string);
-  const kafka = new Kafka(kafkaClientSettings(kafkaConfig, brokers, { logger }));
+  const params = parseReplayParams((event ?? {}) as Record<string, unknown>);
+  const kafka = await createKafkaClient(kafkaConfig, { logger });
   const report = await replayFailedBatches(kafka, target, params);
   logger.info('replay finished', {
     dryRun: report.dryRun,

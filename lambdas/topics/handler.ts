@@ -1,9 +1,7 @@
 import { Logger } from '@aws-lambda-powertools/logger';
 import type { CloudFormationCustomResourceEvent } from 'aws-lambda';
-import { Kafka } from 'kafkajs';
 import { readKafkaProducerConfig } from '../shared/kafka/config.js';
-import { resolveMskBootstrapBrokers } from '../shared/kafka/msk.js';
-import { kafkaClientSettings } from '../shared/kafka/producer.js';
+import { createKafkaClient } from '../shared/kafka/producer.js';
 import { applyTopic } from './apply-topic.js';
 import { parseTopicProperties } from './topic-properties.js';
 
@@ -23,11 +21,7 @@ export const handler = async (event: CloudFormationCustomResourceEvent) => {
     clientId: 'topics-custom-resource',
     requestTimeoutMs: 30_000,
   });
-  const brokers =
-    config.bootstrap.kind === 'brokers'
-      ? [...config.bootstrap.brokers]
-      : await resolveMskBootstrapBrokers(config.bootstrap.clusterArn, config.region ?? '');
-  const admin = new Kafka(kafkaClientSettings(config, brokers, { logger })).admin();
+  const admin = (await createKafkaClient(config, { logger })).admin();
   await admin.connect();
   try {
     const change = await applyTopic(admin, wanted, previous);

@@ -84,6 +84,22 @@ export function kafkaClientSettings(
   return settings;
 }
 
+/**
+ * A kafkajs client for one-off work (the topics custom resource, replay): the config's brokers, or the MSK
+ * cluster's IAM bootstrap brokers, looked up for this call.
+ */
+export async function createKafkaClient(
+  config: KafkaProducerConfig,
+  deps: Pick<ManagedKafkaProducerDependencies, 'logger'> = {},
+): Promise<Kafka> {
+  const { bootstrap } = config;
+  const brokers =
+    bootstrap.kind === 'brokers'
+      ? bootstrap.brokers
+      : await resolveMskBootstrapBrokers(bootstrap.clusterArn, config.region ?? '');
+  return new Kafka(kafkaClientSettings(config, brokers, deps));
+}
+
 function retrySettings(config: KafkaProducerConfig) {
   return {
     retries: config.retries,
