@@ -158,7 +158,9 @@ async function replayBatch({ batch, resolveOffset }: EachBatchPayload, ctx: Batc
         `${ctx.target.failureTopic}/${batch.partition}/${message.offset}`,
       );
       const topic = originalRecord(decision.failed).topic;
-      byTopic.set(topic, [...(byTopic.get(topic) ?? []), replay]);
+      const messages = byTopic.get(topic) ?? [];
+      messages.push(replay);
+      byTopic.set(topic, messages);
     }
     await ctx.producer.sendBatch({
       acks: -1,
@@ -170,7 +172,7 @@ async function replayBatch({ batch, resolveOffset }: EachBatchPayload, ctx: Batc
     if (ctx.report.replayed.examples.length < EXAMPLES) ctx.report.replayed.examples.push(decision.item);
   }
   const done = BigInt(lastDone) + 1n;
-  const handled = Number(done - (state.end - BigInt(state.left)));
+  const handled = Number(done - position);
   (ctx.report as { remaining: number }).remaining -= handled;
   state.left -= handled;
   resolveOffset(lastDone); // the in-memory position only; a dry run commits nothing
