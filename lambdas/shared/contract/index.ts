@@ -2,7 +2,6 @@
 export { EventTooLargeError, InvalidUserCreatedEventError } from './errors.js';
 export {
   exampleUserPayload,
-  fieldsOfVersion,
   LINEAGE_COLUMNS,
   SCHEMA_VERSIONS,
   type SchemaVersion,
@@ -45,11 +44,9 @@ export {
   type UserCreatedEvent,
   type UserCreatedEventInput,
   userCreatedEventSchema,
-  userCreatedEventSchemaOf,
 } from './user-created-event.js';
 export {
   USER_FIELD_MAX_LENGTH,
-  USER_PAYLOAD_SCHEMAS,
   type UserPayload,
   type UserPayloadInput,
   userPayloadSchema,

@@ -7,12 +7,12 @@ export function userCreatedJsonSchemaFile(version: SchemaVersion): string {
   return `user-created.v${version}.schema.json`;
 }
 
-export function userCreatedJsonSchemaId(version: SchemaVersion): string {
+function userCreatedJsonSchemaId(version: SchemaVersion): string {
   return `urn:realtime-user-pipeline:schema:user.created:v${version}`;
 }
 
 /** What every generated file says about itself (JSON has no comments; `$comment` is JSON Schema's). */
-export const GENERATED_JSON_SCHEMA_COMMENT =
+const GENERATED_JSON_SCHEMA_COMMENT =
   'Generated from lambdas/shared/contract/fields.ts by `npm run generate`; do not edit.';
 
 /**

@@ -30,7 +30,7 @@ export const EVENT_SOURCE_MAX_LENGTH = 64;
 export const EVENT_SOURCE_PATTERN = /^[a-z][a-z0-9._-]*$/;
 
 /** The envelope of one schema version around that version's payload schema. */
-export function userCreatedEventSchemaOf(version: SchemaVersion) {
+function userCreatedEventSchemaOf(version: SchemaVersion) {
   return z
     .strictObject({
       event_id: uuidField().describe('Unique per produced event; replaying a failed batch keeps it.'),

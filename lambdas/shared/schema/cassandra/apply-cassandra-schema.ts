@@ -24,7 +24,7 @@ export interface ApplyCassandraSchemaOptions {
 }
 
 /** `ALTER TABLE … ADD` for each column of the definition the live table lacks (regular columns only). */
-export function renderAddColumnsCql(
+function renderAddColumnsCql(
   table: TableDefinition,
   keyspace: string,
   existingColumns: ReadonlySet<string>,
