@@ -8,11 +8,11 @@ import * as z from 'zod';
 import { userPayloadSchema } from '../shared/contract/index.js';
 import { MAX_USERS_PER_REQUEST } from './api.js';
 
-export const usersBatchSchema = z
+const usersBatchSchema = z
   .strictObject({ users: z.array(userPayloadSchema).min(1).max(MAX_USERS_PER_REQUEST) })
   .meta({ title: 'UsersBatch', description: `1 to ${MAX_USERS_PER_REQUEST} users, accepted all or none.` });
 
-export const usersRequestBodySchema = z.union([userPayloadSchema, usersBatchSchema]).meta({
+const usersRequestBodySchema = z.union([userPayloadSchema, usersBatchSchema]).meta({
   title: 'UsersRequest',
   description: 'One user object, or {"users": [...]}.',
 });

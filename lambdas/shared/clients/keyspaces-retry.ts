@@ -136,7 +136,7 @@ const EXECUTE_OPTIONS = { prepare: true } as const;
  * driver's executeConcurrent with collectResults, no result set is kept until the round ends: a batch of
  * thousands of statements would otherwise keep thousands of them alive into the old generation.
  */
-export async function sendConcurrently(
+async function sendConcurrently(
   client: Client,
   statements: readonly Statement[],
   concurrencyLevel: number,
