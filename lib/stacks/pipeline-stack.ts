@@ -130,10 +130,7 @@ export class PipelineStack extends Stack {
       subnets,
       cluster: config.streaming,
       topic: { name: config.topicName, ...config.topic },
-      failureTopic: {
-        name: config.processor.failureDestination.topicName,
-        retentionHours: config.processor.failureDestination.retentionHours,
-      },
+      failureTopic: config.processor.failureDestination,
       logRetentionDays: retention,
       retainOnDelete: protect,
     });
