@@ -10,6 +10,7 @@ import * as s3deploy from 'aws-cdk-lib/aws-s3-deployment';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import * as cr from 'aws-cdk-lib/custom-resources';
 import { Construct } from 'constructs';
+import type { OrchestrationSettings } from '../../config/stage-settings.js';
 import { acknowledgeIamFindings } from '../shared/acknowledge.js';
 import { skipCheckov } from '../shared/checkov.js';
 import { REPO_ROOT } from '../shared/paths.js';
@@ -48,28 +49,19 @@ export const DAG_BUNDLE_EXCLUDES = [
   'README.md',
 ];
 
-/** Props of {@link Orchestration}. */
-export interface OrchestrationProps {
+/**
+ * Props of {@link Orchestration}: the stage's environment size and Airflow version route
+ * (`airflowVersionVia: 'update-environment'` creates the environment on
+ * {@link CLOUDFORMATION_DOCUMENTED_AIRFLOW_VERSION} and moves it to {@link AIRFLOW_VERSION} with MWAA
+ * UpdateEnvironment), and what the DAGs reach.
+ */
+export interface OrchestrationProps extends OrchestrationSettings {
   /** Stage name: part of the environment name. */
   readonly stageName: string;
   /** VPC of the environment. */
   readonly vpc: ec2.IVpc;
   /** Exactly two private subnets in different AZs are used. */
   readonly subnets: ec2.SubnetSelection;
-  /** `mw1.micro`, `mw1.small`, ... */
-  readonly environmentClass: string;
-  /** Minimum workers. */
-  readonly minWorkers: number;
-  /** Maximum workers. */
-  readonly maxWorkers: number;
-  /** Schedulers. */
-  readonly schedulers: number;
-  /**
-   * `update-environment`: create the environment on {@link CLOUDFORMATION_DOCUMENTED_AIRFLOW_VERSION} and move it
-   * to {@link AIRFLOW_VERSION} with MWAA UpdateEnvironment (a custom resource), for when CloudFormation refuses
-   * the version. @default 'cloudformation'
-   */
-  readonly airflowVersionVia?: 'cloudformation' | 'update-environment';
   /** The pull Lambda the `randomuser_ingest` DAG invokes. */
   readonly pullFunction: lambda.IFunction;
   /** Database secret the DAGs read (Variable `pipeline_postgres_secret_arn`). */
