@@ -266,15 +266,8 @@ export class PipelineStack extends Stack {
       logRetentionDays: retention,
     });
 
-    const application = applicationSignals(config.stageName, ingestion, processing);
     const observability = new Observability(this, 'Observability', {
-      ...application,
-      deadLetterQueues: [
-        ...application.deadLetterQueues,
-        ...(ingestion.scheduleDeadLetters
-          ? [{ queueName: ingestion.scheduleDeadLetters.queueName, label: 'Schedule dead letters' }]
-          : []),
-      ],
+      ...applicationSignals(config.stageName, ingestion, processing),
       ...(processing.mapping
         ? {
             mapping: {
@@ -371,7 +364,7 @@ export class PipelineStack extends Stack {
   }
 }
 
-/** What every stage observes the same way: the API and the three functions. */
+/** What every stage observes the same way: the API, the three functions and the schedule's dead letters. */
 function applicationSignals(stageName: string, ingestion: Ingestion, processing: Processing) {
   return {
     stageName,
@@ -382,6 +375,9 @@ function applicationSignals(stageName: string, ingestion: Ingestion, processing:
       ingestPull: ingestion.pullFunction.function.functionName,
       processor: processing.processor.function.functionName,
     },
-    deadLetterQueues: [] as Array<{ queueName: string; label: string }>,
+    // Only a stage with a pull schedule has its dead-letter queue (not LocalStack).
+    deadLetterQueues: ingestion.scheduleDeadLetters
+      ? [{ queueName: ingestion.scheduleDeadLetters.queueName, label: 'Schedule dead letters' }]
+      : [],
   };
 }
