@@ -5,13 +5,17 @@ import { StringParameter } from 'aws-cdk-lib/aws-ssm';
 import { Construct } from 'constructs';
 import type { ResolvedStageConfig } from '../config/stage-settings.js';
 import { Ingestion } from '../constructs/ingestion/ingestion.js';
-import { KeyspacesStore } from '../constructs/keyspaces/keyspaces-store.js';
+import { KEYSPACES_PORT, KeyspacesStore } from '../constructs/keyspaces/keyspaces-store.js';
 import { Network } from '../constructs/network/network.js';
 import { Observability } from '../constructs/observability/observability.js';
 import { Orchestration } from '../constructs/orchestration/orchestration.js';
 import { FailedBatchesReplay } from '../constructs/processing/failed-batches-replay.js';
 import { Processing } from '../constructs/processing/processing.js';
-import { RelationalStore } from '../constructs/relational-store/relational-store.js';
+import {
+  DATABASE_NAME,
+  POSTGRES_PORT,
+  RelationalStore,
+} from '../constructs/relational-store/relational-store.js';
 import { type ServiceAccess, staticAccess, staticSinkAccess } from '../constructs/shared/access.js';
 import { LogEncryption } from '../constructs/shared/log-encryption.js';
 import { Streaming } from '../constructs/streaming/streaming.js';
@@ -242,14 +246,14 @@ export class PipelineStack extends Stack {
         pipeline_postgres: {
           conn_type: 'postgres',
           host: relationalStore.proxy.endpoint,
-          port: 5432,
-          schema: 'pipeline',
+          port: POSTGRES_PORT,
+          schema: DATABASE_NAME,
           extra: { sslmode: 'require' },
         },
         pipeline_cassandra: {
           conn_type: 'cassandra',
-          host: `cassandra.${region}.amazonaws.com`,
-          port: 9142,
+          host: keyspaces.endpointHost,
+          port: KEYSPACES_PORT,
           schema: keyspaces.keyspaceName,
           extra: { auth: 'sigv4', region, ssl: true, local_dc: region, consistency: 'LOCAL_QUORUM' },
         },
