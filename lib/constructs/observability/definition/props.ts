@@ -21,7 +21,7 @@ export interface DashboardProps {
   readonly mapping?: {
     readonly functionName: string;
     readonly uuid: string;
-    /** @default - no failure topic (failed batches go to SQS) */
+    /** @default - no failure-topic row or alarm (the local console when no failure topic is configured) */
     readonly failureTopicName?: string;
   };
   /** MSK cluster; brokerCount 0 for serverless. @default - none */
