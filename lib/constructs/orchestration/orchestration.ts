@@ -2,7 +2,7 @@ import { join } from 'node:path';
 import { Duration, RemovalPolicy, SecretValue, Stack, Validations } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as iam from 'aws-cdk-lib/aws-iam';
-import * as lambda from 'aws-cdk-lib/aws-lambda';
+import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as mwaa from 'aws-cdk-lib/aws-mwaa';
 import * as s3 from 'aws-cdk-lib/aws-s3';
@@ -15,8 +15,7 @@ import { acknowledgeIamFindings } from '../shared/acknowledge.js';
 import { skipCheckov } from '../shared/checkov.js';
 import { REPO_ROOT } from '../shared/paths.js';
 import {
-  PIPELINE_ARCHITECTURE,
-  PIPELINE_RUNTIME,
+  adoptVendoredFunctions,
   retentionDays,
   stackArn,
   vendoredFunctionCheckovSkips,
@@ -391,24 +390,11 @@ export class Orchestration extends Construct {
  * architecture, and the findings a vendored, deploy-time-only function cannot meet.
  */
 function acknowledgeVendoredUpgradeFunction(scope: Construct): void {
-  const stack = Stack.of(scope);
-  const singleton = stack.node.tryFindChild('AWS679f53fac002430cb0da5b7982bd2287');
+  const singleton = Stack.of(scope).node.tryFindChild('AWS679f53fac002430cb0da5b7982bd2287');
   if (!singleton) return;
   const reason =
     'aws-cdk-lib AwsCustomResource function: CloudFormation calls it synchronously on deploy to run one MWAA ' +
     'UpdateEnvironment call (the Airflow version fallback); its settings are owned by the library.';
-  for (const child of singleton.node.findAll()) {
-    if (child instanceof lambda.CfnFunction) {
-      child.runtime = PIPELINE_RUNTIME.name;
-      child.architectures = [PIPELINE_ARCHITECTURE.name];
-      child.memorySize = 256;
-      skipCheckov(child, ...vendoredFunctionCheckovSkips(reason));
-    }
-  }
-  acknowledgeIamFindings(singleton, 'AwsSolutions-IAM4', [/AWSLambdaBasicExecutionRole$/], reason);
-  Validations.of(singleton).acknowledge(
-    { id: 'Serverless::Serverless-LambdaDLQ', reason },
-    { id: 'Serverless::Serverless-LambdaTracing', reason },
-    { id: 'AwsSolutions::AwsSolutions-L1', reason },
-  );
+  adoptVendoredFunctions(singleton, reason);
+  Validations.of(singleton).acknowledge({ id: 'AwsSolutions::AwsSolutions-L1', reason });
 }
