@@ -271,7 +271,7 @@ export class PipelineStack extends Stack {
     });
 
     const observability = new Observability(this, 'Observability', {
-      ...applicationSignals(config.stageName, ingestion, processing),
+      ...applicationSignals(config, ingestion, processing),
       ...(processing.mapping
         ? {
             mapping: {
@@ -291,8 +291,6 @@ export class PipelineStack extends Stack {
       },
       keyspaces: { keyspace: keyspaces.keyspaceName, tables: [...keyspaces.tables.keys()] },
       mwaa: { environmentName: orchestration.environmentName },
-      offsetLagThreshold: config.observability.offsetLagThreshold,
-      endToEndLatencyP99ThresholdMs: config.observability.endToEndLatencyP99ThresholdMs,
       ...(config.observability.alarmEmail ? { alarmEmail: config.observability.alarmEmail } : {}),
     });
     return {
@@ -361,17 +359,23 @@ export class PipelineStack extends Stack {
       logRetentionDays: retention,
     });
     const observability = new Observability(this, 'Observability', {
-      ...applicationSignals(config.stageName, ingestion, processing),
+      ...applicationSignals(config, ingestion, processing),
       alarms: false,
     });
     return { ingestion, processing, observability };
   }
 }
 
-/** What every stage observes the same way: the API, the three functions and the schedule's dead letters. */
-function applicationSignals(stageName: string, ingestion: Ingestion, processing: Processing) {
+/**
+ * What every stage observes the same way: the API, the three functions, the schedule's dead letters and the
+ * stage's alarm thresholds.
+ */
+function applicationSignals(config: PipelineSettings, ingestion: Ingestion, processing: Processing) {
+  const stageName = config.stageName;
   return {
     stageName,
+    offsetLagThreshold: config.observability.offsetLagThreshold,
+    endToEndLatencyP99ThresholdMs: config.observability.endToEndLatencyP99ThresholdMs,
     sinks: processing.sinkNames,
     api: { apiName: ingestion.api.restApiName, stageName },
     functions: {

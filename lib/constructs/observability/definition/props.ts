@@ -32,10 +32,10 @@ export interface DashboardProps {
   readonly keyspaces?: { readonly keyspace: string; readonly tables: readonly string[] };
   /** MWAA environment name. @default - none */
   readonly mwaa?: { readonly environmentName: string };
-  /** OffsetLag (records) that raises the lag alarm. @default 10000 */
-  readonly offsetLagThreshold?: number;
-  /** End-to-end latency p99 (ms, `ingested_at` → every sink written) that raises its alarm. @default 10000 */
-  readonly endToEndLatencyP99ThresholdMs?: number;
+  /** OffsetLag (records) that raises the lag alarm (stage setting observability.offsetLagThreshold). */
+  readonly offsetLagThreshold: number;
+  /** End-to-end latency p99 (ms, `ingested_at` → every sink written) that raises its alarm. */
+  readonly endToEndLatencyP99ThresholdMs: number;
 }
 
 /** Lowercase words joined by dashes: ids and anchors from titles. */
