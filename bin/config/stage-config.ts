@@ -1,23 +1,5 @@
 // The settings types live in lib/ (which never imports bin/); bin/ holds the values, reads and validates them.
-export {
-  type ApiAuthMode,
-  type ApiSettings,
-  type DatabaseSettings,
-  type DeploymentTarget,
-  type FailureDestinationSettings,
-  type LocalServiceEndpoints,
-  type NetworkSettings,
-  type ObservabilitySettings,
-  type OrchestrationSettings,
-  type ProcessorSettings,
-  type PullScheduleSettings,
-  type ResolvedStageConfig,
-  STAGE_NAMES,
-  type StageConfig,
-  type StageName,
-  type StreamingSettings,
-  type TopicSettings,
-} from '../../lib/config/stage-settings.js';
+export * from '../../lib/config/stage-settings.js';
 
 import type {
   ApiSettings,

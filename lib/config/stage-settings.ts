@@ -203,7 +203,7 @@ export interface LocalServiceEndpoints {
  * Settings that differ between stages, as each `bin/config/<stage>.ts` declares them.
  *
  * Only `bin/` reads stage configuration; stacks receive the resolved values they need as props.
- * New settings go here with a TSDoc `@default` and are resolved in {@link resolveStageConfig}.
+ * New settings go here with a TSDoc `@default` and are resolved in bin/config (`resolveStageConfig`).
  */
 export interface StageConfig {
   /** Stage name; becomes part of the stack name and the `stage` tag. */

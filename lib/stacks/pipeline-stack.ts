@@ -5,13 +5,17 @@ import { StringParameter } from 'aws-cdk-lib/aws-ssm';
 import { Construct } from 'constructs';
 import type { ResolvedStageConfig } from '../config/stage-settings.js';
 import { Ingestion } from '../constructs/ingestion/ingestion.js';
-import { KeyspacesStore } from '../constructs/keyspaces/keyspaces-store.js';
+import { KEYSPACES_PORT, KeyspacesStore } from '../constructs/keyspaces/keyspaces-store.js';
 import { Network } from '../constructs/network/network.js';
 import { Observability } from '../constructs/observability/observability.js';
 import { Orchestration } from '../constructs/orchestration/orchestration.js';
 import { FailedBatchesReplay } from '../constructs/processing/failed-batches-replay.js';
 import { Processing } from '../constructs/processing/processing.js';
-import { RelationalStore } from '../constructs/relational-store/relational-store.js';
+import {
+  DATABASE_NAME,
+  POSTGRES_PORT,
+  RelationalStore,
+} from '../constructs/relational-store/relational-store.js';
 import { type ServiceAccess, staticAccess, staticSinkAccess } from '../constructs/shared/access.js';
 import { LogEncryption } from '../constructs/shared/log-encryption.js';
 import { Streaming } from '../constructs/streaming/streaming.js';
@@ -130,10 +134,7 @@ export class PipelineStack extends Stack {
       subnets,
       cluster: config.streaming,
       topic: { name: config.topicName, ...config.topic },
-      failureTopic: {
-        name: config.processor.failureDestination.topicName,
-        retentionHours: config.processor.failureDestination.retentionHours,
-      },
+      failureTopic: config.processor.failureDestination,
       logRetentionDays: retention,
       retainOnDelete: protect,
     });
@@ -245,14 +246,14 @@ export class PipelineStack extends Stack {
         pipeline_postgres: {
           conn_type: 'postgres',
           host: relationalStore.proxy.endpoint,
-          port: 5432,
-          schema: 'pipeline',
+          port: POSTGRES_PORT,
+          schema: DATABASE_NAME,
           extra: { sslmode: 'require' },
         },
         pipeline_cassandra: {
           conn_type: 'cassandra',
-          host: `cassandra.${region}.amazonaws.com`,
-          port: 9142,
+          host: keyspaces.endpointHost,
+          port: KEYSPACES_PORT,
           schema: keyspaces.keyspaceName,
           extra: { auth: 'sigv4', region, ssl: true, local_dc: region, consistency: 'LOCAL_QUORUM' },
         },
@@ -269,15 +270,8 @@ export class PipelineStack extends Stack {
       logRetentionDays: retention,
     });
 
-    const application = applicationSignals(config.stageName, ingestion, processing);
     const observability = new Observability(this, 'Observability', {
-      ...application,
-      deadLetterQueues: [
-        ...application.deadLetterQueues,
-        ...(ingestion.scheduleDeadLetters
-          ? [{ queueName: ingestion.scheduleDeadLetters.queueName, label: 'Schedule dead letters' }]
-          : []),
-      ],
+      ...applicationSignals(config, ingestion, processing),
       ...(processing.mapping
         ? {
             mapping: {
@@ -297,8 +291,6 @@ export class PipelineStack extends Stack {
       },
       keyspaces: { keyspace: keyspaces.keyspaceName, tables: [...keyspaces.tables.keys()] },
       mwaa: { environmentName: orchestration.environmentName },
-      offsetLagThreshold: config.observability.offsetLagThreshold,
-      endToEndLatencyP99ThresholdMs: config.observability.endToEndLatencyP99ThresholdMs,
       ...(config.observability.alarmEmail ? { alarmEmail: config.observability.alarmEmail } : {}),
     });
     return {
@@ -367,17 +359,23 @@ export class PipelineStack extends Stack {
       logRetentionDays: retention,
     });
     const observability = new Observability(this, 'Observability', {
-      ...applicationSignals(config.stageName, ingestion, processing),
+      ...applicationSignals(config, ingestion, processing),
       alarms: false,
     });
     return { ingestion, processing, observability };
   }
 }
 
-/** What every stage observes the same way: the API and the three functions. */
-function applicationSignals(stageName: string, ingestion: Ingestion, processing: Processing) {
+/**
+ * What every stage observes the same way: the API, the three functions, the schedule's dead letters and the
+ * stage's alarm thresholds.
+ */
+function applicationSignals(config: PipelineSettings, ingestion: Ingestion, processing: Processing) {
+  const stageName = config.stageName;
   return {
     stageName,
+    offsetLagThreshold: config.observability.offsetLagThreshold,
+    endToEndLatencyP99ThresholdMs: config.observability.endToEndLatencyP99ThresholdMs,
     sinks: processing.sinkNames,
     api: { apiName: ingestion.api.restApiName, stageName },
     functions: {
@@ -385,6 +383,9 @@ function applicationSignals(stageName: string, ingestion: Ingestion, processing:
       ingestPull: ingestion.pullFunction.function.functionName,
       processor: processing.processor.function.functionName,
     },
-    deadLetterQueues: [] as Array<{ queueName: string; label: string }>,
+    // Only a stage with a pull schedule has its dead-letter queue (not LocalStack).
+    deadLetterQueues: ingestion.scheduleDeadLetters
+      ? [{ queueName: ingestion.scheduleDeadLetters.queueName, label: 'Schedule dead letters' }]
+      : [],
   };
 }

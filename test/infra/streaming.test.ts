@@ -20,10 +20,7 @@ function synthStreaming(config: ResolvedStageConfig): { template: Template; stre
     subnets: { subnetType: ec2.SubnetType.PRIVATE_ISOLATED },
     cluster: config.streaming,
     topic: { name: config.topicName, ...config.topic },
-    failureTopic: {
-      name: config.processor.failureDestination.topicName,
-      retentionHours: config.processor.failureDestination.retentionHours,
-    },
+    failureTopic: config.processor.failureDestination,
     logRetentionDays: config.observability.logRetentionDays,
     retainOnDelete: config.database.deletionProtection,
   });

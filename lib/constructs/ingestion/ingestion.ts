@@ -7,14 +7,12 @@ import * as schedulerTargets from 'aws-cdk-lib/aws-scheduler-targets';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import * as wafv2 from 'aws-cdk-lib/aws-wafv2';
 import { Construct } from 'constructs';
+import type { ApiAuthMode, PullScheduleSettings } from '../../config/stage-settings.js';
 import type { ServiceAccess } from '../shared/access.js';
 import { acknowledgeIamFindings } from '../shared/acknowledge.js';
 import { skipCheckov } from '../shared/checkov.js';
 import { PipelineFunction, retentionDays } from '../shared/pipeline-function.js';
 import { usersRequestSchema } from './users-request-model.js';
-
-/** How `POST /v1/users` authenticates callers. */
-export type ApiAuth = 'iam' | 'apiKey';
 
 /** The optional VPC placement of the ingestion Lambdas. */
 export interface IngestionNetwork {
@@ -33,7 +31,7 @@ export interface IngestionProps {
   /** VPC placement; undefined for the LocalStack stage. @default - not in a VPC */
   readonly network?: IngestionNetwork;
   /** Caller authentication for `POST /v1/users`. */
-  readonly auth: ApiAuth;
+  readonly auth: ApiAuthMode;
   /** Steady-state requests per second. */
   readonly throttleRateLimit: number;
   /** Burst requests. */
@@ -43,7 +41,7 @@ export interface IngestionProps {
   /** Execution logging and the account-level API Gateway CloudWatch role (not on LocalStack). @default true */
   readonly executionLogging?: boolean;
   /** Pull schedule; undefined creates no schedule. @default - no schedule */
-  readonly pullSchedule?: { readonly enabled: boolean; readonly rateMinutes: number; readonly count: number };
+  readonly pullSchedule?: PullScheduleSettings;
   /** randomuser.me-compatible API of the pull Lambda. @default 'https://randomuser.me' */
   readonly randomUserBaseUrl?: string;
   /** Days logs are kept. */

@@ -12,6 +12,9 @@ import type { SinkAccess } from '../shared/access.js';
 import { acknowledgeIamFindings } from '../shared/acknowledge.js';
 import { stackArn } from '../shared/pipeline-function.js';
 
+/** Port of the Amazon Keyspaces CQL endpoint (TLS). */
+export const KEYSPACES_PORT = 9142;
+
 /** Props of {@link KeyspacesStore}. */
 export interface KeyspacesStoreProps {
   /** Keyspace name. @default 'pipeline' (DEFAULT_KEYSPACE of the schema definition) */
@@ -71,6 +74,11 @@ export class KeyspacesStore extends Construct {
     this.tables = tables;
   }
 
+  /** Host of the Amazon Keyspaces endpoint in the stack's region (SigV4, TLS on {@link KEYSPACES_PORT}). */
+  get endpointHost(): string {
+    return `cassandra.${Stack.of(this).region}.amazonaws.com`;
+  }
+
   /** ARN of one table. */
   tableArn(tableName: string): string {
     return stackArn(this, 'cassandra', `/keyspace/${this.keyspaceName}/table/${tableName}`);
@@ -81,13 +89,12 @@ export class KeyspacesStore extends Construct {
    * row writes, and the network-interface reads the driver makes through the VPC endpoint.
    */
   sinkAccess(): SinkAccess {
-    const region = Stack.of(this).region;
     return {
       name: 'cassandra',
       environment: {
         CASSANDRA_AUTH: 'sigv4',
-        CASSANDRA_CONTACT_POINTS: `cassandra.${region}.amazonaws.com`,
-        CASSANDRA_PORT: '9142',
+        CASSANDRA_CONTACT_POINTS: this.endpointHost,
+        CASSANDRA_PORT: String(KEYSPACES_PORT),
         CASSANDRA_TLS: 'true',
         CASSANDRA_KEYSPACE: this.keyspaceName,
         CASSANDRA_CONSISTENCY: 'LOCAL_QUORUM',

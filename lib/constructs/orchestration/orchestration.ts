@@ -2,7 +2,7 @@ import { join } from 'node:path';
 import { Duration, RemovalPolicy, SecretValue, Stack, Validations } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as iam from 'aws-cdk-lib/aws-iam';
-import * as lambda from 'aws-cdk-lib/aws-lambda';
+import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as mwaa from 'aws-cdk-lib/aws-mwaa';
 import * as s3 from 'aws-cdk-lib/aws-s3';
@@ -10,12 +10,12 @@ import * as s3deploy from 'aws-cdk-lib/aws-s3-deployment';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import * as cr from 'aws-cdk-lib/custom-resources';
 import { Construct } from 'constructs';
+import type { OrchestrationSettings } from '../../config/stage-settings.js';
 import { acknowledgeIamFindings } from '../shared/acknowledge.js';
 import { skipCheckov } from '../shared/checkov.js';
 import { REPO_ROOT } from '../shared/paths.js';
 import {
-  PIPELINE_ARCHITECTURE,
-  PIPELINE_RUNTIME,
+  adoptVendoredFunctions,
   retentionDays,
   stackArn,
   vendoredFunctionCheckovSkips,
@@ -48,28 +48,19 @@ export const DAG_BUNDLE_EXCLUDES = [
   'README.md',
 ];
 
-/** Props of {@link Orchestration}. */
-export interface OrchestrationProps {
+/**
+ * Props of {@link Orchestration}: the stage's environment size and Airflow version route
+ * (`airflowVersionVia: 'update-environment'` creates the environment on
+ * {@link CLOUDFORMATION_DOCUMENTED_AIRFLOW_VERSION} and moves it to {@link AIRFLOW_VERSION} with MWAA
+ * UpdateEnvironment), and what the DAGs reach.
+ */
+export interface OrchestrationProps extends OrchestrationSettings {
   /** Stage name: part of the environment name. */
   readonly stageName: string;
   /** VPC of the environment. */
   readonly vpc: ec2.IVpc;
   /** Exactly two private subnets in different AZs are used. */
   readonly subnets: ec2.SubnetSelection;
-  /** `mw1.micro`, `mw1.small`, ... */
-  readonly environmentClass: string;
-  /** Minimum workers. */
-  readonly minWorkers: number;
-  /** Maximum workers. */
-  readonly maxWorkers: number;
-  /** Schedulers. */
-  readonly schedulers: number;
-  /**
-   * `update-environment`: create the environment on {@link CLOUDFORMATION_DOCUMENTED_AIRFLOW_VERSION} and move it
-   * to {@link AIRFLOW_VERSION} with MWAA UpdateEnvironment (a custom resource), for when CloudFormation refuses
-   * the version. @default 'cloudformation'
-   */
-  readonly airflowVersionVia?: 'cloudformation' | 'update-environment';
   /** The pull Lambda the `randomuser_ingest` DAG invokes. */
   readonly pullFunction: lambda.IFunction;
   /** Database secret the DAGs read (Variable `pipeline_postgres_secret_arn`). */
@@ -399,24 +390,11 @@ export class Orchestration extends Construct {
  * architecture, and the findings a vendored, deploy-time-only function cannot meet.
  */
 function acknowledgeVendoredUpgradeFunction(scope: Construct): void {
-  const stack = Stack.of(scope);
-  const singleton = stack.node.tryFindChild('AWS679f53fac002430cb0da5b7982bd2287');
+  const singleton = Stack.of(scope).node.tryFindChild('AWS679f53fac002430cb0da5b7982bd2287');
   if (!singleton) return;
   const reason =
     'aws-cdk-lib AwsCustomResource function: CloudFormation calls it synchronously on deploy to run one MWAA ' +
     'UpdateEnvironment call (the Airflow version fallback); its settings are owned by the library.';
-  for (const child of singleton.node.findAll()) {
-    if (child instanceof lambda.CfnFunction) {
-      child.runtime = PIPELINE_RUNTIME.name;
-      child.architectures = [PIPELINE_ARCHITECTURE.name];
-      child.memorySize = 256;
-      skipCheckov(child, ...vendoredFunctionCheckovSkips(reason));
-    }
-  }
-  acknowledgeIamFindings(singleton, 'AwsSolutions-IAM4', [/AWSLambdaBasicExecutionRole$/], reason);
-  Validations.of(singleton).acknowledge(
-    { id: 'Serverless::Serverless-LambdaDLQ', reason },
-    { id: 'Serverless::Serverless-LambdaTracing', reason },
-    { id: 'AwsSolutions::AwsSolutions-L1', reason },
-  );
+  adoptVendoredFunctions(singleton, reason);
+  Validations.of(singleton).acknowledge({ id: 'AwsSolutions::AwsSolutions-L1', reason });
 }

@@ -3,6 +3,7 @@ import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import type * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
 import { PipelineFunction } from '../shared/pipeline-function.js';
+import type { ProcessingNetwork } from './processing.js';
 
 /** Props of {@link FailedBatchesReplay}. */
 export interface FailedBatchesReplayProps {
@@ -13,7 +14,7 @@ export interface FailedBatchesReplayProps {
   /** Consumer group whose committed offsets record the replay's progress. */
   readonly groupId: string;
   /** VPC placement next to the brokers. */
-  readonly network: { readonly vpc: ec2.IVpc; readonly subnets: ec2.SubnetSelection };
+  readonly network: ProcessingNetwork;
   /** Kafka grants: read the failure topic as the group, produce to the source topic. */
   readonly grantKafka: (grantee: iam.IGrantable) => void;
   /** Lets the function's security group reach the brokers. */

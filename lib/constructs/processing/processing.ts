@@ -5,6 +5,7 @@ import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { KafkaDlq } from 'aws-cdk-lib/aws-lambda-event-sources';
 import type { IDependable } from 'constructs';
 import { Construct } from 'constructs';
+import type { ProcessorSettings } from '../../config/stage-settings.js';
 import type { SinkAccess } from '../shared/access.js';
 import { lambdaEntry } from '../shared/paths.js';
 import { PipelineFunction } from '../shared/pipeline-function.js';
@@ -30,24 +31,20 @@ export interface MskSource {
   readonly dependsOn: readonly IDependable[];
 }
 
-/** Event source mapping batching and scaling. */
-export interface MappingSettings {
-  /** Records per batch. */
-  readonly batchSize: number;
-  /** Longest wait to fill a batch, seconds. */
-  readonly maxBatchingWindowSeconds: number;
-  /**
-   * Provisioned pollers. Required with a source: retry limits, bisection, the record age and a Kafka
-   * on-failure destination exist only in provisioned mode.
-   */
-  readonly provisionedPollers?: { readonly minimum: number; readonly maximum: number };
-  /** Retries of a failing batch before its records go to the failure topic. */
-  readonly retryAttempts: number;
-  /** Split a failing batch in two and retry each half. */
-  readonly bisectBatchOnError: boolean;
-  /** Records older than this go to the failure topic without another invocation, seconds (60 to 604800). */
-  readonly maxRecordAgeSeconds: number;
-}
+/**
+ * Event source mapping batching, scaling and failure handling, as the stage's processor settings declare them.
+ * `provisionedPollers` is required with a source: retry limits, bisection, the record age and a Kafka
+ * on-failure destination exist only in provisioned mode.
+ */
+export type MappingSettings = Pick<
+  ProcessorSettings,
+  | 'batchSize'
+  | 'maxBatchingWindowSeconds'
+  | 'provisionedPollers'
+  | 'retryAttempts'
+  | 'bisectBatchOnError'
+  | 'maxRecordAgeSeconds'
+>;
 
 /** VPC placement of the processor. */
 export interface ProcessingNetwork {

@@ -12,6 +12,7 @@ import {
   READER_ROLE,
   WRITER_ROLE,
 } from '../../../lambdas/shared/schema/postgres/index.js';
+import type { DatabaseSettings } from '../../config/stage-settings.js';
 import type { Client, SinkAccess } from '../shared/access.js';
 import { acknowledgeIamFindings } from '../shared/acknowledge.js';
 import { skipCheckov } from '../shared/checkov.js';
@@ -39,34 +40,18 @@ export interface DatabaseLogin {
   readonly secret: secretsmanager.ISecret;
 }
 
-/** Props of {@link RelationalStore}. */
-export interface RelationalStoreProps {
+/** Props of {@link RelationalStore}: the stage's database settings and where the store lives. */
+export interface RelationalStoreProps extends DatabaseSettings {
   /** VPC of the instance, the proxy and the migrations function. */
   readonly vpc: ec2.IVpc;
   /** Private subnets. */
   readonly subnets: ec2.SubnetSelection;
-  /** Instance class without `db.`, e.g. `t4g.micro`. */
-  readonly instanceType: string;
-  /** Multi-AZ standby. */
-  readonly multiAz: boolean;
-  /** Initial storage, GiB. */
-  readonly allocatedStorageGiB: number;
-  /** Storage autoscaling ceiling, GiB. */
-  readonly maxAllocatedStorageGiB: number;
-  /** Backup retention days. */
-  readonly backupRetentionDays: number;
-  /** Deletion protection; also makes the stack keep a snapshot when it deletes the instance. */
-  readonly deletionProtection: boolean;
   /** Days the database and migrations logs are kept. */
   readonly logRetentionDays: number;
   /** DB instance identifier; also names the exported log groups. */
   readonly instanceIdentifier: string;
   /** Days between automatic password rotations. @default 30 */
   readonly rotationDays?: number;
-  /** Performance Insights (7 days retention, encrypted with the store's key). @default false */
-  readonly performanceInsights?: boolean;
-  /** Enhanced monitoring interval, seconds; 0 turns it off. @default 0 */
-  readonly enhancedMonitoringIntervalSeconds?: number;
 }
 
 /**
@@ -311,7 +296,7 @@ export class RelationalStore extends Construct {
 
   /** Performance Insights and enhanced monitoring, as the stage asks. */
   private monitoringSettings(props: RelationalStoreProps): Partial<rds.DatabaseInstanceProps> {
-    const interval = props.enhancedMonitoringIntervalSeconds ?? 0;
+    const interval = props.enhancedMonitoringIntervalSeconds;
     return {
       ...(props.performanceInsights
         ? {
@@ -338,7 +323,7 @@ export class RelationalStore extends Construct {
         id: 'CKV_AWS_157',
         reason: 'Single-AZ by stage setting (database.multiAz=false) to save cost; prod runs Multi-AZ.',
       });
-    if ((props.enhancedMonitoringIntervalSeconds ?? 0) === 0)
+    if (props.enhancedMonitoringIntervalSeconds === 0)
       skipCheckov(this.instance, {
         id: 'CKV_AWS_118',
         reason:

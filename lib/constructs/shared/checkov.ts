@@ -1,4 +1,4 @@
-import { Aspects, CfnResource, type IAspect } from 'aws-cdk-lib';
+import { CfnResource } from 'aws-cdk-lib';
 import type { IConstruct } from 'constructs';
 
 /** Shortest reason a checkov skip may carry: it must say why, not just "not needed". */
@@ -41,29 +41,4 @@ export function skipCheckov(scope: IConstruct, ...skips: readonly CheckovSkip[])
     if (!merged.some((entry) => entry.id === skip.id)) merged.push({ id: skip.id, comment: skip.reason });
   }
   resource.addMetadata('checkov', { ...existing, skip: merged });
-}
-
-/**
- * Skips checkov checks on every resource of `types` under `scope` (for resources that a library creates
- * and the project cannot reach by construct id, e.g. the CDK provider framework's functions). Runs as an
- * aspect, so resources added later are covered too.
- */
-export function skipCheckovOnAll(
-  scope: IConstruct,
-  types: readonly string[],
-  skips: readonly CheckovSkip[],
-): void {
-  Aspects.of(scope).add(new SkipCheckovOnAll(types, skips));
-}
-
-class SkipCheckovOnAll implements IAspect {
-  constructor(
-    private readonly types: readonly string[],
-    private readonly skips: readonly CheckovSkip[],
-  ) {}
-
-  visit(node: IConstruct): void {
-    if (CfnResource.isCfnResource(node) && this.types.includes(node.cfnResourceType))
-      skipCheckov(node, ...this.skips);
-  }
 }

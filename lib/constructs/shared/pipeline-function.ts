@@ -6,7 +6,7 @@ import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import type * as cr from 'aws-cdk-lib/custom-resources';
-import { Construct } from 'constructs';
+import { Construct, type IConstruct } from 'constructs';
 import { PIPELINE_METRICS_NAMESPACE } from '../../../lambdas/processor/metric-names.js';
 import { acknowledgeIamFindings } from './acknowledge.js';
 import { type CheckovSkip, skipCheckov } from './checkov.js';
@@ -217,26 +217,33 @@ export function stackArn(scope: Construct, service: string, resource: string): s
  * JavaScript without native modules), so every Node.js function in the app is nodejs24.x on arm64.
  */
 export function useProjectRuntime(provider: cr.Provider): void {
-  for (const child of provider.node.findAll()) {
-    if (child instanceof lambda.CfnFunction) {
-      child.runtime = PIPELINE_RUNTIME.name;
-      child.architectures = [PIPELINE_ARCHITECTURE.name];
-      child.memorySize = 256;
-    }
-  }
   const reason =
     'CDK custom resource provider framework function (aws-cdk-lib): CloudFormation invokes it synchronously ' +
     'and it only forwards the event to the project handler, which is traced and logged; its role uses the ' +
     'AWS managed basic execution policy and may invoke all versions of that one handler.';
-  acknowledgeIamFindings(provider, 'AwsSolutions-IAM4', [/AWSLambdaBasicExecutionRole$/], reason);
+  adoptVendoredFunctions(provider, reason);
   acknowledgeIamFindings(provider, 'AwsSolutions-IAM5', [/^Resource::<[A-Za-z0-9]+\.Arn>:\*$/], reason);
-  Validations.of(provider).acknowledge(
+}
+
+/**
+ * The Lambda functions aws-cdk-lib vendors under `scope` (provider framework, AwsCustomResource): the
+ * project's runtime and architecture (their code is plain JavaScript without native modules), and the
+ * findings a deploy-time-only library function cannot meet, each acknowledged with `reason`.
+ */
+export function adoptVendoredFunctions(scope: IConstruct, reason: string): void {
+  for (const child of scope.node.findAll()) {
+    if (child instanceof lambda.CfnFunction) {
+      child.runtime = PIPELINE_RUNTIME.name;
+      child.architectures = [PIPELINE_ARCHITECTURE.name];
+      child.memorySize = 256;
+      skipCheckov(child, ...vendoredFunctionCheckovSkips(reason));
+    }
+  }
+  acknowledgeIamFindings(scope, 'AwsSolutions-IAM4', [/AWSLambdaBasicExecutionRole$/], reason);
+  Validations.of(scope).acknowledge(
     { id: 'Serverless::Serverless-LambdaDLQ', reason },
     { id: 'Serverless::Serverless-LambdaTracing', reason },
   );
-  for (const child of provider.node.findAll()) {
-    if (child instanceof lambda.CfnFunction) skipCheckov(child, ...vendoredFunctionCheckovSkips(reason));
-  }
 }
 
 /**

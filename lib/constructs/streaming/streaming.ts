@@ -6,6 +6,7 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import * as msk from 'aws-cdk-lib/aws-msk';
 import * as cr from 'aws-cdk-lib/custom-resources';
 import { Construct } from 'constructs';
+import type { FailureDestinationSettings, StreamingSettings } from '../../config/stage-settings.js';
 import { PipelineFunction, retentionDays, useProjectRuntime } from '../shared/pipeline-function.js';
 import { KafkaArns } from './kafka-arns.js';
 import {
@@ -20,17 +21,6 @@ export { MSK_SERVERLESS_REPLICATION_FACTOR, type TopicProps } from './topic-conf
 /** Port of the MSK IAM-authenticated TLS listener (provisioned and serverless). */
 export const MSK_IAM_PORT = 9098;
 
-/** MSK flavour and size. */
-export type ClusterSettings =
-  | { readonly kind: 'serverless' }
-  | {
-      readonly kind: 'provisioned';
-      readonly kafkaVersion: string;
-      readonly brokerInstanceType: string;
-      readonly brokerCount: number;
-      readonly volumeSizeGiB: number;
-    };
-
 /** Props of {@link Streaming}. */
 export interface StreamingProps {
   /** Stage name, part of the cluster name. */
@@ -40,14 +30,14 @@ export interface StreamingProps {
   /** Private subnets, one per AZ (brokers are spread over them). */
   readonly subnets: ec2.SubnetSelection;
   /** Cluster flavour and size. */
-  readonly cluster: ClusterSettings;
+  readonly cluster: StreamingSettings;
   /** The `users_created` topic. */
   readonly topic: TopicProps;
   /**
    * The failure topic: the event source mapping's on-failure destination. It takes the main topic's
    * partitions and replication with its own (long) retention.
    */
-  readonly failureTopic: { readonly name: string; readonly retentionHours: number };
+  readonly failureTopic: FailureDestinationSettings;
   /** Days broker and custom-resource logs are kept. */
   readonly logRetentionDays: number;
   /** Keep the cluster (and its data) when the stack deletes it. @default false */
@@ -149,9 +139,12 @@ export class Streaming extends Construct {
     cluster.applyRemovalPolicy(removalPolicy);
     this.arns = new KafkaArns(this, this.clusterArn);
 
-    this.failureTopicName = props.failureTopic.name;
+    this.failureTopicName = props.failureTopic.topicName;
     // The failure topic takes the main topic's partitions and replication with its own retention.
-    const topics = [props.topic, { ...props.topic, ...props.failureTopic }];
+    const topics = [
+      props.topic,
+      { ...props.topic, name: this.failureTopicName, retentionHours: props.failureTopic.retentionHours },
+    ];
     const [topic, failureTopic] =
       props.cluster.kind === 'provisioned'
         ? topics.map((t) => this.addMskTopic(t))

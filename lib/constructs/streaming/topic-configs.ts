@@ -1,20 +1,13 @@
 import { Fn } from 'aws-cdk-lib';
+import type { TopicSettings } from '../../config/stage-settings.js';
 
 /** Replication factor MSK Serverless applies to every topic. */
 export const MSK_SERVERLESS_REPLICATION_FACTOR = 3;
 
-/** One Kafka topic the stage creates (the `users_created` topic, the failure topic). */
-export interface TopicProps {
+/** One Kafka topic the stage creates (the `users_created` topic, the failure topic): its name and layout. */
+export interface TopicProps extends TopicSettings {
   /** Topic name. */
   readonly name: string;
-  /** Partition count. */
-  readonly partitions: number;
-  /** Replication factor (provisioned only; serverless uses its fixed default). */
-  readonly replicationFactor: number;
-  /** `min.insync.replicas` (provisioned only). */
-  readonly minInsyncReplicas: number;
-  /** `retention.ms` expressed in hours. */
-  readonly retentionHours: number;
 }
 
 /**

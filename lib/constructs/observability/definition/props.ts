@@ -21,7 +21,7 @@ export interface DashboardProps {
   readonly mapping?: {
     readonly functionName: string;
     readonly uuid: string;
-    /** @default - no failure topic (failed batches go to SQS) */
+    /** @default - no failure-topic row or alarm (the local console when no failure topic is configured) */
     readonly failureTopicName?: string;
   };
   /** MSK cluster; brokerCount 0 for serverless. @default - none */
@@ -32,10 +32,10 @@ export interface DashboardProps {
   readonly keyspaces?: { readonly keyspace: string; readonly tables: readonly string[] };
   /** MWAA environment name. @default - none */
   readonly mwaa?: { readonly environmentName: string };
-  /** OffsetLag (records) that raises the lag alarm. @default 10000 */
-  readonly offsetLagThreshold?: number;
-  /** End-to-end latency p99 (ms, `ingested_at` → every sink written) that raises its alarm. @default 10000 */
-  readonly endToEndLatencyP99ThresholdMs?: number;
+  /** OffsetLag (records) that raises the lag alarm (stage setting observability.offsetLagThreshold). */
+  readonly offsetLagThreshold: number;
+  /** End-to-end latency p99 (ms, `ingested_at` → every sink written) that raises its alarm. */
+  readonly endToEndLatencyP99ThresholdMs: number;
 }
 
 /** Lowercase words joined by dashes: ids and anchors from titles. */

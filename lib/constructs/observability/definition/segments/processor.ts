@@ -52,7 +52,7 @@ export function processorSegment(props: DashboardProps): SegmentSpec | undefined
       alarm(
         'end-to-end-latency-p99',
         endToEndP99,
-        props.endToEndLatencyP99ThresholdMs ?? 10_000,
+        props.endToEndLatencyP99ThresholdMs,
         'Users take too long from ingestion to being written to every store (p99).',
       ),
     ],

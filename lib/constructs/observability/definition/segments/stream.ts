@@ -35,7 +35,7 @@ export function streamSegment(props: DashboardProps): SegmentSpec | undefined {
         alarm(
           'offset-lag',
           lag,
-          props.offsetLagThreshold ?? 10_000,
+          props.offsetLagThreshold,
           'The processor is falling behind the users_created topic.',
           { evaluationPeriods: 10, datapointsToAlarm: 5 },
         ),
