@@ -19,7 +19,7 @@ import { Kafka, logLevel } from 'kafkajs';
 import pg from 'pg';
 import { USERS_CREATED_TOPIC } from '../lambdas/shared/contract/index.js';
 import { DEFAULT_KEYSPACE } from '../lambdas/shared/schema/cassandra/index.js';
-import { exitWithUsage, parseCli } from './cli/args.js';
+import { parseCli, wholeNumberFlag } from './cli/args.js';
 import { createLocalConsole, LOCAL_MAPPING_DIMENSIONS, watchFunction } from './console/start-console.js';
 import { startRandomUserServer } from './randomuser/server.js';
 import { type ApiGatewayProxyHandler, startHttpApi } from './runtime/http-adapter.js';
@@ -84,12 +84,7 @@ const { values: args } = parseCli({
 
 /** A flag's whole-number value; a bad one ends the command (usage, exit 2) before anything starts. */
 function wholeNumber(flag: keyof typeof args, min: number, max: number): number {
-  const raw = args[flag] as string;
-  const value = Number(raw);
-  if (!Number.isInteger(value) || value < min || value > max) {
-    exitWithUsage(USAGE, `--${flag} must be a whole number from ${min} to ${max}, got "${raw}"`);
-  }
-  return value;
+  return wholeNumberFlag(USAGE, flag, args[flag] as string, min, max);
 }
 
 const demoRate = wholeNumber('demo-rate', 1, 1_000);

@@ -28,6 +28,18 @@ export function exitWithUsage(usage: string, message: string): never {
   process.exit(USAGE_EXIT_CODE);
 }
 
+/**
+ * A flag's whole-number value from `min` to `max`; anything else ends the command with one line naming the
+ * flag, then the usage (exit 2).
+ */
+export function wholeNumberFlag(usage: string, flag: string, raw: string, min: number, max: number): number {
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value < min || value > max) {
+    exitWithUsage(usage, `--${flag} must be a whole number from ${min} to ${max}, got "${raw}"`);
+  }
+  return value;
+}
+
 /** `--help` or `-h` before a `--` terminator. */
 export function wantsHelp(argv: readonly string[]): boolean {
   const end = argv.indexOf('--');
