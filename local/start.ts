@@ -24,6 +24,7 @@ import { createLocalConsole, LOCAL_MAPPING_DIMENSIONS, watchFunction } from './c
 import { startRandomUserServer } from './randomuser/server.js';
 import { type ApiGatewayProxyHandler, startHttpApi } from './runtime/http-adapter.js';
 import { localKafkaLogCreator } from './runtime/kafka-log.js';
+import { lagByPartition } from './runtime/kafka-offsets.js';
 import { LambdaContainerPool } from './runtime/lambda-container-pool.js';
 import { localLambdaContext } from './runtime/lambda-context.js';
 import { startLambdaInvokeServer } from './runtime/lambda-invoke-server.js';
@@ -304,34 +305,19 @@ Ctrl-C stops.
         inspectionPool.query<{ n: string }>('select count(*) as n from users'),
         inspectionPool.query<{ n: string }>('select count(*) as n from dead_letters'),
         cassandra.execute(`SELECT count(*) FROM ${keyspace}.created_users`),
-        consumerLag(admin, topic, 'local-processor'),
+        lagByPartition(admin, topic, 'local-processor'),
       ]);
       log(
         `accepted ${accepted} (http) + ${pulled} (pull) | processed ${bridge.stats.records} | ` +
           `failed records ${bridge.stats.failedRecords} | ` +
-          `dead letters ${dead.rows[0]?.n} | rows: postgres ${pgUsers.rows[0]?.n}, cassandra ${wide.first()?.get(0)} | lag ${lag}`,
+          `dead letters ${dead.rows[0]?.n} | rows: postgres ${pgUsers.rows[0]?.n}, cassandra ${wide.first()?.get(0)} | ` +
+          `lag ${lag.reduce((sum, p) => sum + p.lag, 0)}`,
       );
     })().catch((error: unknown) =>
       log(`summary unavailable: ${error instanceof Error ? error.message : String(error)}`),
     );
   }, 5_000);
   stops.unshift(async () => clearInterval(summary));
-}
-
-async function consumerLag(
-  admin: ReturnType<Kafka['admin']>,
-  topic: string,
-  groupId: string,
-): Promise<number> {
-  const [latest, committed] = await Promise.all([
-    admin.fetchTopicOffsets(topic),
-    admin.fetchOffsets({ groupId, topics: [topic] }),
-  ]);
-  const done = new Map(committed[0]?.partitions.map((p) => [p.partition, Number(p.offset)]) ?? []);
-  return latest.reduce(
-    (sum, p) => sum + Math.max(0, Number(p.high) - Math.max(0, done.get(p.partition) ?? 0)),
-    0,
-  );
 }
 
 let stopping: { startedAt: number } | undefined;
