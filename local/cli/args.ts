@@ -19,7 +19,7 @@ export interface CliDefinition<O extends ParseArgsOptionsConfig> {
 }
 
 /** Exit status for bad command-line input (the convention of shells and their builtins). */
-export const USAGE_EXIT_CODE = 2;
+const USAGE_EXIT_CODE = 2;
 
 /** Prints `message` (one line) and the usage on stderr, then exits 2. */
 export function exitWithUsage(usage: string, message: string): never {
