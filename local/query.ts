@@ -4,7 +4,7 @@
  */
 import { Client as CassandraClient } from 'cassandra-driver';
 import pg from 'pg';
-import { exitWithUsage, parseCli } from './cli/args.js';
+import { exitWithUsage, parseCli, wholeNumberFlag } from './cli/args.js';
 import { adminConnection, readLocalServicesSettings } from './services/config.js';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -23,10 +23,8 @@ const { values, positionals } = parseCli({
   allowPositionals: true,
   options: { recent: { type: 'string' } },
 });
-const recent = values.recent === undefined ? undefined : Number(values.recent);
-if (recent !== undefined && (!Number.isInteger(recent) || recent < 1 || recent > 1_000)) {
-  exitWithUsage(USAGE, `--recent must be a whole number from 1 to 1000, got "${values.recent}"`);
-}
+const recent =
+  values.recent === undefined ? undefined : wholeNumberFlag(USAGE, 'recent', values.recent, 1, 1_000);
 const badIds = positionals.filter((id) => !UUID.test(id));
 if (badIds.length > 0) exitWithUsage(USAGE, `not a user id (UUID): ${badIds.join(', ')}`);
 if (positionals.length === 0 && recent === undefined) exitWithUsage(USAGE, 'give user ids or --recent N');

@@ -19,11 +19,13 @@ import { Kafka, logLevel } from 'kafkajs';
 import pg from 'pg';
 import { USERS_CREATED_TOPIC } from '../lambdas/shared/contract/index.js';
 import { DEFAULT_KEYSPACE } from '../lambdas/shared/schema/cassandra/index.js';
-import { exitWithUsage, parseCli } from './cli/args.js';
+import { parseCli, wholeNumberFlag } from './cli/args.js';
+import { LOCAL_NAMES } from './console/local-definition.js';
 import { createLocalConsole, LOCAL_MAPPING_DIMENSIONS, watchFunction } from './console/start-console.js';
 import { startRandomUserServer } from './randomuser/server.js';
 import { type ApiGatewayProxyHandler, startHttpApi } from './runtime/http-adapter.js';
 import { localKafkaLogCreator } from './runtime/kafka-log.js';
+import { lagByPartition } from './runtime/kafka-offsets.js';
 import { LambdaContainerPool } from './runtime/lambda-container-pool.js';
 import { localLambdaContext } from './runtime/lambda-context.js';
 import { startLambdaInvokeServer } from './runtime/lambda-invoke-server.js';
@@ -84,12 +86,7 @@ const { values: args } = parseCli({
 
 /** A flag's whole-number value; a bad one ends the command (usage, exit 2) before anything starts. */
 function wholeNumber(flag: keyof typeof args, min: number, max: number): number {
-  const raw = args[flag] as string;
-  const value = Number(raw);
-  if (!Number.isInteger(value) || value < min || value > max) {
-    exitWithUsage(USAGE, `--${flag} must be a whole number from ${min} to ${max}, got "${raw}"`);
-  }
-  return value;
+  return wholeNumberFlag(USAGE, flag, args[flag] as string, min, max);
 }
 
 const demoRate = wholeNumber('demo-rate', 1, 1_000);
@@ -110,9 +107,13 @@ const mapping = localMappingSettings({
   failureTopic: process.env.KAFKA_FAILURE_TOPIC || undefined,
 });
 const httpConcurrency = wholeNumber('http-concurrency', 1, 256);
+const failureTopic = mapping.failure.failureTopic;
 const demo = args.demo && !args['no-demo'];
 const consolePort = wholeNumber('console-port', 0, 65_535);
 const consolePeriodSeconds = wholeNumber('console-period-seconds', 1, 60);
+
+/** The MSK bridge's consumer group: its committed offsets are the processor's progress (summary, console). */
+const PROCESSOR_GROUP = 'local-processor';
 
 const log = (message: string) => console.error(`[start] ${message}`);
 const settings = readLocalServicesSettings();
@@ -148,7 +149,7 @@ async function main(): Promise<void> {
   // The console reads the handlers' EMF output, as CloudWatch does; without it, they skip writing it.
   const localConsole = args['no-console']
     ? undefined
-    : createLocalConsole(consolePeriodSeconds, mapping.failure.failureTopic);
+    : createLocalConsole(consolePeriodSeconds, failureTopic);
   if (localConsole) process.env.POWERTOOLS_METRICS_DISABLED = 'false';
   else process.env.POWERTOOLS_METRICS_DISABLED ??= 'true';
   process.env.POWERTOOLS_LOG_LEVEL ??= 'WARN';
@@ -162,7 +163,6 @@ async function main(): Promise<void> {
     logLevel: logLevel.ERROR,
     logCreator: localKafkaLogCreator(),
   });
-  const failureTopic = mapping.failure.failureTopic;
   await preparePipeline(
     kafka,
     settings,
@@ -193,8 +193,8 @@ async function main(): Promise<void> {
       import('../lambdas/ingest-pull/handler.js'),
       import('../lambdas/replay-failed-batches/handler.js'),
     ]);
-  const processor = watchFunction(localConsole, 'processor', processorHandler);
-  const ingestPull = watchFunction(localConsole, 'ingest-pull', ingestPullHandler);
+  const processor = watchFunction(localConsole, LOCAL_NAMES.functions.processor, processorHandler);
+  const ingestPull = watchFunction(localConsole, LOCAL_NAMES.functions.ingestPull, ingestPullHandler);
   // Concurrent pushes run in separate containers, each with its own producer, as in Lambda.
   const ingestHttpContainers = new LambdaContainerPool({
     handlerModule: new URL('../lambdas/ingest-http/handler.ts', import.meta.url),
@@ -202,14 +202,16 @@ async function main(): Promise<void> {
     maxContainers: httpConcurrency,
   });
   stops.push(() => ingestHttpContainers.close());
-  const ingestHttp: ApiGatewayProxyHandler = watchFunction(localConsole, 'ingest-http', (event, context) =>
-    ingestHttpContainers.invoke(event, context),
+  const ingestHttp: ApiGatewayProxyHandler = watchFunction(
+    localConsole,
+    LOCAL_NAMES.functions.ingestHttp,
+    (event, context) => ingestHttpContainers.invoke(event, context),
   );
 
   const bridge = new MskBridge({
     kafka,
     topic,
-    groupId: 'local-processor',
+    groupId: PROCESSOR_GROUP,
     batchSize: mapping.batchSize,
     batchWindowMs: mapping.batchWindowMs,
     failure: mapping.failure,
@@ -295,7 +297,7 @@ Ctrl-C stops.
     const sources = {
       admin,
       topic,
-      groupId: 'local-processor',
+      groupId: PROCESSOR_GROUP,
       failureTopic,
       postgres: inspectionPool,
       cassandra,
@@ -309,34 +311,19 @@ Ctrl-C stops.
         inspectionPool.query<{ n: string }>('select count(*) as n from users'),
         inspectionPool.query<{ n: string }>('select count(*) as n from dead_letters'),
         cassandra.execute(`SELECT count(*) FROM ${keyspace}.created_users`),
-        consumerLag(admin, topic, 'local-processor'),
+        lagByPartition(admin, topic, PROCESSOR_GROUP),
       ]);
       log(
         `accepted ${accepted} (http) + ${pulled} (pull) | processed ${bridge.stats.records} | ` +
           `failed records ${bridge.stats.failedRecords} | ` +
-          `dead letters ${dead.rows[0]?.n} | rows: postgres ${pgUsers.rows[0]?.n}, cassandra ${wide.first()?.get(0)} | lag ${lag}`,
+          `dead letters ${dead.rows[0]?.n} | rows: postgres ${pgUsers.rows[0]?.n}, cassandra ${wide.first()?.get(0)} | ` +
+          `lag ${lag.reduce((sum, p) => sum + p.lag, 0)}`,
       );
     })().catch((error: unknown) =>
       log(`summary unavailable: ${error instanceof Error ? error.message : String(error)}`),
     );
   }, 5_000);
   stops.unshift(async () => clearInterval(summary));
-}
-
-async function consumerLag(
-  admin: ReturnType<Kafka['admin']>,
-  topic: string,
-  groupId: string,
-): Promise<number> {
-  const [latest, committed] = await Promise.all([
-    admin.fetchTopicOffsets(topic),
-    admin.fetchOffsets({ groupId, topics: [topic] }),
-  ]);
-  const done = new Map(committed[0]?.partitions.map((p) => [p.partition, Number(p.offset)]) ?? []);
-  return latest.reduce(
-    (sum, p) => sum + Math.max(0, Number(p.high) - Math.max(0, done.get(p.partition) ?? 0)),
-    0,
-  );
 }
 
 let stopping: { startedAt: number } | undefined;

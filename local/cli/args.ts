@@ -19,13 +19,25 @@ export interface CliDefinition<O extends ParseArgsOptionsConfig> {
 }
 
 /** Exit status for bad command-line input (the convention of shells and their builtins). */
-export const USAGE_EXIT_CODE = 2;
+const USAGE_EXIT_CODE = 2;
 
 /** Prints `message` (one line) and the usage on stderr, then exits 2. */
 export function exitWithUsage(usage: string, message: string): never {
   console.error(message.split('\n')[0]);
   console.error(usage);
   process.exit(USAGE_EXIT_CODE);
+}
+
+/**
+ * A flag's whole-number value from `min` to `max`; anything else ends the command with one line naming the
+ * flag, then the usage (exit 2).
+ */
+export function wholeNumberFlag(usage: string, flag: string, raw: string, min: number, max: number): number {
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value < min || value > max) {
+    exitWithUsage(usage, `--${flag} must be a whole number from ${min} to ${max}, got "${raw}"`);
+  }
+  return value;
 }
 
 /** `--help` or `-h` before a `--` terminator. */

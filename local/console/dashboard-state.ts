@@ -13,10 +13,10 @@ import type { MetricStore } from './metric-store.js';
 const LOCAL_NAMESPACES = new Set([PIPELINE_METRICS_NAMESPACE, 'AWS/Lambda', 'AWS/ApiGateway']);
 
 /** Periods drawn per graph. */
-export const PERIODS_SHOWN = 30;
+const PERIODS_SHOWN = 30;
 
 /** Whether the console can draw a series: expressions (SEARCH, sums over AWS resources) exist only in AWS. */
-export function isLocal(series: SeriesSpec): boolean {
+function isLocal(series: SeriesSpec): boolean {
   return series.kind === 'metric' && LOCAL_NAMESPACES.has(series.namespace);
 }
 

@@ -33,7 +33,7 @@ function percentile(histogram: Map<number, number>, count: number, p: number): n
   return bucketValue(Math.max(...histogram.keys()));
 }
 
-export function metricKey(
+function metricKey(
   namespace: string,
   metricName: string,
   dimensions: Readonly<Record<string, string>>,

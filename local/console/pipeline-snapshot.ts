@@ -1,6 +1,7 @@
 import type { Client as CassandraClient } from 'cassandra-driver';
 import type { Admin } from 'kafkajs';
 import type pg from 'pg';
+import { lagByPartition, topicDepth } from '../runtime/kafka-offsets.js';
 
 /** What the console shows beside the metrics: Kafka positions, dead letters and rows per store. */
 export interface PipelineSnapshot {
@@ -23,32 +24,6 @@ export interface SnapshotSources {
   readonly cassandra: CassandraClient;
   readonly keyspace: string;
   readonly cassandraTables: readonly string[];
-}
-
-export async function lagByPartition(
-  admin: Admin,
-  topic: string,
-  groupId: string,
-): Promise<{ partition: number; lag: number }[]> {
-  const [latest, committed] = await Promise.all([
-    admin.fetchTopicOffsets(topic),
-    admin.fetchOffsets({ groupId, topics: [topic] }),
-  ]);
-  const done = new Map(committed[0]?.partitions.map((p) => [p.partition, Number(p.offset)]) ?? []);
-  return latest
-    .map((p) => ({
-      partition: p.partition,
-      lag: Math.max(0, Number(p.high) - Math.max(Number(p.low), done.get(p.partition) ?? 0)),
-    }))
-    .sort((a, b) => a.partition - b.partition);
-}
-
-async function topicDepth(admin: Admin, topic: string | undefined): Promise<number | null> {
-  if (!topic) return null;
-  const topics = await admin.listTopics();
-  if (!topics.includes(topic)) return null;
-  const offsets = await admin.fetchTopicOffsets(topic);
-  return offsets.reduce((sum, p) => sum + Number(p.high) - Number(p.low), 0);
 }
 
 /** One snapshot; each part fails alone so that a stopped store leaves the others visible. */

@@ -6,7 +6,7 @@
  */
 import { Kafka, logLevel } from 'kafkajs';
 import { USERS_CREATED_TOPIC } from '../../lambdas/shared/contract/index.js';
-import { exitWithUsage, parseCli } from '../cli/args.js';
+import { parseCli, wholeNumberFlag } from '../cli/args.js';
 import { readLocalServicesSettings } from '../services/config.js';
 import { startHttpApi } from './http-adapter.js';
 import { ensureTopics } from './kafka-topics.js';
@@ -31,14 +31,8 @@ const { values } = parseCli({
     concurrency: { type: 'string', default: '8' },
   },
 });
-const port = Number(values.port);
-if (!Number.isInteger(port) || port < 0 || port > 65_535) {
-  exitWithUsage(USAGE, `--port must be an integer from 0 to 65535, got "${values.port}"`);
-}
-const concurrency = Number(values.concurrency);
-if (!Number.isInteger(concurrency) || concurrency < 1 || concurrency > 256) {
-  exitWithUsage(USAGE, `--concurrency must be an integer from 1 to 256, got "${values.concurrency}"`);
-}
+const port = wholeNumberFlag(USAGE, 'port', values.port, 0, 65_535);
+const concurrency = wholeNumberFlag(USAGE, 'concurrency', values.concurrency, 1, 256);
 
 process.env.KAFKA_BROKERS ??= readLocalServicesSettings().kafka.brokers;
 const topic = process.env.KAFKA_TOPIC || USERS_CREATED_TOPIC;

@@ -17,10 +17,9 @@ export function localKafkaLogCreator(print: (line: string) => void = (line) => c
   return (_level: logLevel) =>
     ({ namespace, level, log }: LogEntry) => {
       if (level !== logLevel.ERROR) return;
-      const text = `${log.message} ${String((log as { error?: unknown }).error ?? '')}`;
+      const error = (log as { error?: unknown }).error;
+      const text = `${log.message} ${String(error ?? '')}`;
       if (RETRIED_BROKER_STATES.some((state) => text.includes(state))) return;
-      print(
-        `[kafkajs] ERROR ${namespace}: ${log.message}${(log as { error?: unknown }).error ? ` (${String((log as { error?: unknown }).error)})` : ''}`,
-      );
+      print(`[kafkajs] ERROR ${namespace}: ${log.message}${error ? ` (${String(error)})` : ''}`);
     };
 }

@@ -91,11 +91,8 @@ export class MskBridge {
   private producer: Producer | undefined;
   /** Invocations under way, one per partition at most. */
   private readonly inFlight = new Set<Promise<boolean>>();
-  private readonly batchSize: number;
 
-  constructor(private readonly options: MskBridgeOptions) {
-    this.batchSize = options.batchSize;
-  }
+  constructor(private readonly options: MskBridgeOptions) {}
 
   async start(): Promise<void> {
     const { kafka, topic } = this.options;
@@ -109,7 +106,7 @@ export class MskBridge {
       groupId: this.options.groupId ?? 'local-msk-bridge',
       maxWaitTimeInMs: Math.max(windowMs, 10),
       // With a window, ask the broker to hold the fetch until the window ends or ~a batch has arrived.
-      minBytes: windowMs > 0 ? 512 * this.batchSize : 1,
+      minBytes: windowMs > 0 ? 512 * this.options.batchSize : 1,
       maxBytesPerPartition: 16 * 1024 * 1024,
       maxBytes: 64 * 1024 * 1024,
     });
@@ -149,7 +146,7 @@ export class MskBridge {
         };
         for (let i = 0; i < batch.messages.length; ) {
           if (!delivery.isRunning()) return;
-          const chunk = nextInvocationChunk(batch.messages, i, this.batchSize);
+          const chunk = nextInvocationChunk(batch.messages, i, this.options.batchSize);
           i += chunk.length;
           const done = this.deliver(delivery, chunk, 0).catch((error: unknown) => {
             if (error instanceof BridgeStoppingError) return false;
