@@ -1,4 +1,4 @@
-import type { BenchResults, GoalVerdict } from './results.js';
+import { type BenchResults, ceilingsOf, type GoalVerdict } from './results.js';
 
 /** The benchmark goals (issue 16); the summary reports against them (never a test assertion). */
 export const GOALS = {
@@ -40,7 +40,7 @@ interface RepeatPair {
  * at it beside that repeat's ceiling. Results written before `--repeat` are one repeat with one ceiling.
  */
 export function bestConfigurationPairs(results: GoalInputs): RepeatPair[] {
-  const ceilings = results.ceilings?.length ? results.ceilings : results.ceiling ? [results.ceiling] : [];
+  const ceilings = ceilingsOf(results);
   const ceilingOf = (repeat: number) => ceilings.find((c) => (c.repeat ?? 1) === repeat);
   const byConfiguration = new Map<string, ProcessorRunResult[]>();
   for (const run of results.processor) {
