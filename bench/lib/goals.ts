@@ -39,7 +39,7 @@ interface RepeatPair {
  * The batch size and partition count with the highest mean records/s over the repeats, and each repeat's run
  * at it beside that repeat's ceiling. Results written before `--repeat` are one repeat with one ceiling.
  */
-export function bestConfigurationPairs(results: GoalInputs): RepeatPair[] {
+function bestConfigurationPairs(results: GoalInputs): RepeatPair[] {
   const ceilings = ceilingsOf(results);
   const ceilingOf = (repeat: number) => ceilings.find((c) => (c.repeat ?? 1) === repeat);
   const byConfiguration = new Map<string, ProcessorRunResult[]>();
@@ -61,7 +61,7 @@ const cpuOf = (processes: readonly { name: string; cpuPercent: number }[], names
   processes.filter((p) => names.includes(p.name)).reduce((sum, p) => sum + p.cpuPercent, 0);
 
 /** CPU µs per record: the processor (its containers plus the bridge), and the ceiling's plain client. */
-export function cpuPerRecord(pair: RepeatPair): {
+function cpuPerRecord(pair: RepeatPair): {
   processor: number;
   containers: number;
   bridge: number;
