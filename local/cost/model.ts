@@ -77,7 +77,7 @@ export const FLOW_LOG_RECORD_BYTES = 150;
 export const LAMBDA_ENIS_PER_AZ = 2;
 export const MWAA_ENIS = 4;
 /** reconcile_stores runs hourly; each run reads one users_by_signup_day partition per distinct key. */
-export const RECONCILE_RUNS_PER_MONTH = 30 * 24;
+export const RECONCILE_RUNS_PER_MONTH = SECONDS_PER_MONTH / 3600;
 /** Keyspaces read request unit size, KB (LOCAL_QUORUM). */
 export const KEYSPACES_RRU_KB = 4;
 
@@ -119,7 +119,7 @@ interface Volumes {
 
 function volumes(config: ResolvedStageConfig, workload: Workload): Volumes {
   const requestEvents = workload.eventsPerSecond * SECONDS_PER_MONTH;
-  const pullRuns = config.pullSchedule.enabled ? (30 * 24 * 60) / config.pullSchedule.rateMinutes : 0;
+  const pullRuns = config.pullSchedule.enabled ? SECONDS_PER_MONTH / 60 / config.pullSchedule.rateMinutes : 0;
   const pullEvents = pullRuns * config.pullSchedule.count;
   const events = requestEvents + pullEvents;
   const perSecond = events / SECONDS_PER_MONTH;
