@@ -85,7 +85,6 @@ async function main(): Promise<void> {
     runs.has(s as Scenario),
   );
   const processor: ProcessorRunFigures[] = [];
-  let ceiling: BenchResults['ceiling'] = null;
   const ceilings: NonNullable<BenchResults['ceiling']>[] = [];
   let http: BenchResults['http'] = [];
   let endToEnd: BenchResults['endToEnd'] = [];
@@ -129,7 +128,6 @@ async function main(): Promise<void> {
         }
         if (runs.has('ceiling')) ceilings.push({ ...(await runStoreCeiling(context, events)), repeat });
       }
-      ceiling = ceilings[0] ?? null;
       events.length = 0;
       if (runs.has('http')) {
         http = await runHttpPush(context, {
@@ -165,8 +163,9 @@ async function main(): Promise<void> {
     }
   }
 
+  // Every processor run and ceiling carries its repeat, so each run has its own repeat's ceiling (if run).
   const ceilingRateOf = (repeat: number | undefined) =>
-    (ceilings.find((c) => c.repeat === repeat) ?? ceiling)?.recordsPerSecond;
+    ceilings.find((c) => c.repeat === repeat)?.recordsPerSecond;
   const withoutGoals: Omit<BenchResults, 'goals'> = {
     at: at.toISOString(),
     machine: machineInfo(),
@@ -184,7 +183,7 @@ async function main(): Promise<void> {
         ratioToCeiling: ceilingRate ? Math.round((run.recordsPerSecond / ceilingRate) * 100) / 100 : 0,
       };
     }),
-    ceiling,
+    ceiling: ceilings[0] ?? null,
     ceilings,
     http,
     endToEnd,

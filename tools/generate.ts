@@ -5,7 +5,8 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { parseCli } from '../local/cli/args.js';
-import { generatedFiles, REPO_ROOT, staleGeneratedFiles } from './generated-files.js';
+import { repoRoot } from '../local/services/config.js';
+import { generatedFiles, staleGeneratedFiles } from './generated-files.js';
 
 const USAGE = `usage: npm run generate [-- --check]
 
@@ -28,7 +29,7 @@ if (check) {
   console.log(`${generatedFiles().length} generated files are up to date`);
 } else {
   for (const file of generatedFiles()) {
-    const target = join(REPO_ROOT, file.path);
+    const target = join(repoRoot, file.path);
     mkdirSync(dirname(target), { recursive: true });
     writeFileSync(target, file.render());
     console.log(`wrote ${file.path}`);

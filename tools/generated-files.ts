@@ -3,8 +3,7 @@
  * writes them all; `npm run generate -- --check` (and a unit test) fails when one is stale.
  */
 import { readdirSync, readFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import { PUSH_API_OPENAPI_FILE, renderPushApiOpenApi } from '../lambdas/ingest-http/openapi.js';
 import { userCreatedJsonSchemaFiles } from '../lambdas/shared/contract/json-schema.js';
 import {
@@ -12,9 +11,8 @@ import {
   MIGRATIONS_MODULE_FILE,
   renderMigrationsModule,
 } from '../lambdas/shared/schema/postgres/render-migrations-module.js';
+import { repoRoot } from '../local/services/config.js';
 import { renderPythonFieldsModule } from './render-python-fields.js';
-
-export const REPO_ROOT = resolve(fileURLToPath(new URL('..', import.meta.url)));
 
 export interface GeneratedFile {
   /** Path relative to the repository root. */
@@ -29,7 +27,7 @@ const DAG_CONTRACT_DIR = 'mwaa-dags/dags/pipeline_dags/contract';
 const POSTGRES_DIR = 'lambdas/shared/schema/postgres';
 
 function migrationsModule(): string {
-  const directory = join(REPO_ROOT, POSTGRES_DIR, MIGRATIONS_DIRECTORY);
+  const directory = join(repoRoot, POSTGRES_DIR, MIGRATIONS_DIRECTORY);
   const files = readdirSync(directory)
     .filter((fileName) => fileName.endsWith('.sql'))
     .sort()
@@ -72,7 +70,7 @@ export function staleGeneratedFiles(): GeneratedFile[] {
   return generatedFiles().filter((file) => {
     let current: string | undefined;
     try {
-      current = readFileSync(join(REPO_ROOT, file.path), 'utf8');
+      current = readFileSync(join(repoRoot, file.path), 'utf8');
     } catch {
       current = undefined; // missing counts as stale
     }

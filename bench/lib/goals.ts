@@ -1,4 +1,4 @@
-import type { BenchResults, GoalVerdict } from './results.js';
+import { type BenchResults, ceilingsOf, type GoalVerdict } from './results.js';
 
 /** The benchmark goals (issue 16); the summary reports against them (never a test assertion). */
 export const GOALS = {
@@ -39,8 +39,8 @@ interface RepeatPair {
  * The batch size and partition count with the highest mean records/s over the repeats, and each repeat's run
  * at it beside that repeat's ceiling. Results written before `--repeat` are one repeat with one ceiling.
  */
-export function bestConfigurationPairs(results: GoalInputs): RepeatPair[] {
-  const ceilings = results.ceilings?.length ? results.ceilings : results.ceiling ? [results.ceiling] : [];
+function bestConfigurationPairs(results: GoalInputs): RepeatPair[] {
+  const ceilings = ceilingsOf(results);
   const ceilingOf = (repeat: number) => ceilings.find((c) => (c.repeat ?? 1) === repeat);
   const byConfiguration = new Map<string, ProcessorRunResult[]>();
   for (const run of results.processor) {
@@ -61,7 +61,7 @@ const cpuOf = (processes: readonly { name: string; cpuPercent: number }[], names
   processes.filter((p) => names.includes(p.name)).reduce((sum, p) => sum + p.cpuPercent, 0);
 
 /** CPU µs per record: the processor (its containers plus the bridge), and the ceiling's plain client. */
-export function cpuPerRecord(pair: RepeatPair): {
+function cpuPerRecord(pair: RepeatPair): {
   processor: number;
   containers: number;
   bridge: number;

@@ -229,3 +229,9 @@ export interface BenchResults {
   /** Scenarios skipped by flags, with the reason. */
   readonly skipped: readonly string[];
 }
+
+/** The ceiling of every repeat; results written before `--repeat` have only `ceiling` (or none). */
+export function ceilingsOf(results: Pick<BenchResults, 'ceiling' | 'ceilings'>): readonly CeilingRun[] {
+  if (results.ceilings?.length) return results.ceilings;
+  return results.ceiling ? [results.ceiling] : [];
+}

@@ -1,4 +1,11 @@
-import type { BenchResults, EndToEndRun, HttpRun, LatencyPercentiles, ProcessorRun } from '../lib/results.js';
+import {
+  type BenchResults,
+  ceilingsOf,
+  type EndToEndRun,
+  type HttpRun,
+  type LatencyPercentiles,
+  type ProcessorRun,
+} from '../lib/results.js';
 
 /**
  * Renders one `BenchResults` as a self-contained SVG: no external fonts, scripts or styles, so the file
@@ -66,7 +73,7 @@ export function renderChartSvg(results: BenchResults): string {
       id: 'panel-processor',
       // One bar per batch size and partition count: the first repeat's runs, against that repeat's ceiling.
       title:
-        (results.ceilings?.length ?? 0) > 1
+        ceilingsOf(results).length > 1
           ? 'Processor throughput (run 1 of the repeats)'
           : 'Processor throughput',
       body: processorPanelBody(results),

@@ -1,10 +1,11 @@
-import type {
-  BenchResults,
-  Bottleneck,
-  CeilingRun,
-  ConsolePipelineRun,
-  ProcessUsage,
-  RunUsage,
+import {
+  type BenchResults,
+  type Bottleneck,
+  type CeilingRun,
+  type ConsolePipelineRun,
+  ceilingsOf,
+  type ProcessUsage,
+  type RunUsage,
 } from '../lib/results.js';
 import { formatMs, formatNumber } from './chart-svg.js';
 
@@ -152,14 +153,14 @@ function processorSection(results: BenchResults): string[] {
 
 /** The ceilings of every repeat ('7,641 records/s' or 'run 1: 7,641, run 2: 7,320 records/s'). */
 function ceilingRates(results: BenchResults): string {
-  const ceilings = results.ceilings?.length ? results.ceilings : results.ceiling ? [results.ceiling] : [];
+  const ceilings = ceilingsOf(results);
   if (ceilings.length === 1) return `${formatNumber((ceilings[0] as CeilingRun).recordsPerSecond)} records/s`;
   return `${ceilings.map((c) => `run ${c.repeat ?? 1}: ${formatNumber(c.recordsPerSecond)}`).join(', ')} records/s`;
 }
 
 function ceilingSection(results: BenchResults): string[] {
   const title = '## Raw write ceiling';
-  const ceilings = results.ceilings?.length ? results.ceilings : results.ceiling ? [results.ceiling] : [];
+  const ceilings = ceilingsOf(results);
   if (ceilings.length === 0) {
     return [title, '', NOT_RUN];
   }

@@ -13,6 +13,7 @@ import { type PipelineProcess, startPipelineProcess } from '../../local/runtime/
 import { userPayload } from '../../test/support/user-events.js';
 import { benchEnvironment } from '../lib/bench-stores.js';
 import type { BenchContext } from '../lib/context.js';
+import { usersDue } from '../lib/open-loop.js';
 import { ProcessSampler } from '../lib/process-sampler.js';
 import type { ConsoleCost, ConsolePipelineRun } from '../lib/results.js';
 
@@ -33,11 +34,6 @@ export const USERS_PER_REQUEST = 10;
 const TICK_MS = 20;
 /** Unmeasured warm-up before each run: ingest-http containers, producers, the bridge's group join. */
 const WARM_UP = { maxRatePerSecond: 50, seconds: 3 } as const;
-
-/** Users due `elapsedMs` into a run offering `ratePerSecond` (open loop: the clock decides, not the answers). */
-export function usersDue(elapsedMs: number, ratePerSecond: number, total: number): number {
-  return Math.min(total, Math.floor((elapsedMs / 1000) * ratePerSecond));
-}
 
 /** The request sizes that send `due - sent` more users, at most {@link USERS_PER_REQUEST} each. */
 export function requestSizes(sent: number, due: number): number[] {

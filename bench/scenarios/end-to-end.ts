@@ -8,6 +8,7 @@ import { userPayload } from '../../test/support/user-events.js';
 import { BENCH_KEYSPACE, benchEnvironment } from '../lib/bench-stores.js';
 import { findBottleneck } from '../lib/bottleneck.js';
 import type { BenchContext } from '../lib/context.js';
+import { usersDue } from '../lib/open-loop.js';
 import { ProcessSampler } from '../lib/process-sampler.js';
 import type { EndToEndRun, LatencyPercentiles } from '../lib/results.js';
 
@@ -163,7 +164,7 @@ async function runAtRate(
   // Open loop: every tick sends what the clock says is due, however slow the responses are, as one request
   // (a client batching its last 10 ms; the API takes up to MAX_USERS_PER_REQUEST users per request).
   const sender = setInterval(() => {
-    const due = Math.min(total, Math.floor(((performance.now() - started) / 1000) * rate));
+    const due = usersDue(performance.now() - started, rate, total);
     while (sent < due) {
       const count = Math.min(due - sent, MAX_USERS_PER_REQUEST);
       sent += count;

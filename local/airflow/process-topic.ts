@@ -15,6 +15,7 @@ import pg from 'pg';
 import { type ProcessorLogger, processMskEvent } from '../../lambdas/processor/process-batch.js';
 import { CassandraUserStore } from '../../lambdas/processor/stores/cassandra-user-store.js';
 import { PostgresUserStore } from '../../lambdas/processor/stores/postgres-user-store.js';
+import { CliUsageError, exitWithUsage, parseCli } from '../cli/args.js';
 import { localMappingSettings } from '../runtime/local-mapping.js';
 import { MskBridge } from '../runtime/msk-bridge.js';
 import { localCassandraClient, processorPostgresSettings } from './store-settings.js';
@@ -24,26 +25,29 @@ const TOPIC = /^[A-Za-z0-9._-]{1,249}$/;
 const USAGE =
   'usage: npx tsx local/airflow/process-topic.ts --topic T --group G --pg-schema S --keyspace K [--schema-versions 1,2]';
 
-class ProcessTopicUsageError extends Error {
-  override readonly name = 'ProcessTopicUsageError';
-}
+const { values } = parseCli({
+  usage: USAGE,
+  options: {
+    topic: { type: 'string' },
+    group: { type: 'string' },
+    'pg-schema': { type: 'string' },
+    keyspace: { type: 'string' },
+    'schema-versions': { type: 'string' },
+  },
+});
 
-function option(name: string, pattern: RegExp): string {
-  const index = process.argv.indexOf(`--${name}`);
-  const value = index === -1 ? undefined : process.argv[index + 1];
-  if (value === undefined || !pattern.test(value))
-    throw new ProcessTopicUsageError(`--${name} must match ${pattern}`);
+function option(name: 'topic' | 'group' | 'pg-schema' | 'keyspace', pattern: RegExp): string {
+  const value = values[name];
+  if (value === undefined || !pattern.test(value)) throw new CliUsageError(`--${name} must match ${pattern}`);
   return value;
 }
 
 function schemaVersions(): number[] | undefined {
-  const index = process.argv.indexOf('--schema-versions');
-  if (index === -1) return undefined;
-  const versions = (process.argv[index + 1] ?? '').split(',').map(Number);
+  const raw = values['schema-versions'];
+  if (raw === undefined) return undefined;
+  const versions = raw.split(',').map(Number);
   if (versions.length === 0 || !versions.every((v) => Number.isInteger(v) && v >= 1))
-    throw new ProcessTopicUsageError(
-      '--schema-versions must be a comma-separated list of versions, e.g. 1,2',
-    );
+    throw new CliUsageError('--schema-versions must be a comma-separated list of versions, e.g. 1,2');
   return versions;
 }
 
@@ -110,10 +114,7 @@ async function main(): Promise<void> {
 }
 
 main().catch((error: unknown) => {
-  if (error instanceof ProcessTopicUsageError) {
-    console.error(`${error.message}\n${USAGE}`);
-    process.exit(2);
-  }
+  if (error instanceof CliUsageError) exitWithUsage(USAGE, error.message);
   console.error(error instanceof Error ? (error.stack ?? error.message) : String(error));
   process.exit(1);
 });

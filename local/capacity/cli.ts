@@ -3,9 +3,10 @@
 //   npm run capacity -- --stage dev|prod --events-per-second N [options]
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { parseArgs } from 'node:util';
 import { loadStageConfig } from '../../bin/config/index.js';
+import { CliUsageError, exitWithUsage, parseCli } from '../cli/args.js';
+import { DEFAULT_EVENT_KB } from '../cost/model.js';
+import { repoRoot } from '../services/config.js';
 import {
   type BenchResult,
   type CapacityReport,
@@ -19,20 +20,13 @@ const USAGE = `usage: npm run capacity -- --stage dev|prod --events-per-second N
   --events-per-second N    target rate to check (> 0)
   --api-share X            share of events arriving through the REST API, 0..1 (default 1)
   --users-per-request N    users per API request (default 1)
-  --event-kb X             serialized event size in Kafka, KB (default 1.5)
+  --event-kb X             serialized event size in Kafka, KB (default ${DEFAULT_EVENT_KB})
   --top-country-share X    share of a day's signups from the busiest country, (0, 1] (default 1)
   --bench FILE             bench result with the processor's CPU per record (default: newest bench/results/*.json)
-  --help                   this text
+  -h, --help               this text
 
 Prints every limit's ceiling in events/s, lowest first, and warns (naming the setting to change) for each limit
 below the target.`;
-
-const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
-
-/** Bad command line: one line naming the flag, then the usage, exit 2. */
-class UsageError extends Error {
-  override readonly name = 'UsageError';
-}
 
 interface Options {
   readonly stage: 'dev' | 'prod';
@@ -54,17 +48,15 @@ function numberFlag(
   if (value === undefined) return fallback;
   const n = Number(value);
   if (value.trim() === '' || !Number.isFinite(n) || !ok(n))
-    throw new UsageError(`--${flag} must be ${rule} (got ${JSON.stringify(value)})`);
+    throw new CliUsageError(`--${flag} must be ${rule} (got ${JSON.stringify(value)})`);
   return n;
 }
 
-function parseOptions(argv: readonly string[]): Options | 'help' {
-  let values: Record<string, string | boolean | undefined>;
-  try {
-    ({ values } = parseArgs({
-      args: [...argv],
-      strict: true,
-      allowPositionals: false,
+/** The checked options; `--help` and malformed flags are parseCli's (usage, exit 0 / 2). */
+function parseOptions(argv: readonly string[]): Options {
+  const { values } = parseCli(
+    {
+      usage: USAGE,
       options: {
         stage: { type: 'string' },
         'events-per-second': { type: 'string' },
@@ -73,21 +65,15 @@ function parseOptions(argv: readonly string[]): Options | 'help' {
         'event-kb': { type: 'string' },
         'top-country-share': { type: 'string' },
         bench: { type: 'string' },
-        help: { type: 'boolean' },
       },
-    }));
-  } catch (error) {
-    const flag = /'(-[^']*)'/.exec(String((error as Error).message))?.[1];
-    throw new UsageError(
-      flag ? `unknown or incomplete flag ${flag}` : String((error as Error).message).split('\n')[0],
-    );
-  }
-  if (values.help) return 'help';
+    },
+    argv,
+  );
   const stage = values.stage;
   if (stage !== 'dev' && stage !== 'prod')
-    throw new UsageError(`--stage must be dev or prod (got ${JSON.stringify(stage ?? '')})`);
-  const str = (key: string) => values[key] as string | undefined;
-  if (str('events-per-second') === undefined) throw new UsageError('--events-per-second is required');
+    throw new CliUsageError(`--stage must be dev or prod (got ${JSON.stringify(stage ?? '')})`);
+  const str = (key: keyof typeof values) => values[key];
+  if (str('events-per-second') === undefined) throw new CliUsageError('--events-per-second is required');
   return {
     stage,
     eventsPerSecond: numberFlag(
@@ -105,7 +91,7 @@ function parseOptions(argv: readonly string[]): Options | 'help' {
       (n) => Number.isInteger(n) && n >= 1,
       'an integer >= 1',
     ),
-    eventKb: numberFlag(str('event-kb'), 'event-kb', 1.5, (n) => n > 0, 'a number > 0'),
+    eventKb: numberFlag(str('event-kb'), 'event-kb', DEFAULT_EVENT_KB, (n) => n > 0, 'a number > 0'),
     topCountryShare: numberFlag(
       str('top-country-share'),
       'top-country-share',
@@ -119,7 +105,7 @@ function parseOptions(argv: readonly string[]): Options | 'help' {
 
 /** Newest bench result with a processor run (runs with `--only cpu` etc. have none). */
 function newestBenchResult(): string {
-  const dir = path.join(ROOT, 'bench', 'results');
+  const dir = path.join(repoRoot, 'bench', 'results');
   const files = readdirSync(dir)
     .filter((f) => f.endsWith('.json'))
     .sort()
@@ -129,7 +115,7 @@ function newestBenchResult(): string {
     if ((result.processor ?? []).some((run) => run.processes.some((p) => p.name === 'processor')))
       return path.join(dir, file);
   }
-  throw new UsageError(
+  throw new CliUsageError(
     `--bench: no bench result with a processor run in ${dir}; run npm run bench or pass --bench FILE`,
   );
 }
@@ -138,7 +124,7 @@ function readBench(file: string): BenchResult {
   try {
     return JSON.parse(readFileSync(file, 'utf8')) as BenchResult;
   } catch (error) {
-    throw new UsageError(`--bench: cannot read ${file}: ${(error as Error).message}`);
+    throw new CliUsageError(`--bench: cannot read ${file}: ${(error as Error).message}`);
   }
 }
 
@@ -146,7 +132,7 @@ const rate = (n: number) => (Number.isFinite(n) ? Math.round(n).toLocaleString('
 
 function print(report: CapacityReport, options: Options, cpu: number): void {
   console.log(
-    `Stage ${report.stage}: processor CPU ${cpu.toFixed(0)} µs/record from ${path.relative(ROOT, options.bench)} ` +
+    `Stage ${report.stage}: processor CPU ${cpu.toFixed(0)} µs/record from ${path.relative(repoRoot, options.bench)} ` +
       '(measured on the bench machine, x86; Lambda runs arm64).',
   );
   const width = Math.max(...report.ceilings.map((c) => c.name.length));
@@ -173,27 +159,22 @@ function print(report: CapacityReport, options: Options, cpu: number): void {
     );
 }
 
-function main(argv: readonly string[]): number {
-  let options: Options | 'help';
+function main(argv: readonly string[]): void {
+  let options: Options;
   try {
     options = parseOptions(argv);
   } catch (error) {
-    if (!(error instanceof UsageError)) throw error;
-    console.error(error.message);
-    console.error(USAGE);
-    return 2;
-  }
-  if (options === 'help') {
-    console.log(USAGE);
-    return 0;
+    if (!(error instanceof CliUsageError)) throw error;
+    exitWithUsage(USAGE, error.message);
   }
   let cpu: number;
   try {
     cpu = cpuMicrosPerRecordFromBench(readBench(options.bench));
   } catch (error) {
-    console.error(error instanceof UsageError ? error.message : `--bench: ${(error as Error).message}`);
-    console.error(USAGE);
-    return 2;
+    exitWithUsage(
+      USAGE,
+      error instanceof CliUsageError ? error.message : `--bench: ${(error as Error).message}`,
+    );
   }
   const config = loadStageConfig(options.stage, {});
   const report = stageCapacity(config, {
@@ -204,7 +185,6 @@ function main(argv: readonly string[]): number {
     topCountryShare: options.topCountryShare,
   });
   print(report, options, cpu);
-  return 0;
 }
 
-process.exitCode = main(process.argv.slice(2));
+main(process.argv.slice(2));

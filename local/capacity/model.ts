@@ -57,7 +57,7 @@ export function processorConcurrency(config: ResolvedStageConfig): number {
 }
 
 /** Keyspaces hosts the driver sees: one per VPC endpoint network interface, i.e. per AZ. */
-export function keyspacesHosts(config: ResolvedStageConfig): number {
+function keyspacesHosts(config: ResolvedStageConfig): number {
   return config.network.maxAzs;
 }
 

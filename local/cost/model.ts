@@ -48,6 +48,8 @@ export interface CostLine {
 
 /** Serialized event size in Kafka, KB. */
 export const DEFAULT_EVENT_KB = 1.5;
+/** Keyspaces row size, KB (see {@link Workload.rowKb}). */
+const DEFAULT_ROW_KB = 0.8;
 /** Processor duration per batch besides the per-record work (store round trips), ms: an assumption. */
 export const DEFAULT_PROCESSOR_BATCH_MS = 150;
 /** Memory of the ingestion Lambdas, as lib/constructs/ingestion sets it. */
@@ -75,7 +77,7 @@ export const FLOW_LOG_RECORD_BYTES = 150;
 export const LAMBDA_ENIS_PER_AZ = 2;
 export const MWAA_ENIS = 4;
 /** reconcile_stores runs hourly; each run reads one users_by_signup_day partition per distinct key. */
-export const RECONCILE_RUNS_PER_MONTH = 30 * 24;
+export const RECONCILE_RUNS_PER_MONTH = SECONDS_PER_MONTH / 3600;
 /** Keyspaces read request unit size, KB (LOCAL_QUORUM). */
 export const KEYSPACES_RRU_KB = 4;
 
@@ -117,7 +119,7 @@ interface Volumes {
 
 function volumes(config: ResolvedStageConfig, workload: Workload): Volumes {
   const requestEvents = workload.eventsPerSecond * SECONDS_PER_MONTH;
-  const pullRuns = config.pullSchedule.enabled ? (30 * 24 * 60) / config.pullSchedule.rateMinutes : 0;
+  const pullRuns = config.pullSchedule.enabled ? SECONDS_PER_MONTH / 60 / config.pullSchedule.rateMinutes : 0;
   const pullEvents = pullRuns * config.pullSchedule.count;
   const events = requestEvents + pullEvents;
   const perSecond = events / SECONDS_PER_MONTH;
@@ -222,7 +224,7 @@ function rdsLines({ config }: Volumes): CostLine[] {
 }
 
 /** vCPUs by class (RDS Proxy bills per vCPU of the target, minimum 2). */
-export const RDS_VCPUS: Readonly<Record<string, number>> = {
+const RDS_VCPUS: Readonly<Record<string, number>> = {
   'db.t4g.micro': 2,
   'db.t4g.small': 2,
   'db.t4g.medium': 2,
@@ -237,7 +239,7 @@ export const RDS_VCPUS: Readonly<Record<string, number>> = {
  */
 function keyspacesLines({ events, workload }: Volumes): CostLine[] {
   const p = UNIT_PRICES.keyspaces;
-  const rowKb = workload.rowKb ?? 0.8;
+  const rowKb = workload.rowKb ?? DEFAULT_ROW_KB;
   const writeUnits = events * KEYSPACES_TABLES_PER_EVENT * Math.max(1, Math.ceil(rowKb));
   const month = workload.keyspacesMonth ?? 12;
   const storedGb = keyspacesStorageGb(events, rowKb, month);
@@ -262,7 +264,7 @@ function keyspacesLines({ events, workload }: Volumes): CostLine[] {
 }
 
 /** GB stored at the end of month `month` when each month adds `eventsPerMonth` rows to both tables. */
-export function keyspacesStorageGb(eventsPerMonth: number, rowKb: number, month: number): number {
+function keyspacesStorageGb(eventsPerMonth: number, rowKb: number, month: number): number {
   return (eventsPerMonth * month * KEYSPACES_TABLES_PER_EVENT * rowKb) / 1024 ** 2;
 }
 
@@ -273,7 +275,7 @@ export function keyspacesStorageGb(eventsPerMonth: number, rowKb: number, month:
  */
 export function dagReadUnits(eventsPerMonth: number, workload: Workload): number {
   const sample = workload.reconcileSampleSize ?? 200;
-  const pointReadUnits = Math.max(1, Math.ceil((workload.rowKb ?? 0.8) / KEYSPACES_RRU_KB));
+  const pointReadUnits = Math.max(1, Math.ceil((workload.rowKb ?? DEFAULT_ROW_KB) / KEYSPACES_RRU_KB));
   return eventsPerMonth + RECONCILE_RUNS_PER_MONTH * sample * pointReadUnits;
 }
 
@@ -382,7 +384,7 @@ function networkLines({ config, events, workload }: Volumes): CostLine[] {
     line(
       'VPC',
       'endpoint data (Keyspaces writes)',
-      (events * KEYSPACES_TABLES_PER_EVENT * (workload.rowKb ?? 0.8)) / 1024 ** 2,
+      (events * KEYSPACES_TABLES_PER_EVENT * (workload.rowKb ?? DEFAULT_ROW_KB)) / 1024 ** 2,
       'GB',
       p.interfaceEndpointGb,
     ),
@@ -414,7 +416,7 @@ function xrayLines(v: Volumes): CostLine[] {
 }
 
 /** Network interfaces whose traffic the VPC flow log records (estimate from the stage's layout). */
-export function flowLogEnis(config: ResolvedStageConfig): number {
+function flowLogEnis(config: ResolvedStageConfig): number {
   const n = config.network;
   const brokers = config.streaming.kind === 'provisioned' ? config.streaming.brokerCount : n.maxAzs;
   const rds = config.database.multiAz ? 2 : 1;
@@ -432,12 +434,9 @@ export function flowLogEnis(config: ResolvedStageConfig): number {
 function logLines({ config, events, apiRequests, workload }: Volumes): CostLine[] {
   const p = UNIT_PRICES.cloudwatch;
   const brokers = config.streaming.kind === 'provisioned' ? config.streaming.brokerCount : 0;
+  const enis = flowLogEnis(config);
   const flowGb =
-    (flowLogEnis(config) *
-      (workload.flowLogRecordsPerEniHour ?? 60) *
-      HOURS_PER_MONTH *
-      FLOW_LOG_RECORD_BYTES) /
-    1024 ** 3;
+    (enis * (workload.flowLogRecordsPerEniHour ?? 60) * HOURS_PER_MONTH * FLOW_LOG_RECORD_BYTES) / 1024 ** 3;
   const lines = [
     line(
       'CloudWatch',
@@ -453,7 +452,7 @@ function logLines({ config, events, apiRequests, workload }: Volumes): CostLine[
       'GB',
       p.logsIngestedGb,
     ),
-    line('CloudWatch', `VPC flow logs (${flowLogEnis(config)} ENIs)`, flowGb, 'GB', p.vendedLogsGb),
+    line('CloudWatch', `VPC flow logs (${enis} ENIs)`, flowGb, 'GB', p.vendedLogsGb),
     line('CloudWatch', 'MWAA logs ingested', workload.mwaaLogGbMonth ?? 3, 'GB', p.logsIngestedGb),
   ];
   if (brokers > 0)
@@ -494,7 +493,7 @@ export function keyspacesStorageGrowth(
   months = 12,
 ): { month: number; gb: number; monthlyUsd: number }[] {
   const { events } = volumes(config, workload);
-  const rowKb = workload.rowKb ?? 0.8;
+  const rowKb = workload.rowKb ?? DEFAULT_ROW_KB;
   const perGb = UNIT_PRICES.keyspaces.storageGbMonth.usd + UNIT_PRICES.keyspaces.pitrGbMonth.usd;
   return Array.from({ length: months }, (_, i) => {
     const gb = keyspacesStorageGb(events, rowKb, i + 1);

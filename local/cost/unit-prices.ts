@@ -6,8 +6,6 @@
  * before relying on a number.
  */
 export const UNIT_PRICES_REGION = 'us-east-1';
-/** Newest `asOf` of the table: the day its prices were last reviewed. */
-export const UNIT_PRICES_AS_OF = '2026-11-27';
 
 /** Hours in the estimate's month (AWS bills 730 h/month in its calculator). */
 export const HOURS_PER_MONTH = 730;
@@ -161,3 +159,9 @@ export function listUnitPrices(): { path: string; price: UnitPrice }[] {
   walk(UNIT_PRICES, '');
   return out;
 }
+
+/** Newest `asOf` of the table: the day its prices were last reviewed (derived, so it cannot drift). */
+export const UNIT_PRICES_AS_OF = listUnitPrices()
+  .map(({ price }) => price.asOf)
+  .sort()
+  .at(-1) as string;

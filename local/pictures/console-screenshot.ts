@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { chromium } from 'playwright-core';
+import { launchChromium } from '../../test/support/browser.js';
 import { consoleUrlOf } from '../console/console-url.js';
 import { startPipelineProcess } from '../runtime/pipeline-process.js';
 import { repoRoot } from '../services/config.js';
@@ -28,10 +28,8 @@ export async function consoleScreenshot(path: string, log: (m: string) => void):
     ],
     { ...process.env, KAFKA_TOPIC: `pictures_${Date.now()}` },
   );
-  const browser = await chromium.launch({
-    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'],
-  });
+  // The browser tests' launch (Debian chromium, CHROMIUM_PATH, the same flags).
+  const browser = await launchChromium();
   try {
     const url = await consoleUrlOf(pipeline);
     log(`console at ${url}; letting the demo traffic fill the graphs for 60 s`);

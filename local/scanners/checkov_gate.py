@@ -20,8 +20,10 @@ def main(baseline_path: str, update: str, *stages: str) -> int:
         stage, path = stage_arg.split("=", 1)
         report = load(path)
         summary = report["summary"]
-        print(f"[scan] checkov {stage}: {summary['passed']} passed, {summary['failed']} failed, "
-              f"{summary['skipped']} skipped, {summary['parsing_errors']} parsing errors")
+        print(
+            f"[scan] checkov {stage}: {summary['passed']} passed, {summary['failed']} failed, "
+            f"{summary['skipped']} skipped, {summary['parsing_errors']} parsing errors"
+        )
         for failed in report["results"]["failed_checks"]:
             problems.append(f"{stage}: {failed['check_id']} failed on {failed['resource']} ({failed['check_name']})")
         if summary["parsing_errors"]:
@@ -30,8 +32,10 @@ def main(baseline_path: str, update: str, *stages: str) -> int:
         for skipped in report["results"]["skipped_checks"]:
             reason = (skipped.get("check_result") or {}).get("suppress_comment") or ""
             if len(reason.strip()) < MIN_REASON:
-                problems.append(f"{stage}: skip {skipped['check_id']} on {skipped['resource']} has a reason under "
-                                f"{MIN_REASON} characters")
+                problems.append(
+                    f"{stage}: skip {skipped['check_id']} on {skipped['resource']} has a reason under "
+                    f"{MIN_REASON} characters"
+                )
             entries.append(f"{skipped['check_id']} {skipped['resource']}")
         skips[stage] = sorted(entries)
 

@@ -1,7 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { generatedFiles, REPO_ROOT } from '../../tools/generated-files.js';
+import { repoRoot } from '../../local/services/config.js';
+import { generatedFiles } from '../../tools/generated-files.js';
 
 describe('generated files (npm run generate)', () => {
   const files = generatedFiles();
@@ -19,13 +20,13 @@ describe('generated files (npm run generate)', () => {
   });
 
   it.each(files.map((file) => [file.path, file] as const))('%s is up to date', (path, file) => {
-    expect(readFileSync(join(REPO_ROOT, path), 'utf8'), `stale: run npm run generate`).toBe(file.render());
+    expect(readFileSync(join(repoRoot, path), 'utf8'), `stale: run npm run generate`).toBe(file.render());
   });
 
   it.each(files.map((file) => [file.path] as const))(
     '%s says it is generated, in its first lines',
     (path) => {
-      const head = readFileSync(join(REPO_ROOT, path), 'utf8').split('\n').slice(0, 5).join('\n');
+      const head = readFileSync(join(repoRoot, path), 'utf8').split('\n').slice(0, 5).join('\n');
       expect(head).toMatch(/generated from .*; do not edit/i);
     },
   );

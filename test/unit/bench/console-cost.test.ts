@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
+import { usersDue } from '../../../bench/lib/open-loop.js';
 import {
   CONSOLE_POLL_INTERVAL_MS,
   consoleCostOf,
   percentOfOneCore,
   requestSizes,
-  usersDue,
 } from '../../../bench/scenarios/console-cost.js';
 
 const run = (cpuPercent: number, seconds = 30) => ({
