@@ -41,14 +41,19 @@ def make_user(ingested_at: datetime, n: int = 0, **overrides: Any) -> dict[str, 
     return user
 
 
-def insert_postgres(conn, users: list[dict[str, Any]]) -> None:
-    with conn.cursor() as cur:
-        for user in users:
-            placeholders = ", ".join(["%s"] * (len(USER_COLUMNS) + 1))
-            cur.execute(
-                f"INSERT INTO users (user_id, {', '.join(USER_COLUMNS)}) VALUES ({placeholders})",
-                [user["id"], *(user[c] for c in USER_COLUMNS)],
-            )
+def insert_postgres(stores, users: list[dict[str, Any]]) -> None:
+    """Writes the users into the throwaway schema over the tests' own (administrator) connection."""
+    conn = stores.admin_pg()
+    try:
+        with conn.cursor() as cur:
+            for user in users:
+                placeholders = ", ".join(["%s"] * (len(USER_COLUMNS) + 1))
+                cur.execute(
+                    f"INSERT INTO users (user_id, {', '.join(USER_COLUMNS)}) VALUES ({placeholders})",
+                    [user["id"], *(user[c] for c in USER_COLUMNS)],
+                )
+    finally:
+        conn.close()
 
 
 def _country(address: str) -> str:
