@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -39,6 +41,48 @@ def make_user(ingested_at: datetime, n: int = 0, **overrides: Any) -> dict[str, 
     }
     user.update(overrides)
     return user
+
+
+def user_event(user_id: str, *, schema_version: int, source: str, **payload_overrides: Any) -> dict[str, Any]:
+    """A user.created event as a producer writes it to the topic (the wire format, by hand)."""
+    payload = {
+        "id": user_id,
+        "first_name": "Grace",
+        "last_name": "Hopper",
+        "gender": "female",
+        "address": "7 Navy Yard, Arlington, Virginia, United States",
+        "post_code": "22201",
+        "email": f"grace.{user_id[:8]}@example.com",
+        "username": "grace",
+        "dob": "1906-12-09T00:00:00.000Z",
+        "registered_date": "2020-02-03T04:05:06.789Z",
+        "phone": "555-0100",
+        "picture": "https://randomuser.me/api/portraits/women/2.jpg",
+    }
+    payload.update(payload_overrides)
+    return {
+        "event_id": str(uuid.uuid4()),
+        "event_type": "user.created",
+        "schema_version": schema_version,
+        "source": source,
+        "occurred_at": "2026-01-01T00:00:00.000Z",
+        "ingested_at": "2026-01-01T00:00:01.000Z",
+        "payload": payload,
+    }
+
+
+@contextmanager
+def kafka_topic(prefix: str, partitions: int) -> Iterator[str]:
+    """A topic of its own on the local Kafka (``<prefix>-<random>``), deleted afterwards."""
+    from confluent_kafka.admin import AdminClient, NewTopic
+
+    from conftest import kafka_brokers
+
+    name = f"{prefix}-{uuid.uuid4().hex[:10]}"
+    admin = AdminClient({"bootstrap.servers": kafka_brokers()})
+    admin.create_topics([NewTopic(name, num_partitions=partitions, replication_factor=1)])[name].result(timeout=30)
+    yield name
+    admin.delete_topics([name])[name].result(timeout=30)
 
 
 def insert_postgres(stores, users: list[dict[str, Any]]) -> None:
