@@ -166,16 +166,10 @@ def assert_no_table_scan(statements: list[str]) -> None:
     import json
     import os
 
-    from cassandra.cluster import Cluster
-    from cassandra.policies import DCAwareRoundRobinPolicy
-
-    from conftest import cassandra_settings
+    from conftest import cassandra_cluster
 
     keyspace = json.loads(os.environ["AIRFLOW_CONN_PIPELINE_CASSANDRA"])["schema"]
-    cfg = cassandra_settings()
-    cluster = Cluster(
-        cfg["contact_points"], port=cfg["port"], load_balancing_policy=DCAwareRoundRobinPolicy(cfg["local_dc"])
-    )
+    cluster = cassandra_cluster()
     try:
         keys = partition_keys_of(cluster.connect(), keyspace)
     finally:
