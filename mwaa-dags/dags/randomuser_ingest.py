@@ -18,11 +18,11 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from airflow.providers.amazon.aws.operators.lambda_function import LambdaInvokeFunctionOperator
 from airflow.sdk import Param, dag, task
 
 from pipeline_dags import settings
 from pipeline_dags.common import DEFAULT_ARGS, START_DATE, tags
+from pipeline_dags.lambda_tasks import function_name_template, invoke_lambda
 
 
 @dag(
@@ -46,20 +46,12 @@ from pipeline_dags.common import DEFAULT_ARGS, START_DATE, tags
     },
 )
 def randomuser_ingest():
-    invoke_ingest_pull = LambdaInvokeFunctionOperator(
-        task_id="invoke_ingest_pull",
-        function_name=(
-            "{{ params.function_name or var.value.get('"
-            + settings.VAR_INGEST_FUNCTION_NAME
-            + "', '"
-            + settings.DEFAULT_INGEST_FUNCTION_NAME
-            + "') }}"
+    invoke_ingest_pull = invoke_lambda(
+        "invoke_ingest_pull",
+        function_name=function_name_template(
+            settings.VAR_INGEST_FUNCTION_NAME, settings.DEFAULT_INGEST_FUNCTION_NAME, param="function_name"
         ),
         payload='{"count": {{ params.count | int }}}',
-        invocation_type="RequestResponse",
-        aws_conn_id=settings.AWS_CONN_ID,
-        # A pull can take minutes; botocore must not time out at 60 s, nor re-invoke on its own (Airflow retries).
-        botocore_config={"read_timeout": 900, "connect_timeout": 10, "retries": {"total_max_attempts": 1}},
     )
 
     @task

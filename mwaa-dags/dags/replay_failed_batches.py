@@ -20,12 +20,11 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from airflow.providers.amazon.aws.operators.lambda_function import LambdaInvokeFunctionOperator
 from airflow.sdk import Param, dag, task
 
 from pipeline_dags import settings
 from pipeline_dags.common import DEFAULT_ARGS, START_DATE, tags
-from pipeline_dags.failed_batches import DEFAULT_FUNCTION_NAME, VAR_FUNCTION_NAME
+from pipeline_dags.lambda_tasks import function_name_template, invoke_lambda
 
 
 @dag(
@@ -52,14 +51,12 @@ def replay_failed_batches():
 
         return lambda_payload(params or {})
 
-    invoke_replay = LambdaInvokeFunctionOperator(
-        task_id="invoke_replay",
-        function_name="{{ var.value.get('" + VAR_FUNCTION_NAME + "', '" + DEFAULT_FUNCTION_NAME + "') }}",
+    invoke_replay = invoke_lambda(
+        "invoke_replay",
+        function_name=function_name_template(
+            settings.VAR_REPLAY_FAILED_BATCHES_FUNCTION_NAME, settings.DEFAULT_REPLAY_FAILED_BATCHES_FUNCTION_NAME
+        ),
         payload=build_payload(),
-        invocation_type="RequestResponse",
-        aws_conn_id=settings.AWS_CONN_ID,
-        # A replay can take minutes; botocore must not time out at 60 s, nor re-invoke on its own (Airflow retries).
-        botocore_config={"read_timeout": 900, "connect_timeout": 10, "retries": {"total_max_attempts": 1}},
     )
 
     @task

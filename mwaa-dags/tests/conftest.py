@@ -118,6 +118,20 @@ def cassandra_settings() -> dict:
     }
 
 
+def cassandra_cluster(**options):
+    """A cassandra-driver Cluster on the local Cassandra (the tests' own access; the DAGs use their connection)."""
+    from cassandra.cluster import Cluster
+    from cassandra.policies import DCAwareRoundRobinPolicy
+
+    cfg = cassandra_settings()
+    return Cluster(
+        cfg["contact_points"],
+        port=cfg["port"],
+        load_balancing_policy=DCAwareRoundRobinPolicy(local_dc=cfg["local_dc"]),
+        **options,
+    )
+
+
 def kafka_brokers() -> str:
     return os.environ.get("KAFKA_BROKERS", "127.0.0.1:9092")
 
@@ -145,22 +159,12 @@ class Stores:
         return conn
 
     def cassandra(self):
-        from cassandra.cluster import Cluster
-        from cassandra.policies import DCAwareRoundRobinPolicy
-
-        cfg = cassandra_settings()
-        cluster = Cluster(
-            cfg["contact_points"],
-            port=cfg["port"],
-            load_balancing_policy=DCAwareRoundRobinPolicy(local_dc=cfg["local_dc"]),
-        )
+        cluster = cassandra_cluster()
         return cluster, cluster.connect(self.name)
 
 
 def _services_reachable() -> str | None:
     import psycopg2
-    from cassandra.cluster import Cluster
-    from cassandra.policies import DCAwareRoundRobinPolicy
 
     try:
         psycopg2.connect(**admin_pg_settings(), connect_timeout=5).close()
@@ -168,12 +172,7 @@ def _services_reachable() -> str | None:
         return f"PostgreSQL at {admin_pg_settings()['host']}:{admin_pg_settings()['port']}: {error}"
     cfg = cassandra_settings()
     try:
-        cluster = Cluster(
-            cfg["contact_points"],
-            port=cfg["port"],
-            load_balancing_policy=DCAwareRoundRobinPolicy(local_dc=cfg["local_dc"]),
-            connect_timeout=5,
-        )
+        cluster = cassandra_cluster(connect_timeout=5)
         cluster.connect()
         cluster.shutdown()
     except Exception as error:

@@ -3,30 +3,16 @@
 from __future__ import annotations
 
 import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from cql_scans import partition_keys_of, recorded_cql, whole_table_scan
+from pipeline_dags.fields_generated import COMPARED_FIELDS
 
-USER_COLUMNS = (
-    "first_name",
-    "last_name",
-    "gender",
-    "address",
-    "post_code",
-    "email",
-    "username",
-    "dob",
-    "registered_date",
-    "phone",
-    "picture",
-    "event_id",
-    "schema_version",
-    "source",
-    "occurred_at",
-    "ingested_at",
-    "nationality",
-)
+#: Every created_users / users column but the key: what the processor writes, from the generated field list.
+USER_COLUMNS = COMPARED_FIELDS
 
 
 def make_user(ingested_at: datetime, n: int = 0, **overrides: Any) -> dict[str, Any]:
@@ -57,14 +43,61 @@ def make_user(ingested_at: datetime, n: int = 0, **overrides: Any) -> dict[str, 
     return user
 
 
-def insert_postgres(conn, users: list[dict[str, Any]]) -> None:
-    with conn.cursor() as cur:
-        for user in users:
-            placeholders = ", ".join(["%s"] * (len(USER_COLUMNS) + 1))
-            cur.execute(
-                f"INSERT INTO users (user_id, {', '.join(USER_COLUMNS)}) VALUES ({placeholders})",
-                [user["id"], *(user[c] for c in USER_COLUMNS)],
-            )
+def user_event(user_id: str, *, schema_version: int, source: str, **payload_overrides: Any) -> dict[str, Any]:
+    """A user.created event as a producer writes it to the topic (the wire format, by hand)."""
+    payload = {
+        "id": user_id,
+        "first_name": "Grace",
+        "last_name": "Hopper",
+        "gender": "female",
+        "address": "7 Navy Yard, Arlington, Virginia, United States",
+        "post_code": "22201",
+        "email": f"grace.{user_id[:8]}@example.com",
+        "username": "grace",
+        "dob": "1906-12-09T00:00:00.000Z",
+        "registered_date": "2020-02-03T04:05:06.789Z",
+        "phone": "555-0100",
+        "picture": "https://randomuser.me/api/portraits/women/2.jpg",
+    }
+    payload.update(payload_overrides)
+    return {
+        "event_id": str(uuid.uuid4()),
+        "event_type": "user.created",
+        "schema_version": schema_version,
+        "source": source,
+        "occurred_at": "2026-01-01T00:00:00.000Z",
+        "ingested_at": "2026-01-01T00:00:01.000Z",
+        "payload": payload,
+    }
+
+
+@contextmanager
+def kafka_topic(prefix: str, partitions: int) -> Iterator[str]:
+    """A topic of its own on the local Kafka (``<prefix>-<random>``), deleted afterwards."""
+    from confluent_kafka.admin import AdminClient, NewTopic
+
+    from conftest import kafka_brokers
+
+    name = f"{prefix}-{uuid.uuid4().hex[:10]}"
+    admin = AdminClient({"bootstrap.servers": kafka_brokers()})
+    admin.create_topics([NewTopic(name, num_partitions=partitions, replication_factor=1)])[name].result(timeout=30)
+    yield name
+    admin.delete_topics([name])[name].result(timeout=30)
+
+
+def insert_postgres(stores, users: list[dict[str, Any]]) -> None:
+    """Writes the users into the throwaway schema over the tests' own (administrator) connection."""
+    conn = stores.admin_pg()
+    try:
+        with conn.cursor() as cur:
+            for user in users:
+                placeholders = ", ".join(["%s"] * (len(USER_COLUMNS) + 1))
+                cur.execute(
+                    f"INSERT INTO users (user_id, {', '.join(USER_COLUMNS)}) VALUES ({placeholders})",
+                    [user["id"], *(user[c] for c in USER_COLUMNS)],
+                )
+    finally:
+        conn.close()
 
 
 def _country(address: str) -> str:
@@ -133,16 +166,10 @@ def assert_no_table_scan(statements: list[str]) -> None:
     import json
     import os
 
-    from cassandra.cluster import Cluster
-    from cassandra.policies import DCAwareRoundRobinPolicy
-
-    from conftest import cassandra_settings
+    from conftest import cassandra_cluster
 
     keyspace = json.loads(os.environ["AIRFLOW_CONN_PIPELINE_CASSANDRA"])["schema"]
-    cfg = cassandra_settings()
-    cluster = Cluster(
-        cfg["contact_points"], port=cfg["port"], load_balancing_policy=DCAwareRoundRobinPolicy(cfg["local_dc"])
-    )
+    cluster = cassandra_cluster()
     try:
         keys = partition_keys_of(cluster.connect(), keyspace)
     finally:

@@ -4,9 +4,8 @@
  */
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { consoleUrlOf } from '../../local/console/console-url.js';
 import { type PipelineProcess, startPipelineProcess } from '../../local/runtime/pipeline-process.js';
-import { launchChromium, screenshotPath, widgetReading } from '../support/browser.js';
+import { launchChromium, openConsole, screenshotPath, widgetReading } from '../support/browser.js';
 import { uniqueName } from '../support/local-services.js';
 import { userPayload } from '../support/user-events.js';
 
@@ -29,11 +28,8 @@ beforeAll(async () => {
     ],
     { ...process.env, KAFKA_TOPIC: uniqueName('users_created_console') },
   );
-  const url = await consoleUrlOf(pipeline);
   browser = await launchChromium();
-  page = await browser.newPage({ viewport: { width: 1400, height: 1800 } });
-  await page.goto(url);
-  await page.waitForSelector('body[data-refreshes]');
+  page = await openConsole(browser, pipeline, 1800);
 });
 
 afterAll(async () => {

@@ -5,13 +5,12 @@
  */
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { consoleUrlOf } from '../../local/console/console-url.js';
 import { type PipelineProcess, startPipelineProcess } from '../../local/runtime/pipeline-process.js';
-import { isOurProcessAlive, readPidRecord } from '../../local/services/process-supervisor.js';
 import { bringUp, createLocalServices } from '../../local/services/service-runner.js';
-import { alarmState, launchChromium, screenshotPath } from '../support/browser.js';
+import { alarmState, launchChromium, openConsole, screenshotPath } from '../support/browser.js';
 import { services, uniqueName } from '../support/local-services.js';
 import { userPayload } from '../support/user-events.js';
+import { killService } from './support.js';
 
 // One CloudWatch minute lasts 12 s here: longer than the bridge's longest retry backoff (10 s), so every
 // period of the outage holds a failed invocation, as every minute would in AWS.
@@ -25,16 +24,21 @@ let traffic: NodeJS.Timeout | undefined;
 
 beforeAll(async () => {
   pipeline = await startPipelineProcess(
-    ['--no-demo', '--port', '0', '--invoke-port', '0', '--console-port', '0'].concat([
+    [
+      '--no-demo',
+      '--port',
+      '0',
+      '--invoke-port',
+      '0',
+      '--console-port',
+      '0',
       '--console-period-seconds',
       String(PERIOD_SECONDS),
-    ]),
+    ],
     { ...process.env, KAFKA_TOPIC: uniqueName('users_created_console_alarm') },
   );
   browser = await launchChromium();
-  page = await browser.newPage({ viewport: { width: 1400, height: 1000 } });
-  await page.goto(await consoleUrlOf(pipeline));
-  await page.waitForSelector('body[data-refreshes]');
+  page = await openConsole(browser, pipeline, 1000);
   // Steady traffic: five users a second, whatever the answers.
   let index = 0;
   traffic = setInterval(() => {
@@ -53,14 +57,6 @@ afterAll(async () => {
   await pipeline?.stop();
 });
 
-function killCassandra(): number {
-  const cassandra = createLocalServices(services).find((s) => s.name === 'cassandra');
-  const record = cassandra ? readPidRecord(cassandra.pidFile) : undefined;
-  if (!record || !isOurProcessAlive(record)) throw new Error('cassandra is not running');
-  process.kill(record.pid, 'SIGKILL');
-  return record.pid;
-}
-
 async function waitForAlarm(state: string, timeoutMs: number): Promise<void> {
   await page.waitForSelector(`#alarm-processor-errors[data-state="${state}"]`, { timeout: timeoutMs });
 }
@@ -68,7 +64,7 @@ async function waitForAlarm(state: string, timeoutMs: number): Promise<void> {
 describe('console alarm under a Cassandra outage', () => {
   it('turns processor-errors to ALARM while Cassandra is down and back to OK after its restart', async () => {
     await waitForAlarm('OK', 60_000);
-    log(`SIGKILL cassandra (pid ${killCassandra()})`);
+    log(`SIGKILL cassandra (pid ${killService('cassandra')})`);
     await waitForAlarm('ALARM', 8 * PERIOD_SECONDS * 1000);
     expect(await alarmState(page, 'processor-errors')).toBe('ALARM');
     await page.screenshot({ path: screenshotPath('console-alarm'), fullPage: false });

@@ -58,8 +58,11 @@ async function startInTerminal(session: string): Promise<{ output: string; start
     'KAFKA_BROKERS',
     'KAFKA_CONTROLLER_PORT',
     'CASSANDRA_PORT',
+    'CASSANDRA_STORAGE_PORT',
+    'PGPORT',
+    'CASSANDRA_CONTACT_POINTS',
+    'PATH',
   ]
-    .concat(['CASSANDRA_STORAGE_PORT', 'PGPORT', 'CASSANDRA_CONTACT_POINTS', 'PATH'])
     .filter((name) => process.env[name] !== undefined)
     .map((name) => `${name}='${process.env[name]}'`)
     .join(' ');
@@ -87,24 +90,27 @@ async function startInTerminal(session: string): Promise<{ output: string; start
   return { output, started };
 }
 
+/** The exit status the shell reported after `npm start` returned, once it has. */
+function exitStatus(output: string, started: string): string | undefined {
+  return /\[shell\] exit status (\d+)/.exec(readFileSync(output, 'utf8').slice(started.length))?.[1];
+}
+
 describe('npm start in a terminal', () => {
   it('starts without WARN/ERROR lines and stops everything it started on one Ctrl-C, exit 0', async () => {
-    const { output, started } = await startInTerminal('one-ctrl-c');
     const session = 'one-ctrl-c';
+    const { output, started } = await startInTerminal(session);
     expect(troubleLines(started)).toEqual([]);
     const pressedAt = Date.now();
     tmux('send-keys', '-t', session, 'C-c');
-    const exited = () =>
-      /\[shell\] exit status (\d+)/.exec(readFileSync(output, 'utf8').slice(started.length));
-    await waitFor('npm start to exit', () => exited() !== null, 120_000);
+    await waitFor('npm start to exit', () => exitStatus(output, started) !== undefined, 120_000);
     const seconds = (Date.now() - pressedAt) / 1_000;
     const terminal = readFileSync(output, 'utf8');
-    log(`npm start returned ${exited()?.[1]} ${seconds.toFixed(1)} s after Ctrl-C`);
+    log(`npm start returned ${exitStatus(output, started)} ${seconds.toFixed(1)} s after Ctrl-C`);
     log(terminal.split('\n').slice(-8).join('\n'));
     // The pipeline itself exits 0 once everything is stopped; npm then re-raises the SIGINT it received on
     // itself, which the shell reports as 130 (npm's own behaviour), so 0 and 130 are both a clean stop.
     expect(terminal).toMatch(/\[start\] stopped in [\d.]+ s/);
-    expect(['0', '130']).toContain(exited()?.[1]);
+    expect(['0', '130']).toContain(exitStatus(output, started));
     expect(troubleLines(terminal.slice(started.length))).toEqual([]);
     expect(survivingProcesses(ownServices)).toEqual([]);
   });
@@ -116,13 +122,11 @@ describe('npm start in a terminal', () => {
     // A second Ctrl-C well after the first (repeats within a second are the same Ctrl-C, relayed by npm).
     await new Promise((r) => setTimeout(r, 1_500));
     tmux('send-keys', '-t', session, 'C-c');
-    const exited = () =>
-      /\[shell\] exit status (\d+)/.exec(readFileSync(output, 'utf8').slice(started.length));
-    await waitFor('npm start to exit', () => exited() !== null, 60_000);
+    await waitFor('npm start to exit', () => exitStatus(output, started) !== undefined, 60_000);
     const terminal = readFileSync(output, 'utf8');
     log(terminal.split('\n').slice(-8).join('\n'));
     expect(terminal).toContain('second SIGINT: forcing the stop');
-    expect(exited()?.[1]).toBe('130');
+    expect(exitStatus(output, started)).toBe('130');
     expect(survivingProcesses(ownServices)).toEqual([]);
   });
 });

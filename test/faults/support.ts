@@ -5,6 +5,7 @@ import type { Client as CassandraClient } from 'cassandra-driver';
 import type { Kafka } from 'kafkajs';
 import type pg from 'pg';
 import type { ReplayReport } from '../../lambdas/replay-failed-batches/replay.js';
+import { lagByPartition } from '../../local/console/pipeline-snapshot.js';
 import { repoRoot } from '../../local/services/config.js';
 import type { ServiceName } from '../../local/services/local-service.js';
 import { isOurProcessAlive, readPidRecord } from '../../local/services/process-supervisor.js';
@@ -117,20 +118,13 @@ export async function topicSize(kafka: Kafka, topic: string): Promise<number> {
   }
 }
 
-/** Records of `topic` the group has not committed yet. */
+/** Records of `topic` the group has not committed yet: the console's per-partition lag, summed. */
 export async function consumerLag(kafka: Kafka, topic: string, groupId: string): Promise<number> {
   const admin = kafka.admin();
   await admin.connect();
   try {
-    const [ends, committed] = await Promise.all([
-      admin.fetchTopicOffsets(topic),
-      admin.fetchOffsets({ groupId, topics: [topic] }),
-    ]);
-    const done = new Map(committed[0]?.partitions.map((p) => [p.partition, Number(p.offset)]) ?? []);
-    return ends.reduce(
-      (sum, p) => sum + Math.max(0, Number(p.high) - Math.max(0, done.get(p.partition) ?? 0)),
-      0,
-    );
+    const lags = await lagByPartition(admin, topic, groupId);
+    return lags.reduce((sum, p) => sum + p.lag, 0);
   } finally {
     await admin.disconnect();
   }

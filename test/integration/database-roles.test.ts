@@ -10,14 +10,14 @@ import {
   runMigrations,
   WRITER_ROLE,
 } from '../../lambdas/shared/schema/postgres/index.js';
-import { adminPostgresPool, rolePostgresPool, services, uniqueName } from '../support/local-services.js';
+import { rolePostgresPool, services, throwawaySchema } from '../support/local-services.js';
 import { userEvent, userPayload } from '../support/user-events.js';
 
 // Migration 0006's roles on the real local PostgreSQL: the processor's role can do its upserts and nothing
 // destructive; the DAGs' role reads and records its runs but cannot change users.
 
-const schema = uniqueName('roles_it');
-let admin: pg.Pool;
+const throwaway = throwawaySchema('roles_it');
+const schema = throwaway.name;
 const pools: pg.Pool[] = [];
 
 /** A pool that logs in as `role` with its local password and resolves names in this run's schema. */
@@ -49,11 +49,8 @@ function deadLetter(offset: number): DeadLetter {
 }
 
 beforeAll(async () => {
-  admin = adminPostgresPool();
-  await admin.query(`CREATE SCHEMA ${schema}`);
-  const client = await admin.connect();
+  const client = await throwaway.session();
   try {
-    await client.query(`SET search_path TO ${schema}`);
     await runMigrations(client, { lockPollIntervalMs: 20 });
     await enableRoleLogins(client, services.postgres.roleLogins);
   } finally {
@@ -62,9 +59,8 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
+  // Before the schema's own afterAll (registered earlier, so it runs later) drops the schema.
   for (const pool of pools) await pool.end();
-  await admin?.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`);
-  await admin?.end();
 });
 
 describe('processor role (pipeline_writer)', () => {
@@ -74,7 +70,7 @@ describe('processor role (pipeline_writer)', () => {
     const batch = { users: [accepted(1, 10)], deadLetters: [deadLetter(11)] };
     await store.write(batch);
     await store.write(batch);
-    const { rows } = await admin.query(
+    const { rows } = await throwaway.pool().query(
       `SELECT (SELECT count(*) FROM ${schema}.users)::int AS users,
               (SELECT attempt_count FROM ${schema}.dead_letters) AS attempts`,
     );
@@ -87,7 +83,7 @@ describe('processor role (pipeline_writer)', () => {
     await expect(writer.query('DELETE FROM users')).rejects.toThrow(/permission denied for table users/);
     await expect(writer.query('SELECT * FROM reconciliation_runs')).rejects.toThrow(/permission denied/);
     await expect(writer.query('TRUNCATE users')).rejects.toThrow(/permission denied for table users/);
-    const { rows } = await admin.query(`SELECT count(*)::int AS n FROM ${schema}.users`);
+    const { rows } = await throwaway.pool().query(`SELECT count(*)::int AS n FROM ${schema}.users`);
     expect(rows[0].n).toBe(1);
   });
 });
@@ -103,7 +99,7 @@ describe('DAG role (pipeline_reader)', () => {
        VALUES ('data_quality', 'r1', now() - interval '1 hour', now(), 0, 0, true, '{}', '[]', '[]')
        ON CONFLICT (dag_id, run_id) DO UPDATE SET passed = excluded.passed`,
     );
-    const stored = await admin.query(`SELECT count(*)::int AS n FROM ${schema}.data_quality_runs`);
+    const stored = await throwaway.pool().query(`SELECT count(*)::int AS n FROM ${schema}.data_quality_runs`);
     expect(stored.rows[0].n).toBe(1);
   });
 

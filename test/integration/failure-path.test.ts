@@ -7,8 +7,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { replayFailedBatches } from '../../lambdas/replay-failed-batches/replay.js';
 import { originalRecord, parseFailedRecord } from '../../lambdas/shared/kafka/failed-record.js';
 import { ensureTopics } from '../../local/runtime/kafka-topics.js';
-import { MskBridge } from '../../local/runtime/msk-bridge.js';
 import { consumeAll, kafkaClient, uniqueName } from '../support/local-services.js';
+import { runBridgeUntil } from '../support/processor.js';
 
 const topic = uniqueName('failure_path_src');
 const failureTopic = uniqueName('failure_path_failed');
@@ -59,7 +59,7 @@ afterAll(async () => {
 
 describe('local event source mapping failure path', () => {
   it('bisects a failing batch, sends only the poison record to the failure topic, and commits', async () => {
-    const bridge = new MskBridge({
+    const options = {
       kafka,
       topic,
       groupId: uniqueName('failure_path_bridge'),
@@ -73,17 +73,12 @@ describe('local event source mapping failure path', () => {
         retryDelayMs: 10,
       },
       handler,
-    });
-    await bridge.start();
-    try {
-      const deadline = Date.now() + 60_000;
-      while (bridge.stats.failedRecords + processedKeys.size < RECORDS) {
-        if (Date.now() > deadline) throw new Error(`bridge stalled: ${JSON.stringify(bridge.stats)}`);
-        await new Promise((r) => setTimeout(r, 100));
-      }
-    } finally {
-      await bridge.stop();
-    }
+    };
+    const bridge = await runBridgeUntil(
+      options,
+      (b) => b.stats.failedRecords + processedKeys.size >= RECORDS,
+      60_000,
+    );
     expect(processedKeys.size).toBe(RECORDS - 1);
     expect(processedKeys.has(POISON)).toBe(false);
     expect(bridge.stats.failedRecords).toBe(1);

@@ -19,6 +19,7 @@ import {
   services,
   uniqueName,
 } from '../support/local-services.js';
+import { endProcessorPool } from '../support/processor.js';
 import { userPayload } from '../support/user-events.js';
 
 // The whole local pipeline, wired as `npm start` wires it: HTTP adapter → ingest-http handler → Kafka →
@@ -132,8 +133,7 @@ afterAll(async () => {
   await source?.close();
   await pool?.end();
   await cassandra?.shutdown();
-  const { postgresPool: processorPool } = await import('../../lambdas/processor/clients.js');
-  await processorPool.end();
+  await endProcessorPool();
 });
 
 describe('end to end on real services', () => {

@@ -13,6 +13,7 @@ import {
   services,
   uniqueName,
 } from '../support/local-services.js';
+import { endProcessorPool, runBridgeUntil } from '../support/processor.js';
 import { invalidMessage, messageOf, userEvent, userPayload } from '../support/user-events.js';
 
 const T0 = '2024-06-01T12:00:00.000Z';
@@ -49,22 +50,10 @@ async function pollUntil(
   }
 }
 
-async function runBridgeUntil(
-  groupId: string,
-  done: (bridge: MskBridge) => Promise<boolean>,
-): Promise<MskBridge> {
-  const bridge = new MskBridge({ kafka, topic, groupId, batchSize: 500, batchWindowMs: 100, handler });
-  await bridge.start();
-  const deadline = Date.now() + 240_000;
-  try {
-    while (!(await done(bridge))) {
-      if (Date.now() > deadline) throw new Error(`bridge did not finish: ${JSON.stringify(bridge.stats)}`);
-      await new Promise((r) => setTimeout(r, 250));
-    }
-  } finally {
-    await bridge.stop();
-  }
-  return bridge;
+/** The processor behind a bridge in consumer group `groupId` until `done` holds. */
+function processUntil(groupId: string, done: (bridge: MskBridge) => Promise<boolean>): Promise<MskBridge> {
+  const options = { kafka, topic, groupId, batchSize: 500, batchWindowMs: 100, handler };
+  return runBridgeUntil(options, done, 240_000);
 }
 
 async function pgUsers(ids: readonly string[]) {
@@ -132,8 +121,7 @@ afterAll(async () => {
   await producer?.disconnect();
   await pool?.end();
   await cassandra?.shutdown();
-  const { postgresPool: handlerPool } = await import('../../lambdas/processor/clients.js');
-  await handlerPool.end();
+  await endProcessorPool();
 });
 
 describe('processor through the local MSK bridge, on real Kafka, PostgreSQL and Cassandra', () => {
@@ -165,7 +153,7 @@ describe('processor through the local MSK bridge, on real Kafka, PostgreSQL and 
     await produce(invalid.map((i) => i.message));
 
     const ids = originals.map((e) => e.payload.id);
-    const bridge = await runBridgeUntil(groupId, async (b) => b.stats.records >= 10_000);
+    const bridge = await processUntil(groupId, async (b) => b.stats.records >= 10_000);
     expect(bridge.stats.records).toBe(10_000);
 
     const rows = await pgUsers(ids);
@@ -219,7 +207,7 @@ describe('processor through the local MSK bridge, on real Kafka, PostgreSQL and 
     const wideBefore = await cassandraUsers(ids);
     const deadBefore = await deadLetterStats();
     for (let replay = 1; replay <= 3; replay++) {
-      await runBridgeUntil(uniqueName(`replay_${replay}`), async (b) => b.stats.records >= 10_000);
+      await processUntil(uniqueName(`replay_${replay}`), async (b) => b.stats.records >= 10_000);
     }
     expect(await pgUsers(ids)).toEqual(pgBefore);
     expect(await cassandraUsers(ids)).toEqual(wideBefore);

@@ -2,9 +2,7 @@
  * Schema v2 on the real local servers: the migrated PostgreSQL `users` table equals the field registry column by
  * column, migration 0005 does not rewrite the table, and the Cassandra applier brings a v1 table up to v2.
  */
-import type { Client as CassandraClient } from 'cassandra-driver';
-import type pg from 'pg';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import {
   LINEAGE_COLUMNS,
   type LineageColumn,
@@ -19,7 +17,7 @@ import {
   type TableDefinition,
 } from '../../lambdas/shared/schema/cassandra/index.js';
 import { MIGRATIONS, runMigrations } from '../../lambdas/shared/schema/postgres/index.js';
-import { adminPostgresPool, cassandraClient, uniqueName } from '../support/local-services.js';
+import { throwawayKeyspace, throwawaySchema } from '../support/local-services.js';
 
 /** information_schema's name of each type the registry uses. */
 const PG_TYPE_NAME: Readonly<Record<string, string>> = {
@@ -49,23 +47,12 @@ function expectedUsersColumns(): Record<string, [string, boolean]> {
 }
 
 describe('PostgreSQL: every migration applied to a fresh schema gives the registry’s users table', () => {
-  let pool: pg.Pool;
-  const schema = uniqueName('evolution_it');
-
-  beforeAll(async () => {
-    pool = adminPostgresPool();
-    await pool.query(`CREATE SCHEMA ${schema}`);
-  });
-
-  afterAll(async () => {
-    await pool.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`);
-    await pool.end();
-  });
+  const throwaway = throwawaySchema('evolution_it');
+  const schema = throwaway.name;
 
   it('migrations before 0005, then 0005 without rewriting the table, then the columns equal the registry', async () => {
-    const client = await pool.connect();
+    const client = await throwaway.session();
     try {
-      await client.query(`SET search_path TO ${schema}`);
       const before = MIGRATIONS.filter((migration) => migration.version < 5);
       await runMigrations(client, { migrations: before });
       await client.query(
@@ -108,20 +95,11 @@ describe('PostgreSQL: every migration applied to a fresh schema gives the regist
 });
 
 describe('Cassandra: the applier adds the columns a newer definition has, idempotently', () => {
-  let client: CassandraClient;
-  const keyspace = uniqueName('evolution_it');
-
-  beforeAll(async () => {
-    client = cassandraClient();
-    await client.connect();
-  });
-
-  afterAll(async () => {
-    await client.execute(`DROP KEYSPACE IF EXISTS ${keyspace}`);
-    await client.shutdown();
-  });
+  const cassandra = throwawayKeyspace('evolution_it');
+  const keyspace = cassandra.name;
 
   const liveColumns = async (table: string) => {
+    const client = cassandra.client();
     const { rows } = await client.execute(
       'SELECT column_name, type FROM system_schema.columns WHERE keyspace_name = ? AND table_name = ?',
       [keyspace, table],
@@ -131,6 +109,7 @@ describe('Cassandra: the applier adds the columns a newer definition has, idempo
   };
 
   it('tables created by the v1 definition gain nationality; a second run changes nothing', async () => {
+    const client = cassandra.client();
     // The tables as the previous release created them: the same definitions without the v2 column.
     const v1Tables: TableDefinition[] = CASSANDRA_TABLES.map((table) => ({
       ...table,

@@ -7,7 +7,7 @@ import type { Client as CassandraClient } from 'cassandra-driver';
 import type { Kafka, Producer } from 'kafkajs';
 import type pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { MskBridge, type MskHandler } from '../../local/runtime/msk-bridge.js';
+import type { MskHandler } from '../../local/runtime/msk-bridge.js';
 import { preparePipeline } from '../../local/runtime/prepare-pipeline.js';
 import {
   adminPostgresPool,
@@ -16,6 +16,7 @@ import {
   services,
   uniqueName,
 } from '../support/local-services.js';
+import { endProcessorPool, runBridgeUntil } from '../support/processor.js';
 
 let kafka: Kafka;
 let producer: Producer;
@@ -94,8 +95,7 @@ afterAll(async () => {
   await producer?.disconnect();
   await pool?.end();
   await cassandra?.shutdown();
-  const { postgresPool: handlerPool } = await import('../../lambdas/processor/clients.js');
-  await handlerPool.end();
+  await endProcessorPool();
 });
 
 describe('schema versions through the real processor, on real Kafka, PostgreSQL and Cassandra', () => {
@@ -115,25 +115,15 @@ describe('schema versions through the real processor, on real Kafka, PostgreSQL 
       acks: -1,
       messages: events.map((e) => ({ key: e.payload.id, value: JSON.stringify(e) })),
     });
-    const bridge = new MskBridge({
+    const options = {
       kafka,
       topic,
       groupId: uniqueName('versions_it'),
       batchSize: 100,
       batchWindowMs: 100,
       handler,
-    });
-    await bridge.start();
-    try {
-      const deadline = Date.now() + 60_000;
-      while (bridge.stats.records < events.length) {
-        if (Date.now() > deadline)
-          throw new Error(`only ${bridge.stats.records} of ${events.length} records processed`);
-        await new Promise((r) => setTimeout(r, 200));
-      }
-    } finally {
-      await bridge.stop();
-    }
+    };
+    await runBridgeUntil(options, (bridge) => bridge.stats.records >= events.length, 60_000);
     const expected = { [v1]: [null, 1], [v2]: ['NG', 2], [downgraded]: [null, 1] };
     const found = await stored([v1, v2, downgraded]);
     expect(found.postgres).toEqual(expected);

@@ -1,6 +1,5 @@
-import type { Client as CassandraClient } from 'cassandra-driver';
 import type pg from 'pg';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { parseUserCreatedEvent, type UserCreatedEvent } from '../../lambdas/shared/contract/index.js';
 import {
   applyCassandraSchema,
@@ -16,7 +15,7 @@ import {
   MigrationChecksumMismatchError,
   runMigrations,
 } from '../../lambdas/shared/schema/postgres/index.js';
-import { adminPostgresPool, cassandraClient, uniqueName } from '../support/local-services.js';
+import { throwawayKeyspace, throwawaySchema } from '../support/local-services.js';
 
 function sampleEvent(): UserCreatedEvent {
   const result = parseUserCreatedEvent({
@@ -57,28 +56,10 @@ async function backendPid(client: pg.PoolClient): Promise<number> {
 }
 
 describe('PostgreSQL migrations against the local server', () => {
-  let pool: pg.Pool;
-  const schema = uniqueName('schema_it');
-
-  /** A session whose unqualified names resolve to this run's own schema. */
-  async function session(): Promise<pg.PoolClient> {
-    const client = await pool.connect();
-    await client.query(`SET search_path TO ${schema}`);
-    return client;
-  }
-
-  beforeAll(async () => {
-    pool = adminPostgresPool();
-    await pool.query(`CREATE SCHEMA ${schema}`);
-  });
-
-  afterAll(async () => {
-    await pool.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`);
-    await pool.end();
-  });
+  const schema = throwawaySchema('schema_it');
 
   it('applies every migration once even when two deploys run concurrently', async () => {
-    const [first, second] = await Promise.all([session(), session()]);
+    const [first, second] = await Promise.all([schema.session(), schema.session()]);
     try {
       const results = await Promise.all([
         runMigrations(first, { lockPollIntervalMs: 20 }),
@@ -95,7 +76,7 @@ describe('PostgreSQL migrations against the local server', () => {
   });
 
   it('is idempotent', async () => {
-    const client = await session();
+    const client = await schema.session();
     try {
       const result = await runMigrations(client);
       expect(result.applied).toEqual([]);
@@ -106,7 +87,7 @@ describe('PostgreSQL migrations against the local server', () => {
   });
 
   it('stores a contract event verbatim and maintains updated_at', async () => {
-    const client = await session();
+    const client = await schema.session();
     const event = sampleEvent();
     const p = event.payload;
     try {
@@ -165,7 +146,7 @@ describe('PostgreSQL migrations against the local server', () => {
   });
 
   it('deduplicates dead letters by fingerprint and keeps raw bytes exactly', async () => {
-    const client = await session();
+    const client = await schema.session();
     const rawValue = Buffer.from([0x7b, 0x00, 0xff, 0xfe, 0x7d]);
     const fingerprint = deadLetterFingerprint({
       kind: 'kafka',
@@ -193,14 +174,14 @@ describe('PostgreSQL migrations against the local server', () => {
   });
 
   it('refuses to run after an applied migration was edited', async () => {
-    const client = await session();
+    const client = await schema.session();
     try {
       await client.query("UPDATE schema_migrations SET checksum = 'edited' WHERE version = 1");
       await expect(runMigrations(client)).rejects.toBeInstanceOf(MigrationChecksumMismatchError);
       // The lock was released. Asked from a second connection (a session always re-takes its own advisory
       // lock), about the real key: does the failed run's session still hold it? Other test runs sharing
       // this server may hold the same key for a moment, so the question names the session, not just the key.
-      const { rows } = await pool.query(
+      const { rows } = await schema.pool().query(
         `SELECT count(*)::int AS held FROM pg_locks
          WHERE locktype = 'advisory' AND granted AND pid = $1
            AND classid = $2::oid AND objid = $3::oid AND objsubid = 1`,
@@ -214,20 +195,11 @@ describe('PostgreSQL migrations against the local server', () => {
 });
 
 describe('Cassandra schema against the local server', () => {
-  let client: CassandraClient;
-  const keyspace = uniqueName('schema_it');
-
-  beforeAll(async () => {
-    client = cassandraClient();
-    await client.connect();
-  });
-
-  afterAll(async () => {
-    await client.execute(`DROP KEYSPACE IF EXISTS ${keyspace}`);
-    await client.shutdown();
-  });
+  const cassandra = throwawayKeyspace('schema_it');
+  const keyspace = cassandra.name;
 
   it('creates the keyspace and tables, idempotently, exactly as defined', async () => {
+    const client = cassandra.client();
     await applyCassandraSchema(client, { keyspace });
     await applyCassandraSchema(client, { keyspace });
     for (const table of CASSANDRA_TABLES) {
@@ -253,6 +225,7 @@ describe('Cassandra schema against the local server', () => {
   });
 
   it('writes an event idempotently to both tables', async () => {
+    const client = cassandra.client();
     const event = sampleEvent();
     const p = event.payload;
     const key = usersBySignupDayKey(p);

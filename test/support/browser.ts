@@ -1,6 +1,8 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { type Browser, chromium, type Page } from 'playwright-core';
+import { consoleUrlOf } from '../../local/console/console-url.js';
+import type { PipelineProcess } from '../../local/runtime/pipeline-process.js';
 import { repoRoot } from '../../local/services/config.js';
 
 /** Debian's chromium (apt), as CI installs it; playwright cannot download browsers here. */
@@ -11,6 +13,18 @@ export function launchChromium(): Promise<Browser> {
     executablePath: CHROMIUM_PATH,
     args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'],
   });
+}
+
+/** The pipeline's local console in a new page (1400 px wide), once the page has drawn its first refresh. */
+export async function openConsole(
+  browser: Browser,
+  pipeline: PipelineProcess,
+  height: number,
+): Promise<Page> {
+  const page = await browser.newPage({ viewport: { width: 1400, height } });
+  await page.goto(await consoleUrlOf(pipeline));
+  await page.waitForSelector('body[data-refreshes]');
+  return page;
 }
 
 /** Where browser tests save their screenshots (git-ignored). */

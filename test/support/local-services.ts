@@ -1,6 +1,7 @@
 import { Client as CassandraClient, policies } from 'cassandra-driver';
 import { Kafka, type KafkaMessage, logLevel } from 'kafkajs';
 import pg from 'pg';
+import { afterAll, beforeAll } from 'vitest';
 import type { ApplicationRole } from '../../lambdas/shared/schema/postgres/roles.js';
 import { adminConnection, readLocalServicesSettings, roleConnection } from '../../local/services/config.js';
 
@@ -46,6 +47,73 @@ export function rolePostgresPool(role: ApplicationRole, schema?: string): pg.Poo
 /** A name unique to one test run, so reruns against long-lived services never collide. */
 export function uniqueName(prefix: string): string {
   return `${prefix}_${Date.now().toString(36)}_${Math.random().toString(36).slice(2, 8)}`;
+}
+
+/** A PostgreSQL schema of the calling suite's own, over the administrator pool. */
+export interface ThrowawaySchema {
+  readonly name: string;
+  /** The administrator pool (in `beforeAll` and later). */
+  pool(): pg.Pool;
+  /** A session whose unqualified names resolve to the schema; the caller releases it. */
+  session(): Promise<pg.PoolClient>;
+}
+
+/**
+ * Registers the suite's hooks: creates the schema before its tests (hooks registered later run after this one)
+ * and drops it, with everything in it, after them (hooks registered later run before that).
+ */
+export function throwawaySchema(prefix: string): ThrowawaySchema {
+  const name = uniqueName(prefix);
+  let admin: pg.Pool | undefined;
+  const pool = (): pg.Pool => {
+    if (admin === undefined) throw new Error(`schema ${name} used before its beforeAll`);
+    return admin;
+  };
+  beforeAll(async () => {
+    admin = adminPostgresPool();
+    await admin.query(`CREATE SCHEMA ${name}`);
+  });
+  afterAll(async () => {
+    await admin?.query(`DROP SCHEMA IF EXISTS ${name} CASCADE`);
+    await admin?.end();
+  });
+  return {
+    name,
+    pool,
+    async session() {
+      const client = await pool().connect();
+      await client.query(`SET search_path TO ${name}`);
+      return client;
+    },
+  };
+}
+
+/** A Cassandra keyspace name of the calling suite's own, and the client that creates what it needs in it. */
+export interface ThrowawayKeyspace {
+  readonly name: string;
+  /** The connected client (in `beforeAll` and later). */
+  client(): CassandraClient;
+}
+
+/** Registers the suite's hooks: connects a client before its tests; drops the keyspace and shuts down after. */
+export function throwawayKeyspace(prefix: string): ThrowawayKeyspace {
+  const name = uniqueName(prefix);
+  let connected: CassandraClient | undefined;
+  beforeAll(async () => {
+    connected = cassandraClient();
+    await connected.connect();
+  });
+  afterAll(async () => {
+    await connected?.execute(`DROP KEYSPACE IF EXISTS ${name}`);
+    await connected?.shutdown();
+  });
+  return {
+    name,
+    client() {
+      if (connected === undefined) throw new Error(`keyspace ${name} used before its beforeAll`);
+      return connected;
+    },
+  };
 }
 
 export interface ConsumedMessage {

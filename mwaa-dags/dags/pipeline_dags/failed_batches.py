@@ -12,10 +12,6 @@ import json
 from collections.abc import Mapping
 from typing import Any
 
-#: Variable naming the deployed replay function (set by CDK); locally the Lambda-invoke endpoint's name.
-VAR_FUNCTION_NAME = "replay_failed_batches_function_name"
-DEFAULT_FUNCTION_NAME = "replay-failed-batches"
-
 
 class MalformedReplayReportError(ValueError):
     pass

@@ -24,7 +24,10 @@ AWS_CONN_ID = os.environ.get("PIPELINE_AWS_CONN_ID", "aws_default")
 VAR_POSTGRES_SECRET_ARN = "pipeline_postgres_secret_arn"  # noqa: S105 - a Variable name, not a secret
 #: Optional Variable: name of the pull-ingestion Lambda (default ``ingest-pull``).
 VAR_INGEST_FUNCTION_NAME = "ingest_pull_function_name"
+#: Variable naming the deployed failed-batches replay function (set by CDK; default ``replay-failed-batches``).
+VAR_REPLAY_FAILED_BATCHES_FUNCTION_NAME = "replay_failed_batches_function_name"
 
 DEFAULT_INGEST_FUNCTION_NAME = "ingest-pull"
+DEFAULT_REPLAY_FAILED_BATCHES_FUNCTION_NAME = "replay-failed-batches"
 DEFAULT_TOPIC = "users_created"
 DEFAULT_KEYSPACE = "pipeline"

@@ -37,9 +37,7 @@ def test_dag_tasks_connect_as_pipeline_reader(dagbag, stores, monkeypatch):
 
     monkeypatch.setattr(postgres, "connect", connect_and_ask_who)
     end = datetime(2025, 10, 5, 12, 0, tzinfo=UTC)
-    conn = stores.admin_pg()
-    insert_postgres(conn, [make_user(end - timedelta(minutes=2 * i + 1), n=i) for i in range(12)])
-    conn.close()
+    insert_postgres(stores, [make_user(end - timedelta(minutes=2 * i + 1), n=i) for i in range(12)])
 
     conf = {"min_rows": 10, "lookback_minutes": 60, "settle_minutes": 0}
     state, tasks, _ = run_dag(dagbag, "data_quality", conf, logical_date=end)

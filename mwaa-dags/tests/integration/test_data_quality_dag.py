@@ -42,9 +42,7 @@ def test_clean_window_passes(dagbag, stores):
     # After the DAG's start_date: a logical date before it would schedule no task at all.
     start = datetime(2025, 9, 1, 12, 0, tzinfo=UTC)
     end = start + timedelta(hours=1)
-    conn = stores.admin_pg()
-    insert_postgres(conn, [make_user(end - timedelta(minutes=2 * i + 1), n=i) for i in range(20)])
-    conn.close()
+    insert_postgres(stores, [make_user(end - timedelta(minutes=2 * i + 1), n=i) for i in range(20)])
 
     # No explicit window: the scheduled-run path (logical date = window end, one hour back, as @hourly does).
     conf = {"min_rows": 10, "lookback_minutes": 60, "settle_minutes": 0}
@@ -64,9 +62,7 @@ def test_breaches_fail_the_run_and_are_recorded(dagbag, stores):
     users[1]["email"] = users[0]["email"].upper()  # duplicate email (case-insensitive)
     users[2]["event_id"] = users[3]["event_id"]  # one event wrote two users
     users[4]["phone"] = "  "  # blank required field
-    conn = stores.admin_pg()
-    insert_postgres(conn, users)
-    conn.close()
+    insert_postgres(stores, users)
     add_dead_letters(stores, start + timedelta(minutes=5), 3)
 
     conf = {"window_start": start.isoformat(), "window_end": end.isoformat()}

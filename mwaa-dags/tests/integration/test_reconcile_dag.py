@@ -34,9 +34,7 @@ def recorded(stores, run_id):
 def test_identical_stores_pass(dagbag, stores):
     start = datetime(2001, 3, 4, 20, 0, tzinfo=UTC)  # the window spans two UTC days
     users = [make_user(start + timedelta(minutes=37 * i + 1), n=i) for i in range(12)]
-    conn = stores.admin_pg()
-    insert_postgres(conn, users)
-    conn.close()
+    insert_postgres(stores, users)
     cluster, session = stores.cassandra()
     insert_cassandra(session, users)
     cluster.shutdown()
@@ -58,9 +56,7 @@ def diverged(stores):
     lacks one users_by_signup_day row."""
     start = datetime(2001, 6, 10, 8, 0, tzinfo=UTC)
     users = [make_user(start + timedelta(minutes=5 * i + 1), n=i) for i in range(10)]
-    conn = stores.admin_pg()
-    insert_postgres(conn, users)
-    conn.close()
+    insert_postgres(stores, users)
     changed = {**users[2], "email": "someone.else@example.com"}
     # Only in Cassandra, in the users_by_signup_day partition of users[5] (same signup day and country): seen.
     extra = make_user(start + timedelta(minutes=30), n=5, registered_date=users[5]["registered_date"])

@@ -9,47 +9,19 @@ import uuid
 import pytest
 
 from conftest import kafka_brokers
-from support import run_dag
+from support import kafka_topic, run_dag, user_event
 
 pytestmark = pytest.mark.integration
 
 
 def event(user_id: str, **payload_overrides) -> dict:
-    payload = {
-        "id": user_id,
-        "first_name": "Grace",
-        "last_name": "Hopper",
-        "gender": "female",
-        "address": "7 Navy Yard, Arlington, Virginia, United States",
-        "post_code": "22201",
-        "email": f"grace.{user_id[:8]}@example.com",
-        "username": "grace",
-        "dob": "1906-12-09T00:00:00.000Z",
-        "registered_date": "2020-02-03T04:05:06.789Z",
-        "phone": "555-0100",
-        "picture": "https://randomuser.me/api/portraits/women/2.jpg",
-    }
-    payload.update(payload_overrides)
-    return {
-        "event_id": str(uuid.uuid4()),
-        "event_type": "user.created",
-        "schema_version": 1,
-        "source": "ingest-http",
-        "occurred_at": "2026-01-01T00:00:00.000Z",
-        "ingested_at": "2026-01-01T00:00:01.000Z",
-        "payload": payload,
-    }
+    return user_event(user_id, schema_version=1, source="ingest-http", **payload_overrides)
 
 
 @pytest.fixture(scope="module")
 def topic():
-    from confluent_kafka.admin import AdminClient, NewTopic
-
-    name = f"airflow-it-replay-{uuid.uuid4().hex[:10]}"
-    admin = AdminClient({"bootstrap.servers": kafka_brokers()})
-    admin.create_topics([NewTopic(name, num_partitions=1, replication_factor=1)])[name].result(timeout=30)
-    yield name
-    admin.delete_topics([name])[name].result(timeout=30)
+    with kafka_topic("airflow-it-replay", partitions=1) as name:
+        yield name
 
 
 def consume_all(topic: str, expect: int, timeout_s: float = 20.0) -> list:

@@ -22,7 +22,7 @@ import uuid
 import pytest
 
 from conftest import REPO_ROOT, kafka_brokers
-from support import run_dag
+from support import kafka_topic, run_dag, user_event
 
 pytestmark = pytest.mark.integration
 
@@ -30,42 +30,14 @@ NATIONALITIES = ["FR", "DE", "JP", "BR"]
 
 
 def event(user_id: str, version: int, nationality: str | None) -> dict:
-    payload = {
-        "id": user_id,
-        "first_name": "Grace",
-        "last_name": "Hopper",
-        "gender": "female",
-        "address": "7 Navy Yard, Arlington, Virginia, United States",
-        "post_code": "22201",
-        "email": f"grace.{user_id[:8]}@example.com",
-        "username": "grace",
-        "dob": "1906-12-09T00:00:00.000Z",
-        "registered_date": "2020-02-03T04:05:06.789Z",
-        "phone": "555-0100",
-        "picture": "https://randomuser.me/api/portraits/women/2.jpg",
-    }
-    if nationality is not None:
-        payload["nationality"] = nationality
-    return {
-        "event_id": str(uuid.uuid4()),
-        "event_type": "user.created",
-        "schema_version": version,
-        "source": "outside-producer",
-        "occurred_at": "2026-01-01T00:00:00.000Z",
-        "ingested_at": "2026-01-01T00:00:01.000Z",
-        "payload": payload,
-    }
+    extra = {} if nationality is None else {"nationality": nationality}
+    return user_event(user_id, schema_version=version, source="outside-producer", **extra)
 
 
 @pytest.fixture(scope="module")
 def topic():
-    from confluent_kafka.admin import AdminClient, NewTopic
-
-    name = f"airflow-it-upgrade-{uuid.uuid4().hex[:10]}"
-    admin = AdminClient({"bootstrap.servers": kafka_brokers()})
-    admin.create_topics([NewTopic(name, num_partitions=2, replication_factor=1)])[name].result(timeout=30)
-    yield name
-    admin.delete_topics([name])[name].result(timeout=30)
+    with kafka_topic("airflow-it-upgrade", partitions=2) as name:
+        yield name
 
 
 def produce(topic: str, events: list[dict]) -> None:
