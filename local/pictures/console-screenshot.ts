@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { launchChromium } from '../../test/support/browser.js';
+import { launchChromium } from '../console/chromium.js';
 import { consoleUrlOf } from '../console/console-url.js';
 import { startPipelineProcess } from '../runtime/pipeline-process.js';
 import { repoRoot } from '../services/config.js';

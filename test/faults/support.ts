@@ -5,7 +5,7 @@ import type { Client as CassandraClient } from 'cassandra-driver';
 import type { Kafka } from 'kafkajs';
 import type pg from 'pg';
 import type { ReplayReport } from '../../lambdas/replay-failed-batches/replay.js';
-import { lagByPartition } from '../../local/console/pipeline-snapshot.js';
+import { lagByPartition, topicDepth } from '../../local/runtime/kafka-offsets.js';
 import { repoRoot } from '../../local/services/config.js';
 import type { ServiceName } from '../../local/services/local-service.js';
 import { isOurProcessAlive, readPidRecord } from '../../local/services/process-supervisor.js';
@@ -111,8 +111,8 @@ export async function topicSize(kafka: Kafka, topic: string): Promise<number> {
   const admin = kafka.admin();
   await admin.connect();
   try {
-    const offsets = await admin.fetchTopicOffsets(topic);
-    return offsets.reduce((sum, p) => sum + Number(p.high) - Number(p.low), 0);
+    // A topic that does not exist holds nothing.
+    return (await topicDepth(admin, topic)) ?? 0;
   } finally {
     await admin.disconnect();
   }

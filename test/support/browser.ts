@@ -1,19 +1,12 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { type Browser, chromium, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
+
+export { launchChromium } from '../../local/console/chromium.js';
+
 import { consoleUrlOf } from '../../local/console/console-url.js';
 import type { PipelineProcess } from '../../local/runtime/pipeline-process.js';
 import { repoRoot } from '../../local/services/config.js';
-
-/** Debian's chromium (apt), as CI installs it; playwright cannot download browsers here. */
-export const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-
-export function launchChromium(): Promise<Browser> {
-  return chromium.launch({
-    executablePath: CHROMIUM_PATH,
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'],
-  });
-}
 
 /** The pipeline's local console in a new page (1400 px wide), once the page has drawn its first refresh. */
 export async function openConsole(
