@@ -13,8 +13,7 @@
 import { Kafka, logLevel } from 'kafkajs';
 import pg from 'pg';
 import { type ProcessorLogger, processMskEvent } from '../../lambdas/processor/process-batch.js';
-import { CassandraUserStore } from '../../lambdas/processor/stores/cassandra-user-store.js';
-import { PostgresUserStore } from '../../lambdas/processor/stores/postgres-user-store.js';
+import { sinksOf } from '../../lambdas/processor/sink-list.js';
 import { CliUsageError, exitWithUsage, parseCli } from '../cli/args.js';
 import { localMappingSettings } from '../runtime/local-mapping.js';
 import { MskBridge } from '../runtime/msk-bridge.js';
@@ -88,7 +87,7 @@ async function main(): Promise<void> {
     warn: () => {},
     error: (m, ...a) => console.error(m, ...a),
   };
-  const sinks = [new PostgresUserStore(pool), new CassandraUserStore(cassandra, { keyspace })];
+  const sinks = sinksOf({ postgres: pool, cassandra, keyspace });
   const bridge = new MskBridge({
     kafka,
     topic,
