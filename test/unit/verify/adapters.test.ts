@@ -37,7 +37,12 @@ function scripted(answers: RestAnswer[]) {
 
 function clock() {
   let now = 0;
-  return { now: () => now, sleep: async (ms: number) => void (now += ms) };
+  return {
+    now: () => now,
+    sleep: async (ms: number) => {
+      now += ms;
+    },
+  };
 }
 
 describe('AirflowRestDagRunner (the MWAA InvokeRestApi path)', () => {
