@@ -17,7 +17,7 @@ import { VERIFY_CHECKS } from './checks/index.js';
 import { type ExpectedStage, expectedStage } from './expected.js';
 import { localStagePorts } from './local-adapters.js';
 import type { StagePorts } from './ports.js';
-import { runChecks } from './runner.js';
+import { formatCheck, runChecks } from './runner.js';
 
 const USAGE = `usage: npm run verify -- --stage <dev|prod|local> [options]
 
@@ -72,9 +72,8 @@ function regionOf(): string {
   );
 }
 
-async function portsOf(expected: ExpectedStage): Promise<{ ports: StagePorts; close: () => Promise<void> }> {
-  if (!isLocal)
-    return { ports: await awsStagePorts(loadStageConfig(stage), regionOf(), clock), close: async () => {} };
+async function portsOf(expected: ExpectedStage): Promise<StagePorts> {
+  if (!isLocal) return awsStagePorts(loadStageConfig(stage), regionOf(), clock);
   const settings = readLocalServicesSettings();
   const kafka = new Kafka({
     clientId: 'verify',
@@ -87,10 +86,7 @@ async function portsOf(expected: ExpectedStage): Promise<{ ports: StagePorts; cl
     invokeUrl: args['invoke-url'],
     consoleUrl: args['console-url'],
   };
-  return {
-    ports: localStagePorts(endpoints, settings, kafka, expected.topics.failure.name),
-    close: async () => {},
-  };
+  return localStagePorts(endpoints, settings, kafka, expected.topics.failure.name);
 }
 
 async function main(): Promise<number> {
@@ -113,12 +109,24 @@ async function main(): Promise<number> {
     process.exit(130);
   });
   console.log(`verify stage ${stage} (run ${runId}), expected settings from ${expected.source}`);
-  const { ports, close } = await portsOf(expected);
+  let ports: StagePorts;
   try {
-    return (await runChecks(VERIFY_CHECKS, ports, context, (line) => console.log(line))).exitCode;
-  } finally {
-    await close();
+    ports = await portsOf(expected);
+  } catch (error) {
+    // No stack (or not finished), no outputs: the deployment itself is what failed.
+    const detail = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+    console.log(
+      formatCheck({
+        name: 'deployment',
+        runbook: 'verify-deployment',
+        status: 'fail',
+        detail,
+        durationMs: 0,
+      }),
+    );
+    return 1;
   }
+  return (await runChecks(VERIFY_CHECKS, ports, context, (line) => console.log(line))).exitCode;
 }
 
 main().then(

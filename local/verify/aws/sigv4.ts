@@ -55,30 +55,53 @@ export interface SignedAnswer {
   readonly text: string;
 }
 
-const credentials = defaultProvider();
+/** Credentials as the signer takes them. */
+export interface SigningCredentials {
+  readonly accessKeyId: string;
+  readonly secretAccessKey: string;
+  readonly sessionToken?: string;
+}
 
-/** Sends `request` signed with SigV4 for its service and region. */
-export async function signedFetch(request: SignedRequest): Promise<SignedAnswer> {
+const defaultCredentials = defaultProvider();
+
+/**
+ * The SigV4 headers of `request` (host, x-amz-date, authorization, and the session token when there is one).
+ * No x-amz-content-sha256: neither execute-api nor airflow asks for it.
+ */
+export async function signRequest(
+  request: SignedRequest,
+  options: { readonly credentials?: SigningCredentials; readonly signingDate?: Date } = {},
+): Promise<Record<string, string>> {
   const url = new URL(request.url);
   const body = request.body === undefined ? undefined : JSON.stringify(request.body);
   const signer = new SignatureV4({
     service: request.service,
     region: request.region,
-    credentials,
+    credentials: options.credentials ?? defaultCredentials,
     sha256: NodeSha256,
+    applyChecksum: false,
   });
-  const signed = await signer.sign({
+  const signed = await signer.sign(
+    {
+      method: request.method,
+      protocol: url.protocol,
+      hostname: url.hostname,
+      path: url.pathname,
+      query: Object.fromEntries(url.searchParams),
+      headers: { host: url.host, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+      ...(body === undefined ? {} : { body }),
+    },
+    options.signingDate ? { signingDate: options.signingDate } : {},
+  );
+  return signed.headers as Record<string, string>;
+}
+
+/** Sends `request` signed with SigV4 for its service and region (default credential chain). */
+export async function signedFetch(request: SignedRequest): Promise<SignedAnswer> {
+  const body = request.body === undefined ? undefined : JSON.stringify(request.body);
+  const response = await fetch(request.url, {
     method: request.method,
-    protocol: url.protocol,
-    hostname: url.hostname,
-    path: url.pathname,
-    query: Object.fromEntries(url.searchParams),
-    headers: { host: url.host, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
-    ...(body === undefined ? {} : { body }),
-  });
-  const response = await fetch(url, {
-    method: request.method,
-    headers: signed.headers as Record<string, string>,
+    headers: await signRequest(request),
     ...(body === undefined ? {} : { body }),
   });
   return { status: response.status, text: await response.text() };

@@ -16,7 +16,7 @@ export async function readStackOutputs(
     stack = (await client.send(new DescribeStacksCommand({ StackName: stackName }))).Stacks?.[0];
   } catch (error) {
     throw new StackNotReadyError(
-      `stack ${stackName} not found in ${await client.config.region()}: ${error instanceof Error ? error.message : error}`,
+      `could not describe stack ${stackName} in ${await client.config.region()}: ${error instanceof Error ? error.message : error}`,
     );
   }
   const status = stack?.StackStatus;

@@ -87,6 +87,6 @@ export async function checkFailurePath(ports: StagePorts, context: VerifyContext
     `mapping ${deployed.UUID} Enabled → kafka://${topics.failure.name} (${failure?.partitions} partitions, ` +
       `retention ${Number(failure?.configs['retention.ms']) / 3_600_000} h); ` +
       `${deployed.MaximumRetryAttempts} retries, bisect ${deployed.BisectBatchOnFunctionError}, ` +
-      `max age ${deployed.MaximumRecordAgeInSeconds} s; settings of ${context.expected.source}`,
+      `max age ${deployed.MaximumRecordAgeInSeconds} s`,
   );
 }

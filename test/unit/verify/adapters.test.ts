@@ -5,6 +5,7 @@ import {
   type RestAnswer,
   type RestCall,
 } from '../../../local/verify/airflow-rest.js';
+import { signRequest } from '../../../local/verify/aws/sigv4.js';
 import { decodeTopicConfigs } from '../../../local/verify/topic-configs.js';
 
 describe('decodeTopicConfigs (MSK DescribeTopic Configs)', () => {
@@ -99,5 +100,26 @@ describe('AirflowRestDagRunner (the MWAA InvokeRestApi path)', () => {
     const { transport } = scripted([{ status: 403, body: { detail: 'Forbidden' } }]);
     const run = new AirflowRestDagRunner(transport, clock()).runDag('data_quality', 'r', {}, 1_000, () => {});
     await expect(run).rejects.toThrow(AirflowApiError);
+  });
+});
+
+describe('SigV4 signing (the ingestion API with iam auth, MWAA)', () => {
+  it('reproduces the AWS Signature Version 4 test suite’s get-vanilla signature', async () => {
+    const headers = await signRequest(
+      { service: 'service', region: 'us-east-1', method: 'GET', url: 'https://example.amazonaws.com/' },
+      {
+        credentials: {
+          accessKeyId: 'AKIDEXAMPLE',
+          secretAccessKey: 'wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY',
+        },
+        signingDate: new Date('2015-08-30T12:36:00Z'),
+      },
+    );
+    expect(headers['x-amz-date']).toBe('20150830T123600Z');
+    expect(headers.authorization).toBe(
+      'AWS4-HMAC-SHA256 Credential=AKIDEXAMPLE/20150830/us-east-1/service/aws4_request, ' +
+        'SignedHeaders=host;x-amz-date, ' +
+        'Signature=5fa00fa31553b73ebf1942676e86291e8372ff2a2260956d9b8aae1d763fbf31',
+    );
   });
 });
