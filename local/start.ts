@@ -4,7 +4,9 @@
  *   services (native, or --docker: the compose file) → topic, migrations, CQL
  *   HTTP API  http://127.0.0.1:3000  → the ingest-http Lambda handler (API Gateway events), in up to
  *             --http-concurrency containers (worker threads), one request each at a time, as in Lambda
- *   Lambda Invoke endpoint http://127.0.0.1:3001 → ingest-pull / ingest-http / processor handlers (for the DAGs)
+ *   Lambda Invoke endpoint http://127.0.0.1:3001 → ingest-pull / ingest-http / processor / replay-failed-batches /
+ *             verification handlers (for the DAGs and `npm run verify`), and the MSK bridge as an event source
+ *             mapping (GetEventSourceMapping)
  *   MSK bridge → the processor Lambda handler (MSK events) → PostgreSQL + Cassandra; batches that exhaust
  *             their retries (bisected) or their age go to the failure topic, as the ESM's KafkaDlq does
  *   --demo (default): a local randomuser.me-compatible source, pulled at a steady rate
@@ -14,6 +16,7 @@
  * Ctrl-C drains the bridge and stops only what this command started; a second Ctrl-C forces.
  */
 import { spawnSync } from 'node:child_process';
+import type { Context } from 'aws-lambda';
 import { Client as CassandraClient } from 'cassandra-driver';
 import { Kafka, logLevel } from 'kafkajs';
 import pg from 'pg';
@@ -29,6 +32,7 @@ import { lagByPartition } from './runtime/kafka-offsets.js';
 import { LambdaContainerPool } from './runtime/lambda-container-pool.js';
 import { localLambdaContext } from './runtime/lambda-context.js';
 import { startLambdaInvokeServer } from './runtime/lambda-invoke-server.js';
+import { localEventSourceMapping } from './runtime/local-event-source-mapping.js';
 import { LOCAL_REPLAY_GROUP, localMappingSettings } from './runtime/local-mapping.js';
 import { MskBridge } from './runtime/msk-bridge.js';
 import { pushApiDocuments } from './runtime/openapi-document.js';
@@ -36,6 +40,7 @@ import { preparePipeline } from './runtime/prepare-pipeline.js';
 import {
   adminConnection,
   applyConnectionEnvironment,
+  readerFunctionEnvironment,
   readLocalServicesSettings,
   repoRoot,
 } from './services/config.js';
@@ -202,6 +207,14 @@ async function main(): Promise<void> {
     maxContainers: httpConcurrency,
   });
   stops.push(() => ingestHttpContainers.close());
+  // The verification function `npm run verify` invokes: its own container, logged in as pipeline_reader.
+  const verificationContainers = new LambdaContainerPool({
+    handlerModule: new URL('../lambdas/verification/handler.ts', import.meta.url),
+    functionName: 'verification',
+    maxContainers: 1,
+    environment: readerFunctionEnvironment(settings),
+  });
+  stops.push(() => verificationContainers.close());
   const ingestHttp: ApiGatewayProxyHandler = watchFunction(
     localConsole,
     LOCAL_NAMES.functions.ingestHttp,
@@ -244,7 +257,17 @@ async function main(): Promise<void> {
       'ingest-http': ingestHttp as never,
       processor: processor as never,
       'replay-failed-batches': replayFailedBatches as never,
+      verification: ((event: unknown, context: Context) =>
+        verificationContainers.invoke(event, context)) as never,
     },
+    eventSourceMappings: () => [
+      localEventSourceMapping({
+        topic,
+        consumerGroupId: PROCESSOR_GROUP,
+        mapping,
+        consuming: bridge.consuming,
+      }),
+    ],
   });
   stops.unshift(() => invoke.close());
 
@@ -266,7 +289,7 @@ async function main(): Promise<void> {
   console.log(`
 Pipeline running.
   HTTP API        ${api.url}   (POST /v1/users, GET /v1/health, GET /v1/openapi.json; up to ${httpConcurrency} ingest-http containers)
-  Lambda invoke   ${invoke.url}   (functions: ingest-pull, ingest-http, processor, replay-failed-batches)
+  Lambda invoke   ${invoke.url}   (functions: ingest-pull, ingest-http, processor, replay-failed-batches, verification)
   Kafka topic     ${topic} on ${settings.kafka.brokers}
   Mapping         batch ${mapping.batchSize} / ${mapping.batchWindowMs} ms, ${mapping.failure.retryAttempts} retries (bisecting), max age ${mapping.failure.maxRecordAgeSeconds} s → failure topic ${failureTopic}
   PostgreSQL      ${settings.postgres.host}:${settings.postgres.port}/${settings.postgres.database} (processor as ${process.env.PGUSER}, migrations as ${settings.postgres.admin.user})

@@ -19,6 +19,8 @@ import {
 import { type ServiceAccess, staticAccess, staticSinkAccess } from '../constructs/shared/access.js';
 import { LogEncryption } from '../constructs/shared/log-encryption.js';
 import { Streaming } from '../constructs/streaming/streaming.js';
+import { Verification } from '../constructs/verification/verification.js';
+import { STACK_OUTPUTS } from './stack-outputs.js';
 
 /** Project name: prefix of SSM parameter names and value of the `project` tag. */
 export const PROJECT_NAME = 'realtime-user-pipeline';
@@ -69,6 +71,7 @@ export interface AwsParts {
   readonly relationalStore: RelationalStore;
   readonly keyspaces: KeyspacesStore;
   readonly orchestration: Orchestration;
+  readonly verification: Verification;
 }
 
 /**
@@ -104,8 +107,28 @@ export class PipelineStack extends Stack {
     } else {
       this.parts = this.buildLocal(config);
     }
-    new CfnOutput(this, 'ApiUrl', { value: this.parts.ingestion.api.url });
-    new CfnOutput(this, 'DashboardName', { value: this.parts.observability.dashboard.dashboardName });
+    this.publishOutputs(this.parts, this.awsParts);
+  }
+
+  /** The outputs `npm run verify` and operators read (lib/stacks/stack-outputs.ts). */
+  private publishOutputs(parts: PipelineParts, aws: AwsParts | undefined): void {
+    const outputs: Partial<Record<keyof typeof STACK_OUTPUTS, string | undefined>> = {
+      apiUrl: parts.ingestion.api.url,
+      apiKeyId: parts.ingestion.apiKey?.keyId,
+      dashboardName: parts.observability.dashboard.dashboardName,
+      alarmNames: parts.observability.alarmNames.join(','),
+      pullFunctionName: parts.ingestion.pullFunction.function.functionName,
+      processorFunctionName: parts.processing.processor.function.functionName,
+      eventSourceMappingUuid: parts.processing.mapping?.eventSourceMappingId,
+      verificationFunctionName: aws?.verification.function.function.functionName,
+      kafkaClusterArn: aws?.streaming.clusterArn,
+      topicName: aws?.streaming.topicName,
+      failureTopicName: aws?.streaming.failureTopicName,
+      mwaaEnvironmentName: aws?.orchestration.environmentName,
+    };
+    for (const [role, value] of Object.entries(outputs)) {
+      if (value) new CfnOutput(this, STACK_OUTPUTS[role as keyof typeof STACK_OUTPUTS], { value });
+    }
   }
 
   /**
@@ -270,6 +293,14 @@ export class PipelineStack extends Stack {
       logRetentionDays: retention,
     });
 
+    // npm run verify reads the stores from inside the VPC and produces its poison record through this function.
+    const verification = new Verification(this, 'Verification', {
+      network: { vpc, subnets },
+      access: [relationalStore.readerAccess('Verification function'), keyspaces.readerAccess(), kafkaAccess],
+      logRetentionDays: retention,
+    });
+    verification.function.function.node.addDependency(relationalStore.migrations);
+
     const observability = new Observability(this, 'Observability', {
       ...applicationSignals(config, ingestion, processing),
       ...(processing.mapping
@@ -295,7 +326,7 @@ export class PipelineStack extends Stack {
     });
     return {
       parts: { ingestion, processing, observability },
-      aws: { network, streaming, relationalStore, keyspaces, orchestration },
+      aws: { network, streaming, relationalStore, keyspaces, orchestration, verification },
     };
   }
 

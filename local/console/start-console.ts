@@ -1,12 +1,13 @@
 import { PROCESSOR_SINK_NAMES } from '../../lambdas/processor/metric-names.js';
+import { mappingDimensions } from '../../lib/constructs/observability/definition/metrics/lambda.js';
 import { LocalConsole } from './local-console.js';
 import { LOCAL_NAMES, localDashboard } from './local-definition.js';
 
 /** The dimensions Lambda gives the processor mapping's metrics (OffsetLag, OnFailureDestination…). */
-export const LOCAL_MAPPING_DIMENSIONS: Readonly<Record<string, string>> = {
-  FunctionName: LOCAL_NAMES.mapping.functionName,
-  EventSourceMappingUUID: LOCAL_NAMES.mapping.uuid,
-};
+export const LOCAL_MAPPING_DIMENSIONS: Readonly<Record<string, string>> = mappingDimensions(
+  LOCAL_NAMES.mapping.functionName,
+  LOCAL_NAMES.mapping.uuid,
+);
 
 /**
  * The console `npm start` serves: the local dashboard definition (with the failure-path row of the bridge's

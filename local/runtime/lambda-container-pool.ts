@@ -25,6 +25,12 @@ export interface LambdaContainerPoolOptions {
    * `--profile`. @default []
    */
   readonly execArgv?: readonly string[];
+  /**
+   * The function's own environment variables over this process's, as each Lambda function has its own (e.g.
+   * the verification function's PG* log in as pipeline_reader while the processor's log in as
+   * pipeline_writer). @default {} (this process's environment)
+   */
+  readonly environment?: Readonly<Record<string, string>>;
 }
 
 /** One container's thread or process, behind one interface. */
@@ -37,8 +43,8 @@ interface ContainerHandle {
   stop(): Promise<void>;
 }
 
-function threadContainer(entry: string, settings: object): ContainerHandle {
-  const worker = new Worker(new URL(entry), { workerData: settings });
+function threadContainer(entry: string, settings: object, env: NodeJS.ProcessEnv): ContainerHandle {
+  const worker = new Worker(new URL(entry), { workerData: settings, env });
   worker.unref();
   return {
     pid: undefined,
@@ -51,9 +57,14 @@ function threadContainer(entry: string, settings: object): ContainerHandle {
   };
 }
 
-function processContainer(entry: string, settings: object, execArgv: readonly string[]): ContainerHandle {
+function processContainer(
+  entry: string,
+  settings: object,
+  execArgv: readonly string[],
+  env: NodeJS.ProcessEnv,
+): ContainerHandle {
   const child = fork(fileURLToPath(entry), [], {
-    env: { ...process.env, LAMBDA_CONTAINER_SETTINGS: JSON.stringify(settings) },
+    env: { ...env, LAMBDA_CONTAINER_SETTINGS: JSON.stringify(settings) },
     execArgv: [...execArgv],
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
   });
@@ -280,10 +291,11 @@ export class LambdaContainerPool {
       exportName: this.options.exportName ?? 'handler',
       functionName: this.options.functionName,
     };
+    const env = { ...process.env, ...this.options.environment };
     const handle =
       this.options.isolation === 'process'
-        ? processContainer(bundle.container, workerData, this.options.execArgv ?? [])
-        : threadContainer(bundle.container, workerData);
+        ? processContainer(bundle.container, workerData, this.options.execArgv ?? [], env)
+        : threadContainer(bundle.container, workerData, env);
     container.handle = handle;
     const name = this.options.functionName;
     let started = false;

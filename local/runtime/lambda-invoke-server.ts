@@ -1,5 +1,6 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import type { EventSourceMappingConfiguration } from '@aws-sdk/client-lambda';
 import type { Context } from 'aws-lambda';
 import { localLambdaContext } from './lambda-context.js';
 
@@ -14,6 +15,11 @@ export interface LambdaInvokeServerOptions {
   readonly host?: string;
   /** Lambda's synchronous payload limit (6 MB). */
   readonly maxPayloadBytes?: number;
+  /**
+   * The event source mappings GetEventSourceMapping and ListEventSourceMappings describe (the MSK bridge's
+   * settings, as Lambda describes an ESM), read on every request. @default none
+   */
+  readonly eventSourceMappings?: () => readonly EventSourceMappingConfiguration[];
 }
 
 export interface LambdaInvokeServer {
@@ -23,6 +29,7 @@ export interface LambdaInvokeServer {
 }
 
 const INVOKE_PATH = /^\/2015-03-31\/functions\/([^/]+)\/invocations$/;
+const MAPPINGS_PATH = /^\/2015-03-31\/event-source-mappings\/?([^/]*)$/;
 
 function send(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}) {
   const text = body === undefined ? '' : JSON.stringify(body);
@@ -53,10 +60,40 @@ function functionNameOf(raw: string): string {
 }
 
 /**
+ * GetEventSourceMapping (`GET …/event-source-mappings/{UUID}`) and ListEventSourceMappings (`GET
+ * …/event-source-mappings/?FunctionName=`), answered as Lambda answers them.
+ */
+function serveEventSourceMappings(
+  res: ServerResponse,
+  mappings: readonly EventSourceMappingConfiguration[],
+  uuid: string,
+  url: URL,
+): void {
+  if (uuid === '') {
+    const functionName = url.searchParams.get('FunctionName');
+    const matching = mappings.filter(
+      (m) => !functionName || functionNameOf(m.FunctionArn ?? '') === functionNameOf(functionName),
+    );
+    send(res, 200, { EventSourceMappings: matching });
+    return;
+  }
+  const mapping = mappings.find((m) => m.UUID === decodeURIComponent(uuid));
+  if (mapping) send(res, 200, mapping);
+  else
+    send(
+      res,
+      404,
+      { Type: 'User', message: `The resource you requested does not exist. (UUID ${uuid})` },
+      { 'x-amzn-errortype': 'ResourceNotFoundException' },
+    );
+}
+
+/**
  * A Lambda Invoke API endpoint for the project's functions (like `sam local start-lambda`): the AWS SDK and
  * Airflow's LambdaInvokeFunctionOperator reach it through an endpoint URL, so DAG code is the same locally
  * and in AWS. RequestResponse only; a handler error is reported the way Lambda reports it
- * (200 + X-Amz-Function-Error + { errorType, errorMessage, trace }).
+ * (200 + X-Amz-Function-Error + { errorType, errorMessage, trace }). It also describes the local event source
+ * mapping (GetEventSourceMapping, ListEventSourceMappings), so `npm run verify` reads it as it reads the ESM.
  */
 export async function startLambdaInvokeServer(
   options: LambdaInvokeServerOptions,
@@ -65,7 +102,13 @@ export async function startLambdaInvokeServer(
   const limit = options.maxPayloadBytes ?? 6 * 1024 * 1024;
   const server = createServer((req, res) => {
     void (async () => {
-      const match = INVOKE_PATH.exec(new URL(req.url ?? '/', 'http://local').pathname);
+      const url = new URL(req.url ?? '/', 'http://local');
+      const mappings = MAPPINGS_PATH.exec(url.pathname);
+      if (req.method === 'GET' && mappings) {
+        serveEventSourceMappings(res, options.eventSourceMappings?.() ?? [], mappings[1] ?? '', url);
+        return;
+      }
+      const match = INVOKE_PATH.exec(url.pathname);
       if (req.method !== 'POST' || !match?.[1]) {
         send(
           res,

@@ -94,6 +94,11 @@ export class MskBridge {
 
   constructor(private readonly options: MskBridgeOptions) {}
 
+  /** Whether the bridge is consuming (between start and stop; a crashed consumer is being replaced). */
+  get consuming(): boolean {
+    return this.consumer !== undefined;
+  }
+
   async start(): Promise<void> {
     const { kafka, topic } = this.options;
     if (this.options.failure && !this.producer) {

@@ -211,6 +211,14 @@ export function functionEnvironment(settings: LocalServicesSettings): Record<str
 }
 
 /**
+ * The PG* login of the verification function, over the functions' environment: the DAGs' read-only role
+ * (pipeline_reader), as in AWS where it reads the reader's secret.
+ */
+export function readerFunctionEnvironment(settings: LocalServicesSettings): Record<string, string> {
+  return { PGUSER: READER_ROLE, PGPASSWORD: roleLogin(settings, READER_ROLE).password };
+}
+
+/**
  * The PG* variables of the migrations function (the migrations custom resource in AWS, where `PGUSER` is the
  * master user): the administrator. Locally only the migrations step uses them.
  */

@@ -14,6 +14,7 @@ import {
   runbookLink,
 } from '../../lib/constructs/observability/definition/types.js';
 import { PROD_DASHBOARD_SVG } from '../../local/pictures/prod-dashboard.js';
+import { VERIFY_CHECKS } from '../../local/verify/checks/index.js';
 import { cleanUpSyntheses, repoRoot, resourcesOfType, synthStage } from './support/pipeline-fixture.js';
 
 afterAll(cleanUpSyntheses);
@@ -110,5 +111,28 @@ describe('the prod dashboard', () => {
     const picture = readFileSync(join(repoRoot, PROD_DASHBOARD_SVG), 'utf8');
     expect(picture.split('\n')[0]).toBe(LAYOUT_SVG_HEADER);
     expect(picture).toBe(dashboardLayoutSvg(synthStage('prod').stack.parts.observability.definition));
+  });
+});
+
+describe('the runbook', () => {
+  it('has an entry per alarm of some stage or per verify check, and no stale one', () => {
+    const alarms = (['prod', 'dev'] as const).flatMap((stage) =>
+      allAlarms(synthStage(stage).stack.parts.observability.definition).map((a) => a.id),
+    );
+    const known = new Set([...alarms, ...VERIFY_CHECKS.map((check) => check.runbook)]);
+    expect([...runbookAnchors()].filter((anchor) => !known.has(anchor))).toEqual([]);
+  });
+
+  it('pages on the failure path’s own failures: failure topic write errors and dropped records', () => {
+    const alarms = allAlarms(synthStage('prod').stack.parts.observability.definition);
+    for (const [id, metricName] of [
+      ['failure-topic-write-errors', 'OnFailureDestinationDeliveryErrorCount'],
+      ['records-dropped', 'DroppedEventCount'],
+    ]) {
+      const alarm = alarms.find((a) => a.id === id);
+      expect(alarm?.series, id).toMatchObject({ namespace: 'AWS/Lambda', metricName, statistic: 'Sum' });
+      expect(alarm, id).toMatchObject({ threshold: 0, evaluationPeriods: 1, datapointsToAlarm: 1 });
+      expect(alarm?.comparison, id).toBe('GreaterThanThreshold');
+    }
   });
 });

@@ -25,6 +25,7 @@ const CLIS: readonly CliCase[] = [
   { script: 'replay', malformed: ['failed-batches', '--limit', '0'], rejectsUnknown: true },
   { script: 'cost', malformed: ['--events-per-second', '-1'], rejectsUnknown: true },
   { script: 'capacity', malformed: ['--events-per-second', '-1', '--stage', 'dev'], rejectsUnknown: true },
+  { script: 'verify', malformed: ['--wait-seconds', 'soon', '--stage', 'dev'], rejectsUnknown: true },
   { script: 'bench', malformed: ['--events', 'lots'], rejectsUnknown: true },
   { script: 'bench:console', malformed: ['--console-rate', '0'], rejectsUnknown: true },
   { script: 'pictures', malformed: ['--only', 'everything'], rejectsUnknown: true },

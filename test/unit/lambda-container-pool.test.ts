@@ -9,6 +9,7 @@ interface ProbeResult {
   functionName: string;
   awsRequestId: string;
   remainingMs: number;
+  pgUser: string | undefined;
 }
 
 const context = (awsRequestId: string) => ({ awsRequestId, getRemainingTimeInMillis: () => 10_000 });
@@ -108,6 +109,18 @@ describe.each(['thread', 'process'] as const)('LambdaContainerPool (%s container
       maxContainers: 1,
     });
     await expect(pool.invoke({}, context('x'))).rejects.toThrow(/does not export a function "missing"/);
+  });
+
+  it('gives the function its own environment over this process’s, as each Lambda function has one', async () => {
+    pool = new LambdaContainerPool({
+      isolation,
+      handlerModule: new URL('./fixtures/container-probe-handler.ts', import.meta.url),
+      functionName: 'probe',
+      maxContainers: 1,
+      environment: { PGUSER: 'pipeline_reader' },
+    });
+    expect((await pool.invoke<ProbeResult>({}, context('env'))).pgUser).toBe('pipeline_reader');
+    expect(process.env.PGUSER).not.toBe('pipeline_reader');
   });
 
   it('rejects a limit below one', () => {

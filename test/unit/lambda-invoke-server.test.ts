@@ -1,4 +1,10 @@
-import { InvokeCommand, LambdaClient, ResourceNotFoundException } from '@aws-sdk/client-lambda';
+import {
+  GetEventSourceMappingCommand,
+  InvokeCommand,
+  LambdaClient,
+  ListEventSourceMappingsCommand,
+  ResourceNotFoundException,
+} from '@aws-sdk/client-lambda';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   type LambdaInvokeServer,
@@ -18,6 +24,17 @@ beforeAll(async () => {
         throw new TypeError('count must be a number');
       },
     },
+    eventSourceMappings: () => [
+      {
+        UUID: 'local-msk-bridge',
+        FunctionArn: 'arn:aws:lambda:local:000000000000:function:processor',
+        Topics: ['users_created'],
+        BatchSize: 100,
+        MaximumRetryAttempts: 10,
+        DestinationConfig: { OnFailure: { Destination: 'kafka://users_created_failed' } },
+        State: 'Enabled',
+      },
+    ],
   });
   lambda = new LambdaClient({
     endpoint: server.url,
@@ -78,5 +95,28 @@ describe('local Lambda Invoke endpoint', () => {
     });
     expect(response.status).toBe(400);
     expect(response.headers.get('x-amzn-errortype')).toBe('InvalidRequestContentException');
+  });
+});
+
+describe('local event source mappings (GetEventSourceMapping, ListEventSourceMappings)', () => {
+  it('describes the mapping as Lambda does, by UUID and by function', async () => {
+    const mapping = await lambda.send(new GetEventSourceMappingCommand({ UUID: 'local-msk-bridge' }));
+    expect(mapping).toMatchObject({
+      UUID: 'local-msk-bridge',
+      State: 'Enabled',
+      Topics: ['users_created'],
+      MaximumRetryAttempts: 10,
+      DestinationConfig: { OnFailure: { Destination: 'kafka://users_created_failed' } },
+    });
+    const listed = await lambda.send(new ListEventSourceMappingsCommand({ FunctionName: 'processor' }));
+    expect(listed.EventSourceMappings?.map((m) => m.UUID)).toEqual(['local-msk-bridge']);
+    const other = await lambda.send(new ListEventSourceMappingsCommand({ FunctionName: 'echo' }));
+    expect(other.EventSourceMappings).toEqual([]);
+  });
+
+  it('answers an unknown UUID with ResourceNotFoundException', async () => {
+    await expect(lambda.send(new GetEventSourceMappingCommand({ UUID: 'nope' }))).rejects.toBeInstanceOf(
+      ResourceNotFoundException,
+    );
   });
 });

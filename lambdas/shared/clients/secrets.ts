@@ -1,5 +1,11 @@
 import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
-import type { DatabaseSecret, SecretLoader } from './postgres.js';
+import type pg from 'pg';
+import {
+  createPostgresPool,
+  type DatabaseSecret,
+  type PostgresConnectionConfig,
+  type SecretLoader,
+} from './postgres.js';
 
 export class SecretFormatError extends Error {
   constructor(secretArn: string, detail: string) {
@@ -26,3 +32,19 @@ export function secretsManagerLoader(client: SecretsManagerClient, ttlMs = 5 * 6
 }
 
 export const createSecretsManagerClient = (): SecretsManagerClient => new SecretsManagerClient({});
+
+/**
+ * A function's PostgreSQL pool: its password from the login's Secrets Manager secret when `PG_SECRET_ARN` names
+ * one (AWS), otherwise from `PGPASSWORD` (locally); a lost idle connection is only reported through `warn`.
+ */
+export function lambdaPostgresPool(
+  config: PostgresConnectionConfig,
+  warn: (message: string, detail: { readonly error: string }) => void,
+): pg.Pool {
+  return createPostgresPool(
+    config,
+    config.secretArn ? secretsManagerLoader(createSecretsManagerClient()) : undefined,
+    (error) =>
+      warn('idle PostgreSQL connection lost; the pool reconnects on next use', { error: error.message }),
+  );
+}

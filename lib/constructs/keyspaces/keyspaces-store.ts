@@ -8,7 +8,7 @@ import {
   type TableDefinition,
   toKeyspacesTableSchemaDefinition,
 } from '../../../lambdas/shared/schema/cassandra/index.js';
-import type { SinkAccess } from '../shared/access.js';
+import type { Client, ServiceAccess, SinkAccess } from '../shared/access.js';
 import { acknowledgeIamFindings } from '../shared/acknowledge.js';
 import { stackArn } from '../shared/pipeline-function.js';
 
@@ -91,25 +91,48 @@ export class KeyspacesStore extends Construct {
   sinkAccess(): SinkAccess {
     return {
       name: 'cassandra',
-      environment: {
-        CASSANDRA_AUTH: 'sigv4',
-        CASSANDRA_CONTACT_POINTS: this.endpointHost,
-        CASSANDRA_PORT: String(KEYSPACES_PORT),
-        CASSANDRA_TLS: 'true',
-        CASSANDRA_KEYSPACE: this.keyspaceName,
-        CASSANDRA_CONSISTENCY: 'LOCAL_QUORUM',
-        CASSANDRA_CONNECTIONS_PER_HOST: String(this.connectionsPerHost),
-      },
+      environment: this.clientEnvironment(),
       grant: (client) => {
         this.grantWrite(client);
-        // Through the VPC endpoint, Keyspaces fills system.peers from the endpoint's network interfaces.
-        iam.Grant.addToPrincipal({
-          grantee: client,
-          actions: ['ec2:DescribeNetworkInterfaces', 'ec2:DescribeVpcEndpoints'],
-          resourceArns: ['*'],
-        });
+        this.grantEndpointDiscovery(client);
       },
     };
+  }
+
+  /**
+   * Read-only access (cassandra:Select on the keyspace's tables) over the same endpoint: the verification
+   * function reads with it.
+   */
+  readerAccess(): ServiceAccess {
+    return {
+      environment: this.clientEnvironment(),
+      grant: (client) => {
+        this.grantRead(client);
+        this.grantEndpointDiscovery(client);
+      },
+    };
+  }
+
+  /** The CASSANDRA_* environment of a client of this keyspace: the region's endpoint, SigV4, TLS. */
+  private clientEnvironment(): Record<string, string> {
+    return {
+      CASSANDRA_AUTH: 'sigv4',
+      CASSANDRA_CONTACT_POINTS: this.endpointHost,
+      CASSANDRA_PORT: String(KEYSPACES_PORT),
+      CASSANDRA_TLS: 'true',
+      CASSANDRA_KEYSPACE: this.keyspaceName,
+      CASSANDRA_CONSISTENCY: 'LOCAL_QUORUM',
+      CASSANDRA_CONNECTIONS_PER_HOST: String(this.connectionsPerHost),
+    };
+  }
+
+  /** Through the VPC endpoint, Keyspaces fills system.peers from the endpoint's network interfaces. */
+  private grantEndpointDiscovery(client: Client): void {
+    iam.Grant.addToPrincipal({
+      grantee: client,
+      actions: ['ec2:DescribeNetworkInterfaces', 'ec2:DescribeVpcEndpoints'],
+      resourceArns: ['*'],
+    });
   }
 
   /** Row writes (and the reads the driver needs for metadata) on every table of the keyspace. */

@@ -8,7 +8,7 @@ import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
 import { Construct } from 'constructs';
 import { pipelineDashboard } from './definition/dashboard.js';
 import type { DashboardProps } from './definition/props.js';
-import { allAlarms, type DashboardSpec } from './definition/types.js';
+import { alarmName, allAlarms, type DashboardSpec } from './definition/types.js';
 import { renderAlarm, renderDashboard } from './render/cdk-dashboard.js';
 
 /** What the dashboard and alarms watch (see {@link DashboardProps}), and where alarms notify. */
@@ -32,6 +32,8 @@ export class Observability extends Construct {
   readonly alarmTopic?: sns.Topic;
   /** Alarms by the definition's alarm id. */
   readonly alarms: ReadonlyMap<string, cw.Alarm>;
+  /** The CloudWatch name of every alarm of the definition (empty when alarms are off). */
+  readonly alarmNames: readonly string[];
 
   constructor(scope: Construct, id: string, props: ObservabilityProps) {
     super(scope, id);
@@ -43,13 +45,14 @@ export class Observability extends Construct {
       this.alarmTopic = topic;
       const action = new cwActions.SnsAction(topic);
       for (const spec of allAlarms(this.definition)) {
-        const alarm = renderAlarm(this, `realtime-user-pipeline-${props.stageName}`, spec);
+        const alarm = renderAlarm(this, this.definition.name, spec);
         alarm.addAlarmAction(action);
         alarm.addOkAction(action);
         alarms.set(spec.id, alarm);
       }
     }
     this.alarms = alarms;
+    this.alarmNames = [...alarms.keys()].map((alarmId) => alarmName(this.definition, alarmId));
   }
 
   /** One KMS-encrypted topic CloudWatch may publish to. */

@@ -6,6 +6,7 @@ import { KafkaDlq } from 'aws-cdk-lib/aws-lambda-event-sources';
 import type { IDependable } from 'constructs';
 import { Construct } from 'constructs';
 import type { ProcessorSettings } from '../../config/stage-settings.js';
+import { MAPPING_METRIC_GROUPS } from '../observability/definition/metrics/lambda.js';
 import type { SinkAccess } from '../shared/access.js';
 import { lambdaEntry } from '../shared/paths.js';
 import { PipelineFunction } from '../shared/pipeline-function.js';
@@ -150,13 +151,8 @@ export class Processing extends Construct {
       retryAttempts: settings.retryAttempts,
       bisectBatchOnError: settings.bisectBatchOnError,
       maxRecordAge: Duration.seconds(settings.maxRecordAgeSeconds),
-      metricsConfig: {
-        metrics: [
-          lambda.MetricType.EVENT_COUNT,
-          lambda.MetricType.ERROR_COUNT,
-          lambda.MetricType.KAFKA_METRICS,
-        ],
-      },
+      // Exactly the metric groups the dashboard definition reads (each group is billed as custom metrics).
+      metricsConfig: { metrics: mappingMetricTypes() },
     });
     mapping.node.addDependency(...source.dependsOn);
 
@@ -195,6 +191,12 @@ export class Processing extends Construct {
     });
     return mapping;
   }
+}
+
+/** The `MetricsConfig` groups of the mapping: those of the metrics the dashboard definition reads. */
+export function mappingMetricTypes(): lambda.MetricType[] {
+  const groups = new Set<string>(Object.values(MAPPING_METRIC_GROUPS));
+  return Object.values(lambda.MetricType).filter((type) => groups.has(type));
 }
 
 /** Thrown when an MSK mapping is configured without provisioned pollers. */

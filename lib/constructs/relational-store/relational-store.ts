@@ -13,7 +13,7 @@ import {
   WRITER_ROLE,
 } from '../../../lambdas/shared/schema/postgres/index.js';
 import type { DatabaseSettings } from '../../config/stage-settings.js';
-import type { Client, SinkAccess } from '../shared/access.js';
+import type { Client, ServiceAccess, SinkAccess } from '../shared/access.js';
 import { acknowledgeIamFindings } from '../shared/acknowledge.js';
 import { skipCheckov } from '../shared/checkov.js';
 import { PipelineFunction, retentionDays, useProjectRuntime } from '../shared/pipeline-function.js';
@@ -257,6 +257,17 @@ export class RelationalStore extends Construct {
       name: 'postgres',
       environment: this.connectionEnvironment(this.writer),
       grant: (client) => this.grantConnect(client, 'Processor', this.writer),
+    };
+  }
+
+  /**
+   * Read-only access as the DAGs' role (pipeline_reader: SELECT on the pipeline tables, through the proxy): the
+   * reader's PG* environment, its secret and the proxy port. The verification function reads with it.
+   */
+  readerAccess(description: string): ServiceAccess {
+    return {
+      environment: this.connectionEnvironment(this.reader),
+      grant: (client) => this.grantConnect(client, description, this.reader),
     };
   }
 

@@ -17,6 +17,16 @@ export const PIPELINE_RUNTIME = lambda.Runtime.NODEJS_24_X;
 /** The one Lambda architecture every project function uses. */
 export const PIPELINE_ARCHITECTURE = lambda.Architecture.ARM_64;
 
+/**
+ * `NODE_OPTIONS` of every project function. Source maps make stack traces readable. kafkajs 2.2.4 (its last
+ * release) passes a negative delay to setTimeout whenever its request queue is idle and unthrottled
+ * (src/network/requestQueue/index.js, scheduleCheckPendingRequests); Node 24 clamps it to 1 ms, as every Node
+ * did, but now also prints a TimeoutNegativeWarning to stderr on every connection (tulios/kafkajs#1751; the fix,
+ * tulios/kafkajs#1755, is unreleased). Only that one warning class is silenced; test/integration/
+ * bundled-functions.test.ts runs every bundle with this environment and asserts an empty stderr.
+ */
+export const PIPELINE_NODE_OPTIONS = '--enable-source-maps --disable-warning=TimeoutNegativeWarning';
+
 /** Props of {@link PipelineFunction}. */
 export interface PipelineFunctionProps {
   /** Handler file relative to `lambdas/`, e.g. `processor/handler.ts`; it exports `handler`. */
@@ -55,6 +65,11 @@ export interface PipelineFunctionProps {
    * mapping with its own failure destination). Required when `deadLetterQueue` is absent.
    */
   readonly noDeadLetterQueueReason?: string;
+  /**
+   * Why the function reserves no concurrency (checkov CKV_AWS_115) when `reservedConcurrentExecutions` is
+   * unset. @default the ingestion and deploy-time functions' reason (concurrency bounded by their callers)
+   */
+  readonly unreservedConcurrencyReason?: string;
 }
 
 /**
@@ -129,7 +144,7 @@ export class PipelineFunction extends Construct {
       environment: {
         POWERTOOLS_SERVICE_NAME: props.serviceName,
         POWERTOOLS_METRICS_NAMESPACE: PIPELINE_METRICS_NAMESPACE,
-        NODE_OPTIONS: '--enable-source-maps',
+        NODE_OPTIONS: PIPELINE_NODE_OPTIONS,
         ...props.environment,
       },
       bundling: {
@@ -182,8 +197,9 @@ function functionCheckovSkips(props: PipelineFunctionProps): CheckovSkip[] {
     skips.push({
       id: 'CKV_AWS_115',
       reason:
+        props.unreservedConcurrencyReason ??
         'Concurrency is bounded where the calls come from (API Gateway throttling, the pull schedule, ' +
-        'one CloudFormation call per deploy); reserving it would only take capacity from the account.',
+          'one CloudFormation call per deploy); reserving it would only take capacity from the account.',
     });
   if (!props.vpc)
     skips.push({

@@ -89,6 +89,11 @@ export function runbookLink(alarmId: string): string {
   return `${RUNBOOK_PATH}#${alarmId}`;
 }
 
+/** An alarm's name in CloudWatch: the dashboard's name (`realtime-user-pipeline-<stage>`), then its id. */
+export function alarmName(dashboard: Pick<DashboardSpec, 'name'>, alarmId: string): string {
+  return `${dashboard.name}-${alarmId}`;
+}
+
 /** Every widget of a dashboard, in display order. */
 export function allWidgets(dashboard: DashboardSpec): GraphWidgetSpec[] {
   return dashboard.segments.flatMap((s) => s.rows.flatMap((r) => r.widgets));

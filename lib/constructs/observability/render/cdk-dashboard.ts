@@ -1,7 +1,7 @@
 import { Duration } from 'aws-cdk-lib';
 import * as cw from 'aws-cdk-lib/aws-cloudwatch';
 import type { Construct } from 'constructs';
-import { type AlarmSpec, type DashboardSpec, runbookLink } from '../definition/types.js';
+import { type AlarmSpec, alarmName, type DashboardSpec, runbookLink } from '../definition/types.js';
 import { cdkComparison, cdkMissingData, cdkSeries } from './cdk-metrics.js';
 
 /** Draws the definition: per segment a title, per row a heading, then the row's graphs. */
@@ -33,9 +33,9 @@ export function renderDashboard(scope: Construct, id: string, spec: DashboardSpe
 }
 
 /** One alarm of the definition; its description ends with its runbook entry. */
-export function renderAlarm(scope: Construct, namePrefix: string, spec: AlarmSpec): cw.Alarm {
+export function renderAlarm(scope: Construct, dashboardName: string, spec: AlarmSpec): cw.Alarm {
   return new cw.Alarm(scope, `Alarm-${spec.id}`, {
-    alarmName: `${namePrefix}-${spec.id}`,
+    alarmName: alarmName({ name: dashboardName }, spec.id),
     alarmDescription: `${spec.description} Runbook: ${runbookLink(spec.id)}`,
     metric: cdkSeries(spec.series),
     threshold: spec.threshold,

@@ -1,4 +1,4 @@
-import { mappingEventCount } from '../metrics/lambda.js';
+import { type MappingMetricName, mappingEventCount } from '../metrics/lambda.js';
 import { PipelineMetrics } from '../metrics/pipeline.js';
 import { queueDepth } from '../metrics/sqs.js';
 import { type DashboardProps, slug } from '../props.js';
@@ -37,7 +37,7 @@ export function failurePathSegment(props: DashboardProps): SegmentSpec | undefin
     'Failure path',
     [topic?.row, deadLetters],
     [
-      topic?.alarm,
+      ...(topic?.alarms ?? []),
       ...queues.map((queue) =>
         alarm(queue.id, queue.metric, 0, `Messages wait in the ${queue.metric.label} queue.`, {
           evaluationPeriods: 1,
@@ -48,36 +48,51 @@ export function failurePathSegment(props: DashboardProps): SegmentSpec | undefin
   );
 }
 
-/** The mapping's failure topic: records sent there (an alarm) and records lost because it was unreachable. */
-function failureTopic(props: DashboardProps): { row: RowSpec; alarm: AlarmSpec } | undefined {
+/**
+ * The mapping's failure topic: records sent there (an alarm: they wait for a replay), failed writes to it, and
+ * records lost because it could not take them (both page: the failure path itself is failing). Metric names
+ * and groups: lib/constructs/observability/definition/metrics/lambda.ts (MAPPING_METRIC_GROUPS).
+ */
+function failureTopic(props: DashboardProps): { row: RowSpec; alarms: AlarmSpec[] } | undefined {
   const mapping = props.mapping;
   if (!mapping?.failureTopicName) return undefined;
-  const delivered = mappingEventCount(
-    mapping.functionName,
-    mapping.uuid,
-    'OnFailureDestinationDeliveredEventCount',
-    'Records to the failure topic',
-  );
-  const dropped = mappingEventCount(
-    mapping.functionName,
-    mapping.uuid,
-    'DroppedEventCount',
-    'Records dropped',
-  );
+  const count = (metricName: MappingMetricName, label: string) =>
+    mappingEventCount(mapping.functionName, mapping.uuid, metricName, label);
+  const delivered = count('OnFailureDestinationDeliveredEventCount', 'Records to the failure topic');
+  const deliveryErrors = count('OnFailureDestinationDeliveryErrorCount', 'Failure topic write errors');
+  const dropped = count('DroppedEventCount', 'Records dropped');
+  const once = { evaluationPeriods: 1, datapointsToAlarm: 1 } as const;
   return {
     row: {
       title: `Failure topic (${mapping.failureTopicName})`,
       widgets: [
-        graph(ID, 'Records sent to the failure topic', [delivered], [], 12),
-        graph(ID, 'Records dropped (failure topic unreachable)', [dropped], [], 12),
+        graph(ID, 'Records sent to the failure topic', [delivered]),
+        graph(ID, 'Failure topic write errors', [deliveryErrors]),
+        graph(ID, 'Records dropped (reached neither the processor nor the failure topic)', [dropped]),
       ],
     },
-    alarm: alarm(
-      'failed-records',
-      delivered,
-      0,
-      `Records reached the failure topic ${mapping.failureTopicName}: fix the cause, then replay them.`,
-      { evaluationPeriods: 1, datapointsToAlarm: 1 },
-    ),
+    alarms: [
+      alarm(
+        'failed-records',
+        delivered,
+        0,
+        `Records reached the failure topic ${mapping.failureTopicName}: fix the cause, then replay them.`,
+        once,
+      ),
+      alarm(
+        'failure-topic-write-errors',
+        deliveryErrors,
+        0,
+        `The event source mapping could not write failed records to ${mapping.failureTopicName}.`,
+        once,
+      ),
+      alarm(
+        'records-dropped',
+        dropped,
+        0,
+        `Records reached neither the processor nor the failure topic ${mapping.failureTopicName}: they are lost from the pipeline.`,
+        once,
+      ),
+    ],
   };
 }
