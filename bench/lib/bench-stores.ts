@@ -1,8 +1,9 @@
 import { Client as CassandraClient } from 'cassandra-driver';
 import pg from 'pg';
-import { applyCassandraSchema, CASSANDRA_TABLES } from '../../lambdas/shared/schema/cassandra/index.js';
+import { applyCassandraSchema, cassandraTablesOf } from '../../lambdas/shared/schema/cassandra/index.js';
 import { runMigrations } from '../../lambdas/shared/schema/postgres/migrate.js';
 import { enableRoleLogins } from '../../lambdas/shared/schema/postgres/roles.js';
+import { localSignupDayLayout } from '../../local/runtime/local-mapping.js';
 import {
   adminConnection,
   functionEnvironment,
@@ -70,14 +71,17 @@ export class BenchStores {
       client.release();
     }
     await stores.cassandra.connect();
-    await applyCassandraSchema(stores.cassandra, { keyspace: BENCH_KEYSPACE });
+    await applyCassandraSchema(stores.cassandra, {
+      keyspace: BENCH_KEYSPACE,
+      signupDay: localSignupDayLayout(),
+    });
     return stores;
   }
 
   /** Empties every table the pipeline writes, so each run inserts into the same empty tables. */
   async empty(): Promise<void> {
     await this.postgres.query('truncate users, dead_letters');
-    for (const table of CASSANDRA_TABLES) {
+    for (const table of cassandraTablesOf(localSignupDayLayout())) {
       await this.cassandra.execute(`TRUNCATE ${BENCH_KEYSPACE}.${table.name}`, [], {
         readTimeout: 120_000,
       });

@@ -1,8 +1,9 @@
 import { concurrent } from 'cassandra-driver';
-import { cassandraUserWrite } from '../../lambdas/processor/stores/cassandra-user-store.js';
+import { cassandraUserWriter } from '../../lambdas/processor/stores/cassandra-user-store.js';
 import { USER_COLUMN_NAMES, userRow } from '../../lambdas/processor/stores/postgres-user-store.js';
 import type { UserCreatedEvent } from '../../lambdas/shared/contract/index.js';
-import { CASSANDRA_TABLES, type TableDefinition } from '../../lambdas/shared/schema/cassandra/index.js';
+import { cassandraTablesOf, type TableDefinition } from '../../lambdas/shared/schema/cassandra/index.js';
+import { localSignupDayLayout } from '../../local/runtime/local-mapping.js';
 import { BENCH_KEYSPACE } from '../lib/bench-stores.js';
 import { findBottleneck } from '../lib/bottleneck.js';
 import type { BenchContext } from '../lib/context.js';
@@ -60,11 +61,13 @@ function cassandraInsert(table: TableDefinition): string {
 }
 
 async function writeCassandra(context: BenchContext, events: readonly UserCreatedEvent[]): Promise<void> {
-  const statements = CASSANDRA_TABLES.map(cassandraInsert);
+  const layout = localSignupDayLayout();
+  const statements = cassandraTablesOf(layout).map(cassandraInsert);
+  const userWrite = cassandraUserWriter(layout);
   const source = { topic: 'bench', partition: 0, offset: 0, timestamp: 0 };
   // The processor's row values, without its write time (the plain client writes plain INSERTs).
   const queries = events.flatMap((event) =>
-    cassandraUserWrite({ event, source }).map((params, i) => ({
+    userWrite({ event, source }).map((params, i) => ({
       query: statements[i] as string,
       params: params.slice(0, -1),
     })),

@@ -39,4 +39,5 @@ export function cassandraClient(): Promise<Client> {
 export const processorSettings = {
   keyspace: config.cassandra.keyspace,
   cassandraWriteConcurrency: config.cassandraWriteConcurrency,
+  signupDay: config.signupDay,
 };
