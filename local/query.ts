@@ -14,7 +14,12 @@ import {
 } from '../lambdas/shared/schema/cassandra/index.js';
 import { exitWithUsage, parseCli, wholeNumberFlag } from './cli/args.js';
 import { readSignupDay } from './day-table/read.js';
-import { localSignupDayLayout } from './runtime/local-mapping.js';
+import {
+  localSignupDayLayout,
+  MIRRORED_STAGES,
+  type MirroredStage,
+  stageSignupDayLayout,
+} from './runtime/local-mapping.js';
 import { adminConnection, readLocalServicesSettings } from './services/config.js';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -33,10 +38,9 @@ options:
   --country C         the country as the day table keys it (the address's last part)
   --count             with --signup-day: only the counts, per bucket and in total
   --keyspace K        Cassandra keyspace (default: CASSANDRA_KEYSPACE, else pipeline)
-  -h, --help          show this help
-
-The day table's layout (bucket count, and the legacy table while a stage upgrades) is the local mirror's:
-SIGNUP_DAY_BUCKETS / SIGNUP_DAY_LEGACY_TABLE when set, else the dev stage config's.`;
+  --stage dev|prod    read the day table as this stage lays it out (the stage \`npm start --stage\` runs;
+                      default: SIGNUP_DAY_BUCKETS / SIGNUP_DAY_LEGACY_TABLE when set, else dev)
+  -h, --help          show this help`;
 
 const { values, positionals } = parseCli({
   usage: USAGE,
@@ -47,6 +51,7 @@ const { values, positionals } = parseCli({
     country: { type: 'string' },
     count: { type: 'boolean', default: false },
     keyspace: { type: 'string' },
+    stage: { type: 'string' },
   },
 });
 const recent =
@@ -70,8 +75,12 @@ try {
   exitWithUsage(USAGE, `--keyspace: ${(error as Error).message}`);
 }
 
+if (values.stage !== undefined && !(MIRRORED_STAGES as readonly string[]).includes(values.stage))
+  exitWithUsage(USAGE, `--stage must be ${MIRRORED_STAGES.join(' or ')}, got "${values.stage}"`);
+
 const settings = readLocalServicesSettings();
-const layout: SignupDayLayout = localSignupDayLayout();
+const layout: SignupDayLayout =
+  values.stage === undefined ? localSignupDayLayout() : stageSignupDayLayout(values.stage as MirroredStage);
 const reads = dayTableReads(layout);
 // An operator's look at the tables (administrator), not the pipeline's access.
 const pool = new pg.Pool({ ...adminConnection(settings), max: 1 });

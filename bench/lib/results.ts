@@ -72,6 +72,21 @@ export interface CeilingRun extends RunUsage {
   /** Each store alone, events/s (Cassandra: both tables per event). */
   readonly postgresAloneRecordsPerSecond: number;
   readonly cassandraAloneRecordsPerSecond: number;
+  /**
+   * The processor's PostgreSQL upsert alone (PostgresUserStore.write, newest-wins, one transaction per batch)
+   * into an empty table, with the server's CPU: `npm run capacity` scales rowsPerServerCpuSecond to an RDS
+   * instance class. Absent in results written before it.
+   */
+  readonly postgresUpsert?: {
+    readonly rowsPerSecond: number;
+    /** The PostgreSQL server (postmaster and backends), % of one core, over the run. */
+    readonly serverCpuPercent: number;
+    readonly rowsPerServerCpuSecond: number;
+    /** WAL written per upserted row, bytes. */
+    readonly walBytesPerRow: number;
+    readonly connections: number;
+    readonly rowsPerStatement: number;
+  };
   /** How the ceiling writes, e.g. '4 connections × 1,000-row multi-row INSERT; 512 concurrent prepared'. */
   readonly method: string;
   /** Which repetition (1-based, `--repeat`) this run belongs to; absent in results written before it. */

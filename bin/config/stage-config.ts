@@ -55,7 +55,13 @@ export const DEFAULT_SETTINGS = {
     performanceInsights: false,
     enhancedMonitoringIntervalSeconds: 0,
   },
-  api: { auth: 'apiKey', throttleRateLimit: 50, throttleBurstLimit: 100, waf: false },
+  api: {
+    auth: 'apiKey',
+    throttleRateLimit: 50,
+    throttleBurstLimit: 100,
+    waf: false,
+    wafRequestsPerIpPer5Minutes: 2_000,
+  },
   pullSchedule: { enabled: true, rateMinutes: 15, count: 100 },
   processor: {
     batchSize: 100,

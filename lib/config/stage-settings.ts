@@ -94,6 +94,11 @@ export interface ApiSettings {
   readonly throttleBurstLimit: number;
   /** Attach an AWS WAF web ACL with AWS managed rule groups. */
   readonly waf: boolean;
+  /**
+   * With `waf`: requests one client IP may send per 5 minutes before the web ACL blocks it (a rate-based rule);
+   * a feed faster than that needs more client IPs or more users per request (`npm run capacity` notes it).
+   */
+  readonly wafRequestsPerIpPer5Minutes: number;
 }
 
 /**

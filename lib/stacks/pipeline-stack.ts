@@ -182,6 +182,7 @@ export class PipelineStack extends Stack {
       throttleRateLimit: config.api.throttleRateLimit,
       throttleBurstLimit: config.api.throttleBurstLimit,
       waf: config.api.waf,
+      wafRequestsPerIpPer5Minutes: config.api.wafRequestsPerIpPer5Minutes,
       pullSchedule: config.pullSchedule,
       logRetentionDays: retention,
     });
