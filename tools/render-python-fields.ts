@@ -9,8 +9,8 @@ import {
 } from '../lambdas/shared/contract/fields.js';
 import {
   COUNTRY_SOURCE_FIELD,
-  SIGNUP_DAY_BUCKET_COLUMN,
   CREATED_USERS_TABLE,
+  SIGNUP_DAY_BUCKET_COLUMN,
   SIGNUP_INSTANT_FIELD,
 } from '../lambdas/shared/schema/cassandra/index.js';
 
