@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -83,6 +84,39 @@ def kafka_topic(prefix: str, partitions: int) -> Iterator[str]:
     admin.create_topics([NewTopic(name, num_partitions=partitions, replication_factor=1)])[name].result(timeout=30)
     yield name
     admin.delete_topics([name])[name].result(timeout=30)
+
+
+def produce(topic: str, events: list[dict]) -> None:
+    """Produces the events keyed by user id with their version headers (confluent-kafka, not the pipeline's kafkajs)."""
+    import json
+
+    from confluent_kafka import Producer
+
+    from conftest import kafka_brokers
+
+    producer = Producer({"bootstrap.servers": kafka_brokers(), "enable.idempotence": True})
+    for item in events:
+        headers = {"schema_version": str(item["schema_version"]), "event_type": item["event_type"]}
+        producer.produce(topic, key=item["payload"]["id"], value=json.dumps(item), headers=headers)
+    assert producer.flush(30) == 0
+
+
+def process(topic: str, stores, versions: str | None = None) -> dict:
+    """The processor over the topic until it has caught up (one consumer group: one event source mapping)."""
+    import shutil
+    import subprocess
+
+    from conftest import REPO_ROOT
+
+    npx = shutil.which("npx")
+    assert npx, "npx not found"
+    command = [npx, "tsx", "local/airflow/process-topic.ts", "--topic", topic, "--group", f"{topic}-processor"]
+    command += ["--pg-schema", stores.name, "--keyspace", stores.name]
+    if versions:
+        command += ["--schema-versions", versions]
+    done = subprocess.run(command, cwd=REPO_ROOT, capture_output=True, text=True, timeout=300, check=False)
+    assert done.returncode == 0, done.stderr
+    return json.loads(done.stdout.strip().splitlines()[-1])
 
 
 def insert_postgres(stores, users: list[dict[str, Any]]) -> None:
