@@ -98,6 +98,26 @@ export class BenchStores {
     return { postgres: Number(users.rows[0]?.n ?? 0), cassandra: Number(wide.first()?.get(0) ?? 0) };
   }
 
+  /**
+   * PostgreSQL users and every Cassandra table of the layout (a scan of the bench's own keyspace: fine here,
+   * never a reader's way), with a long timeout for a million rows on a busy machine.
+   */
+  async rowCountsOfEveryTable(): Promise<{ postgres: number; cassandra: Record<string, number> }> {
+    const users = await this.postgres.query<{ n: string }>('select count(*) as n from users');
+    const cassandra: Record<string, number> = {};
+    for (const table of cassandraTablesOf(localSignupDayLayout())) {
+      const result = await this.cassandra.execute(
+        `SELECT count(*) FROM ${BENCH_KEYSPACE}.${table.name}`,
+        [],
+        {
+          readTimeout: 600_000,
+        },
+      );
+      cassandra[table.name] = Number(result.first()?.get(0) ?? 0);
+    }
+    return { postgres: Number(users.rows[0]?.n ?? 0), cassandra };
+  }
+
   async close(): Promise<void> {
     await Promise.all([this.postgres.end(), this.cassandra.shutdown()]);
   }
