@@ -130,11 +130,6 @@ function parseOptions(argv: readonly string[], stateDir: string): Options {
 
 async function run(options: Options, client: Client, store: CheckpointStore): Promise<number> {
   const log = (message: string) => console.error(`[day-table] ${message}`);
-  if (options.command === 'status') {
-    const checkpoint = store.load();
-    console.log(checkpoint ? JSON.stringify(checkpoint, null, 2) : `no backfill checkpoint at ${store.file}`);
-    return 0;
-  }
   if (options.command === 'drop-legacy') {
     if (!options.force && !isComplete(store.load())) {
       log(`the backfill at ${store.file} is not complete: run backfill first (or --force)`);
@@ -180,6 +175,22 @@ async function run(options: Options, client: Client, store: CheckpointStore): Pr
   return result.skippedIds.length > 0 || result.keyMismatches > 0 ? 1 : 0;
 }
 
+/** The checkpoint, read without connecting to Cassandra. */
+function status(options: Options): number {
+  const store = new CheckpointStore(options.checkpointFile, {
+    keyspace: options.keyspace,
+    buckets: options.buckets,
+  });
+  try {
+    const checkpoint = store.load();
+    console.log(checkpoint ? JSON.stringify(checkpoint, null, 2) : `no backfill checkpoint at ${store.file}`);
+  } catch (error) {
+    if (error instanceof CheckpointMismatchError) exitWithUsage(USAGE, error.message);
+    throw error;
+  }
+  return 0;
+}
+
 async function main(argv: readonly string[]): Promise<number> {
   const settings = readLocalServicesSettings();
   let options: Options;
@@ -191,6 +202,7 @@ async function main(argv: readonly string[]): Promise<number> {
   }
   // Local defaults for every CASSANDRA_* variable the caller did not set (for Keyspaces, set them).
   applyConnectionEnvironment(settings);
+  if (options.command === 'status') return status(options);
   const store = new CheckpointStore(options.checkpointFile, {
     keyspace: options.keyspace,
     buckets: options.buckets,

@@ -25,10 +25,10 @@ export interface KeyspacesStoreProps {
   /** Keyspace name. @default 'pipeline' (DEFAULT_KEYSPACE of the schema definition) */
   readonly keyspaceName?: string;
   /**
-   * The day tables (bucket count, upgrade phase): which tables exist, what the processor writes and what
-   * readers read. @default 4 buckets, no legacy table
+   * The day tables (the stage's `signupDayTable`: bucket count, upgrade phase): which tables exist, what the
+   * processor writes and what readers read.
    */
-  readonly signupDay?: SignupDayLayout;
+  readonly signupDay: SignupDayLayout;
   /** Keep keyspace and tables when the stack deletes them. @default false */
   readonly retainOnDelete?: boolean;
   /**
@@ -55,11 +55,11 @@ export class KeyspacesStore extends Construct {
   /** The day tables' layout its clients are given. */
   readonly signupDay: SignupDayLayout;
 
-  constructor(scope: Construct, id: string, props: KeyspacesStoreProps = {}) {
+  constructor(scope: Construct, id: string, props: KeyspacesStoreProps) {
     super(scope, id);
     this.keyspaceName = props.keyspaceName ?? DEFAULT_KEYSPACE;
     this.connectionsPerHost = props.connectionsPerHost ?? 1;
-    this.signupDay = props.signupDay ?? { buckets: 4, legacyTable: 'none' };
+    this.signupDay = props.signupDay;
     const removalPolicy = props.retainOnDelete ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY;
     const keyspace = new cassandra.CfnKeyspace(this, 'Keyspace', {
       keyspaceName: this.keyspaceName,
