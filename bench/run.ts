@@ -25,6 +25,7 @@ import type { WatchedProcess } from './lib/process-sampler.js';
 import type { BenchResults, BundleFigure, ProcessUsage } from './lib/results.js';
 import { renderChartSvg } from './report/chart-svg.js';
 import { renderMarkdown } from './report/markdown.js';
+import { runBacklogDrain } from './scenarios/backlog-drain.js';
 import { measureBundles } from './scenarios/bundles.js';
 import { runConsoleCost } from './scenarios/console-cost.js';
 import { runEndToEnd } from './scenarios/end-to-end.js';
@@ -81,7 +82,7 @@ async function main(): Promise<void> {
   let bundles: BundleFigure[] = [];
   if (runs.has('bundles')) bundles = await measureBundles({ log, samples: parameters.bundleSamples });
 
-  const needsServices = ['processor', 'ceiling', 'http', 'e2e', 'console'].some((s) =>
+  const needsServices = ['processor', 'ceiling', 'http', 'e2e', 'console', 'drain'].some((s) =>
     runs.has(s as Scenario),
   );
   const processor: ProcessorRunFigures[] = [];
@@ -89,6 +90,7 @@ async function main(): Promise<void> {
   let http: BenchResults['http'] = [];
   let endToEnd: BenchResults['endToEnd'] = [];
   let consoleCost: BenchResults['consoleCost'] = null;
+  let backlogDrain: BenchResults['backlogDrain'] = null;
   if (needsServices) {
     const services = createLocalServices(settings);
     await bringUp(services, log);
@@ -144,10 +146,24 @@ async function main(): Promise<void> {
         endToEnd = await runEndToEnd(context, {
           ratesPerSecond: parameters.rates,
           durationSeconds: parameters.e2eSeconds,
-          batchSize: parameters.e2eBatchSize,
-          batchWindowMs: parameters.e2eBatchWindowMs,
+          stages: parameters.e2eStages,
+          ...(parameters.e2eBatchSize === undefined ? {} : { batchSize: parameters.e2eBatchSize }),
+          ...(parameters.e2eBatchWindowMs === undefined
+            ? {}
+            : { batchWindowMs: parameters.e2eBatchWindowMs }),
           runId,
         });
+      }
+      if (runs.has('drain')) {
+        backlogDrain = await runBacklogDrain(context, {
+          events: parameters.drainEvents,
+          stage: parameters.drainStage,
+          runId,
+        });
+        log(
+          `  drained ${backlogDrain.records.toLocaleString('en-US')} at ${backlogDrain.drainRatePerSecond.toLocaleString('en-US')}/s; ` +
+            `failed records ${backlogDrain.failedRecords}; rows ${JSON.stringify(backlogDrain.rows)}`,
+        );
       }
       if (runs.has('console')) {
         consoleCost = await runConsoleCost(context, {
@@ -190,6 +206,7 @@ async function main(): Promise<void> {
     recordCpu,
     bundles,
     consoleCost,
+    backlogDrain,
     peakRss: peakRssOver(processor),
     skipped,
   };

@@ -11,8 +11,9 @@
  *             their retries (bisected) or their age go to the failure topic, as the ESM's KafkaDlq does
  *   --demo (default): a local randomuser.me-compatible source, pulled at a steady rate
  *
- * Batching and failure handling come from the dev stage's config (bin/config); --batch-size,
- * --batch-window-ms, --retry-attempts and --max-record-age-seconds override them.
+ * Batching, failure handling and the day table's buckets come from the dev stage's config (bin/config;
+ * --stage prod takes prod's); --batch-size, --batch-window-ms, --retry-attempts and --max-record-age-seconds
+ * override them.
  * Ctrl-C drains the bridge and stops only what this command started; a second Ctrl-C forces.
  */
 import { spawnSync } from 'node:child_process';
@@ -20,9 +21,14 @@ import type { Context } from 'aws-lambda';
 import { Client as CassandraClient } from 'cassandra-driver';
 import { Kafka, logLevel } from 'kafkajs';
 import pg from 'pg';
+import { loadStageConfig } from '../bin/config/index.js';
 import { USERS_CREATED_TOPIC } from '../lambdas/shared/contract/index.js';
-import { DEFAULT_KEYSPACE } from '../lambdas/shared/schema/cassandra/index.js';
-import { parseCli, wholeNumberFlag } from './cli/args.js';
+import {
+  DEFAULT_KEYSPACE,
+  dayTableReads,
+  signupDayEnvironment,
+} from '../lambdas/shared/schema/cassandra/index.js';
+import { exitWithUsage, parseCli, wholeNumberFlag } from './cli/args.js';
 import { LOCAL_NAMES } from './console/local-definition.js';
 import { createLocalConsole, LOCAL_MAPPING_DIMENSIONS, watchFunction } from './console/start-console.js';
 import { startRandomUserServer } from './randomuser/server.js';
@@ -33,7 +39,14 @@ import { LambdaContainerPool } from './runtime/lambda-container-pool.js';
 import { localLambdaContext } from './runtime/lambda-context.js';
 import { startLambdaInvokeServer } from './runtime/lambda-invoke-server.js';
 import { localEventSourceMapping } from './runtime/local-event-source-mapping.js';
-import { LOCAL_REPLAY_GROUP, localMappingSettings } from './runtime/local-mapping.js';
+import {
+  LOCAL_MAPPING_STAGE,
+  LOCAL_REPLAY_GROUP,
+  localMappingSettings,
+  MIRRORED_STAGES,
+  type MirroredStage,
+  stageSignupDayLayout,
+} from './runtime/local-mapping.js';
 import { MskBridge } from './runtime/msk-bridge.js';
 import { pushApiDocuments } from './runtime/openapi-document.js';
 import { preparePipeline } from './runtime/prepare-pipeline.js';
@@ -52,15 +65,16 @@ const USAGE = `usage: npm start -- [options]
 Runs the whole pipeline locally (services, HTTP API, Lambda invoke endpoint, MSK bridge → processor).
 
 options:
+  --stage dev|prod          the stage whose mapping settings and day-table buckets the mirror runs (default dev)
   --no-demo                 do not pull demo users from the local randomuser.me source
   --demo-rate N             demo users pulled per second, 1-1000 (default 5)
   --docker                  start the services with docker compose instead of natively
   --port N                  HTTP API port, 0 = any free port (default 3000)
   --invoke-port N           Lambda invoke endpoint port, 0 = any free port (default 3001)
-  --batch-size N            MSK event source batch size, 1-10000 (default: stage config, 100)
-  --batch-window-ms N       MSK batching window in ms, 0-300000 (default: stage config, 1000)
-  --retry-attempts N        retries of a failing batch before the failure topic, 0-10000 (default: stage config, 10)
-  --max-record-age-seconds S  older records go to the failure topic, 60-604800 (default: stage config, 86400)
+  --batch-size N            MSK event source batch size, 1-10000 (default: the stage's, dev 100)
+  --batch-window-ms N       MSK batching window in ms, 0-300000 (default: the stage's, dev 1000)
+  --retry-attempts N        retries of a failing batch before the failure topic, 0-10000 (default: the stage's, dev 10)
+  --max-record-age-seconds S  older records go to the failure topic, 60-604800 (default: the stage's, dev 86400)
   --http-concurrency N      ingest-http containers, 1-256 (default 8)
   --console-port N          local console port, 0 = any free port (default 3002)
   --no-console              do not serve the console (the handlers then skip writing EMF)
@@ -70,6 +84,7 @@ options:
 const { values: args } = parseCli({
   usage: USAGE,
   options: {
+    stage: { type: 'string', default: LOCAL_MAPPING_STAGE },
     demo: { type: 'boolean', default: true },
     'no-demo': { type: 'boolean', default: false },
     'demo-rate': { type: 'string', default: '5' },
@@ -102,15 +117,24 @@ function optionalWholeNumber(flag: keyof typeof args, min: number, max: number):
   return args[flag] === undefined ? undefined : wholeNumber(flag, min, max);
 }
 
-const mapping = localMappingSettings({
-  batchSize: optionalWholeNumber('batch-size', 1, 10_000),
-  // The ESM's MaximumBatchingWindowInSeconds goes up to 300 s.
-  batchWindowMs: optionalWholeNumber('batch-window-ms', 0, 300_000),
-  // The ESM's MaximumRetryAttempts (0-10000) and MaximumRecordAgeInSeconds (60-604800).
-  retryAttempts: optionalWholeNumber('retry-attempts', 0, 10_000),
-  maxRecordAgeSeconds: optionalWholeNumber('max-record-age-seconds', 60, 604_800),
-  failureTopic: process.env.KAFKA_FAILURE_TOPIC || undefined,
-});
+if (!(MIRRORED_STAGES as readonly string[]).includes(args.stage as string))
+  exitWithUsage(USAGE, `--stage must be ${MIRRORED_STAGES.join(' or ')}, got "${args.stage}"`);
+const stage = args.stage as MirroredStage;
+/** The stage's day tables: its processor writes them and the console counts them. */
+const signupDay = stageSignupDayLayout(stage);
+
+const mapping = localMappingSettings(
+  {
+    batchSize: optionalWholeNumber('batch-size', 1, 10_000),
+    // The ESM's MaximumBatchingWindowInSeconds goes up to 300 s.
+    batchWindowMs: optionalWholeNumber('batch-window-ms', 0, 300_000),
+    // The ESM's MaximumRetryAttempts (0-10000) and MaximumRecordAgeInSeconds (60-604800).
+    retryAttempts: optionalWholeNumber('retry-attempts', 0, 10_000),
+    maxRecordAgeSeconds: optionalWholeNumber('max-record-age-seconds', 60, 604_800),
+    failureTopic: process.env.KAFKA_FAILURE_TOPIC || undefined,
+  },
+  loadStageConfig(stage, {}).processor,
+);
 const httpConcurrency = wholeNumber('http-concurrency', 1, 256);
 const failureTopic = mapping.failure.failureTopic;
 const demo = args.demo && !args['no-demo'];
@@ -150,6 +174,8 @@ async function main(): Promise<void> {
   // The handlers read their configuration from the environment, as in Lambda: the processor's PG* variables
   // log in as its role, pipeline_writer (the migrations below run as the administrator).
   applyConnectionEnvironment(settings);
+  // The stage's day tables for the processor (and the console), whatever the shell exported.
+  Object.assign(process.env, signupDayEnvironment(signupDay));
   process.env.KAFKAJS_NO_PARTITIONER_WARNING ??= '1';
   // The console reads the handlers' EMF output, as CloudWatch does; without it, they skip writing it.
   const localConsole = args['no-console']
@@ -174,6 +200,7 @@ async function main(): Promise<void> {
     {
       topic,
       keyspace,
+      signupDay,
       failureTopic: { name: failureTopic, retentionHours: mapping.failureTopicRetentionHours },
     },
     log,
@@ -293,7 +320,7 @@ Pipeline running.
   Kafka topic     ${topic} on ${settings.kafka.brokers}
   Mapping         batch ${mapping.batchSize} / ${mapping.batchWindowMs} ms, ${mapping.failure.retryAttempts} retries (bisecting), max age ${mapping.failure.maxRecordAgeSeconds} s → failure topic ${failureTopic}
   PostgreSQL      ${settings.postgres.host}:${settings.postgres.port}/${settings.postgres.database} (processor as ${process.env.PGUSER}, migrations as ${settings.postgres.admin.user})
-  Cassandra       ${settings.cassandra.host}:${settings.cassandra.port} keyspace ${keyspace}
+  Cassandra       ${settings.cassandra.host}:${settings.cassandra.port} keyspace ${keyspace}; day table ${dayTableReads(signupDay).table.name}, ${signupDay.buckets} buckets (stage ${stage})
   Pull source     ${randomUserUrl}${demo ? ` (demo: ${demoRate} users/s)` : ' (demo off)'}
 Try:  curl -s -XPOST ${api.url}/v1/users -H 'content-type: application/json' -d @local/examples/user.json
       npm run query -- <user id>

@@ -10,6 +10,7 @@ import {
 import {
   COUNTRY_SOURCE_FIELD,
   CREATED_USERS_TABLE,
+  SIGNUP_DAY_BUCKET_COLUMN,
   SIGNUP_INSTANT_FIELD,
 } from '../lambdas/shared/schema/cassandra/index.js';
 
@@ -77,8 +78,10 @@ REQUIRED_NOT_NULL = ${tuple(notNull)}
 #: Optional payload columns and the SQL (POSIX) pattern a present value must match.
 FORMAT_CHECKS = ${dict(formats)}
 
-#: users_by_signup_day: the field whose UTC day is signup_day, and the field the country is read from.
+#: The day table: the field whose UTC day is signup_day, and the field the country is read from.
 SIGNUP_INSTANT_FIELD = ${JSON.stringify(SIGNUP_INSTANT_FIELD)}
 COUNTRY_SOURCE_FIELD = ${JSON.stringify(COUNTRY_SOURCE_FIELD)}
+#: The day table's bucket column; readers read buckets 0..bucket_count-1 of a (signup_day, country).
+SIGNUP_DAY_BUCKET_COLUMN = ${JSON.stringify(SIGNUP_DAY_BUCKET_COLUMN)}
 `;
 }

@@ -1,12 +1,22 @@
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
+import { MIRRORED_STAGES, type MirroredStage } from '../../local/runtime/local-mapping.js';
 import { repoRoot } from '../../local/services/config.js';
 
 export class BenchUsageError extends Error {
   override readonly name = 'BenchUsageError';
 }
 
-export const SCENARIOS = ['processor', 'ceiling', 'http', 'e2e', 'cpu', 'bundles', 'console'] as const;
+export const SCENARIOS = [
+  'processor',
+  'ceiling',
+  'http',
+  'e2e',
+  'cpu',
+  'bundles',
+  'console',
+  'drain',
+] as const;
 export type Scenario = (typeof SCENARIOS)[number];
 
 export interface BenchParameters {
@@ -21,8 +31,15 @@ export interface BenchParameters {
   readonly httpSeconds: number;
   readonly rates: number[];
   readonly e2eSeconds: number;
-  readonly e2eBatchSize: number;
-  readonly e2eBatchWindowMs: number;
+  /** The stages whose settings (batch size, window, buckets) `npm start --stage` runs the end-to-end runs with. */
+  readonly e2eStages: MirroredStage[];
+  /** Overrides of the stages' batch size and window (bench-only values; default: each stage's own). */
+  readonly e2eBatchSize: number | undefined;
+  readonly e2eBatchWindowMs: number | undefined;
+  /** Events of the backlog drain. */
+  readonly drainEvents: number;
+  /** The stage whose mapping settings and partitions the backlog drain uses. */
+  readonly drainStage: MirroredStage;
   readonly bundleSamples: number;
   /** Users offered per second in the console runs (issue 14 asks for 500). */
   readonly consoleRate: number;
@@ -53,10 +70,13 @@ options:
   --http-batch-connections N   connections for batch pushes (default 8)
   --http-containers N          ingest-http containers (default 16)
   --http-seconds N             seconds per HTTP run (default 10)
-  --rates LIST                 end-to-end event rates per second (default 500,1000,2000)
+  --rates LIST                 end-to-end event rates per second (default 10,1000; --quick 10,200)
   --e2e-seconds N              seconds per end-to-end rate (default 20)
-  --e2e-batch-size N           end-to-end batch size (default 100)
-  --e2e-batch-window-ms N      end-to-end batching window (default 200)
+  --e2e-stages LIST            stages whose settings the end-to-end runs use: dev,prod (default both)
+  --e2e-batch-size N           end-to-end batch size instead of each stage's (a bench-only value)
+  --e2e-batch-window-ms N      end-to-end batching window instead of each stage's (a bench-only value)
+  --drain-events N             events of the backlog drain (default 1000000; --quick 20000)
+  --drain-stage dev|prod       the stage whose mapping settings and partitions the drain uses (default dev)
   --bundle-samples N           fresh processes per bundle for cold init (default 10)
   --console-rate N             users/s with the console off, then on, 1-5000 (default 500; --quick 200)
   --console-seconds N          seconds of each console run, 1-600 (default 30; --quick 8)
@@ -71,8 +91,9 @@ const FULL = {
   partitions: '1,3,6',
   'http-connections': '1,8,32,128',
   'http-seconds': '10',
-  rates: '500,1000,2000',
+  rates: '10,1000',
   'e2e-seconds': '20',
+  'drain-events': '1000000',
   'bundle-samples': '10',
   'console-rate': '500',
   'console-seconds': '30',
@@ -83,8 +104,9 @@ const QUICK: typeof FULL = {
   partitions: '1,3',
   'http-connections': '1,16',
   'http-seconds': '3',
-  rates: '200,500',
+  rates: '10,200',
   'e2e-seconds': '5',
+  'drain-events': '20000',
   'bundle-samples': '3',
   'console-rate': '200',
   'console-seconds': '8',
@@ -106,6 +128,22 @@ function single(flag: string, raw: string, min = 1, max = Number.MAX_SAFE_INTEGE
   return value;
 }
 
+function optional<T>(raw: string | undefined, parse: (raw: string) => T): T | undefined {
+  return raw === undefined ? undefined : parse(raw);
+}
+
+/** A list of the stages the local mirror runs (at most `most` of them). */
+function stages(flag: string, raw: string, most: number = MIRRORED_STAGES.length): MirroredStage[] {
+  const names = raw.split(',').map((s) => s.trim());
+  const bad = names.filter((name) => !(MIRRORED_STAGES as readonly string[]).includes(name));
+  if (raw.trim() === '' || bad.length > 0 || names.length > most || new Set(names).size !== names.length) {
+    throw new BenchUsageError(
+      `--${flag} takes ${most === 1 ? 'one of' : 'a list of'} ${MIRRORED_STAGES.join(', ')}, got "${raw}"`,
+    );
+  }
+  return names as MirroredStage[];
+}
+
 /** Flags → parameters; --quick changes the defaults, explicit flags still win. */
 export function parseBenchArgs(argv: readonly string[]): BenchParameters {
   const { values } = parseArgs({
@@ -125,9 +163,12 @@ export function parseBenchArgs(argv: readonly string[]): BenchParameters {
       'http-seconds': { type: 'string' },
       rates: { type: 'string' },
       'e2e-seconds': { type: 'string' },
-      // What `npm start` runs with (100 records, 200 ms window).
-      'e2e-batch-size': { type: 'string', default: '100' },
-      'e2e-batch-window-ms': { type: 'string', default: '200' },
+      // Each stage's own batch size and window unless given (`npm start --stage` takes them from bin/config).
+      'e2e-stages': { type: 'string', default: MIRRORED_STAGES.join(',') },
+      'e2e-batch-size': { type: 'string' },
+      'e2e-batch-window-ms': { type: 'string' },
+      'drain-events': { type: 'string' },
+      'drain-stage': { type: 'string', default: 'dev' },
       'bundle-samples': { type: 'string' },
       'console-rate': { type: 'string' },
       'console-seconds': { type: 'string' },
@@ -163,8 +204,15 @@ export function parseBenchArgs(argv: readonly string[]): BenchParameters {
     httpSeconds: single('http-seconds', pick('http-seconds'), 1, 3_600),
     rates: list('rates', pick('rates')),
     e2eSeconds: single('e2e-seconds', pick('e2e-seconds'), 1, 3_600),
-    e2eBatchSize: single('e2e-batch-size', values['e2e-batch-size'] as string, 1, 10_000),
-    e2eBatchWindowMs: single('e2e-batch-window-ms', values['e2e-batch-window-ms'] as string, 0, 300_000),
+    e2eStages: stages('e2e-stages', values['e2e-stages'] as string),
+    e2eBatchSize: optional(values['e2e-batch-size'] as string | undefined, (raw) =>
+      single('e2e-batch-size', raw, 1, 10_000),
+    ),
+    e2eBatchWindowMs: optional(values['e2e-batch-window-ms'] as string | undefined, (raw) =>
+      single('e2e-batch-window-ms', raw, 0, 300_000),
+    ),
+    drainEvents: single('drain-events', pick('drain-events'), 1, 10_000_000),
+    drainStage: stages('drain-stage', values['drain-stage'] as string, 1)[0] as MirroredStage,
     bundleSamples: single('bundle-samples', pick('bundle-samples'), 1, 1_000),
     consoleRate: single('console-rate', pick('console-rate'), 1, 5_000),
     consoleSeconds: single('console-seconds', pick('console-seconds'), 1, 600),

@@ -1,8 +1,9 @@
 import { Client as CassandraClient } from 'cassandra-driver';
 import pg from 'pg';
-import { applyCassandraSchema, CASSANDRA_TABLES } from '../../lambdas/shared/schema/cassandra/index.js';
+import { applyCassandraSchema, cassandraTablesOf } from '../../lambdas/shared/schema/cassandra/index.js';
 import { runMigrations } from '../../lambdas/shared/schema/postgres/migrate.js';
 import { enableRoleLogins } from '../../lambdas/shared/schema/postgres/roles.js';
+import { localSignupDayLayout } from '../../local/runtime/local-mapping.js';
 import {
   adminConnection,
   functionEnvironment,
@@ -70,14 +71,17 @@ export class BenchStores {
       client.release();
     }
     await stores.cassandra.connect();
-    await applyCassandraSchema(stores.cassandra, { keyspace: BENCH_KEYSPACE });
+    await applyCassandraSchema(stores.cassandra, {
+      keyspace: BENCH_KEYSPACE,
+      signupDay: localSignupDayLayout(),
+    });
     return stores;
   }
 
   /** Empties every table the pipeline writes, so each run inserts into the same empty tables. */
   async empty(): Promise<void> {
     await this.postgres.query('truncate users, dead_letters');
-    for (const table of CASSANDRA_TABLES) {
+    for (const table of cassandraTablesOf(localSignupDayLayout())) {
       await this.cassandra.execute(`TRUNCATE ${BENCH_KEYSPACE}.${table.name}`, [], {
         readTimeout: 120_000,
       });
@@ -92,6 +96,26 @@ export class BenchStores {
       }),
     ]);
     return { postgres: Number(users.rows[0]?.n ?? 0), cassandra: Number(wide.first()?.get(0) ?? 0) };
+  }
+
+  /**
+   * PostgreSQL users and every Cassandra table of the layout (a scan of the bench's own keyspace: fine here,
+   * never a reader's way), with a long timeout for a million rows on a busy machine.
+   */
+  async rowCountsOfEveryTable(): Promise<{ postgres: number; cassandra: Record<string, number> }> {
+    const users = await this.postgres.query<{ n: string }>('select count(*) as n from users');
+    const cassandra: Record<string, number> = {};
+    for (const table of cassandraTablesOf(localSignupDayLayout())) {
+      const result = await this.cassandra.execute(
+        `SELECT count(*) FROM ${BENCH_KEYSPACE}.${table.name}`,
+        [],
+        {
+          readTimeout: 600_000,
+        },
+      );
+      cassandra[table.name] = Number(result.first()?.get(0) ?? 0);
+    }
+    return { postgres: Number(users.rows[0]?.n ?? 0), cassandra };
   }
 
   async close(): Promise<void> {

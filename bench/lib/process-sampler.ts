@@ -159,6 +159,44 @@ export class ProcessSampler {
   }
 }
 
+/** Resident set size now (VmRSS), MiB; undefined once the process has exited. */
+export function rssOfProcessMiB(pid: number): number | undefined {
+  try {
+    const kb = /VmRSS:\s+(\d+)\s+kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1];
+    return kb ? round(Number(kb) / 1024) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Least-squares slope of RSS over time (MiB per minute) for the samples at or after `fromSeconds`, with the
+ * growth it amounts to over that span: a flat series (no leak) has a slope near 0 whatever its GC sawtooth.
+ */
+export function rssTrend(
+  samples: readonly (readonly [seconds: number, rssMiB: number])[],
+  fromSeconds: number,
+): { slopeMiBPerMinute: number; growthMiB: number; samples: number } {
+  const tail = samples.filter(([t]) => t >= fromSeconds);
+  if (tail.length < 2) return { slopeMiBPerMinute: 0, growthMiB: 0, samples: tail.length };
+  const n = tail.length;
+  const meanT = tail.reduce((sum, [t]) => sum + t, 0) / n;
+  const meanR = tail.reduce((sum, [, r]) => sum + r, 0) / n;
+  let covariance = 0;
+  let variance = 0;
+  for (const [t, r] of tail) {
+    covariance += (t - meanT) * (r - meanR);
+    variance += (t - meanT) ** 2;
+  }
+  const slopePerSecond = variance > 0 ? covariance / variance : 0;
+  const span = (tail.at(-1)?.[0] ?? 0) - (tail[0]?.[0] ?? 0);
+  return {
+    slopeMiBPerMinute: round(slopePerSecond * 60),
+    growthMiB: round(slopePerSecond * span),
+    samples: n,
+  };
+}
+
 /** Peak RSS over the process's life (VmHWM), MiB; undefined once it has exited. */
 export function peakRssOfProcessMiB(pid: number): number | undefined {
   try {

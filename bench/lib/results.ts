@@ -72,6 +72,21 @@ export interface CeilingRun extends RunUsage {
   /** Each store alone, events/s (Cassandra: both tables per event). */
   readonly postgresAloneRecordsPerSecond: number;
   readonly cassandraAloneRecordsPerSecond: number;
+  /**
+   * The processor's PostgreSQL upsert alone (PostgresUserStore.write, newest-wins, one transaction per batch)
+   * into an empty table, with the server's CPU: `npm run capacity` scales rowsPerServerCpuSecond to an RDS
+   * instance class. Absent in results written before it.
+   */
+  readonly postgresUpsert?: {
+    readonly rowsPerSecond: number;
+    /** The PostgreSQL server (postmaster and backends), % of one core, over the run. */
+    readonly serverCpuPercent: number;
+    readonly rowsPerServerCpuSecond: number;
+    /** WAL written per upserted row, bytes. */
+    readonly walBytesPerRow: number;
+    readonly connections: number;
+    readonly rowsPerStatement: number;
+  };
   /** How the ceiling writes, e.g. '4 connections × 1,000-row multi-row INSERT; 512 concurrent prepared'. */
   readonly method: string;
   /** Which repetition (1-based, `--repeat`) this run belongs to; absent in results written before it. */
@@ -114,6 +129,54 @@ export interface EndToEndRun extends RunUsage {
   readonly trackedUsers: number;
   /** Batch window of the local event source mapping during the run (ms). */
   readonly batchWindowMs: number;
+  /** The stage whose settings `npm start --stage` ran with; absent in results written before it. */
+  readonly stage?: string;
+  /** Batch size of the local event source mapping during the run; absent in results written before it. */
+  readonly batchSize?: number;
+  /** The stage's end-to-end p99 alarm threshold (ms); absent in results written before it. */
+  readonly alarmP99Ms?: number;
+}
+
+/** An RSS series' least-squares trend over a span (bench/lib/process-sampler.ts rssTrend). */
+export interface RssTrend {
+  readonly slopeMiBPerMinute: number;
+  /** slope × the span: what the series grew by over it. */
+  readonly growthMiB: number;
+  readonly samples: number;
+}
+
+/**
+ * Run 8: a backlog of `events` pre-produced to the stage's partitions, drained by the local MSK bridge and the
+ * processor containers with the stage's own mapping settings.
+ */
+export interface BacklogDrainRun extends RunUsage {
+  /** The stage whose mapping settings and partitions were used. */
+  readonly stage: string;
+  readonly events: number;
+  readonly partitions: number;
+  readonly batchSize: number;
+  readonly batchWindowMs: number;
+  readonly produceRatePerSecond: number;
+  /** From the first invocation's start to the last one's end. */
+  readonly seconds: number;
+  /** Records processed per second over `seconds`. */
+  readonly drainRatePerSecond: number;
+  readonly records: number;
+  readonly invocations: number;
+  readonly failedInvocations: number;
+  /** Records the bridge wrote to the failure topic (must be 0). */
+  readonly failedRecords: number;
+  /** Rows at the end: PostgreSQL users and each Cassandra table (each must be `events`). */
+  readonly rows: { readonly postgres: number; readonly cassandra: Readonly<Record<string, number>> };
+  /** Each processor container: peak RSS (VmHWM) and its RSS trend over the drain's second half. */
+  readonly containers: readonly {
+    readonly peakRssMiB: number;
+    readonly secondHalf: RssTrend;
+    /** [seconds since the first invocation, RSS MiB], one a second. */
+    readonly samples: readonly (readonly [number, number])[];
+  }[];
+  /** The bridge process's RSS trend over the second half (its consumer buffers a backlog). */
+  readonly bridge: { readonly secondHalf: RssTrend };
 }
 
 /** Run 5: CPU per record, split by stage (µs). */
@@ -223,6 +286,8 @@ export interface BenchResults {
   readonly bundles: readonly BundleFigure[];
   /** The local console's CPU cost (run 7); null when not run, absent in results written before it. */
   readonly consoleCost?: ConsoleCost | null;
+  /** The backlog drain (run 8); null when not run, absent in results written before it. */
+  readonly backlogDrain?: BacklogDrainRun | null;
   /** Peak RSS of each service (and the processor) over all processor runs. */
   readonly peakRss: readonly ProcessUsage[];
   readonly goals: readonly GoalVerdict[];

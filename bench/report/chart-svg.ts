@@ -298,7 +298,9 @@ function endToEndPanelBody(runs: readonly EndToEndRun[]): string | null {
   if (runs.length === 0) {
     return null;
   }
-  const sorted = [...runs].sort((a, b) => a.offeredPerSecond - b.offeredPerSecond);
+  const sorted = [...runs].sort(
+    (a, b) => (a.stage ?? '').localeCompare(b.stage ?? '') || a.offeredPerSecond - b.offeredPerSecond,
+  );
   const percentiles = ['p50', 'p90', 'p99', 'max'] as const;
   const area = plotArea();
   const highest = Math.max(GOAL_P99_MS, ...sorted.map((run) => run.latencyMs.max));
@@ -320,7 +322,7 @@ function endToEndPanelBody(runs: readonly EndToEndRun[]): string | null {
     const slotCenter = area.left + (slotIndex + 0.5) * slotWidth;
     const barsLeft = slotCenter - (barWidth * percentiles.length) / 2;
     const lines = [
-      `offered ${formatNumber(run.offeredPerSecond)}/s`,
+      `${run.stage ? `${run.stage}: ` : ''}offered ${formatNumber(run.offeredPerSecond)}/s`,
       `achieved ${formatNumber(run.achievedPerSecond)}/s`,
     ];
     const problems = [

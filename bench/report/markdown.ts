@@ -30,6 +30,7 @@ export function renderMarkdown(results: BenchResults, chartFileName: string): st
     recordCpuSection(results),
     bundlesSection(results),
     consoleCostSection(results),
+    backlogDrainSection(results),
     peakRssSection(results),
   ];
   return `${sections
@@ -266,8 +267,14 @@ function endToEndSection(results: BenchResults): string[] {
   if (results.endToEnd.length === 0) {
     return [title, '', NOT_RUN];
   }
-  const runs = [...results.endToEnd].sort((a, b) => a.offeredPerSecond - b.offeredPerSecond);
+  const runs = [...results.endToEnd].sort(
+    (a, b) => (a.stage ?? '').localeCompare(b.stage ?? '') || a.offeredPerSecond - b.offeredPerSecond,
+  );
   const rows = runs.map((run) => [
+    run.stage ?? '—',
+    run.batchSize === undefined ? '—' : formatNumber(run.batchSize),
+    formatNumber(run.batchWindowMs),
+    run.alarmP99Ms === undefined ? '—' : formatNumber(run.alarmP99Ms),
     formatNumber(run.offeredPerSecond),
     formatNumber(run.achievedPerSecond),
     formatNumber(run.rejected),
@@ -277,21 +284,25 @@ function endToEndSection(results: BenchResults): string[] {
     formatMs(run.latencyMs.p99),
     formatMs(run.latencyMs.max),
     formatNumber(run.unconfirmed),
-    formatNumber(run.batchWindowMs),
     percent(run.machineCpuPercent),
     processCpu(run.processes),
   ]);
   return [
     title,
     '',
-    'From the 202 response to the event being readable in both PostgreSQL and Cassandra. Users are pushed ' +
-      'every 10 ms in one request carrying the users due; the first user of each request is tracked (the ' +
-      'percentiles are over those) and the row counts at the end must account for every accepted user ' +
-      '(unconfirmed: those missing). Achieved/s counts users answered 202; rejected ones got another status ' +
-      'or an error.',
+    "From the 202 response to the event being readable in both PostgreSQL and Cassandra, with each stage's own " +
+      'event source mapping settings (`npm start --stage`: batch size and batching window from bin/config). ' +
+      'Users are pushed every 10 ms in one request carrying the users due; the first user of each request is ' +
+      'tracked (the percentiles are over those) and the row counts at the end must account for every accepted ' +
+      'user (unconfirmed: those missing). Achieved/s counts users answered 202; rejected ones got another ' +
+      "status or an error. p99 alarm: the stage's own end-to-end latency alarm threshold.",
     '',
     ...table(
       [
+        'stage',
+        'batch',
+        'window ms',
+        'p99 alarm ms',
         'offered/s',
         'achieved/s',
         'rejected',
@@ -301,17 +312,60 @@ function endToEndSection(results: BenchResults): string[] {
         'p99 ms',
         'max ms',
         'unconfirmed',
-        'batch window ms',
         'machine CPU',
         'CPU per process',
       ],
-      'rrrrrrrrrrrrrl',
+      'lrrrrrrrrrrrrrl',
       rows,
     ),
     '',
     ...usageNotes(),
     '',
-    ...bottlenecks(runs.map((run) => [`offered ${formatNumber(run.offeredPerSecond)}/s`, run])),
+    ...bottlenecks(
+      runs.map((run) => [
+        `${run.stage ? `${run.stage}, ` : ''}offered ${formatNumber(run.offeredPerSecond)}/s`,
+        run,
+      ]),
+    ),
+  ];
+}
+
+function backlogDrainSection(results: BenchResults): string[] {
+  const title = '## Backlog drain';
+  const drain = results.backlogDrain;
+  if (!drain) return [title, '', NOT_RUN];
+  const counts = Object.entries(drain.rows.cassandra)
+    .map(([table, n]) => `${inline(table)} ${formatNumber(n)}`)
+    .join(', ');
+  return [
+    title,
+    '',
+    `${formatNumber(drain.events)} events pre-produced (at ${formatNumber(drain.produceRatePerSecond)}/s) to ` +
+      `${drain.partitions} partitions, then drained by the local MSK bridge and ${drain.partitions} processor ` +
+      `containers with ${drain.stage}'s mapping settings (batch ${formatNumber(drain.batchSize)}, window ` +
+      `${formatNumber(drain.batchWindowMs)} ms, its retries, bisection and failure topic).`,
+    '',
+    `- **Drain:** ${formatNumber(drain.records)} records in ${formatNumber(drain.seconds, 2)} s = ` +
+      `**${formatNumber(drain.drainRatePerSecond)}/s**; ${formatNumber(drain.invocations)} invocations ` +
+      `(${formatNumber(drain.failedInvocations)} failed); **${formatNumber(drain.failedRecords)} failed records**`,
+    `- **Rows:** PostgreSQL users ${formatNumber(drain.rows.postgres)}; Cassandra ${counts}`,
+    `- **Bridge RSS over the second half:** ${drain.bridge.secondHalf.slopeMiBPerMinute} MiB/min`,
+    '',
+    ...table(
+      ['container', 'peak RSS MiB', 'second half: MiB/min', 'second half: growth MiB', 'samples'],
+      'rrrrr',
+      drain.containers.map((c, i) => [
+        formatNumber(i + 1),
+        formatNumber(c.peakRssMiB, 1),
+        formatNumber(c.secondHalf.slopeMiBPerMinute, 1),
+        formatNumber(c.secondHalf.growthMiB, 1),
+        formatNumber(c.secondHalf.samples),
+      ]),
+    ),
+    '',
+    ...usageNotes(),
+    '',
+    ...bottlenecks([[`drain of ${formatNumber(drain.events)}`, drain]]),
   ];
 }
 

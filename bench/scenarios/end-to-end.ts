@@ -2,7 +2,9 @@ import { randomUUID } from 'node:crypto';
 import { Agent, request } from 'node:http';
 import { types } from 'cassandra-driver';
 import * as hdr from 'hdr-histogram-js';
+import { loadStageConfig } from '../../bin/config/index.js';
 import { MAX_USERS_PER_REQUEST } from '../../lambdas/ingest-http/api.js';
+import { localMappingSettings, type MirroredStage } from '../../local/runtime/local-mapping.js';
 import { startPipelineProcess } from '../../local/runtime/pipeline-process.js';
 import { userPayload } from '../../test/support/user-events.js';
 import { BENCH_KEYSPACE, benchEnvironment } from '../lib/bench-stores.js';
@@ -15,8 +17,11 @@ import type { EndToEndRun, LatencyPercentiles } from '../lib/results.js';
 export interface EndToEndOptions {
   readonly ratesPerSecond: readonly number[];
   readonly durationSeconds: number;
-  readonly batchSize: number;
-  readonly batchWindowMs: number;
+  /** The stages whose settings `npm start --stage` runs with, one pipeline after the other. */
+  readonly stages: readonly MirroredStage[];
+  /** Bench-only overrides of the stages' batch size and window. @default each stage's own */
+  readonly batchSize?: number;
+  readonly batchWindowMs?: number;
   readonly runId: string;
   /** How long to wait after the last send for the stragglers. @default 60 s */
   readonly drainTimeoutMs?: number;
@@ -47,28 +52,56 @@ export function percentilesOf(histogram: hdr.Histogram): LatencyPercentiles {
 
 /**
  * Run 4: users POSTed at a fixed offered rate (open loop: sends follow the clock, not the responses) to the
- * whole local pipeline (`npm start` as a child process); each 202 starts a clock that stops when the user is
- * readable in PostgreSQL AND Cassandra, polled every POLL_INTERVAL_MS.
+ * whole local pipeline (`npm start --stage <stage>` as a child process: the stage's batch size, batching window
+ * and day-table buckets, from bin/config); each 202 starts a clock that stops when the user is readable in
+ * PostgreSQL AND Cassandra, polled every POLL_INTERVAL_MS. Each stage in turn.
  */
 export async function runEndToEnd(context: BenchContext, options: EndToEndOptions): Promise<EndToEndRun[]> {
-  const topic = `${options.runId}_e2e`;
+  const runs: EndToEndRun[] = [];
+  for (const stage of options.stages) runs.push(...(await runStage(context, options, stage)));
+  return runs;
+}
+
+async function runStage(
+  context: BenchContext,
+  options: EndToEndOptions,
+  stage: MirroredStage,
+): Promise<EndToEndRun[]> {
+  const config = loadStageConfig(stage, {});
+  const mapping = localMappingSettings(
+    {
+      ...(options.batchSize === undefined ? {} : { batchSize: options.batchSize }),
+      ...(options.batchWindowMs === undefined ? {} : { batchWindowMs: options.batchWindowMs }),
+    },
+    config.processor,
+  );
+  const settings = {
+    stage,
+    batchSize: mapping.batchSize,
+    batchWindowMs: mapping.batchWindowMs,
+    alarmP99Ms: config.observability.endToEndLatencyP99ThresholdMs,
+  };
+  const topic = `${options.runId}_e2e_${stage}`;
   const pipeline = await startPipelineProcess(
     [
+      '--stage',
+      stage,
       '--no-demo',
       '--no-console',
       '--port',
       '0',
       '--invoke-port',
       '0',
+      // The stage's own values (npm start's defaults), passed so the run records exactly what ran.
       '--batch-size',
-      String(options.batchSize),
+      String(mapping.batchSize),
       '--batch-window-ms',
-      String(options.batchWindowMs),
+      String(mapping.batchWindowMs),
     ],
     benchEnvironment(context.settings, { KAFKA_TOPIC: topic, POWERTOOLS_LOG_LEVEL: 'ERROR' }),
   );
   context.log(
-    `end-to-end: pipeline at ${pipeline.apiUrl} (topic ${topic}, batch ${options.batchSize}, window ${options.batchWindowMs} ms)`,
+    `end-to-end with ${stage}'s settings: pipeline at ${pipeline.apiUrl} (topic ${topic}, batch ${mapping.batchSize}, window ${mapping.batchWindowMs} ms, p99 alarm ${settings.alarmP99Ms} ms)`,
   );
   const runs: EndToEndRun[] = [];
   try {
@@ -77,10 +110,16 @@ export async function runEndToEnd(context: BenchContext, options: EndToEndOption
     context.log(`  warm-up (not recorded):`);
     await runAtRate(context, pipeline.apiUrl, warmUpRate, pipeline.child.pid as number, {
       ...options,
+      ...settings,
       durationSeconds: 3,
     });
     for (const rate of options.ratesPerSecond) {
-      runs.push(await runAtRate(context, pipeline.apiUrl, rate, pipeline.child.pid as number, options));
+      runs.push(
+        await runAtRate(context, pipeline.apiUrl, rate, pipeline.child.pid as number, {
+          ...options,
+          ...settings,
+        }),
+      );
       const run = runs.at(-1) as EndToEndRun;
       context.log(
         `    p50 ${run.latencyMs.p50} ms, p90 ${run.latencyMs.p90} ms, p99 ${run.latencyMs.p99} ms, max ${run.latencyMs.max} ms; achieved ${run.achievedPerSecond}/s; unconfirmed ${run.unconfirmed}; ${run.bottleneck.label}`,
@@ -92,12 +131,22 @@ export async function runEndToEnd(context: BenchContext, options: EndToEndOption
   return runs;
 }
 
+/** What one rate's run needs: the options and the stage settings it runs with. */
+interface RateRun {
+  readonly durationSeconds: number;
+  readonly drainTimeoutMs?: number;
+  readonly stage: MirroredStage;
+  readonly batchSize: number;
+  readonly batchWindowMs: number;
+  readonly alarmP99Ms: number;
+}
+
 async function runAtRate(
   context: BenchContext,
   apiUrl: string,
   rate: number,
   pipelinePid: number,
-  options: EndToEndOptions,
+  options: RateRun,
 ): Promise<EndToEndRun> {
   const total = rate * options.durationSeconds;
   context.log(
@@ -251,7 +300,10 @@ async function runAtRate(
     unconfirmed: Math.max(0, accepted - landed),
     trackedUsers: confirmed,
     rejected,
+    stage: options.stage,
+    batchSize: options.batchSize,
     batchWindowMs: options.batchWindowMs,
+    alarmP99Ms: options.alarmP99Ms,
     ...usage,
     bottleneck: findBottleneck({
       ...usage,

@@ -6,10 +6,11 @@ import type { MSKRecord } from 'aws-lambda';
 import type { KafkaMessage } from 'kafkajs';
 import { type DecodedKafkaRecord, decodeMskRecord, mskRecords } from '../../lambdas/processor/msk-records.js';
 import { type AcceptedEvent, classifyRecord } from '../../lambdas/processor/process-batch.js';
-import { cassandraUserWrite } from '../../lambdas/processor/stores/cassandra-user-store.js';
+import { cassandraUserWriter } from '../../lambdas/processor/stores/cassandra-user-store.js';
 import { userColumns } from '../../lambdas/processor/stores/postgres-user-store.js';
 import { MAX_EVENT_BYTES, parseUserCreatedEvent } from '../../lambdas/shared/contract/index.js';
 import { decodeJsonDocument } from '../../lambdas/shared/contract/user-created-event.js';
+import { stageSignupDayLayout } from '../../local/runtime/local-mapping.js';
 import { toMskEvent } from '../../local/runtime/msk-event.js';
 import { messageOf, userEvent, userPayload } from '../../test/support/user-events.js';
 import type { RecordCpu } from '../lib/results.js';
@@ -66,9 +67,12 @@ function mustAccept(result: ReturnType<typeof classifyRecord>, index: number): A
   return result.accepted;
 }
 
+/** The Cassandra rows of the prod stage's layout (its bucket count; the same cost for any count). */
+const cassandraUserWrite = cassandraUserWriter(stageSignupDayLayout('prod'));
+
 /**
- * What the stores build for a batch: PostgreSQL column arrays, both Cassandra rows and the write time (as
- * CassandraUserStore does). Returned so that nothing can be optimised away.
+ * What the stores build for a batch: PostgreSQL column arrays, both Cassandra rows (with the user's bucket)
+ * and the write time (as CassandraUserStore does). Returned so that nothing can be optimised away.
  */
 function storeRows(batch: readonly AcceptedEvent[]): unknown[] {
   const rows: unknown[] = [userColumns(batch)];

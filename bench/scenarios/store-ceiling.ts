@@ -1,8 +1,13 @@
 import { concurrent } from 'cassandra-driver';
-import { cassandraUserWrite } from '../../lambdas/processor/stores/cassandra-user-store.js';
-import { USER_COLUMN_NAMES, userRow } from '../../lambdas/processor/stores/postgres-user-store.js';
+import { cassandraUserWriter } from '../../lambdas/processor/stores/cassandra-user-store.js';
+import {
+  PostgresUserStore,
+  USER_COLUMN_NAMES,
+  userRow,
+} from '../../lambdas/processor/stores/postgres-user-store.js';
 import type { UserCreatedEvent } from '../../lambdas/shared/contract/index.js';
-import { CASSANDRA_TABLES, type TableDefinition } from '../../lambdas/shared/schema/cassandra/index.js';
+import { cassandraTablesOf, type TableDefinition } from '../../lambdas/shared/schema/cassandra/index.js';
+import { localSignupDayLayout } from '../../local/runtime/local-mapping.js';
 import { BENCH_KEYSPACE } from '../lib/bench-stores.js';
 import { findBottleneck } from '../lib/bottleneck.js';
 import type { BenchContext } from '../lib/context.js';
@@ -54,17 +59,73 @@ async function writePostgres(context: BenchContext, events: readonly UserCreated
   );
 }
 
+/**
+ * The processor's own PostgreSQL write (PostgresUserStore: the unnest() upsert, newest wins, one transaction
+ * per batch) of POSTGRES_ROWS_PER_INSERT-row batches on POSTGRES_CONNECTIONS connections: what RDS must carry.
+ */
+async function upsertPostgres(context: BenchContext, events: readonly UserCreatedEvent[]): Promise<void> {
+  const store = new PostgresUserStore(context.stores.postgres);
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: POSTGRES_CONNECTIONS }, async () => {
+      for (;;) {
+        const start = next;
+        next += POSTGRES_ROWS_PER_INSERT;
+        if (start >= events.length) return;
+        const users = events.slice(start, start + POSTGRES_ROWS_PER_INSERT).map((event, i) => ({
+          event,
+          source: { topic: 'bench', partition: 0, offset: start + i, timestamp: 0 },
+        }));
+        await store.write({ users, deadLetters: [] });
+      }
+    }),
+  );
+}
+
+/** Bytes of WAL PostgreSQL has written so far (pg_current_wal_lsn as a number). */
+async function walBytes(context: BenchContext): Promise<number> {
+  const result = await context.stores.postgres.query<{ bytes: string }>(
+    "select pg_wal_lsn_diff(pg_current_wal_lsn(), '0/0')::bigint::text as bytes",
+  );
+  return Number(result.rows[0]?.bytes ?? 0);
+}
+
+/**
+ * The upsert alone, with the PostgreSQL server's CPU (the postmaster and its backends) over the run: upserts
+ * per CPU-second of the server is the figure `npm run capacity` scales to an RDS instance class.
+ */
+async function measureUpserts(
+  context: BenchContext,
+  events: readonly UserCreatedEvent[],
+): Promise<NonNullable<CeilingRun['postgresUpsert']>> {
+  const walBefore = await walBytes(context);
+  const run = await measured(context, () => upsertPostgres(context, events));
+  const walAfter = await walBytes(context);
+  const serverCpuPercent = run.usage.processes.find((p) => p.name === 'postgres')?.cpuPercent ?? 0;
+  const serverCpuSeconds = (serverCpuPercent / 100) * run.seconds;
+  return {
+    rowsPerSecond: Math.round(events.length / run.seconds),
+    serverCpuPercent,
+    rowsPerServerCpuSecond: serverCpuSeconds > 0 ? Math.round(events.length / serverCpuSeconds) : 0,
+    walBytesPerRow: Math.round((walAfter - walBefore) / events.length),
+    connections: POSTGRES_CONNECTIONS,
+    rowsPerStatement: POSTGRES_ROWS_PER_INSERT,
+  };
+}
+
 function cassandraInsert(table: TableDefinition): string {
   const names = table.columns.map((c) => c.name);
   return `INSERT INTO ${BENCH_KEYSPACE}.${table.name} (${names.join(', ')}) VALUES (${names.map(() => '?').join(', ')})`;
 }
 
 async function writeCassandra(context: BenchContext, events: readonly UserCreatedEvent[]): Promise<void> {
-  const statements = CASSANDRA_TABLES.map(cassandraInsert);
+  const layout = localSignupDayLayout();
+  const statements = cassandraTablesOf(layout).map(cassandraInsert);
+  const userWrite = cassandraUserWriter(layout);
   const source = { topic: 'bench', partition: 0, offset: 0, timestamp: 0 };
   // The processor's row values, without its write time (the plain client writes plain INSERTs).
   const queries = events.flatMap((event) =>
-    cassandraUserWrite({ event, source }).map((params, i) => ({
+    userWrite({ event, source }).map((params, i) => ({
       query: statements[i] as string,
       params: params.slice(0, -1),
     })),
@@ -106,6 +167,13 @@ export async function runStoreCeiling(
   );
   const pgAlone = await measured(context, () => writePostgres(context, events));
   log(`  ${rate(pgAlone.seconds).toLocaleString('en-US')} rows/s`);
+  log(`ceiling: PostgreSQL upserts alone (the processor's statement, ${POSTGRES_CONNECTIONS} connections)`);
+  const postgresUpsert = await measureUpserts(context, events);
+  log(
+    `  ${postgresUpsert.rowsPerSecond.toLocaleString('en-US')} upserts/s; server CPU ${postgresUpsert.serverCpuPercent} % ` +
+      `= ${postgresUpsert.rowsPerServerCpuSecond.toLocaleString('en-US')} upserts per CPU-second; ` +
+      `${postgresUpsert.walBytesPerRow} WAL bytes/row`,
+  );
   log(`ceiling: Cassandra alone (${CASSANDRA_CONCURRENCY} concurrent prepared INSERTs, both tables)`);
   const cassandraAlone = await measured(context, () => writeCassandra(context, events));
   log(`  ${rate(cassandraAlone.seconds).toLocaleString('en-US')} events/s (two rows each)`);
@@ -133,6 +201,7 @@ export async function runStoreCeiling(
     recordsPerSecond: rate(both.seconds),
     postgresAloneRecordsPerSecond: rate(pgAlone.seconds),
     cassandraAloneRecordsPerSecond: rate(cassandraAlone.seconds),
+    postgresUpsert,
     method: `PostgreSQL: ${POSTGRES_CONNECTIONS} connections × ${POSTGRES_ROWS_PER_INSERT.toLocaleString('en-US')}-row multi-row INSERT; Cassandra: ${CASSANDRA_CONCURRENCY} concurrent prepared INSERTs (2 tables); both at once, best of 2`,
     processes: both.usage.processes,
     machineCpuPercent: both.usage.machineCpuPercent,

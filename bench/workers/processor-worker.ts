@@ -7,8 +7,8 @@
  */
 import { Kafka, logLevel } from 'kafkajs';
 import { LambdaContainerPool } from '../../local/runtime/lambda-container-pool.js';
-import { MskBridge } from '../../local/runtime/msk-bridge.js';
-import { peakRssOfProcessMiB } from '../lib/process-sampler.js';
+import { type FailureHandling, MskBridge } from '../../local/runtime/msk-bridge.js';
+import { peakRssOfProcessMiB, rssOfProcessMiB } from '../lib/process-sampler.js';
 
 export interface ProcessorWorkerSettings {
   readonly brokers: string;
@@ -18,8 +18,21 @@ export interface ProcessorWorkerSettings {
   readonly batchWindowMs: number;
   /** Containers (processes) at most: the partition count. */
   readonly containers: number;
-  /** Records to process before reporting done. */
+  /** Records to process (or send to the failure topic) before reporting done. */
   readonly expected: number;
+  /** The stage's retry budget, bisection, record age and failure topic. @default - retry forever */
+  readonly failure?: FailureHandling;
+  /** Sample each container's RSS this often (ms) from the first invocation on. @default - not sampled */
+  readonly rssSampleMs?: number;
+}
+
+/** One processor container's memory over the run. */
+export interface ContainerMemory {
+  readonly pid: number;
+  /** VmHWM at the end, MiB. */
+  readonly peakRssMiB: number;
+  /** [seconds since the first invocation, VmRSS MiB]. */
+  readonly samples: readonly (readonly [number, number])[];
 }
 
 export type ProcessorWorkerMessage =
@@ -34,6 +47,12 @@ export type ProcessorWorkerMessage =
       readonly seconds: number;
       /** Highest peak RSS (VmHWM) among the processor containers. */
       readonly peakRssMiB: number;
+      /** Records written to the failure topic. */
+      readonly failedRecords: number;
+      /** Each container's memory (with `rssSampleMs`). */
+      readonly containers: readonly ContainerMemory[];
+      /** The bridge process's RSS samples (with `rssSampleMs`). */
+      readonly bridgeSamples: readonly (readonly [number, number])[];
     }
   | { readonly type: 'failed'; readonly error: string };
 
@@ -51,6 +70,7 @@ async function main(): Promise<void> {
   });
   let firstInvocationAt: number | undefined;
   let lastInvocationEndAt = 0;
+  const sampler = new MemorySampler(containers, settings.rssSampleMs);
   const bridge = new MskBridge({
     kafka: new Kafka({
       clientId: 'bench-processor',
@@ -61,9 +81,11 @@ async function main(): Promise<void> {
     groupId: settings.groupId,
     batchSize: settings.batchSize,
     batchWindowMs: settings.batchWindowMs,
+    ...(settings.failure ? { failure: settings.failure } : {}),
     handler: async (event, context) => {
       if (firstInvocationAt === undefined) {
         firstInvocationAt = performance.now();
+        sampler.start(firstInvocationAt);
         send({ type: 'first-invocation' });
       }
       const outcome = await containers.invoke(event, context);
@@ -77,10 +99,13 @@ async function main(): Promise<void> {
     () => send({ type: 'progress', records: bridge.stats.records, invocations: bridge.stats.invocations }),
     500,
   );
-  while (bridge.stats.records < settings.expected) await new Promise((r) => setTimeout(r, 20));
+  const handled = () => bridge.stats.records + bridge.stats.failedRecords;
+  while (handled() < settings.expected) await new Promise((r) => setTimeout(r, 20));
   clearInterval(progress);
+  sampler.stop();
   await bridge.stop();
   const peakRssMiB = Math.max(0, ...containers.containerPids().map((pid) => peakRssOfProcessMiB(pid) ?? 0));
+  const memory = sampler.result();
   await containers.close();
   send({
     type: 'done',
@@ -89,7 +114,60 @@ async function main(): Promise<void> {
     failedInvocations: bridge.stats.failedInvocations,
     seconds: (lastInvocationEndAt - (firstInvocationAt ?? lastInvocationEndAt)) / 1000,
     peakRssMiB,
+    failedRecords: bridge.stats.failedRecords,
+    ...memory,
   });
+}
+
+/** Samples every container's and the bridge's RSS at a fixed interval, from the first invocation on. */
+class MemorySampler {
+  private readonly samples = new Map<number, [number, number][]>();
+  private readonly bridge: [number, number][] = [];
+  private timer: NodeJS.Timeout | undefined;
+  private startedAt = 0;
+
+  constructor(
+    private readonly pool: LambdaContainerPool,
+    private readonly intervalMs: number | undefined,
+  ) {}
+
+  start(at: number): void {
+    if (!this.intervalMs || this.timer) return;
+    this.startedAt = at;
+    this.sample();
+    this.timer = setInterval(() => this.sample(), this.intervalMs);
+  }
+
+  stop(): void {
+    if (this.timer) {
+      clearInterval(this.timer);
+      this.sample();
+    }
+  }
+
+  private sample(): void {
+    const seconds = Math.round((performance.now() - this.startedAt) / 100) / 10;
+    for (const pid of this.pool.containerPids()) {
+      const rss = rssOfProcessMiB(pid);
+      if (rss === undefined) continue;
+      const series = this.samples.get(pid) ?? [];
+      series.push([seconds, rss]);
+      this.samples.set(pid, series);
+    }
+    const own = rssOfProcessMiB(process.pid);
+    if (own !== undefined) this.bridge.push([seconds, own]);
+  }
+
+  result(): { containers: ContainerMemory[]; bridgeSamples: [number, number][] } {
+    return {
+      containers: [...this.samples].map(([pid, samples]) => ({
+        pid,
+        peakRssMiB: peakRssOfProcessMiB(pid) ?? Math.max(0, ...samples.map(([, rss]) => rss)),
+        samples,
+      })),
+      bridgeSamples: this.bridge,
+    };
+  }
 }
 
 main().then(

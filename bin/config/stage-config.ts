@@ -1,7 +1,9 @@
 // The settings types live in lib/ (which never imports bin/); bin/ holds the values, reads and validates them.
 export * from '../../lib/config/stage-settings.js';
 
+import { LEGACY_TABLE_PHASES, MAX_SIGNUP_DAY_BUCKETS } from '../../lambdas/shared/schema/cassandra/index.js';
 import type {
+  AccountQuotaSettings,
   ApiSettings,
   DatabaseSettings,
   LocalServiceEndpoints,
@@ -11,6 +13,7 @@ import type {
   ProcessorSettings,
   PullScheduleSettings,
   ResolvedStageConfig,
+  SignupDayTableSettings,
   StageConfig,
   StageName,
   StreamingSettings,
@@ -52,7 +55,13 @@ export const DEFAULT_SETTINGS = {
     performanceInsights: false,
     enhancedMonitoringIntervalSeconds: 0,
   },
-  api: { auth: 'apiKey', throttleRateLimit: 50, throttleBurstLimit: 100, waf: false },
+  api: {
+    auth: 'apiKey',
+    throttleRateLimit: 50,
+    throttleBurstLimit: 100,
+    waf: false,
+    wafRequestsPerIpPer5Minutes: 2_000,
+  },
   pullSchedule: { enabled: true, rateMinutes: 15, count: 100 },
   processor: {
     batchSize: 100,
@@ -67,6 +76,10 @@ export const DEFAULT_SETTINGS = {
     failureDestination: { topicName: 'users_created_failed', retentionHours: 24 * 30 },
     keyspacesConnectionsPerHost: 1,
   },
+  // Four partitions per (day, country): 4,000 writes/s for one market, far above the API throttle.
+  signupDayTable: { buckets: 4, legacyTable: 'none' },
+  // The AWS defaults of a new account (API Gateway and Lambda quotas pages).
+  accountQuotas: { apiGatewayRequestsPerSecond: 10_000, lambdaConcurrentExecutions: 1_000 },
   orchestration: {
     environmentClass: 'mw1.micro',
     minWorkers: 1,
@@ -83,6 +96,8 @@ export const DEFAULT_SETTINGS = {
   api: ApiSettings;
   pullSchedule: PullScheduleSettings;
   processor: ProcessorSettings;
+  signupDayTable: SignupDayTableSettings;
+  accountQuotas: AccountQuotaSettings;
   orchestration: OrchestrationSettings;
   observability: ObservabilitySettings;
 };
@@ -130,6 +145,8 @@ export function resolveStageConfig(
     api: { ...DEFAULT_SETTINGS.api, ...config.api },
     pullSchedule: { ...DEFAULT_SETTINGS.pullSchedule, ...config.pullSchedule },
     processor: { ...DEFAULT_SETTINGS.processor, ...config.processor },
+    signupDayTable: { ...DEFAULT_SETTINGS.signupDayTable, ...config.signupDayTable },
+    accountQuotas: { ...DEFAULT_SETTINGS.accountQuotas, ...config.accountQuotas },
     orchestration: { ...DEFAULT_SETTINGS.orchestration, ...config.orchestration },
     observability: { ...DEFAULT_SETTINGS.observability, ...config.observability },
     localEndpoints: { ...DEFAULT_LOCAL_ENDPOINTS, ...config.localEndpoints },
@@ -167,6 +184,37 @@ function assertConsistent(config: ResolvedStageConfig): void {
     throw new InvalidStageConfigError(`processor.provisionedPollers needs 1 <= minimum <= maximum`);
   }
   assertFailureHandling(config);
+  assertScaleSettings(config);
+}
+
+function assertScaleSettings(config: ResolvedStageConfig): void {
+  const { signupDayTable, accountQuotas, api } = config;
+  if (
+    !Number.isInteger(signupDayTable.buckets) ||
+    signupDayTable.buckets < 1 ||
+    signupDayTable.buckets > MAX_SIGNUP_DAY_BUCKETS
+  ) {
+    throw new InvalidStageConfigError(
+      `signupDayTable.buckets must be a whole number from 1 to ${MAX_SIGNUP_DAY_BUCKETS}`,
+    );
+  }
+  if (!(LEGACY_TABLE_PHASES as readonly string[]).includes(signupDayTable.legacyTable)) {
+    throw new InvalidStageConfigError(
+      `signupDayTable.legacyTable must be one of ${LEGACY_TABLE_PHASES.join(', ')}`,
+    );
+  }
+  if (api.throttleRateLimit > accountQuotas.apiGatewayRequestsPerSecond) {
+    throw new InvalidStageConfigError(
+      `api.throttleRateLimit (${api.throttleRateLimit}) exceeds accountQuotas.apiGatewayRequestsPerSecond ` +
+        `(${accountQuotas.apiGatewayRequestsPerSecond}): API Gateway caps every stage at the account's quota; ` +
+        'raise the quota (Service Quotas L-8A5B8E43) and say so there',
+    );
+  }
+  if (config.processor.reservedConcurrency > accountQuotas.lambdaConcurrentExecutions - 100) {
+    throw new InvalidStageConfigError(
+      'processor.reservedConcurrency must leave 100 of accountQuotas.lambdaConcurrentExecutions unreserved',
+    );
+  }
 }
 
 function assertFailureHandling(config: ResolvedStageConfig): void {

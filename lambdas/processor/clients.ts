@@ -21,4 +21,5 @@ export const cassandraClient = lazyCassandraClient(config.cassandra);
 export const processorSettings = {
   keyspace: config.cassandra.keyspace,
   cassandraWriteConcurrency: config.cassandraWriteConcurrency,
+  signupDay: config.signupDay,
 };

@@ -1,5 +1,6 @@
 import type { Client } from 'cassandra-driver';
 import type pg from 'pg';
+import type { SignupDayLayout } from '../shared/schema/cassandra/day-table-layout.js';
 import type { Sink } from './process-batch.js';
 import { CassandraUserStore } from './stores/cassandra-user-store.js';
 import { PostgresUserStore } from './stores/postgres-user-store.js';
@@ -10,6 +11,8 @@ export interface SinkClients {
   readonly postgres: pg.Pool;
   readonly cassandra: Client;
   readonly keyspace: string;
+  /** The stage's day tables. */
+  readonly signupDay: SignupDayLayout;
   /** Cassandra writes in flight. @default the store's */
   readonly cassandraWriteConcurrency?: number;
 }
@@ -23,6 +26,7 @@ export function sinksOf(clients: SinkClients): Sink[] {
     new PostgresUserStore(clients.postgres),
     new CassandraUserStore(clients.cassandra, {
       keyspace: clients.keyspace,
+      signupDay: clients.signupDay,
       ...(clients.cassandraWriteConcurrency === undefined
         ? {}
         : { concurrency: clients.cassandraWriteConcurrency }),

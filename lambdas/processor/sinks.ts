@@ -8,6 +8,7 @@ export async function processorSinks(): Promise<Sink[]> {
     postgres: postgresPool,
     cassandra: await cassandraClient(),
     keyspace: processorSettings.keyspace,
+    signupDay: processorSettings.signupDay,
     cassandraWriteConcurrency: processorSettings.cassandraWriteConcurrency,
   });
 }

@@ -2,6 +2,7 @@
  * The typed stage settings the CDK app is built from. The values live in bin/config (the only place stage
  * configuration is read and validated); lib/ takes them as props, so it never imports bin/.
  */
+import type { LegacyTablePhase } from '../../lambdas/shared/schema/cassandra/day-table-layout.js';
 
 /** Every stage the app can synthesize; `-c stage=<name>` picks one. */
 export const STAGE_NAMES = ['dev', 'prod', 'local'] as const;
@@ -93,6 +94,45 @@ export interface ApiSettings {
   readonly throttleBurstLimit: number;
   /** Attach an AWS WAF web ACL with AWS managed rule groups. */
   readonly waf: boolean;
+  /**
+   * With `waf`: requests one client IP may send per 5 minutes before the web ACL blocks it (a rate-based rule);
+   * a feed faster than that needs more client IPs or more users per request (`npm run capacity` notes it).
+   */
+  readonly wafRequestsPerIpPer5Minutes: number;
+}
+
+/**
+ * The account's quotas in the stage's Region that bound the stage, as the capacity model (`npm run capacity`)
+ * assumes them. Nothing is deployed from these: they say what the account must have (Service Quotas), and
+ * they are shared by every stage and application of the account in that Region.
+ */
+export interface AccountQuotaSettings {
+  /**
+   * API Gateway throttle quota per account and Region (Service Quotas L-8A5B8E43; AWS default 10,000
+   * requests/s, adjustable), shared by every API of the account there. `api.throttleRateLimit` cannot exceed it.
+   */
+  readonly apiGatewayRequestsPerSecond: number;
+  /** Lambda concurrent executions per account and Region (AWS default 1,000, adjustable). */
+  readonly lambdaConcurrentExecutions: number;
+}
+
+/**
+ * The day table (users_by_signup_day_bucketed): partition (signup_day, country, bucket). One (day, country)
+ * spreads over `buckets` partitions of up to 1,000 writes/s each in Keyspaces; readers read every bucket.
+ */
+export interface SignupDayTableSettings {
+  /**
+   * Buckets per (signup_day, country), 1 to 1024. Fixed for the table's life: rows are keyed by it, so a new
+   * count means a new table (the same procedure as the upgrade, docs/scaling.md).
+   */
+  readonly buckets: number;
+  /**
+   * Where a stage deployed before the bucketed table stands in its upgrade (docs/scaling.md, "Upgrading a
+   * deployed stage"): `none` (only the bucketed table: new stages and finished upgrades), `dual-write` (the
+   * legacy `users_by_signup_day` is written too and still read), `readers-switched` (both written, readers on
+   * the bucketed table).
+   */
+  readonly legacyTable: LegacyTablePhase;
 }
 
 /** The scheduled pull ingestion. */
@@ -259,6 +299,10 @@ export interface StageConfig {
   readonly pullSchedule?: Partial<PullScheduleSettings>;
   /** @default DEFAULT_SETTINGS (bin/config).processor */
   readonly processor?: Partial<ProcessorSettings>;
+  /** @default DEFAULT_SETTINGS (bin/config).signupDayTable (4 buckets, no legacy table) */
+  readonly signupDayTable?: Partial<SignupDayTableSettings>;
+  /** @default DEFAULT_SETTINGS (bin/config).accountQuotas (the AWS defaults) */
+  readonly accountQuotas?: Partial<AccountQuotaSettings>;
   /** @default DEFAULT_SETTINGS (bin/config).orchestration (mw1.micro) */
   readonly orchestration?: Partial<OrchestrationSettings>;
   /** @default DEFAULT_SETTINGS (bin/config).observability */
@@ -292,6 +336,8 @@ export interface ResolvedStageConfig {
   readonly api: ApiSettings;
   readonly pullSchedule: PullScheduleSettings;
   readonly processor: ProcessorSettings;
+  readonly signupDayTable: SignupDayTableSettings;
+  readonly accountQuotas: AccountQuotaSettings;
   readonly orchestration: OrchestrationSettings;
   readonly observability: ObservabilitySettings;
   readonly localEndpoints: LocalServiceEndpoints;

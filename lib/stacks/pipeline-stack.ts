@@ -3,9 +3,14 @@ import type * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { StringParameter } from 'aws-cdk-lib/aws-ssm';
 import { Construct } from 'constructs';
+import { signupDayEnvironment } from '../../lambdas/shared/schema/cassandra/index.js';
 import type { ResolvedStageConfig } from '../config/stage-settings.js';
 import { Ingestion } from '../constructs/ingestion/ingestion.js';
-import { KEYSPACES_PORT, KeyspacesStore } from '../constructs/keyspaces/keyspaces-store.js';
+import {
+  KEYSPACES_PORT,
+  KeyspacesStore,
+  SIGNUP_DAY_TABLE_VARIABLE,
+} from '../constructs/keyspaces/keyspaces-store.js';
 import { Network } from '../constructs/network/network.js';
 import { Observability } from '../constructs/observability/observability.js';
 import { Orchestration } from '../constructs/orchestration/orchestration.js';
@@ -172,6 +177,7 @@ export class PipelineStack extends Stack {
       keyspaceName: stageKeyspaceName(config.stageName),
       retainOnDelete: protect,
       connectionsPerHost: config.processor.keyspacesConnectionsPerHost,
+      signupDay: config.signupDayTable,
     });
 
     const kafkaAccess: ServiceAccess = {
@@ -199,6 +205,7 @@ export class PipelineStack extends Stack {
       throttleRateLimit: config.api.throttleRateLimit,
       throttleBurstLimit: config.api.throttleBurstLimit,
       waf: config.api.waf,
+      wafRequestsPerIpPer5Minutes: config.api.wafRequestsPerIpPer5Minutes,
       pullSchedule: config.pullSchedule,
       logRetentionDays: retention,
     });
@@ -260,7 +267,10 @@ export class PipelineStack extends Stack {
         // replay_failed_batches invokes the replay function, which holds the Kafka rights.
         (role) => failedBatchesReplay.function.function.grantInvoke(role),
       ],
-      variables: { replay_failed_batches_function_name: failedBatchesReplay.function.function.functionName },
+      variables: {
+        replay_failed_batches_function_name: failedBatchesReplay.function.function.functionName,
+        [SIGNUP_DAY_TABLE_VARIABLE]: keyspaces.dayTableVariable(),
+      },
       allowInto: [
         (sg) => relationalStore.allowProxyFrom(sg, 'MWAA workers'),
         (sg) => streaming.allowClient(sg, 'MWAA workers (replay)'),
@@ -382,6 +392,7 @@ export class PipelineStack extends Stack {
           CASSANDRA_TLS: 'false',
           CASSANDRA_KEYSPACE: 'pipeline',
           CASSANDRA_CONSISTENCY: 'LOCAL_ONE',
+          ...signupDayEnvironment(config.signupDayTable),
         }),
       ],
       mapping: config.processor,

@@ -2,18 +2,25 @@
  * Applies the project's store schemas for the Airflow DAG tests, optionally into a throwaway PostgreSQL schema
  * and Cassandra keyspace so that the tests never touch the pipeline's own tables:
  *
- *   npx tsx local/airflow/apply-schemas.ts [--pg-schema NAME] [--keyspace NAME]
+ *   npx tsx local/airflow/apply-schemas.ts [--pg-schema NAME] [--keyspace NAME] [--legacy-table PHASE]
  *
  * PostgreSQL: the project's migration runner (runMigrations, the same SQL files) with search_path set to the
  * schema, as the administrator (the master user's part in AWS), then the application roles' logins, as the
  * migrations custom resource does; migration 0006 grants the roles their rights on this schema's tables.
- * Cassandra: applyCassandraSchema (the one table definition). Connection settings: those of
+ * Cassandra: applyCassandraSchema (the one table definition) with the local stage's day-table layout;
+ * `--legacy-table dual-write|readers-switched` also creates the unbucketed table, as a stage in the middle of
+ * its upgrade has it (docs/scaling.md). Connection settings: those of
  * `npm run services -- env`. Prints one JSON line with what was applied.
  */
 import pg from 'pg';
-import { applyCassandraSchema } from '../../lambdas/shared/schema/cassandra/index.js';
+import {
+  applyCassandraSchema,
+  LEGACY_TABLE_PHASES,
+  type LegacyTablePhase,
+} from '../../lambdas/shared/schema/cassandra/index.js';
 import { runMigrations } from '../../lambdas/shared/schema/postgres/migrate.js';
 import { enableRoleLogins } from '../../lambdas/shared/schema/postgres/roles.js';
+import { localSignupDayLayout } from '../runtime/local-mapping.js';
 import { localCassandraClient, migrationsPostgresSettings, roleLogins } from './store-settings.js';
 
 const IDENTIFIER = /^[a-z][a-z0-9_]{1,47}$/;
@@ -28,9 +35,21 @@ function option(name: string): string | undefined {
   return value;
 }
 
+function legacyTablePhase(): LegacyTablePhase | undefined {
+  const index = process.argv.indexOf('--legacy-table');
+  if (index === -1) return undefined;
+  const value = process.argv[index + 1];
+  if (!(LEGACY_TABLE_PHASES as readonly (string | undefined)[]).includes(value)) {
+    throw new Error(`--legacy-table needs one of ${LEGACY_TABLE_PHASES.join(', ')}`);
+  }
+  return value as LegacyTablePhase;
+}
+
 async function main(): Promise<void> {
   const pgSchema = option('pg-schema');
   const keyspace = option('keyspace') ?? 'pipeline';
+  const layout = localSignupDayLayout();
+  const signupDay = { ...layout, legacyTable: legacyTablePhase() ?? layout.legacyTable };
 
   const pgClient = new pg.Client(migrationsPostgresSettings());
   await pgClient.connect();
@@ -51,7 +70,7 @@ async function main(): Promise<void> {
   await cassandra.connect();
   let statements: number;
   try {
-    statements = (await applyCassandraSchema(cassandra, { keyspace })).length;
+    statements = (await applyCassandraSchema(cassandra, { keyspace, signupDay })).length;
   } finally {
     await cassandra.shutdown();
   }

@@ -15,7 +15,7 @@ import pg from 'pg';
 import { type ProcessorLogger, processMskEvent } from '../../lambdas/processor/process-batch.js';
 import { sinksOf } from '../../lambdas/processor/sink-list.js';
 import { CliUsageError, exitWithUsage, parseCli } from '../cli/args.js';
-import { localMappingSettings } from '../runtime/local-mapping.js';
+import { localMappingSettings, localSignupDayLayout } from '../runtime/local-mapping.js';
 import { MskBridge } from '../runtime/msk-bridge.js';
 import { localCassandraClient, processorPostgresSettings } from './store-settings.js';
 
@@ -87,7 +87,7 @@ async function main(): Promise<void> {
     warn: () => {},
     error: (m, ...a) => console.error(m, ...a),
   };
-  const sinks = sinksOf({ postgres: pool, cassandra, keyspace });
+  const sinks = sinksOf({ postgres: pool, cassandra, keyspace, signupDay: localSignupDayLayout() });
   const bridge = new MskBridge({
     kafka,
     topic,

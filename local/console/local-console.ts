@@ -2,9 +2,10 @@ import { readFileSync } from 'node:fs';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
-import { CASSANDRA_TABLES } from '../../lambdas/shared/schema/cassandra/tables.js';
+import { cassandraTablesOf } from '../../lambdas/shared/schema/cassandra/index.js';
 import type { DashboardSpec } from '../../lib/constructs/observability/definition/types.js';
 import { RUNBOOK_PATH } from '../../lib/constructs/observability/definition/types.js';
+import { localSignupDayLayout } from '../runtime/local-mapping.js';
 import { repoRoot } from '../services/config.js';
 import { CpuMeter } from './cpu-meter.js';
 import { dashboardState, describeDashboard } from './dashboard-state.js';
@@ -71,7 +72,9 @@ export class LocalConsole {
 
   /** Starts listening on `port` (0: any free one) and reading `sources`; resolves to the console's URL. */
   async start(port: number, sources: Omit<SnapshotSources, 'cassandraTables'>): Promise<string> {
-    this.sources = { ...sources, cassandraTables: CASSANDRA_TABLES.map((t) => t.name) };
+    // Every table of the mirrored stage's layout: both day tables while it upgrades, to watch the backfill.
+    const tables = cassandraTablesOf(localSignupDayLayout());
+    this.sources = { ...sources, cassandraTables: tables.map((t) => t.name) };
     const refresh = () => void this.refreshSnapshot();
     refresh();
     this.timer = setInterval(refresh, this.options.snapshotIntervalMs ?? 5_000);

@@ -1,4 +1,6 @@
 import type { ResolvedStageConfig } from '../../bin/config/index.js';
+import { cassandraTablesOf } from '../../lambdas/shared/schema/cassandra/index.js';
+import { LIMITS, rdsInstanceClass } from '../capacity/limits.js';
 import { HOURS_PER_MONTH, SECONDS_PER_MONTH, UNIT_PRICES, type UnitPrice } from './unit-prices.js';
 
 /** Workload assumptions of the estimate. */
@@ -32,6 +34,11 @@ export interface Workload {
   readonly keyspacesMonth?: number;
   /** reconcile_stores sample size (point reads per run). @default 200 */
   readonly reconcileSampleSize?: number;
+  /**
+   * Countries whose signups an hourly reconcile_stores window holds: live signups carry the day of signup, so
+   * a run reads each one's (today, country) in every bucket. @default 50
+   */
+  readonly countriesPerRun?: number;
 }
 
 /** One line of the estimate. */
@@ -52,10 +59,14 @@ export const DEFAULT_EVENT_KB = 1.5;
 const DEFAULT_ROW_KB = 0.8;
 /** Processor duration per batch besides the per-record work (store round trips), ms: an assumption. */
 export const DEFAULT_PROCESSOR_BATCH_MS = 150;
+/** ingest-http duration per request (validate, produce with acks=all), ms: an assumption. */
+export const DEFAULT_HTTP_MS = 60;
 /** Memory of the ingestion Lambdas, as lib/constructs/ingestion sets it. */
 export const INGEST_MEMORY_MIB = 512;
-/** Keyspaces tables every event is written to. */
-export const KEYSPACES_TABLES_PER_EVENT = 2;
+/** Keyspaces tables every event is written to: created_users and the day table (and the legacy one while a stage upgrades). */
+export function keyspacesTablesPerEvent(config: ResolvedStageConfig): number {
+  return cassandraTablesOf(config.signupDayTable).length;
+}
 /** Interface VPC endpoints of lib/constructs/network. */
 export const INTERFACE_ENDPOINTS = 6;
 /** Alarms of lib/constructs/observability and the metrics in them (MSK alarm: one per broker). */
@@ -76,7 +87,7 @@ export const FLOW_LOG_RECORD_BYTES = 150;
 /** Lambda Hyperplane ENIs per AZ (one per subnet × security group in use) and MWAA's ENIs: estimates. */
 export const LAMBDA_ENIS_PER_AZ = 2;
 export const MWAA_ENIS = 4;
-/** reconcile_stores runs hourly; each run reads one users_by_signup_day partition per distinct key. */
+/** reconcile_stores runs hourly; each run reads every bucket of each (signup_day, country) of its window. */
 export const RECONCILE_RUNS_PER_MONTH = SECONDS_PER_MONTH / 3600;
 /** Keyspaces read request unit size, KB (LOCAL_QUORUM). */
 export const KEYSPACES_RRU_KB = 4;
@@ -203,7 +214,7 @@ function rdsLines({ config }: Volumes): CostLine[] {
   const db = config.database;
   const dbClass = `db.${db.instanceType}`;
   const azFactor = db.multiAz ? 2 : 1;
-  const proxyVcpus = Math.max(2, RDS_VCPUS[dbClass] ?? 2);
+  const proxyVcpus = Math.max(2, rdsInstanceClass(db.instanceType).vcpus);
   return [
     line(
       'RDS PostgreSQL',
@@ -223,38 +234,30 @@ function rdsLines({ config }: Volumes): CostLine[] {
   ];
 }
 
-/** vCPUs by class (RDS Proxy bills per vCPU of the target, minimum 2). */
-const RDS_VCPUS: Readonly<Record<string, number>> = {
-  'db.t4g.micro': 2,
-  'db.t4g.small': 2,
-  'db.t4g.medium': 2,
-  'db.m7g.large': 2,
-  'db.r7g.large': 2,
-};
-
 /**
  * Keyspaces: on-demand writes of every event (API and scheduled pull) to both tables, the DAGs' reads, and
  * storage in month `keyspacesMonth` of the table's life. The tables have no TTL (stage config has none), so
  * storage grows by one month of rows every month; see {@link keyspacesStorageGrowth}.
  */
-function keyspacesLines({ events, workload }: Volumes): CostLine[] {
+function keyspacesLines({ config, events, workload }: Volumes): CostLine[] {
   const p = UNIT_PRICES.keyspaces;
   const rowKb = workload.rowKb ?? DEFAULT_ROW_KB;
-  const writeUnits = events * KEYSPACES_TABLES_PER_EVENT * Math.max(1, Math.ceil(rowKb));
+  const tables = keyspacesTablesPerEvent(config);
+  const writeUnits = events * tables * Math.max(1, Math.ceil(rowKb));
   const month = workload.keyspacesMonth ?? 12;
-  const storedGb = keyspacesStorageGb(events, rowKb, month);
+  const storedGb = keyspacesStorageGb(events, rowKb, month, tables);
   return [
     line(
       'Keyspaces',
-      `on-demand writes (${KEYSPACES_TABLES_PER_EVENT} tables, API + pull)`,
+      `on-demand writes (${tables} tables, API + pull)`,
       writeUnits / 1e6,
       'million WRU',
       p.writeRequestUnitsMillion,
     ),
     line(
       'Keyspaces',
-      'reconcile_stores reads (hourly)',
-      dagReadUnits(events, workload) / 1e6,
+      `reconcile_stores reads (hourly, ${config.signupDayTable.buckets} buckets per day and country)`,
+      dagReadUnits(events, workload, config.signupDayTable.buckets) / 1e6,
       'million RRU',
       p.readRequestUnitsMillion,
     ),
@@ -263,20 +266,23 @@ function keyspacesLines({ events, workload }: Volumes): CostLine[] {
   ];
 }
 
-/** GB stored at the end of month `month` when each month adds `eventsPerMonth` rows to both tables. */
-function keyspacesStorageGb(eventsPerMonth: number, rowKb: number, month: number): number {
-  return (eventsPerMonth * month * KEYSPACES_TABLES_PER_EVENT * rowKb) / 1024 ** 2;
+/** GB stored at the end of month `month` when each month adds `eventsPerMonth` rows to each table. */
+function keyspacesStorageGb(eventsPerMonth: number, rowKb: number, month: number, tables: number): number {
+  return (eventsPerMonth * month * tables * rowKb) / 1024 ** 2;
 }
 
 /**
- * Read request units of reconcile_stores per month: each hourly run reads the users_by_signup_day partitions
- * of the window's rows (one partition per row at worst, each within one 4 KB unit: the index row is ~0.3 KB)
- * plus one point read of created_users per sampled id. No DAG scans a table (mwaa-dags/tests enforces it).
+ * Read request units of reconcile_stores per month: the window's day-table rows (at worst one 4 KB unit each:
+ * a row is ~0.3 KB), plus, per hourly run, one read of every bucket of each (today, country) the window holds
+ * (an empty or partly filled partition still costs a unit), plus one point read of created_users per sampled
+ * id. No DAG scans a table (mwaa-dags/tests enforces it).
  */
-export function dagReadUnits(eventsPerMonth: number, workload: Workload): number {
+export function dagReadUnits(eventsPerMonth: number, workload: Workload, buckets = 1): number {
   const sample = workload.reconcileSampleSize ?? 200;
   const pointReadUnits = Math.max(1, Math.ceil((workload.rowKb ?? DEFAULT_ROW_KB) / KEYSPACES_RRU_KB));
-  return eventsPerMonth + RECONCILE_RUNS_PER_MONTH * sample * pointReadUnits;
+  const rowsPerRun = eventsPerMonth / RECONCILE_RUNS_PER_MONTH;
+  const partitionsPerRun = Math.min(rowsPerRun, workload.countriesPerRun ?? 50) * buckets;
+  return eventsPerMonth + RECONCILE_RUNS_PER_MONTH * (partitionsPerRun + sample * pointReadUnits);
 }
 
 function mwaaLines({ config }: Volumes): CostLine[] {
@@ -314,7 +320,7 @@ function lambdaLines(v: Volumes): CostLine[] {
     (workload.processorBatchMs ?? DEFAULT_PROCESSOR_BATCH_MS) +
     (workload.processorRecordMs ?? 3) * v.processorBatch;
   const lambdaGbs =
-    gbSeconds(INGEST_MEMORY_MIB, workload.httpMs ?? 60, v.apiRequests) +
+    gbSeconds(INGEST_MEMORY_MIB, workload.httpMs ?? DEFAULT_HTTP_MS, v.apiRequests) +
     gbSeconds(config.processor.memorySizeMiB, processorMs, v.processorInvocations) +
     gbSeconds(INGEST_MEMORY_MIB, 3_000, v.pullRuns);
   const lines = [
@@ -329,17 +335,30 @@ function lambdaLines(v: Volumes): CostLine[] {
   ];
   const pollers = config.processor.provisionedPollers;
   if (pollers) {
+    const running = pollersRunning(v);
     lines.push(
       line(
         'Lambda',
-        `${pollers.minimum} provisioned Kafka poller(s) (minimum)`,
-        pollers.minimum * HOURS_PER_MONTH,
+        `${running} provisioned Kafka poller(s) (minimum ${pollers.minimum}; ${LIMITS.kafkaPollerMBps.value} MB/s each)`,
+        running * HOURS_PER_MONTH,
         'EPU-hours',
         p.eventPollerUnitHour,
       ),
     );
   }
   return lines;
+}
+
+/**
+ * Pollers the mapping keeps at the average rate: its minimum, or as many as the traffic needs at one
+ * poller's 5 MB/s (provisioned mode scales between the minimum and the maximum), whichever is more.
+ */
+function pollersRunning({ config, events, workload }: Volumes): number {
+  const pollers = config.processor.provisionedPollers;
+  if (!pollers) return 0;
+  const megabytesPerSecond = ((events / SECONDS_PER_MONTH) * (workload.eventKb ?? DEFAULT_EVENT_KB)) / 1024;
+  const needed = Math.ceil(megabytesPerSecond / LIMITS.kafkaPollerMBps.value);
+  return Math.min(pollers.maximum, Math.max(pollers.minimum, needed));
 }
 
 function apiLines({ config, apiRequests }: Volumes): CostLine[] {
@@ -384,7 +403,7 @@ function networkLines({ config, events, workload }: Volumes): CostLine[] {
     line(
       'VPC',
       'endpoint data (Keyspaces writes)',
-      (events * KEYSPACES_TABLES_PER_EVENT * (workload.rowKb ?? DEFAULT_ROW_KB)) / 1024 ** 2,
+      (events * keyspacesTablesPerEvent(config) * (workload.rowKb ?? DEFAULT_ROW_KB)) / 1024 ** 2,
       'GB',
       p.interfaceEndpointGb,
     ),
@@ -496,7 +515,7 @@ export function keyspacesStorageGrowth(
   const rowKb = workload.rowKb ?? DEFAULT_ROW_KB;
   const perGb = UNIT_PRICES.keyspaces.storageGbMonth.usd + UNIT_PRICES.keyspaces.pitrGbMonth.usd;
   return Array.from({ length: months }, (_, i) => {
-    const gb = keyspacesStorageGb(events, rowKb, i + 1);
+    const gb = keyspacesStorageGb(events, rowKb, i + 1, keyspacesTablesPerEvent(config));
     return { month: i + 1, gb, monthlyUsd: gb * perGb };
   });
 }

@@ -1,8 +1,34 @@
 import { loadStageConfig, type ProcessorSettings } from '../../bin/config/index.js';
+import {
+  readSignupDayLayout,
+  SIGNUP_DAY_BUCKETS_VARIABLE,
+  type SignupDayLayout,
+} from '../../lambdas/shared/schema/cassandra/day-table-layout.js';
 import type { FailureHandling } from './msk-bridge.js';
 
-/** The stage whose event source mapping settings the local mirror uses (`npm start`, the fault suite). */
+/**
+ * The stage whose event source mapping and day-table settings the local mirror uses by default (`npm start`,
+ * the fault suite); `npm start -- --stage prod` runs prod's.
+ */
 export const LOCAL_MAPPING_STAGE = 'dev';
+
+/** The AWS stages the local mirror can take its settings from. */
+export const MIRRORED_STAGES = ['dev', 'prod'] as const;
+export type MirroredStage = (typeof MIRRORED_STAGES)[number];
+
+/** The stage's day-table layout (bucket count, upgrade phase), as its processor and readers get it. */
+export function stageSignupDayLayout(stage: MirroredStage = LOCAL_MAPPING_STAGE): SignupDayLayout {
+  const { buckets, legacyTable } = loadStageConfig(stage, {}).signupDayTable;
+  return { buckets, legacyTable };
+}
+
+/**
+ * The day-table layout of the local processor and readers: SIGNUP_DAY_BUCKETS / SIGNUP_DAY_LEGACY_TABLE when
+ * the environment sets them (`npm start` and `npm run services -- env` do), else the local stage's.
+ */
+export function localSignupDayLayout(env: NodeJS.ProcessEnv = process.env): SignupDayLayout {
+  return env[SIGNUP_DAY_BUCKETS_VARIABLE] ? readSignupDayLayout(env) : stageSignupDayLayout();
+}
 
 /** Consumer group whose offsets are the local replay's progress (the CLI and the local replay function). */
 export const LOCAL_REPLAY_GROUP = 'local-failed-batches-replay';

@@ -1,11 +1,12 @@
 import { Client as CassandraClient } from 'cassandra-driver';
 import type { Kafka } from 'kafkajs';
 import pg from 'pg';
-import { applyCassandraSchema } from '../../lambdas/shared/schema/cassandra/index.js';
+import { applyCassandraSchema, type SignupDayLayout } from '../../lambdas/shared/schema/cassandra/index.js';
 import { runMigrations } from '../../lambdas/shared/schema/postgres/migrate.js';
 import { enableRoleLogins } from '../../lambdas/shared/schema/postgres/roles.js';
 import { adminConnection, type LocalServicesSettings } from '../services/config.js';
 import { ensureTopics } from './kafka-topics.js';
+import { localSignupDayLayout } from './local-mapping.js';
 
 export interface PipelineResources {
   readonly topic: string;
@@ -13,6 +14,8 @@ export interface PipelineResources {
   readonly partitions?: number;
   /** @default 'pipeline' */
   readonly keyspace?: string;
+  /** The day tables' layout: the legacy table is created too while a stage upgrades. @default the local stage's */
+  readonly signupDay?: SignupDayLayout;
   /** The mapping's failure topic: same partitions, its own retention. @default - none */
   readonly failureTopic?: { readonly name: string; readonly retentionHours: number };
 }
@@ -62,7 +65,10 @@ export async function preparePipeline(
   });
   await cassandra.connect();
   try {
-    await applyCassandraSchema(cassandra, { keyspace: resources.keyspace ?? 'pipeline' });
+    await applyCassandraSchema(cassandra, {
+      keyspace: resources.keyspace ?? 'pipeline',
+      signupDay: resources.signupDay ?? localSignupDayLayout(),
+    });
     log(`Cassandra keyspace ${resources.keyspace ?? 'pipeline'} and tables ready`);
   } finally {
     await cassandra.shutdown();

@@ -3,11 +3,16 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type pg from 'pg';
 import {
+  dayTableReadsJson,
+  signupDayEnvironment,
+} from '../../lambdas/shared/schema/cassandra/day-table-layout.js';
+import {
   type ApplicationRole,
   READER_ROLE,
   type RoleLogin,
   WRITER_ROLE,
 } from '../../lambdas/shared/schema/postgres/roles.js';
+import { stageSignupDayLayout } from '../runtime/local-mapping.js';
 
 /** Repository root, derived from this file's location so every entry point agrees on it. */
 export const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
@@ -206,6 +211,8 @@ export function functionEnvironment(settings: LocalServicesSettings): Record<str
     PGDATABASE: postgres.database,
     PGUSER: WRITER_ROLE,
     PGPASSWORD: roleLogin(settings, WRITER_ROLE).password,
+    // The day tables of the mirrored stage (`npm start -- --stage` sets another stage's for its handlers).
+    ...signupDayEnvironment(stageSignupDayLayout()),
   };
   return Object.fromEntries(Object.entries(vars).map(([name, value]) => [name, String(value)]));
 }
@@ -246,6 +253,8 @@ export function connectionEnvironment(settings: LocalServicesSettings): Record<s
     PIPELINE_WRITER_PASSWORD: roleLogin(settings, WRITER_ROLE).password,
     PIPELINE_READER_USER: READER_ROLE,
     PIPELINE_READER_PASSWORD: roleLogin(settings, READER_ROLE).password,
+    // The day table the DAGs read (an Airflow Variable; MWAA gets it from the stack's secrets backend).
+    AIRFLOW_VAR_SIGNUP_DAY_TABLE: dayTableReadsJson(stageSignupDayLayout()),
   };
 }
 

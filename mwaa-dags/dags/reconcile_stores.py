@@ -2,15 +2,15 @@
 ### reconcile_stores
 
 Hourly comparison of the two stores the processor writes: PostgreSQL `users` and Cassandra / Amazon Keyspaces
-`created_users` (+ `users_by_signup_day`), over a window of `ingested_at`.
+`created_users` (+ the day table), over a window of `ingested_at`.
 
 * Window: `params.window_start`/`window_end` if given (ISO-8601), else the data interval shifted back by
   `params.settle_minutes` (events still in flight are not "missing"); a manual run looks back
   `params.lookback_minutes`.
-* `compare`: reads bounded data only: the `users_by_signup_day` partitions of the window's PostgreSQL rows
-  (counts per UTC day, ids present in only one store) and point reads of `created_users` for a deterministic
-  sample of `params.sample_size` ids, compared field by field. No query scans a table (Keyspaces bills the
-  data it reads).
+* `compare`: reads bounded data only: every bucket of the day-table partitions of the window's PostgreSQL rows
+  (Variable `signup_day_table`; counts per UTC day, ids present in only one store) and point reads of
+  `created_users` for a deterministic sample of `params.sample_size` ids, compared field by field. No query
+  scans a table (Keyspaces bills the data it reads).
 * `record`: one row per run in PostgreSQL `reconciliation_runs` (the report as JSON).
 * `enforce`: fails (no retry) when `mismatch_count / rows > params.max_mismatch_ratio`.
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -85,6 +86,39 @@ def kafka_topic(prefix: str, partitions: int) -> Iterator[str]:
     admin.delete_topics([name])[name].result(timeout=30)
 
 
+def produce(topic: str, events: list[dict]) -> None:
+    """Produces the events keyed by user id with their version headers (confluent-kafka, not the pipeline's kafkajs)."""
+    import json
+
+    from confluent_kafka import Producer
+
+    from conftest import kafka_brokers
+
+    producer = Producer({"bootstrap.servers": kafka_brokers(), "enable.idempotence": True})
+    for item in events:
+        headers = {"schema_version": str(item["schema_version"]), "event_type": item["event_type"]}
+        producer.produce(topic, key=item["payload"]["id"], value=json.dumps(item), headers=headers)
+    assert producer.flush(30) == 0
+
+
+def process(topic: str, stores, versions: str | None = None) -> dict:
+    """The processor over the topic until it has caught up (one consumer group: one event source mapping)."""
+    import shutil
+    import subprocess
+
+    from conftest import REPO_ROOT
+
+    npx = shutil.which("npx")
+    assert npx, "npx not found"
+    command = [npx, "tsx", "local/airflow/process-topic.ts", "--topic", topic, "--group", f"{topic}-processor"]
+    command += ["--pg-schema", stores.name, "--keyspace", stores.name]
+    if versions:
+        command += ["--schema-versions", versions]
+    done = subprocess.run(command, cwd=REPO_ROOT, capture_output=True, text=True, timeout=300, check=False)
+    assert done.returncode == 0, done.stderr
+    return json.loads(done.stdout.strip().splitlines()[-1])
+
+
 def insert_postgres(stores, users: list[dict[str, Any]]) -> None:
     """Writes the users into the throwaway schema over the tests' own (administrator) connection."""
     conn = stores.admin_pg()
@@ -105,17 +139,34 @@ def _country(address: str) -> str:
     return address.rsplit(",", 1)[1].strip()
 
 
-def insert_cassandra(session, users: list[dict[str, Any]], signup_day: bool = True) -> None:
+def day_table_setting():
+    """The day table the DAGs read (Variable ``signup_day_table``, exported as AIRFLOW_VAR_SIGNUP_DAY_TABLE)."""
+    import os
+
+    from pipeline_dags.stores.cassandra import day_table_from
+
+    value = os.environ.get("AIRFLOW_VAR_SIGNUP_DAY_TABLE")
+    assert value, 'AIRFLOW_VAR_SIGNUP_DAY_TABLE is not set: eval "$(npm run -s services -- env)" (test.sh does)'
+    return day_table_from(value)
+
+
+def insert_cassandra(session, users: list[dict[str, Any]], signup_day: bool = True, day_table=None) -> None:
+    """Writes created_users rows and, with ``signup_day``, day-table rows into ``day_table`` (default: the table
+    the DAGs read). A writer's bucket is the hash of the id; readers read every bucket, so these tests put the
+    n-th user in bucket n % bucket_count, the last bucket included, without the hash."""
     from cassandra.util import Date
 
+    table = day_table or day_table_setting()
     created = session.prepare(
         f"INSERT INTO created_users (id, {', '.join(USER_COLUMNS)}) VALUES (?, {', '.join(['?'] * len(USER_COLUMNS))})"
     )
+    key_columns = ["signup_day", "country"] + ([] if table.bucket_count is None else ["bucket"])
+    columns = [*key_columns, "registered_date", "id", "first_name", "last_name", "gender", "email", "username"]
+    columns += ["event_id", "ingested_at"]
     by_day = session.prepare(
-        "INSERT INTO users_by_signup_day (signup_day, country, registered_date, id, first_name, last_name, gender, "
-        "email, username, event_id, ingested_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+        f"INSERT INTO {table.table} ({', '.join(columns)}) VALUES ({', '.join(['?'] * len(columns))})"
     )
-    for user in users:
+    for index, user in enumerate(users):
         values = [uuid.UUID(user["id"])]
         for column in USER_COLUMNS:
             value = user[column]
@@ -123,11 +174,13 @@ def insert_cassandra(session, users: list[dict[str, Any]], signup_day: bool = Tr
         session.execute(created, values)
         if signup_day:
             registered = user["registered_date"].astimezone(UTC)
+            key = [Date(registered.date()), _country(user["address"])]
+            if table.bucket_count is not None:
+                key.append(index % table.bucket_count)
             session.execute(
                 by_day,
                 [
-                    Date(registered.date()),
-                    _country(user["address"]),
+                    *key,
                     registered,
                     uuid.UUID(user["id"]),
                     user["first_name"],

@@ -6,7 +6,11 @@ import pytest
 
 from cql_scans import statement_text, whole_table_scan
 
-KEYS = {"created_users": ["id"], "users_by_signup_day": ["signup_day", "country"]}
+KEYS = {
+    "created_users": ["id"],
+    "users_by_signup_day": ["signup_day", "country"],
+    "users_by_signup_day_bucketed": ["signup_day", "country", "bucket"],
+}
 
 
 @pytest.mark.parametrize(
@@ -20,6 +24,9 @@ KEYS = {"created_users": ["id"], "users_by_signup_day": ["signup_day", "country"
         "SELECT id FROM users_by_signup_day WHERE signup_day = ? AND registered_date > ? LIMIT 10",
         "SELECT id FROM pipeline.users_by_signup_day WHERE signup_day = ? AND country = ? ALLOW FILTERING",
         "SELECT count(*) FROM created_users WHERE token(id) > 0",
+        # A (day, country) read without its bucket: not one partition of the bucketed table.
+        "SELECT id FROM pipeline.users_by_signup_day_bucketed WHERE signup_day = ? AND country = ?",
+        "SELECT id FROM users_by_signup_day_bucketed WHERE signup_day = ? AND country = ? AND bucket > ?",
     ],
 )
 def test_scans_are_detected(cql):
@@ -35,6 +42,8 @@ def test_scans_are_detected(cql):
         "SELECT id FROM users_by_signup_day WHERE country = 'France' AND signup_day = ? AND registered_date >= ? "
         "LIMIT 5",
         "INSERT INTO created_users (id) VALUES (?)",
+        "SELECT id, ingested_at FROM pipeline.users_by_signup_day_bucketed WHERE signup_day = ? AND country = ? "
+        "AND bucket = ?",
     ],
 )
 def test_bounded_reads_pass(cql):

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import pytest
 
-from pipeline_dags.stores.cassandra import settings_from_connection
+from pipeline_dags.stores.cassandra import DayTable, DayTableSettingError, day_table_from, settings_from_connection
 from pipeline_dags.stores.kafka import producer_config
 from pipeline_dags.stores.postgres import connect_args
 
@@ -69,3 +69,35 @@ def test_kafka_local_and_msk_iam_configs():
     assert producer_config("broker", 9093, {})["bootstrap.servers"] == "broker:9093"
     with pytest.raises(ValueError, match="bootstrap"):
         producer_config(None, None, {})
+
+
+def test_day_table_variable_names_the_table_and_its_buckets():
+    bucketed = day_table_from('{"table": "users_by_signup_day_bucketed", "bucket_count": 3}')
+    assert bucketed == DayTable("users_by_signup_day_bucketed", 3)
+    assert bucketed.partition_keys("2024-05-01", "Peru") == [
+        ("2024-05-01", "Peru", 0),
+        ("2024-05-01", "Peru", 1),
+        ("2024-05-01", "Peru", 2),
+    ]
+    assert bucketed.partition_restriction() == "signup_day = ? AND country = ? AND bucket = ?"
+    legacy = day_table_from({"table": "users_by_signup_day", "bucket_count": None})
+    assert legacy.partition_keys("2024-05-01", "Peru") == [("2024-05-01", "Peru")]
+    assert legacy.partition_restriction() == "signup_day = ? AND country = ?"
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        "not json",
+        "[1, 2]",
+        '{"bucket_count": 4}',
+        '{"table": "users; DROP TABLE x", "bucket_count": 4}',
+        '{"table": "users_by_signup_day_bucketed", "bucket_count": 0}',
+        '{"table": "users_by_signup_day_bucketed", "bucket_count": 1025}',
+        '{"table": "users_by_signup_day_bucketed", "bucket_count": "4"}',
+        '{"table": "users_by_signup_day_bucketed", "bucket_count": true}',
+    ],
+)
+def test_day_table_variable_refuses_malformed_values(value):
+    with pytest.raises(DayTableSettingError, match="signup_day_table"):
+        day_table_from(value)

@@ -4,8 +4,8 @@ import {
   type CostLine,
   dagReadUnits,
   estimateMonthlyCost,
-  KEYSPACES_TABLES_PER_EVENT,
   keyspacesStorageGrowth,
+  keyspacesTablesPerEvent,
   RECONCILE_RUNS_PER_MONTH,
   sampledTracesPerSecond,
   summarize,
@@ -63,10 +63,14 @@ describe('cost model', () => {
     const writes = find(lines, 'Keyspaces', /writes/);
     // dev pulls 100 users every 15 minutes: 96 runs a day.
     const pullEvents = 30 * 96 * 100;
-    expect(writes.quantity).toBeCloseTo(
-      ((perSecond * SECONDS_PER_MONTH + pullEvents) * KEYSPACES_TABLES_PER_EVENT) / 1e6,
-      6,
-    );
+    expect(keyspacesTablesPerEvent(dev)).toBe(2);
+    expect(writes.quantity).toBeCloseTo(((perSecond * SECONDS_PER_MONTH + pullEvents) * 2) / 1e6, 6);
+    // While a stage upgrades its day table, every event is written to both day tables too.
+    const upgrading = { ...dev, signupDayTable: { buckets: 4, legacyTable: 'dual-write' as const } };
+    expect(
+      find(estimateMonthlyCost(upgrading, { eventsPerSecond: perSecond, rowKb: 0.8 }), 'Keyspaces', /writes/)
+        .quantity,
+    ).toBeCloseTo((writes.quantity * 3) / 2, 6);
     // On-demand price after the 2024-11-14 cut.
     expect(writes.monthlyUsd).toBeCloseTo(writes.quantity * 0.625, 6);
     // Rows above 1 KB cost a write unit per started KB.
@@ -126,10 +130,24 @@ describe('cost model', () => {
     const lines = estimateMonthlyCost(dev, { eventsPerSecond: 10, reconcileSampleSize: 200 });
     const reads = find(lines, 'Keyspaces', /reconcile_stores reads/);
     const events = 10 * SECONDS_PER_MONTH + 30 * 96 * 100;
-    // One partition read per event of each hourly window, plus one point read per sampled id.
-    expect(reads.quantity * 1e6).toBeCloseTo(events + RECONCILE_RUNS_PER_MONTH * 200, 0);
+    // Each row of each hourly window once, every bucket (dev: 4) of each of the window's 50 (day, country)
+    // pairs once (live signups: today's date), plus one point read per sampled id.
+    expect(reads.quantity * 1e6).toBeCloseTo(events + RECONCILE_RUNS_PER_MONTH * (50 * 4 + 200), 0);
     expect(reads.monthlyUsd).toBeCloseTo(reads.quantity * 0.125, 9);
     expect(dagReadUnits(0, { eventsPerSecond: 0, reconcileSampleSize: 0 })).toBe(0);
+    // A quiet window holds fewer pairs than countries: 3 rows an hour are at most 3 pairs.
+    expect(
+      dagReadUnits(3 * RECONCILE_RUNS_PER_MONTH, { eventsPerSecond: 0, reconcileSampleSize: 0 }, 16),
+    ).toBeCloseTo(RECONCILE_RUNS_PER_MONTH * (3 + 3 * 16), 6);
+  });
+
+  it('bills the pollers the rate needs, between the mapping minimum and maximum', () => {
+    const pollers = (eventsPerSecond: number) =>
+      find(estimateMonthlyCost(prod, { eventsPerSecond }), 'Lambda', /poller/);
+    expect(pollers(10).quantity).toBe(1 * HOURS_PER_MONTH);
+    // 10,000 events/s × 1.5 KB = 14.6 MB/s: three 5 MB/s pollers.
+    expect(pollers(10_000).quantity).toBe(3 * HOURS_PER_MONTH);
+    expect(pollers(1_000_000).quantity).toBe(12 * HOURS_PER_MONTH);
   });
 
   it('bills Keyspaces storage in month 12 of a table without TTL and shows the growth', () => {

@@ -20,6 +20,7 @@ import {
 } from '../../lambdas/processor/metric-names.js';
 import {
   CASSANDRA_TABLES,
+  LEGACY_USERS_BY_SIGNUP_DAY_TABLE,
   toKeyspacesTableSchemaDefinition,
 } from '../../lambdas/shared/schema/cassandra/index.js';
 import {
@@ -616,6 +617,82 @@ describe('stage differences', () => {
         },
       }),
     ).toThrow(InvalidStageConfigError);
+  });
+});
+
+describe('the day table of each stage, and a stage upgrading from the unbucketed one', () => {
+  /** The processor's environment and the DAGs' Variable of a synthesized stage. */
+  function dayTableWiring(s: SynthesizedStage) {
+    const processor = resourcesOfType(s, 'AWS::Lambda::Function').find(([id]) =>
+      id.startsWith('ProcessingProcessor'),
+    );
+    if (!processor) throw new Error('no processor function');
+    const environment = processor[1].Properties?.Environment as { Variables: Record<string, string> };
+    const variables = environment.Variables;
+    const variable = resourcesOfType(s, 'AWS::SecretsManager::Secret').find(([id]) =>
+      id.includes('signupdaytable'),
+    );
+    const tables = resourcesOfType(s, 'AWS::Cassandra::Table').map(([, t]) => t.Properties?.TableName);
+    return {
+      buckets: variables.SIGNUP_DAY_BUCKETS,
+      legacyTable: variables.SIGNUP_DAY_LEGACY_TABLE,
+      dagVariable: JSON.parse(String(variable?.[1].Properties?.SecretString)),
+      tables,
+    };
+  }
+
+  it.each(AWS_STAGES)(
+    '%s: the bucketed table only, its bucket count given to the processor and the DAGs',
+    (name) => {
+      const s = synthStage(name);
+      const buckets = String(s.config.signupDayTable.buckets);
+      expect(dayTableWiring(s)).toEqual({
+        buckets,
+        legacyTable: 'none',
+        dagVariable: { table: 'users_by_signup_day_bucketed', bucket_count: Number(buckets) },
+        tables: ['created_users', 'users_by_signup_day_bucketed'],
+      });
+    },
+  );
+
+  it('dual-write keeps the legacy table under its old logical id and properties; readers read it', () => {
+    const s = synthStage(
+      'prod',
+      (config) => ({ ...config, signupDayTable: { buckets: 16, legacyTable: 'dual-write' } }),
+      'prod-dual-write',
+    );
+    expect(dayTableWiring(s)).toEqual({
+      buckets: '16',
+      legacyTable: 'dual-write',
+      dagVariable: { table: 'users_by_signup_day', bucket_count: null },
+      tables: ['created_users', 'users_by_signup_day_bucketed', 'users_by_signup_day'],
+    });
+    // The logical id stages before the bucket had (Table-<name>), so CloudFormation leaves the live table be.
+    const legacy = resourcesOfType(s, 'AWS::Cassandra::Table').find(
+      ([, t]) => t.Properties?.TableName === LEGACY_USERS_BY_SIGNUP_DAY_TABLE.name,
+    );
+    expect(legacy?.[0]).toMatch(/^KeyspacesTableusersbysignupday[0-9A-F]{8}$/);
+    const switched = synthStage(
+      'prod',
+      (config) => ({ ...config, signupDayTable: { buckets: 16, legacyTable: 'readers-switched' } }),
+      'prod-readers-switched',
+    );
+    expect(dayTableWiring(switched).dagVariable).toEqual({
+      table: 'users_by_signup_day_bucketed',
+      bucket_count: 16,
+    });
+    expect(dayTableWiring(switched).tables).toContain('users_by_signup_day');
+  });
+
+  it("blocks a client IP above the stage's WAF rate", () => {
+    synthStage('prod').template.hasResourceProperties('AWS::WAFv2::WebACL', {
+      Rules: Match.arrayWith([
+        Match.objectLike({
+          Name: 'RateLimitPerIp',
+          Statement: { RateBasedStatement: { Limit: 300_000, AggregateKeyType: 'IP' } },
+        }),
+      ]),
+    });
   });
 });
 

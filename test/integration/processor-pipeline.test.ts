@@ -3,6 +3,9 @@ import type { Kafka, Message, Producer } from 'kafkajs';
 import type pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { UserCreatedEvent } from '../../lambdas/shared/contract/index.js';
+import { dayTableReads } from '../../lambdas/shared/schema/cassandra/index.js';
+import { readSignupDay } from '../../local/day-table/read.js';
+import { localSignupDayLayout } from '../../local/runtime/local-mapping.js';
 import { MskBridge, type MskHandler } from '../../local/runtime/msk-bridge.js';
 import { preparePipeline } from '../../local/runtime/prepare-pipeline.js';
 import { bringDown, bringUp, createLocalServices } from '../../local/services/service-runner.js';
@@ -171,11 +174,19 @@ describe('processor through the local MSK bridge, on real Kafka, PostgreSQL and 
       expect(row.first_name).toBe(expectedFirstName.get(row.id));
       expect(row.event_id).toBe(expectedEventId.get(row.id));
     }
-    const byDay = await cassandra.execute(
-      'SELECT id FROM pipeline.users_by_signup_day WHERE signup_day = ? AND country = ?',
-      ['2020-01-01', 'Ireland'],
-      { prepare: true },
-    );
+    // Every bucket of the day and country, as the stage's readers read it.
+    const byDay = {
+      rows: (
+        await readSignupDay(
+          cassandra,
+          'pipeline',
+          dayTableReads(localSignupDayLayout()),
+          '2020-01-01',
+          'Ireland',
+          ['id'],
+        )
+      ).flatMap((partition) => partition.rows),
+    };
     const expectedOnDay = originals.filter(
       (e) => e.payload.registered_date.startsWith('2020-01-01') && e.payload.address.endsWith('Ireland'),
     );

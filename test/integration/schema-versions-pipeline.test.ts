@@ -7,6 +7,9 @@ import type { Client as CassandraClient } from 'cassandra-driver';
 import type { Kafka, Producer } from 'kafkajs';
 import type pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { dayTableReads } from '../../lambdas/shared/schema/cassandra/index.js';
+import { readSignupDay } from '../../local/day-table/read.js';
+import { localSignupDayLayout } from '../../local/runtime/local-mapping.js';
 import type { MskHandler } from '../../local/runtime/msk-bridge.js';
 import { preparePipeline } from '../../local/runtime/prepare-pipeline.js';
 import {
@@ -62,11 +65,18 @@ async function stored(ids: readonly string[]) {
     [ids],
     { prepare: true },
   );
-  const byDay = await cassandra.execute(
-    'SELECT id, nationality FROM pipeline.users_by_signup_day WHERE signup_day = ? AND country = ?',
-    ['2021-03-04', 'United States'],
-    { prepare: true },
-  );
+  const byDay = {
+    rows: (
+      await readSignupDay(
+        cassandra,
+        'pipeline',
+        dayTableReads(localSignupDayLayout()),
+        '2021-03-04',
+        'United States',
+        ['id', 'nationality'],
+      )
+    ).flatMap((partition) => partition.rows),
+  };
   return {
     postgres: Object.fromEntries(pg.rows.map((r) => [r.user_id, [r.nationality, r.schema_version]])),
     cassandra: Object.fromEntries(

@@ -23,6 +23,7 @@ const CLIS: readonly CliCase[] = [
   { script: 'services', malformed: ['logs', '--lines', 'many'], rejectsUnknown: true },
   { script: 'query', malformed: ['--recent', '0'], rejectsUnknown: true },
   { script: 'replay', malformed: ['failed-batches', '--limit', '0'], rejectsUnknown: true },
+  { script: 'day-table', malformed: ['backfill', '--buckets', '0'], rejectsUnknown: true },
   { script: 'cost', malformed: ['--events-per-second', '-1'], rejectsUnknown: true },
   { script: 'capacity', malformed: ['--events-per-second', '-1', '--stage', 'dev'], rejectsUnknown: true },
   { script: 'verify', malformed: ['--wait-seconds', 'soon', '--stage', 'dev'], rejectsUnknown: true },

@@ -5,6 +5,8 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
+import { loadStageConfig } from '../../bin/config/index.js';
+import { dayTableReadsJson } from '../../lambdas/shared/schema/cassandra/index.js';
 import { AIRFLOW_VERSION } from '../../lib/constructs/orchestration/airflow-version.js';
 
 const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
@@ -172,6 +174,13 @@ describe('docker-compose.localstack.yml', () => {
     expect(kafka.KAFKA_AUTO_CREATE_TOPICS_ENABLE).toBe('false');
     // Airflow (a container) must use the internal listener, not the host's loopback address.
     expect(internal?.split('://')[1]).toBe(environmentOf('airflow').KAFKA_BROKERS);
+  });
+
+  it("gives the DAGs the LocalStack stage's day table (Variable signup_day_table)", () => {
+    const { buckets, legacyTable } = loadStageConfig('local', {}).signupDayTable;
+    expect(JSON.parse(environmentOf('airflow').AIRFLOW_VAR_SIGNUP_DAY_TABLE ?? '')).toEqual(
+      JSON.parse(dayTableReadsJson({ buckets, legacyTable })),
+    );
   });
 
   it('keeps the Cassandra heap small', () => {

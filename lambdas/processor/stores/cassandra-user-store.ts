@@ -2,9 +2,11 @@ import { type Client, types } from 'cassandra-driver';
 import { executeIdempotentWrites } from '../../shared/clients/keyspaces-retry.js';
 import { type LineageColumnName, USER_FIELDS, type UserField } from '../../shared/contract/fields.js';
 import {
-  CASSANDRA_TABLES,
   type ColumnDefinition,
+  cassandraTablesOf,
+  SIGNUP_DAY_BUCKET_COLUMN,
   SIGNUP_INSTANT_FIELD,
+  type SignupDayLayout,
   type TableDefinition,
   type UsersBySignupDayPartition,
   usersBySignupDayPartition,
@@ -54,10 +56,11 @@ const LINEAGE_VALUE: Readonly<Record<LineageColumnName, ValueOf>> = {
   kafka_offset: () => null,
 };
 
-/** The derived key columns of users_by_signup_day, and the registry's signup instant parsed once. */
+/** The derived key columns of the day tables, and the registry's signup instant parsed once. */
 const KEY_VALUE: Readonly<Record<string, ValueOf>> = {
   signup_day: ({ key }) => signupLocalDate(key),
   country: ({ key }) => key.country,
+  [SIGNUP_DAY_BUCKET_COLUMN]: ({ key }) => key.bucket,
   [SIGNUP_INSTANT_FIELD]: ({ key }) => key.signupInstant,
 };
 
@@ -80,18 +83,22 @@ function rowReaders(table: TableDefinition): readonly ValueOf[] {
   return table.columns.map(columnReader);
 }
 
-function rowContext({ event }: AcceptedEvent): RowContext {
+function rowContext({ event }: AcceptedEvent, buckets: number): RowContext {
   return {
     event,
-    key: usersBySignupDayPartition(event.payload),
+    key: usersBySignupDayPartition(event.payload, buckets),
     occurredAt: new Date(event.occurred_at),
     ingestedAt: new Date(event.ingested_at),
   };
 }
 
 /** Column values of one table for one user, by column name (tests and the bench's ceiling). */
-export function cassandraRow(table: TableDefinition, accepted: AcceptedEvent): Record<string, unknown> {
-  const context = rowContext(accepted);
+export function cassandraRow(
+  table: TableDefinition,
+  accepted: AcceptedEvent,
+  buckets: number,
+): Record<string, unknown> {
+  const context = rowContext(accepted, buckets);
   const readers = rowReaders(table);
   return Object.fromEntries(
     table.columns.map((column, i) => [column.name, (readers[i] as ValueOf)(context)]),
@@ -123,22 +130,32 @@ export function writeTimeOf({ event }: AcceptedEvent): types.Long {
   return writeTimeAt(Date.parse(event.occurred_at));
 }
 
-const TABLE_READERS: readonly (readonly ValueOf[])[] = CASSANDRA_TABLES.map(rowReaders);
+/** The parameters of each table's INSERT for one user, in the order of `tables`, write time last. */
+export type CassandraUserWrite = (accepted: AcceptedEvent) => unknown[][];
 
-/** The parameters of every table's INSERT for one user (in CASSANDRA_TABLES order), write time last. */
-export function cassandraUserWrite(accepted: AcceptedEvent): unknown[][] {
-  const context = rowContext(accepted);
-  const writeTime = writeTimeAt(context.occurredAt.getTime());
-  return TABLE_READERS.map((readers) => {
-    const params = new Array<unknown>(readers.length + 1);
-    for (let i = 0; i < readers.length; i++) params[i] = (readers[i] as ValueOf)(context);
-    params[readers.length] = writeTime;
-    return params;
-  });
+/**
+ * The row builder of the layout's tables (cassandraTablesOf): each user's key, with its bucket, is derived once
+ * and shared by every table's row.
+ */
+export function cassandraUserWriter(layout: SignupDayLayout): CassandraUserWrite {
+  const tableReaders = cassandraTablesOf(layout).map(rowReaders);
+  const { buckets } = layout;
+  return (accepted) => {
+    const context = rowContext(accepted, buckets);
+    const writeTime = writeTimeAt(context.occurredAt.getTime());
+    return tableReaders.map((readers) => {
+      const params = new Array<unknown>(readers.length + 1);
+      for (let i = 0; i < readers.length; i++) params[i] = (readers[i] as ValueOf)(context);
+      params[readers.length] = writeTime;
+      return params;
+    });
+  };
 }
 
 export interface CassandraUserStoreOptions {
   readonly keyspace: string;
+  /** The stage's day tables: the bucket count, and whether the legacy table is written too. */
+  readonly signupDay: SignupDayLayout;
   /** Statements in flight at once. @default 64 */
   readonly concurrency?: number;
 }
@@ -146,21 +163,25 @@ export interface CassandraUserStoreOptions {
 /** The Cassandra / Keyspaces sink: idempotent, newest-wins upserts with prepared statements. */
 export class CassandraUserStore implements Sink {
   readonly name = 'cassandra';
-  /** One INSERT per table, in CASSANDRA_TABLES order (the order of cassandraUserWrite's parameter lists). */
+  /** One INSERT per table of the layout, in the order of the writer's parameter lists. */
   private readonly statements: readonly string[];
+  private readonly userWrite: CassandraUserWrite;
 
   constructor(
     private readonly client: Client,
     private readonly options: CassandraUserStoreOptions,
   ) {
-    this.statements = CASSANDRA_TABLES.map((table) => insertStatement(options.keyspace, table));
+    this.statements = cassandraTablesOf(options.signupDay).map((table) =>
+      insertStatement(options.keyspace, table),
+    );
+    this.userWrite = cassandraUserWriter(options.signupDay);
   }
 
   async write({ users }: SinkBatch): Promise<void> {
     if (users.length === 0) return;
     const queries: { query: string; params: unknown[] }[] = [];
     for (const accepted of users) {
-      const params = cassandraUserWrite(accepted);
+      const params = this.userWrite(accepted);
       params.forEach((values, i) => {
         queries.push({ query: this.statements[i] as string, params: values });
       });

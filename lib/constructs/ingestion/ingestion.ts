@@ -38,6 +38,8 @@ export interface IngestionProps {
   readonly throttleBurstLimit: number;
   /** Attach an AWS WAF web ACL with AWS managed rule groups. @default false */
   readonly waf?: boolean;
+  /** With `waf`: requests per client IP per 5 minutes before the web ACL blocks it. @default 2000 */
+  readonly wafRequestsPerIpPer5Minutes?: number;
   /** Execution logging and the account-level API Gateway CloudWatch role (not on LocalStack). @default true */
   readonly executionLogging?: boolean;
   /** Pull schedule; undefined creates no schedule. @default - no schedule */
@@ -265,7 +267,7 @@ export class Ingestion extends Construct {
     }
 
     if (props.waf) {
-      this.webAcl = this.createWebAcl(props.stageName);
+      this.webAcl = this.createWebAcl(props.stageName, props.wafRequestsPerIpPer5Minutes ?? 2_000);
       new wafv2.CfnWebACLAssociation(this, 'WebAclAssociation', {
         resourceArn: this.api.deploymentStage.stageArn,
         webAclArn: this.webAcl.attrArn,
@@ -296,7 +298,7 @@ export class Ingestion extends Construct {
     }
   }
 
-  private createWebAcl(stageName: string): wafv2.CfnWebACL {
+  private createWebAcl(stageName: string, requestsPerIpPer5Minutes: number): wafv2.CfnWebACL {
     const managed = (
       name: string,
       priority: number,
@@ -334,7 +336,7 @@ export class Ingestion extends Construct {
           name: 'RateLimitPerIp',
           priority: 3,
           action: { block: {} },
-          statement: { rateBasedStatement: { limit: 2000, aggregateKeyType: 'IP' } },
+          statement: { rateBasedStatement: { limit: requestsPerIpPer5Minutes, aggregateKeyType: 'IP' } },
           visibilityConfig: {
             cloudWatchMetricsEnabled: true,
             metricName: 'RateLimitPerIp',

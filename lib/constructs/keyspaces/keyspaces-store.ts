@@ -3,14 +3,19 @@ import * as cassandra from 'aws-cdk-lib/aws-cassandra';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
 import {
-  CASSANDRA_TABLES,
+  cassandraTablesOf,
   DEFAULT_KEYSPACE,
-  type TableDefinition,
+  dayTableReadsJson,
+  type SignupDayLayout,
+  signupDayEnvironment,
   toKeyspacesTableSchemaDefinition,
 } from '../../../lambdas/shared/schema/cassandra/index.js';
 import type { Client, ServiceAccess, SinkAccess } from '../shared/access.js';
 import { acknowledgeIamFindings } from '../shared/acknowledge.js';
 import { stackArn } from '../shared/pipeline-function.js';
+
+/** The Airflow Variable with the day table the DAGs read (mwaa-dags: pipeline_dags/settings.py). */
+export const SIGNUP_DAY_TABLE_VARIABLE = 'signup_day_table';
 
 /** Port of the Amazon Keyspaces CQL endpoint (TLS). */
 export const KEYSPACES_PORT = 9142;
@@ -19,8 +24,11 @@ export const KEYSPACES_PORT = 9142;
 export interface KeyspacesStoreProps {
   /** Keyspace name. @default 'pipeline' (DEFAULT_KEYSPACE of the schema definition) */
   readonly keyspaceName?: string;
-  /** Tables, from the single schema definition. @default CASSANDRA_TABLES */
-  readonly tables?: readonly TableDefinition[];
+  /**
+   * The day tables (the stage's `signupDayTable`: bucket count, upgrade phase): which tables exist, what the
+   * processor writes and what readers read.
+   */
+  readonly signupDay: SignupDayLayout;
   /** Keep keyspace and tables when the stack deletes them. @default false */
   readonly retainOnDelete?: boolean;
   /**
@@ -44,11 +52,14 @@ export class KeyspacesStore extends Construct {
   readonly keyspaceArn: string;
   /** Connections per host the clients it binds open. */
   readonly connectionsPerHost: number;
+  /** The day tables' layout its clients are given. */
+  readonly signupDay: SignupDayLayout;
 
-  constructor(scope: Construct, id: string, props: KeyspacesStoreProps = {}) {
+  constructor(scope: Construct, id: string, props: KeyspacesStoreProps) {
     super(scope, id);
     this.keyspaceName = props.keyspaceName ?? DEFAULT_KEYSPACE;
     this.connectionsPerHost = props.connectionsPerHost ?? 1;
+    this.signupDay = props.signupDay;
     const removalPolicy = props.retainOnDelete ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY;
     const keyspace = new cassandra.CfnKeyspace(this, 'Keyspace', {
       keyspaceName: this.keyspaceName,
@@ -58,7 +69,9 @@ export class KeyspacesStore extends Construct {
     this.keyspaceArn = stackArn(this, 'cassandra', `/keyspace/${this.keyspaceName}/`);
 
     const tables = new Map<string, cassandra.CfnTable>();
-    for (const definition of props.tables ?? CASSANDRA_TABLES) {
+    // The tables of the layout, from the single schema definition; a legacy table keeps its logical id, so a
+    // stage that deployed it keeps it untouched while it upgrades (docs/scaling.md).
+    for (const definition of cassandraTablesOf(this.signupDay)) {
       const table = new cassandra.CfnTable(this, `Table-${definition.name}`, {
         keyspaceName: this.keyspaceName,
         ...toKeyspacesTableSchemaDefinition(definition),
@@ -91,7 +104,7 @@ export class KeyspacesStore extends Construct {
   sinkAccess(): SinkAccess {
     return {
       name: 'cassandra',
-      environment: this.clientEnvironment(),
+      environment: { ...this.clientEnvironment(), ...signupDayEnvironment(this.signupDay) },
       grant: (client) => {
         this.grantWrite(client);
         this.grantEndpointDiscovery(client);
@@ -133,6 +146,14 @@ export class KeyspacesStore extends Construct {
       actions: ['ec2:DescribeNetworkInterfaces', 'ec2:DescribeVpcEndpoints'],
       resourceArns: ['*'],
     });
+  }
+
+  /**
+   * The Airflow Variable `signup_day_table` the DAGs read the day table by: its name and the buckets to read
+   * (null for the legacy table, which has none), as JSON.
+   */
+  dayTableVariable(): string {
+    return dayTableReadsJson(this.signupDay);
   }
 
   /** Row writes (and the reads the driver needs for metadata) on every table of the keyspace. */

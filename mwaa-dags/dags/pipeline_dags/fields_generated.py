@@ -88,6 +88,8 @@ FORMAT_CHECKS = {
     "nationality": "^[A-Z]{2}$",
 }
 
-#: users_by_signup_day: the field whose UTC day is signup_day, and the field the country is read from.
+#: The day table: the field whose UTC day is signup_day, and the field the country is read from.
 SIGNUP_INSTANT_FIELD = "registered_date"
 COUNTRY_SOURCE_FIELD = "address"
+#: The day table's bucket column; readers read buckets 0..bucket_count-1 of a (signup_day, country).
+SIGNUP_DAY_BUCKET_COLUMN = "bucket"

@@ -1,18 +1,21 @@
-"""Reconciliation of PostgreSQL ``users`` with Cassandra ``created_users`` (+ ``users_by_signup_day``).
+"""Reconciliation of PostgreSQL ``users`` with Cassandra ``created_users`` (+ the day table).
 
 For a window of ``ingested_at``, reading only bounded data from Cassandra / Keyspaces (which bills the data it
 reads, not the data it returns; no query here scans a table, and mwaa-dags/tests fails any DAG that does):
-1. PostgreSQL's rows of the window (id, ingested_at, signup instant, country source) -> the ``users_by_signup_day``
-   partitions ``(signup_day, country)`` those rows must be in; each partition is read whole (one query per
-   partition, by its full partition key) and its rows with ``ingested_at`` in the window are Cassandra's side:
-   counts per UTC day and the ids only one store has. A row Cassandra holds in a partition no PostgreSQL row of
-   the window maps to is not seen: finding it would need a scan (the processor writes PostgreSQL first, so such
-   a row means PostgreSQL lost it);
+1. PostgreSQL's rows of the window (id, ingested_at, signup instant, country source) -> the ``(signup_day,
+   country)`` pairs those rows must be in. The day table (Variable ``signup_day_table``:
+   ``users_by_signup_day_bucketed``, or the legacy ``users_by_signup_day`` while a stage upgrades) spreads each
+   pair over ``bucket_count``
+   partitions; every one of them is read whole (one query per partition, by its full partition key, at most
+   ``PARTITION_READS_IN_FLIGHT`` at once), so the reader never needs the writers' bucket hash. The rows with
+   ``ingested_at`` in the window are Cassandra's side: counts per UTC day and the ids only one store has. A row
+   Cassandra holds in a partition no PostgreSQL row of the window maps to is not seen: finding it would need a
+   scan (the processor writes PostgreSQL first, so such a row means PostgreSQL lost it);
 2. a deterministic sample of PostgreSQL's ids -> full rows from both stores (point reads of ``created_users``
    by partition key) compared field by field.
 
-mismatch_count = ids missing from users_by_signup_day + ids only in Cassandra + sampled rows with differing
-fields + sampled ids absent from created_users (but present in users_by_signup_day, else already counted);
+mismatch_count = ids missing from the day table + ids only in Cassandra + sampled rows with differing
+fields + sampled ids absent from created_users (but present in the day table, else already counted);
 mismatch_ratio = mismatch_count / max(rows in either store, 1).
 """
 
@@ -36,6 +39,8 @@ from pipeline_dags.thresholds import at_most
 from pipeline_dags.windows import Window, utc_day
 
 EXAMPLES = 20
+#: Partition reads in flight at once (bounded: each is one query by a full partition key).
+PARTITION_READS_IN_FLIGHT = 32
 UNKNOWN_COUNTRY = "unknown"
 MAX_COUNTRY_LENGTH = 100
 
@@ -109,7 +114,7 @@ def country_of(address: str) -> str:
 
 
 def signup_day_key(row: Mapping[str, Any]) -> tuple[str, str, datetime, str]:
-    """(signup_day, country, signup instant, id) of the users_by_signup_day row a user must have."""
+    """(signup_day, country, signup instant, id) of the day-table row a user must have (its bucket aside)."""
     registered = row[SIGNUP_INSTANT_FIELD]
     if registered.tzinfo is None:
         registered = registered.replace(tzinfo=UTC)
@@ -129,7 +134,7 @@ def build_report(
 ) -> dict[str, Any]:
     """Everything a run found, with the verdict. Inputs are plain data so this is testable without stores.
 
-    ``cassandra_pairs`` are the window's rows found in the users_by_signup_day partitions that were read;
+    ``cassandra_pairs`` are the window's rows found in the day-table partitions that were read;
     ``cassandra_rows`` the sampled ids' created_users rows."""
     pg_ids = {row_id for row_id, _ in postgres_pairs}
     cass_ids = {row_id for row_id, _ in cassandra_pairs}
@@ -186,7 +191,7 @@ class WindowTooLargeError(RuntimeError):
 
 
 def postgres_window(conn, window: Window, max_rows: int) -> list[dict[str, Any]]:
-    """The window's rows with what locates them in users_by_signup_day: id, ingested_at, the signup instant and
+    """The window's rows with what locates them in the day table: id, ingested_at, the signup instant and
     the field the country comes from."""
     with conn.cursor() as cur:
         cur.execute(
@@ -223,7 +228,7 @@ def postgres_rows(conn, ids: Sequence[str]) -> dict[str, dict[str, Any]]:
 
 
 def signup_partitions(rows: Iterable[Mapping[str, Any]]) -> list[tuple[str, str]]:
-    """Distinct users_by_signup_day partition keys (signup_day, country) of the given rows, sorted."""
+    """Distinct (signup_day, country) pairs of the given rows, sorted (each is bucket_count partitions)."""
     return sorted({signup_day_key(row)[:2] for row in rows})
 
 
@@ -234,22 +239,28 @@ def _in_window(value: datetime, window: Window) -> bool:
 
 
 def cassandra_window(
-    session, keyspace: str, partitions: Sequence[tuple[str, str]], window: Window, max_rows: int
+    session, keyspace: str, day_table, partitions: Sequence[tuple[str, str]], window: Window, max_rows: int
 ) -> list[tuple[str, datetime]]:
-    """(id, ingested_at) of the rows of the given users_by_signup_day partitions whose ingested_at is in the
-    window. One query per partition, by its full partition key: bounded by the window, never a table scan."""
+    """(id, ingested_at) of the day-table rows of the given (signup_day, country) pairs whose ingested_at is in
+    the window. Every bucket of every pair is read, one query per partition by its full partition key, at most
+    PARTITION_READS_IN_FLIGHT at once: bounded by the window, never a table scan. ``day_table`` is a
+    ``stores.cassandra.DayTable``."""
     from cassandra.concurrent import execute_concurrent_with_args
     from cassandra.util import Date
 
     if not partitions:
         return []
     prepared = session.prepare(
-        f"SELECT id, ingested_at FROM {keyspace}.users_by_signup_day WHERE signup_day = ? AND country = ?"
+        f"SELECT id, ingested_at FROM {keyspace}.{day_table.table} WHERE {day_table.partition_restriction()}"
     )
     prepared.fetch_size = 5000
-    args = [(Date(datetime.fromisoformat(day).date()), country) for day, country in partitions]
+    args = [
+        key
+        for day, country in partitions
+        for key in day_table.partition_keys(Date(datetime.fromisoformat(day).date()), country)
+    ]
     pairs, seen = [], 0
-    for ok, result in execute_concurrent_with_args(session, prepared, args, concurrency=32):
+    for ok, result in execute_concurrent_with_args(session, prepared, args, concurrency=PARTITION_READS_IN_FLIGHT):
         if not ok:
             raise result
         for row in result:
@@ -294,9 +305,10 @@ def run_reconciliation(window: Window, params: Mapping[str, Any], seed: str) -> 
         pg_rows = postgres_rows(conn, sample_ids)
         partitions = signup_partitions(pg_window)
         cfg = cassandra_store.load_settings()
+        day_table = cassandra_store.load_day_table()
         cluster, session = cassandra_store.connect(cfg)
         try:
-            cass_pairs = cassandra_window(session, cfg.keyspace, partitions, window, max_rows)
+            cass_pairs = cassandra_window(session, cfg.keyspace, day_table, partitions, window, max_rows)
             cass_rows = cassandra_rows(session, cfg.keyspace, sample_ids)
         finally:
             cluster.shutdown()
@@ -307,5 +319,7 @@ def run_reconciliation(window: Window, params: Mapping[str, Any], seed: str) -> 
         window, pg_pairs, cass_pairs, sample_ids, pg_rows, cass_rows, float(params.get("max_mismatch_ratio", 0.0))
     )
     report["keyspace"] = cfg.keyspace
+    report["day_table"] = {"table": day_table.table, "bucket_count": day_table.bucket_count}
     report["partitions_read"] = len(partitions)
+    report["partition_reads"] = len(partitions) * (day_table.bucket_count or 1)
     return report

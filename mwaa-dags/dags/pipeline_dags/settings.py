@@ -27,6 +27,12 @@ VAR_INGEST_FUNCTION_NAME = "ingest_pull_function_name"
 #: Variable naming the deployed failed-batches replay function (set by CDK; default ``replay-failed-batches``).
 VAR_REPLAY_FAILED_BATCHES_FUNCTION_NAME = "replay_failed_batches_function_name"
 
+#: Variable (JSON) naming the day table the DAGs read and how many buckets each (signup_day, country) has:
+#: ``{"table": "users_by_signup_day_bucketed", "bucket_count": 16}``, or ``{"table": "users_by_signup_day",
+#: "bucket_count": null}`` while a stage upgrading from the unbucketed table still reads it (docs/scaling.md). Set
+#: by CDK from the stage config (``signupDayTable``); locally by ``npm run services -- env``.
+VAR_SIGNUP_DAY_TABLE = "signup_day_table"
+
 DEFAULT_INGEST_FUNCTION_NAME = "ingest-pull"
 DEFAULT_REPLAY_FAILED_BATCHES_FUNCTION_NAME = "replay-failed-batches"
 DEFAULT_TOPIC = "users_created"

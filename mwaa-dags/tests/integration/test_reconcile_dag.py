@@ -7,7 +7,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from support import insert_cassandra, insert_postgres, make_user, run_dag
+from support import day_table_setting, insert_cassandra, insert_postgres, make_user, run_dag
 
 pytestmark = pytest.mark.integration
 
@@ -88,9 +88,14 @@ def test_seeded_mismatch_fails_the_run(dagbag, stores, diverged):
     assert report["sample"]["field_mismatches"]["examples"] == [{"id": users[2]["id"], "fields": ["email"]}]
     assert report["sample"]["missing_in_cassandra"] == [users[0]["id"]]
     assert report["partitions_read"] == 10
+    # Every bucket of each (day, country) is read: the reader needs no hash.
+    assert report["partition_reads"] == 10 * day_table_setting().bucket_count
     assert mismatches == 4
     # Bounded reads only: one query per partition key and point reads by id (run_dag fails on any scan).
-    assert {q.split(" WHERE ")[1] for q in cql if " FROM " in q} == {"signup_day = ? AND country = ?", "id = ?"}
+    assert {q.split(" WHERE ")[1] for q in cql if " FROM " in q} == {
+        "signup_day = ? AND country = ? AND bucket = ?",
+        "id = ?",
+    }
 
 
 def test_threshold_is_a_param_and_a_small_sample_still_checks_the_whole_window(dagbag, stores, diverged):
@@ -103,3 +108,25 @@ def test_threshold_is_a_param_and_a_small_sample_still_checks_the_whole_window(d
     # Without a sample: the partitions still show the two rows missing from Cassandra and the extra one.
     assert mismatches == 3
     assert report["sample"]["size"] == 0
+
+
+def test_every_bucket_of_a_busy_day_is_read(dagbag, stores):
+    """Three times as many users as buckets, all of one country and signup day, one row in each bucket in turn
+    (the last one included): the reconciliation finds every one."""
+    buckets = day_table_setting().bucket_count
+    start = datetime(2003, 9, 1, 10, 0, tzinfo=UTC)
+    registered = datetime(2003, 8, 1, 7, 0, tzinfo=UTC)
+    users = [
+        make_user(start + timedelta(seconds=20 * i + 1), n=i, registered_date=registered) for i in range(3 * buckets)
+    ]
+    insert_postgres(stores, users)
+    cluster, session = stores.cassandra()
+    insert_cassandra(session, users)
+    cluster.shutdown()
+
+    state, tasks, run_id = run_dag(dagbag, "reconcile_stores", window_conf(start, 1, sample_size=0))
+
+    assert state == "success", tasks
+    passed, pg_count, cass_count, mismatches, report = recorded(stores, run_id)
+    assert (passed, pg_count, cass_count, mismatches) == (True, 3 * buckets, 3 * buckets, 0)
+    assert (report["partitions_read"], report["partition_reads"]) == (1, buckets)

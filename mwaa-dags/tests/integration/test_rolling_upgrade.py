@@ -14,15 +14,11 @@ the same code told to accept only schema_version 1.
 
 from __future__ import annotations
 
-import json
-import shutil
-import subprocess
 import uuid
 
 import pytest
 
-from conftest import REPO_ROOT, kafka_brokers
-from support import kafka_topic, run_dag, user_event
+from support import kafka_topic, process, produce, run_dag, user_event
 
 pytestmark = pytest.mark.integration
 
@@ -38,29 +34,6 @@ def event(user_id: str, version: int, nationality: str | None) -> dict:
 def topic():
     with kafka_topic("airflow-it-upgrade", partitions=2) as name:
         yield name
-
-
-def produce(topic: str, events: list[dict]) -> None:
-    from confluent_kafka import Producer
-
-    producer = Producer({"bootstrap.servers": kafka_brokers(), "enable.idempotence": True})
-    for item in events:
-        headers = {"schema_version": str(item["schema_version"]), "event_type": item["event_type"]}
-        producer.produce(topic, key=item["payload"]["id"], value=json.dumps(item), headers=headers)
-    assert producer.flush(30) == 0
-
-
-def process(topic: str, stores, versions: str | None = None) -> dict:
-    """The processor over the topic until it has caught up (one consumer group: one event source mapping)."""
-    npx = shutil.which("npx")
-    assert npx, "npx not found"
-    command = [npx, "tsx", "local/airflow/process-topic.ts", "--topic", topic, "--group", f"{topic}-processor"]
-    command += ["--pg-schema", stores.name, "--keyspace", stores.name]
-    if versions:
-        command += ["--schema-versions", versions]
-    done = subprocess.run(command, cwd=REPO_ROOT, capture_output=True, text=True, timeout=300, check=False)
-    assert done.returncode == 0, done.stderr
-    return json.loads(done.stdout.strip().splitlines()[-1])
 
 
 def stored(stores, user_ids: list[str]) -> tuple[dict, dict]:

@@ -72,9 +72,13 @@ describe('parseBenchArgs', () => {
     expect(p.events).toBe(100_000);
     expect(p.batchSizes).toEqual([100, 1_000, 10_000]);
     expect(p.partitions).toEqual([1, 3, 6]);
-    expect(p.rates).toEqual([500, 1_000, 2_000]);
+    // Issue 21: each stage's own settings at 10 and 1,000 events/s; a backlog of a million.
+    expect(p.rates).toEqual([10, 1_000]);
+    expect(p.e2eStages).toEqual(['dev', 'prod']);
+    expect([p.e2eBatchSize, p.e2eBatchWindowMs]).toEqual([undefined, undefined]);
+    expect([p.drainEvents, p.drainStage]).toEqual([1_000_000, 'dev']);
     expect(p.bundleSamples).toBe(10);
-    expect(p.only).toEqual(['processor', 'ceiling', 'http', 'e2e', 'cpu', 'bundles', 'console']);
+    expect(p.only).toEqual(['processor', 'ceiling', 'http', 'e2e', 'cpu', 'bundles', 'console', 'drain']);
     expect(p.consoleRate).toBe(500);
     expect(p.consoleSeconds).toBe(30);
   });
@@ -92,12 +96,20 @@ describe('parseBenchArgs', () => {
   it('--quick shrinks the defaults while explicit flags still win', () => {
     const p = parseBenchArgs(['--quick', '--events', '7000']);
     expect(p.events).toBe(7_000);
+    expect(p.drainEvents).toBe(20_000);
+    expect(parseBenchArgs(['--e2e-stages', 'prod', '--e2e-batch-window-ms', '200']).e2eStages).toEqual([
+      'prod',
+    ]);
+    expect(parseBenchArgs(['--e2e-batch-window-ms', '200']).e2eBatchWindowMs).toBe(200);
     expect(p.partitions).toEqual([1, 3]);
     expect(p.httpSeconds).toBe(3);
   });
 
   it.each([
     [['--batch-sizes', '100,x'], /--batch-sizes must be whole numbers/],
+    [['--e2e-stages', 'dev,qa'], /--e2e-stages takes a list of dev, prod/],
+    [['--drain-stage', 'dev,prod'], /--drain-stage takes one of dev, prod/],
+    [['--drain-events', '0'], /--drain-events must be a whole number/],
     [['--batch-sizes', '20000'], /may not exceed 10000/],
     [['--events', '0'], /--events must be a whole number from 1/],
     [['--only', 'cpu,disk'], /unknown: disk/],

@@ -1,4 +1,5 @@
 import type {
+  BacklogDrainRun,
   BenchResults,
   Bottleneck,
   BundleFigure,
@@ -120,6 +121,49 @@ export function sampleEndToEndRun(overrides: Partial<EndToEndRun> = {}): EndToEn
       label: 'latency-bound',
       explanation: 'no process above 41% of one core; latency is the 100 ms batch window plus polling.',
     },
+    ...overrides,
+  };
+}
+
+/** A backlog drain of 1,000 events with dev's mapping: every record stored, memory flat. */
+export function sampleBacklogDrain(overrides: Partial<BacklogDrainRun> = {}): BacklogDrainRun {
+  const flat = { slopeMiBPerMinute: 0.4, growthMiB: 0.3, samples: 20 };
+  return {
+    stage: 'dev',
+    events: 1_000,
+    partitions: 6,
+    batchSize: 100,
+    batchWindowMs: 1_000,
+    produceRatePerSecond: 40_000,
+    seconds: 40,
+    drainRatePerSecond: 25,
+    records: 1_000,
+    invocations: 60,
+    failedInvocations: 0,
+    failedRecords: 0,
+    rows: { postgres: 1_000, cassandra: { created_users: 1_000, users_by_signup_day_bucketed: 1_000 } },
+    containers: [
+      {
+        peakRssMiB: 180,
+        secondHalf: flat,
+        samples: [
+          [0, 150],
+          [40, 151],
+        ],
+      },
+      {
+        peakRssMiB: 176.5,
+        secondHalf: flat,
+        samples: [
+          [0, 149],
+          [40, 149],
+        ],
+      },
+    ],
+    bridge: { secondHalf: flat },
+    processes: processes(41, 14, 22, 9),
+    machineCpuPercent: 48,
+    bottleneck: { label: 'machine CPU', explanation: 'all 2 cores were 100 % busy.' },
     ...overrides,
   };
 }

@@ -3,6 +3,7 @@ import { evaluateGoals } from '../../../bench/lib/goals.js';
 import type { BenchResults } from '../../../bench/lib/results.js';
 import {
   latency,
+  sampleBacklogDrain,
   sampleBenchResults,
   sampleBundle,
   sampleCeilingRun,
@@ -163,5 +164,73 @@ describe('evaluateGoals', () => {
     const cpu = goals.find((g) => g.goal.startsWith('Decode'));
     expect(cpu).toMatchObject({ measured: 'not run', met: false });
     expect(goals.find((g) => g.goal.startsWith('Processor throughput'))?.measured).toBe('not run');
+  });
+});
+
+describe("issue 21's goals", () => {
+  const goals = (overrides: Partial<BenchResults>) => {
+    const { goals: _ignored, ...inputs } = sampleBenchResults(overrides);
+    return evaluateGoals(inputs);
+  };
+  const stageRun = (stage: string, rate: number, p99: number, alarm: number) =>
+    sampleEndToEndRun({
+      stage,
+      batchSize: stage === 'prod' ? 500 : 100,
+      batchWindowMs: 1_000,
+      alarmP99Ms: alarm,
+      offeredPerSecond: rate,
+      latencyMs: latency(p99 / 2, p99 * 0.8, p99, p99 * 1.2),
+    });
+
+  it("holds each stage's p99 to its own alarm at 10 and 1,000 events/s", () => {
+    const result = goals({
+      endToEnd: [
+        stageRun('dev', 10, 1_100, 10_000),
+        stageRun('dev', 1_000, 1_400, 10_000),
+        stageRun('prod', 10, 1_150, 15_000),
+        stageRun('prod', 1_000, 16_000, 15_000),
+      ],
+    });
+    const dev = result.find((g) => g.goal.startsWith("End-to-end p99 with dev's settings"));
+    const prod = result.find((g) => g.goal.startsWith("End-to-end p99 with prod's settings"));
+    expect(dev).toMatchObject({ met: true, target: "p99 < 10,000 ms (dev's alarm)" });
+    expect(dev?.measured).toContain(
+      '10/s: p50 550 ms, p99 1,100 ms; 1,000/s: p50 700 ms, p99 1,400 ms (batch 100, window 1,000 ms)',
+    );
+    expect(prod).toMatchObject({ met: false });
+    expect(prod?.explanation).toMatch(/bin\/config \(not the bench\)/);
+    // Only one rate: not run.
+    const partial = goals({ endToEnd: [stageRun('dev', 10, 900, 10_000)] });
+    expect(partial.find((g) => g.goal.startsWith("End-to-end p99 with dev's"))?.measured).toBe('not run');
+  });
+
+  it('wants every drained record in both stores and flat container memory', () => {
+    const ok = goals({ backlogDrain: sampleBacklogDrain() });
+    expect(ok.find((g) => g.goal === 'Backlog drain: every record in both stores')?.met).toBe(true);
+    expect(ok.find((g) => g.goal.startsWith('Backlog drain: container memory'))?.met).toBe(true);
+    const lost = goals({
+      backlogDrain: sampleBacklogDrain({
+        failedRecords: 2,
+        rows: { postgres: 998, cassandra: { created_users: 998, users_by_signup_day_bucketed: 998 } },
+      }),
+    });
+    expect(lost.find((g) => g.goal === 'Backlog drain: every record in both stores')?.met).toBe(false);
+    const short = goals({
+      backlogDrain: sampleBacklogDrain({
+        rows: { postgres: 1_000, cassandra: { created_users: 1_000, users_by_signup_day_bucketed: 999 } },
+      }),
+    });
+    expect(short.find((g) => g.goal === 'Backlog drain: every record in both stores')?.met).toBe(false);
+    const leaking = goals({
+      backlogDrain: sampleBacklogDrain({
+        containers: [
+          { peakRssMiB: 200, secondHalf: { slopeMiBPerMinute: 30, growthMiB: 20, samples: 20 }, samples: [] },
+        ],
+      }),
+    });
+    expect(leaking.find((g) => g.goal.startsWith('Backlog drain: container memory'))?.met).toBe(false);
+    expect(
+      goals({ backlogDrain: null }).find((g) => g.goal.startsWith('Backlog drain: every'))?.measured,
+    ).toBe('not run');
   });
 });

@@ -1,7 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import { niceTicks, renderChartSvg } from '../../../bench/report/chart-svg.js';
 import { renderMarkdown } from '../../../bench/report/markdown.js';
-import { sampleBenchResults, sampleConsoleCost, sampleGoal, sampleProcessorRun } from './fixtures.js';
+import {
+  sampleBacklogDrain,
+  sampleBenchResults,
+  sampleConsoleCost,
+  sampleEndToEndRun,
+  sampleGoal,
+  sampleProcessorRun,
+} from './fixtures.js';
 
 /**
  * Checks what an XML parser would reject: unbalanced or crossed tags, and `<`/`&` that are not markup or
@@ -222,9 +229,45 @@ describe('renderMarkdown', () => {
     expect(http).toContain('| 8 | 1 | 20 | 61,240 | 2,210 | 2,210 | 3.1 | 5.4 | 9.8 | 41.2 | 0 | 0 | 92% |');
     expect(http).toContain('| 128 | 1 | 20 | 61,240 | 3,105 | 3,105 | 39.5 | 61 | 122 | 311 |');
     expect(http).toContain('- all runs — **one core (http-api)**: http-api at 99% of one core.');
+    // A result from before the stages' settings: no stage, batch or alarm.
     expect(sectionOf(markdown, 'End-to-end latency')).toContain(
-      '| 1,000 | 961 | 3 | 14,940 | 240 | 512 | 940 | 2,310 | 12 | 100 | 48% |',
+      '| — | — | 100 | — | 1,000 | 961 | 3 | 14,940 | 240 | 512 | 940 | 2,310 | 12 | 48% |',
     );
+  });
+
+  it("shows each stage's end-to-end runs with its batch, window and alarm, and the backlog drain", () => {
+    const markdown = renderMarkdown(
+      sampleBenchResults({
+        endToEnd: [
+          sampleEndToEndRun({
+            stage: 'prod',
+            batchSize: 500,
+            batchWindowMs: 1_000,
+            alarmP99Ms: 15_000,
+            offeredPerSecond: 10,
+          }),
+          sampleEndToEndRun({
+            stage: 'dev',
+            batchSize: 100,
+            batchWindowMs: 1_000,
+            alarmP99Ms: 10_000,
+            offeredPerSecond: 10,
+          }),
+        ],
+        backlogDrain: sampleBacklogDrain(),
+      }),
+      'chart.svg',
+    );
+    const e2e = sectionOf(markdown, 'End-to-end latency');
+    expect(e2e.indexOf('| dev | 100 | 1,000 | 10,000 | 10 |')).toBeGreaterThan(-1);
+    expect(e2e.indexOf('| prod | 500 | 1,000 | 15,000 | 10 |')).toBeGreaterThan(e2e.indexOf('| dev |'));
+    const drain = sectionOf(markdown, 'Backlog drain');
+    expect(drain).toContain(
+      "to 6 partitions, then drained by the local MSK bridge and 6 processor containers with dev's mapping settings (batch 100, window 1,000 ms",
+    );
+    expect(drain).toContain('**0 failed records**');
+    expect(drain).toContain('Cassandra created_users 1,000, users_by_signup_day_bucketed 1,000');
+    expect(drain).toContain('| 1 | 180 | 0.4 | 0.3 | 20 |');
   });
 
   it('shows CPU per stage, bundles in KB with one decimal, and peak RSS', () => {

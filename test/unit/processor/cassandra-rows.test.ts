@@ -9,18 +9,26 @@ import type { AcceptedEvent } from '../../../lambdas/processor/process-batch.js'
 import {
   CassandraUserStore,
   cassandraRow,
-  cassandraUserWrite,
+  cassandraUserWriter,
   insertStatement,
   writeTimeOf,
 } from '../../../lambdas/processor/stores/cassandra-user-store.js';
 import {
   CREATED_USERS_TABLE,
+  LEGACY_USERS_BY_SIGNUP_DAY_TABLE,
+  type SignupDayLayout,
   USERS_BY_SIGNUP_DAY_TABLE,
   usersBySignupDayKey,
 } from '../../../lambdas/shared/schema/cassandra/index.js';
 import { userEvent, userPayload } from '../../support/user-events.js';
 
-// The previous implementation, kept here only as the oracle.
+const BUCKETS = 16;
+const LAYOUT: SignupDayLayout = { buckets: BUCKETS, legacyTable: 'none' };
+const DUAL_WRITE: SignupDayLayout = { buckets: BUCKETS, legacyTable: 'dual-write' };
+const cassandraUserWrite = cassandraUserWriter(LAYOUT);
+
+// The previous implementation, kept here only as the oracle (the bucket from the key function, which
+// test/unit/schema/cassandra-tables.test.ts pins against an independent implementation of the hash).
 const reference = {
   createdUsers({ event }: AcceptedEvent): Record<string, unknown> {
     const p = event.payload;
@@ -36,9 +44,14 @@ const reference = {
       nationality: p.nationality ?? null,
     };
   },
-  usersBySignupDay({ event }: AcceptedEvent): Record<string, unknown> {
+  usersBySignupDay(accepted: AcceptedEvent): Record<string, unknown> {
+    const { signup_day, country, ...rest } = reference.legacyUsersBySignupDay(accepted);
+    const bucket = usersBySignupDayKey(accepted.event.payload, BUCKETS).bucket;
+    return { signup_day, country, bucket, ...rest };
+  },
+  legacyUsersBySignupDay({ event }: AcceptedEvent): Record<string, unknown> {
     const p = event.payload;
-    const key = usersBySignupDayKey(p);
+    const key = usersBySignupDayKey(p, BUCKETS);
     return {
       signup_day: types.LocalDate.fromString(key.signup_day),
       country: key.country,
@@ -106,36 +119,59 @@ const TABLES = [
   [CREATED_USERS_TABLE, reference.createdUsers],
   [USERS_BY_SIGNUP_DAY_TABLE, reference.usersBySignupDay],
 ] as const;
+const DUAL_WRITE_TABLES = [
+  ...TABLES,
+  [LEGACY_USERS_BY_SIGNUP_DAY_TABLE, reference.legacyUsersBySignupDay],
+] as const;
 
 describe('Cassandra rows', () => {
   it('created_users: the same values as the spread-based row', () => {
     for (const user of CORPUS) {
-      expect(cassandraRow(CREATED_USERS_TABLE, user)).toStrictEqual(reference.createdUsers(user));
+      expect(cassandraRow(CREATED_USERS_TABLE, user, BUCKETS)).toStrictEqual(reference.createdUsers(user));
     }
   });
 
-  it('users_by_signup_day: the same values (LocalDate included)', () => {
+  it('the day tables: the same values (LocalDate and the bucket included)', () => {
     for (const user of CORPUS) {
       const label = user.event.payload.registered_date;
       const expected = reference.usersBySignupDay(user);
-      const row = cassandraRow(USERS_BY_SIGNUP_DAY_TABLE, user);
+      const row = cassandraRow(USERS_BY_SIGNUP_DAY_TABLE, user, BUCKETS);
       expect(row, label).toStrictEqual(expected);
       expect(String(row.signup_day), label).toBe(String(expected.signup_day));
+      const legacy = cassandraRow(LEGACY_USERS_BY_SIGNUP_DAY_TABLE, user, BUCKETS);
+      expect(legacy, label).toStrictEqual(reference.legacyUsersBySignupDay(user));
     }
   });
 
-  it('statement parameters: every column in table order, then the write time', () => {
-    for (const user of CORPUS) {
-      const params = cassandraUserWrite(user);
-      TABLES.forEach(([table, row], i) => {
-        const expected = row(user);
-        expect(params[i]).toStrictEqual([
-          ...table.columns.map((c) => expected[c.name]),
-          reference.writeTime(user),
-        ]);
-      });
-    }
+  it('spreads one (day, country) over every bucket', () => {
+    const users = Array.from({ length: 400 }, (_, i) => accepted(8 * i, '2024-02-29T10:00:00Z'));
+    const rows = users.map((user) => cassandraRow(USERS_BY_SIGNUP_DAY_TABLE, user, BUCKETS));
+    expect(new Set(rows.map((row) => `${row.signup_day}/${row.country}`)).size).toBe(1);
+    expect(new Set(rows.map((row) => row.bucket))).toEqual(
+      new Set(Array.from({ length: BUCKETS }, (_, b) => b)),
+    );
   });
+
+  it.each([
+    ['only the bucketed table', LAYOUT, TABLES],
+    ['dual-write: the legacy table too, last', DUAL_WRITE, DUAL_WRITE_TABLES],
+  ] as const)(
+    'statement parameters (%s): every column in table order, then the write time',
+    (_label, layout, tables) => {
+      const write = cassandraUserWriter(layout);
+      for (const user of CORPUS) {
+        const params = write(user);
+        expect(params).toHaveLength(tables.length);
+        tables.forEach(([table, row], i) => {
+          const expected = row(user);
+          expect(params[i]).toStrictEqual([
+            ...table.columns.map((c) => expected[c.name]),
+            reference.writeTime(user),
+          ]);
+        });
+      }
+    },
+  );
 
   it('write time: the same Long, on both sides of the exact-double limit and before 1970', () => {
     for (const user of CORPUS) {
@@ -152,8 +188,8 @@ describe('Cassandra rows', () => {
       event: { ...userEvent(v1Payload, '2024-05-01T12:00:00.000Z'), schema_version: 1 },
       source,
     } as AcceptedEvent;
-    expect(cassandraRow(CREATED_USERS_TABLE, user).nationality).toBeNull();
-    expect(cassandraRow(USERS_BY_SIGNUP_DAY_TABLE, user).nationality).toBeNull();
+    expect(cassandraRow(CREATED_USERS_TABLE, user, BUCKETS).nationality).toBeNull();
+    expect(cassandraRow(USERS_BY_SIGNUP_DAY_TABLE, user, BUCKETS).nationality).toBeNull();
   });
 
   it.each([
@@ -170,7 +206,7 @@ describe('Cassandra rows', () => {
       }
       throw new Error('the reference accepted it');
     })();
-    expect(() => cassandraRow(USERS_BY_SIGNUP_DAY_TABLE, user)).toThrow(error.message);
+    expect(() => cassandraRow(USERS_BY_SIGNUP_DAY_TABLE, user, BUCKETS)).toThrow(error.message);
     expect(() => cassandraUserWrite(user)).toThrow(error.message);
   });
 });
@@ -180,6 +216,8 @@ describe('Cassandra rows', () => {
 const PINNED_INSERTS: Readonly<Record<string, string>> = {
   created_users:
     'INSERT INTO ks.created_users (id, first_name, last_name, gender, address, post_code, email, username, dob, registered_date, phone, picture, event_id, schema_version, source, occurred_at, ingested_at, nationality) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) USING TIMESTAMP ?',
+  users_by_signup_day_bucketed:
+    'INSERT INTO ks.users_by_signup_day_bucketed (signup_day, country, bucket, registered_date, id, first_name, last_name, gender, email, username, event_id, ingested_at, nationality) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) USING TIMESTAMP ?',
   users_by_signup_day:
     'INSERT INTO ks.users_by_signup_day (signup_day, country, registered_date, id, first_name, last_name, gender, email, username, event_id, ingested_at, nationality) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) USING TIMESTAMP ?',
 };
@@ -187,34 +225,43 @@ const PINNED_INSERTS: Readonly<Record<string, string>> = {
 describe('insertStatement', () => {
   it('writes every column of the table and binds the write time with USING TIMESTAMP', () => {
     expect(insertStatement('ks', CREATED_USERS_TABLE)).toBe(PINNED_INSERTS.created_users);
-    expect(insertStatement('ks', USERS_BY_SIGNUP_DAY_TABLE)).toBe(PINNED_INSERTS.users_by_signup_day);
+    expect(insertStatement('ks', USERS_BY_SIGNUP_DAY_TABLE)).toBe(
+      PINNED_INSERTS.users_by_signup_day_bucketed,
+    );
+    expect(insertStatement('ks', LEGACY_USERS_BY_SIGNUP_DAY_TABLE)).toBe(PINNED_INSERTS.users_by_signup_day);
   });
 });
 
 describe('CassandraUserStore.write', () => {
-  it('sends, per user and table, every column in table order then the write time', async () => {
-    const executed: { query: string; params: unknown[] }[] = [];
-    const client = {
-      execute: async (query: string, params: unknown[]) => {
-        executed.push({ query, params });
-        return {};
-      },
-    } as unknown as Client;
-    const users = [accepted(1), accepted(2, '2024-03-01T00:30:00+01:00', '1969-12-31T23:59:59.999Z')];
-    await new CassandraUserStore(client, { keyspace: 'ks', concurrency: 1 }).write({
-      users,
-      deadLetters: [],
-    });
+  it.each([
+    ['only the bucketed table', LAYOUT, TABLES],
+    ['dual-write: the legacy table too', DUAL_WRITE, DUAL_WRITE_TABLES],
+  ] as const)(
+    'sends, per user and table (%s), every column in table order then the write time',
+    async (_label, layout, tables) => {
+      const executed: { query: string; params: unknown[] }[] = [];
+      const client = {
+        execute: async (query: string, params: unknown[]) => {
+          executed.push({ query, params });
+          return {};
+        },
+      } as unknown as Client;
+      const users = [accepted(1), accepted(2, '2024-03-01T00:30:00+01:00', '1969-12-31T23:59:59.999Z')];
+      await new CassandraUserStore(client, { keyspace: 'ks', signupDay: layout, concurrency: 1 }).write({
+        users,
+        deadLetters: [],
+      });
 
-    const expected = users.flatMap((user) =>
-      [
-        [CREATED_USERS_TABLE, reference.createdUsers(user)] as const,
-        [USERS_BY_SIGNUP_DAY_TABLE, reference.usersBySignupDay(user)] as const,
-      ].map(([table, row]) => ({
-        query: PINNED_INSERTS[table.name],
-        params: [...table.columns.map((c) => row[c.name]), reference.writeTime(user)],
-      })),
-    );
-    expect(executed).toStrictEqual(expected);
-  });
+      const expected = users.flatMap((user) =>
+        tables.map(([table, row]) => {
+          const values = row(user);
+          return {
+            query: PINNED_INSERTS[table.name],
+            params: [...table.columns.map((c) => values[c.name]), reference.writeTime(user)],
+          };
+        }),
+      );
+      expect(executed).toStrictEqual(expected);
+    },
+  );
 });

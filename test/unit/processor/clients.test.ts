@@ -38,6 +38,7 @@ const ENV = {
   CASSANDRA_CONTACT_POINTS: 'cassandra.eu-west-1.amazonaws.com',
   CASSANDRA_KEYSPACE: 'pipeline_dev',
   CASSANDRA_WRITE_CONCURRENCY: '16',
+  SIGNUP_DAY_BUCKETS: '16',
 };
 /** Connection variables `npm test` exports for the local services; they must not leak into the AWS setup. */
 const UNSET = ['CASSANDRA_PORT', 'CASSANDRA_LOCAL_DC', 'CASSANDRA_TLS', 'CASSANDRA_CONSISTENCY'];
@@ -59,7 +60,11 @@ afterAll(async () => {
 
 describe('processor clients', () => {
   it('reads the settings from the environment', () => {
-    expect(clients.processorSettings).toEqual({ keyspace: 'pipeline_dev', cassandraWriteConcurrency: 16 });
+    expect(clients.processorSettings).toEqual({
+      keyspace: 'pipeline_dev',
+      cassandraWriteConcurrency: 16,
+      signupDay: { buckets: 16, legacyTable: 'none' },
+    });
   });
 
   it('builds the PostgreSQL pool for RDS Proxy over TLS with the password from the secret', () => {

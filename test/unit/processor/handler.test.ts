@@ -48,7 +48,11 @@ vi.mock('../../../lambdas/processor/clients.js', () => {
         return {};
       },
     }),
-    processorSettings: { keyspace: 'pipeline', cassandraWriteConcurrency: 4 },
+    processorSettings: {
+      keyspace: 'pipeline',
+      cassandraWriteConcurrency: 4,
+      signupDay: { buckets: 4, legacyTable: 'none' },
+    },
   };
 });
 

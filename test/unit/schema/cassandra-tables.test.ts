@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { App, Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import { CfnTable, type CfnTableProps } from 'aws-cdk-lib/aws-cassandra';
@@ -9,13 +10,22 @@ import {
   CASSANDRA_TABLES,
   type CassandraSchemaClient,
   CREATED_USERS_TABLE,
+  cassandraTablesOf,
   countryOf,
   DEFAULT_KEYSPACE,
+  dayTablePartitions,
+  dayTableReads,
+  dayTableReadsJson,
   InvalidCassandraSchemaError,
   type KeyspacesTableSchemaDefinition,
+  LEGACY_USERS_BY_SIGNUP_DAY_TABLE,
+  MAX_SIGNUP_DAY_BUCKETS,
+  readSignupDayLayout,
   renderCreateKeyspaceCql,
   renderCreateTableCql,
   SIGNUP_INSTANT_FIELD,
+  signupDayBucketOf,
+  signupDayEnvironment,
   signupDayOf,
   type TableDefinition,
   toKeyspacesTableSchemaDefinition,
@@ -142,13 +152,12 @@ const SYNTHETIC_TABLE: TableDefinition = {
 };
 
 describe('Cassandra table definitions', () => {
-  it.each(CASSANDRA_TABLES.map((table) => [table.name, table] as const))(
-    '%s is consistent',
-    (_name, table) => {
-      expect(() => assertValidTableDefinition(table)).not.toThrow();
-      for (const column of table.columns) expect(KEYSPACES_SUPPORTED_TYPES).toContain(column.type);
-    },
-  );
+  it.each(
+    [...CASSANDRA_TABLES, LEGACY_USERS_BY_SIGNUP_DAY_TABLE].map((table) => [table.name, table] as const),
+  )('%s is consistent', (_name, table) => {
+    expect(() => assertValidTableDefinition(table)).not.toThrow();
+    for (const column of table.columns) expect(KEYSPACES_SUPPORTED_TYPES).toContain(column.type);
+  });
 
   it('created_users is tutorial-compatible: id uuid primary key and every payload field as a column', () => {
     const shape = shapeFromDefinition(CREATED_USERS_TABLE);
@@ -168,14 +177,44 @@ describe('Cassandra table definitions', () => {
     });
   });
 
-  it('users_by_signup_day partitions by (signup_day, country) and clusters by registered_date, id', () => {
+  it('the day table partitions by (signup_day, country, bucket) and clusters by registered_date, id', () => {
     const shape = shapeFromDefinition(USERS_BY_SIGNUP_DAY_TABLE);
-    expect(shape.partitionKey).toEqual(['signup_day', 'country']);
+    expect(shape.name).toBe('users_by_signup_day_bucketed');
+    expect(shape.partitionKey).toEqual(['signup_day', 'country', 'bucket']);
     expect(shape.clusteringKey).toEqual([
       { name: 'registered_date', order: 'ASC' },
       { name: 'id', order: 'ASC' },
     ]);
-    expect(shape.columns.signup_day).toBe('date');
+    expect(shape.columns).toMatchObject({ signup_day: 'date', country: 'text', bucket: 'int' });
+  });
+
+  it('the legacy day table is exactly what stages deployed before the bucket (CloudFormation keeps it as is)', () => {
+    // Written out by hand from the definition those stages synthesized: any change here would replace the
+    // live table during an upgrade.
+    expect(toKeyspacesTableSchemaDefinition(LEGACY_USERS_BY_SIGNUP_DAY_TABLE)).toEqual({
+      tableName: 'users_by_signup_day',
+      partitionKeyColumns: [
+        { columnName: 'signup_day', columnType: 'date' },
+        { columnName: 'country', columnType: 'text' },
+      ],
+      clusteringKeyColumns: [
+        { column: { columnName: 'registered_date', columnType: 'timestamp' }, orderBy: 'ASC' },
+        { column: { columnName: 'id', columnType: 'uuid' }, orderBy: 'ASC' },
+      ],
+      regularColumns: [
+        { columnName: 'first_name', columnType: 'text' },
+        { columnName: 'last_name', columnType: 'text' },
+        { columnName: 'gender', columnType: 'text' },
+        { columnName: 'email', columnType: 'text' },
+        { columnName: 'username', columnType: 'text' },
+        { columnName: 'event_id', columnType: 'uuid' },
+        { columnName: 'ingested_at', columnType: 'timestamp' },
+        { columnName: 'nationality', columnType: 'text' },
+      ],
+    });
+    const bucketed = shapeFromDefinition(USERS_BY_SIGNUP_DAY_TABLE);
+    const { bucket: _bucket, ...columns } = bucketed.columns;
+    expect(shapeFromDefinition(LEGACY_USERS_BY_SIGNUP_DAY_TABLE).columns).toEqual(columns);
   });
 
   it.each([
@@ -191,20 +230,25 @@ describe('Cassandra table definitions', () => {
       'a key column used twice',
       { ...USERS_BY_SIGNUP_DAY_TABLE, clusteringKey: [{ name: 'country', order: 'ASC' as const }] },
     ],
+    [
+      'a bucket used as a clustering column too',
+      { ...USERS_BY_SIGNUP_DAY_TABLE, clusteringKey: [{ name: 'bucket', order: 'ASC' as const }] },
+    ],
   ])('rejects %s', (_label, table) => {
     expect(() => assertValidTableDefinition(table as TableDefinition)).toThrow(InvalidCassandraSchemaError);
   });
 });
 
 describe('rendered CQL', () => {
-  it.each([...CASSANDRA_TABLES, SYNTHETIC_TABLE].map((table) => [table.name, table] as const))(
-    '%s: CQL has exactly the columns and keys of the definition',
-    (_name, table) => {
-      const cql = renderCreateTableCql(table, 'pipeline');
-      expect(cql.startsWith(`CREATE TABLE IF NOT EXISTS pipeline.${table.name} (`)).toBe(true);
-      expect(shapeFromCql(cql)).toEqual(shapeFromDefinition(table));
-    },
-  );
+  it.each(
+    [...CASSANDRA_TABLES, LEGACY_USERS_BY_SIGNUP_DAY_TABLE, SYNTHETIC_TABLE].map(
+      (table) => [table.name, table] as const,
+    ),
+  )('%s: CQL has exactly the columns and keys of the definition', (_name, table) => {
+    const cql = renderCreateTableCql(table, 'pipeline');
+    expect(cql.startsWith(`CREATE TABLE IF NOT EXISTS pipeline.${table.name} (`)).toBe(true);
+    expect(shapeFromCql(cql)).toEqual(shapeFromDefinition(table));
+  });
 
   it('renders the expected statement for created_users', () => {
     const cql = renderCreateTableCql(CREATED_USERS_TABLE);
@@ -216,7 +260,7 @@ describe('rendered CQL', () => {
 
   it('renders a composite partition key and clustering order', () => {
     const cql = renderCreateTableCql(USERS_BY_SIGNUP_DAY_TABLE, 'analytics');
-    expect(cql).toContain('PRIMARY KEY ((signup_day, country), registered_date, id)');
+    expect(cql).toContain('PRIMARY KEY ((signup_day, country, bucket), registered_date, id)');
     expect(cql).toMatch(/WITH CLUSTERING ORDER BY \(registered_date ASC, id ASC\)$/);
   });
 
@@ -261,15 +305,16 @@ describe('rendered CQL', () => {
 });
 
 describe('Keyspaces (CloudFormation) properties', () => {
-  it.each([...CASSANDRA_TABLES, SYNTHETIC_TABLE].map((table) => [table.name, table] as const))(
-    '%s: the Keyspaces properties and the CQL describe the same table',
-    (_name, table) => {
-      const fromKeyspaces = shapeFromKeyspaces(toKeyspacesTableSchemaDefinition(table));
-      const fromCql = shapeFromCql(renderCreateTableCql(table));
-      expect(fromKeyspaces).toEqual(fromCql);
-      expect(fromKeyspaces).toEqual(shapeFromDefinition(table));
-    },
-  );
+  it.each(
+    [...CASSANDRA_TABLES, LEGACY_USERS_BY_SIGNUP_DAY_TABLE, SYNTHETIC_TABLE].map(
+      (table) => [table.name, table] as const,
+    ),
+  )('%s: the Keyspaces properties and the CQL describe the same table', (_name, table) => {
+    const fromKeyspaces = shapeFromKeyspaces(toKeyspacesTableSchemaDefinition(table));
+    const fromCql = shapeFromCql(renderCreateTableCql(table));
+    expect(fromKeyspaces).toEqual(fromCql);
+    expect(fromKeyspaces).toEqual(shapeFromDefinition(table));
+  });
 
   it('omits clusteringKeyColumns for a table without clustering columns', () => {
     const definition = toKeyspacesTableSchemaDefinition(CREATED_USERS_TABLE);
@@ -293,11 +338,12 @@ describe('Keyspaces (CloudFormation) properties', () => {
     const template = Template.fromStack(stack);
     template.resourceCountIs('AWS::Cassandra::Table', CASSANDRA_TABLES.length);
     template.hasResourceProperties('AWS::Cassandra::Table', {
-      TableName: 'users_by_signup_day',
+      TableName: 'users_by_signup_day_bucketed',
       KeyspaceName: 'pipeline',
       PartitionKeyColumns: [
         { ColumnName: 'signup_day', ColumnType: 'date' },
         { ColumnName: 'country', ColumnType: 'text' },
+        { ColumnName: 'bucket', ColumnType: 'int' },
       ],
       ClusteringKeyColumns: [
         { Column: { ColumnName: 'registered_date', ColumnType: 'timestamp' }, OrderBy: 'ASC' },
@@ -348,7 +394,7 @@ describe('applyCassandraSchema', () => {
     await applyCassandraSchema(client, { keyspace: 'ks' });
     expect(executed.filter((cql) => cql.startsWith('ALTER'))).toEqual([
       'ALTER TABLE ks.created_users ADD nationality text',
-      'ALTER TABLE ks.users_by_signup_day ADD nationality text',
+      'ALTER TABLE ks.users_by_signup_day_bucketed ADD nationality text',
     ]);
     const again = liveSchema();
     await applyCassandraSchema(again.client, { keyspace: 'ks' });
@@ -375,7 +421,7 @@ describe('users_by_signup_day key derivation', () => {
 
   it("gives the processor the same UTC day as days since the epoch (a CQL date's encoding)", () => {
     const partitionOf = (registered_date: string) =>
-      usersBySignupDayPartition({ id: 'x', address: 'a, b', registered_date }).signupEpochDay;
+      usersBySignupDayPartition({ id: 'x', address: 'a, b', registered_date }, 4).signupEpochDay;
     const epochDayOf = (day: string) => Date.parse(`${day}T00:00:00Z`) / 86_400_000;
     for (const instant of [
       '2009-12-17T06:21:19.520Z',
@@ -406,14 +452,15 @@ describe('users_by_signup_day key derivation', () => {
       address: '6524 Grafton Street, Ballina, Laois, Ireland',
       registered_date: '2009-12-17T06:21:19.520Z',
     };
-    const key = usersBySignupDayKey(payload);
+    const key = usersBySignupDayKey(payload, 16);
     expect(key).toEqual({
       signup_day: '2009-12-17',
       country: 'Ireland',
+      bucket: 5,
       signupInstant: new Date('2009-12-17T06:21:19.520Z'),
       id: payload.id,
     });
-    expect(usersBySignupDayKey({ ...payload, registered_date: '2009-12-17T08:21:19.520+02:00' })).toEqual(
+    expect(usersBySignupDayKey({ ...payload, registered_date: '2009-12-17T08:21:19.520+02:00' }, 16)).toEqual(
       key,
     );
     // Every key column of the table is produced (the signup instant under its own name), and nothing else.
@@ -425,5 +472,144 @@ describe('users_by_signup_day key derivation', () => {
         ),
       ].sort(),
     );
+  });
+});
+
+describe('the day table bucket', () => {
+  /**
+   * Version-4 UUIDs as the producers mint them, from a seeded generator (mulberry32), so the figures below are
+   * the same on every run.
+   */
+  const randomIds = (count: number, seed = 21) => {
+    let state = seed;
+    const next = () => {
+      state = (state + 0x6d2b79f5) | 0;
+      let t = Math.imul(state ^ (state >>> 15), 1 | state);
+      t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+      return ((t ^ (t >>> 14)) >>> 0).toString(16).padStart(8, '0');
+    };
+    return Array.from({ length: count }, () => {
+      const hex = next() + next() + next() + next();
+      return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-4${hex.slice(13, 16)}-a${hex.slice(17, 20)}-${hex.slice(20, 32)}`;
+    });
+  };
+  /**
+   * Version-1-like UUIDs of one producer: a time field counting up, the same clock sequence and node. Most of
+   * the text is shared, which a weak hash would map to few buckets.
+   */
+  const timeBasedIds = (count: number) =>
+    Array.from({ length: count }, (_, i) => {
+      const time = (0x1ee_0000_0000 + i * 10_000).toString(16).padStart(15, '0');
+      return `${time.slice(7)}-${time.slice(3, 7)}-1${time.slice(0, 3)}-9f3a-0242ac130003`;
+    });
+
+  /** Pearson's chi-square statistic of the bucket counts against an even spread. */
+  function chiSquare(ids: readonly string[], buckets: number): { statistic: number; counts: number[] } {
+    const counts = new Array<number>(buckets).fill(0);
+    for (const id of ids)
+      counts[signupDayBucketOf(id, buckets)] = (counts[signupDayBucketOf(id, buckets)] ?? 0) + 1;
+    const expected = ids.length / buckets;
+    return { statistic: counts.reduce((sum, n) => sum + (n - expected) ** 2 / expected, 0), counts };
+  }
+
+  it('matches an independent implementation (FNV-1a 32 + MurmurHash3 fmix32), pinned values', () => {
+    // Computed with a separate Python implementation of the same definition.
+    expect(signupDayBucketOf('3f0c2a9e-7b1d-4c5e-9a8f-2d6b4e1c0a57', 1024)).toBe(16);
+    expect(signupDayBucketOf('5d6f3c0e-8a3b-4c2f-9e1d-7b6a5c4d3e2f', 16)).toBe(5);
+    expect(signupDayBucketOf('5d6f3c0e-8a3b-4c2f-9e1d-7b6a5c4d3e2f', 7)).toBe(4);
+    expect(signupDayBucketOf('00000000-0000-0000-0000-000000000000', 1024)).toBe(408);
+    expect(signupDayBucketOf('ffffffff-ffff-ffff-ffff-ffffffffffff', 1024)).toBe(209);
+  });
+
+  it('is the same for an id in upper or lower case, and 0 with one bucket', () => {
+    for (const id of [...randomIds(100), ...Array.from({ length: 100 }, () => randomUUID())]) {
+      expect(signupDayBucketOf(id.toUpperCase(), 16)).toBe(signupDayBucketOf(id, 16));
+      expect(signupDayBucketOf(id, 1)).toBe(0);
+    }
+  });
+
+  // Chi-square critical values at p = 0.001 (degrees of freedom = buckets - 1): a fair spread fails once in
+  // a thousand runs. 15 df: 37.70; 3 df: 16.27; 63 df: 103.4.
+  it.each([
+    ['random ids, 16 buckets', () => randomIds(160_000), 16, 37.7],
+    ['random ids, 4 buckets', () => randomIds(40_000), 4, 16.27],
+    ['time-based ids of one producer, 16 buckets', () => timeBasedIds(160_000), 16, 37.7],
+    ['time-based ids of one producer, 64 buckets', () => timeBasedIds(64_000), 64, 103.4],
+  ] as const)(
+    'spreads %s evenly (chi-square below the p = 0.001 critical value)',
+    (_label, ids, buckets, critical) => {
+      const { statistic, counts } = chiSquare(ids(), buckets);
+      expect(counts.every((n) => n > 0)).toBe(true);
+      expect(statistic, `counts ${counts.join(', ')}`).toBeLessThan(critical);
+    },
+  );
+
+  it('refuses a bucket count outside 1..MAX_SIGNUP_DAY_BUCKETS in the layout variables', () => {
+    const env = (buckets: string) => ({ SIGNUP_DAY_BUCKETS: buckets });
+    expect(readSignupDayLayout(env('16'))).toEqual({ buckets: 16, legacyTable: 'none' });
+    expect(readSignupDayLayout({ ...env('4'), SIGNUP_DAY_LEGACY_TABLE: 'dual-write' })).toEqual({
+      buckets: 4,
+      legacyTable: 'dual-write',
+    });
+    for (const bad of ['0', String(MAX_SIGNUP_DAY_BUCKETS + 1), '2.5', 'many'])
+      expect(() => readSignupDayLayout(env(bad))).toThrow(/SIGNUP_DAY_BUCKETS/);
+    expect(() => readSignupDayLayout({})).toThrow(/SIGNUP_DAY_BUCKETS/);
+    expect(() => readSignupDayLayout({ ...env('4'), SIGNUP_DAY_LEGACY_TABLE: 'both' })).toThrow(
+      /SIGNUP_DAY_LEGACY_TABLE/,
+    );
+    expect(
+      readSignupDayLayout(signupDayEnvironment({ buckets: 8, legacyTable: 'readers-switched' })),
+    ).toEqual({
+      buckets: 8,
+      legacyTable: 'readers-switched',
+    });
+  });
+});
+
+describe('the day-table layout of each upgrade phase', () => {
+  const names = (tables: readonly TableDefinition[]) => tables.map((t) => t.name);
+
+  it('writes the legacy table only while a stage upgrades, and reads it only before the switch', () => {
+    expect(names(cassandraTablesOf({ buckets: 4, legacyTable: 'none' }))).toEqual([
+      'created_users',
+      'users_by_signup_day_bucketed',
+    ]);
+    for (const legacyTable of ['dual-write', 'readers-switched'] as const)
+      expect(names(cassandraTablesOf({ buckets: 4, legacyTable }))).toEqual([
+        'created_users',
+        'users_by_signup_day_bucketed',
+        'users_by_signup_day',
+      ]);
+    expect(dayTableReads({ buckets: 4, legacyTable: 'dual-write' })).toEqual({
+      table: LEGACY_USERS_BY_SIGNUP_DAY_TABLE,
+      buckets: null,
+    });
+    for (const legacyTable of ['none', 'readers-switched'] as const)
+      expect(dayTableReads({ buckets: 4, legacyTable })).toEqual({
+        table: USERS_BY_SIGNUP_DAY_TABLE,
+        buckets: 4,
+      });
+  });
+
+  it('reads one (day, country) as one partition per bucket, in partition-key order', () => {
+    expect(dayTablePartitions({ table: USERS_BY_SIGNUP_DAY_TABLE, buckets: 3 }, 'd', 'Peru')).toEqual([
+      ['d', 'Peru', 0],
+      ['d', 'Peru', 1],
+      ['d', 'Peru', 2],
+    ]);
+    expect(
+      dayTablePartitions({ table: LEGACY_USERS_BY_SIGNUP_DAY_TABLE, buckets: null }, 'd', 'Peru'),
+    ).toEqual([['d', 'Peru']]);
+  });
+
+  it("gives the DAGs the table and bucket count as their Variable's JSON", () => {
+    expect(JSON.parse(dayTableReadsJson({ buckets: 16, legacyTable: 'none' }))).toEqual({
+      table: 'users_by_signup_day_bucketed',
+      bucket_count: 16,
+    });
+    expect(JSON.parse(dayTableReadsJson({ buckets: 16, legacyTable: 'dual-write' }))).toEqual({
+      table: 'users_by_signup_day',
+      bucket_count: null,
+    });
   });
 });

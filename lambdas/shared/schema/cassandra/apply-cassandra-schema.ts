@@ -1,3 +1,4 @@
+import { cassandraTablesOf, type SignupDayLayout } from './day-table-layout.js';
 import {
   CASSANDRA_TABLES,
   DEFAULT_KEYSPACE,
@@ -20,6 +21,9 @@ export interface CassandraSchemaClient {
 export interface ApplyCassandraSchemaOptions {
   readonly keyspace?: string;
   readonly replication?: KeyspaceReplication;
+  /** The stage's day tables: the legacy table is created too while a stage upgrades. */
+  readonly signupDay?: SignupDayLayout;
+  /** @default the tables of `signupDay` (cassandraTablesOf), or CASSANDRA_TABLES */
   readonly tables?: readonly TableDefinition[];
 }
 
@@ -59,7 +63,8 @@ export async function applyCassandraSchema(
   options: ApplyCassandraSchemaOptions = {},
 ): Promise<string[]> {
   const keyspace = options.keyspace ?? DEFAULT_KEYSPACE;
-  const tables = options.tables ?? CASSANDRA_TABLES;
+  const tables =
+    options.tables ?? (options.signupDay ? cassandraTablesOf(options.signupDay) : CASSANDRA_TABLES);
   const executed = [renderCreateKeyspaceCql(keyspace, options.replication ?? LOCAL_REPLICATION)];
   await client.execute(executed[0] as string);
   for (const table of tables) {

@@ -4,7 +4,7 @@
  */
 
 import { type CassandraTableName, inStoreColumnOrder, userField } from '../../contract/fields.js';
-import { SIGNUP_DAY_CLUSTERING_FIELDS } from './users-by-signup-day-key.js';
+import { SIGNUP_DAY_BUCKET_COLUMN, SIGNUP_DAY_CLUSTERING_FIELDS } from './users-by-signup-day-key.js';
 
 export const DEFAULT_KEYSPACE = 'pipeline';
 
@@ -92,22 +92,57 @@ export const CREATED_USERS_TABLE: TableDefinition = {
   clusteringKey: [],
 };
 
+const SIGNUP_DAY_CLUSTERING_KEY: readonly ClusteringColumnDefinition[] = SIGNUP_DAY_CLUSTERING_FIELDS.map(
+  (name) => ({ name, order: 'ASC' }),
+);
+
+/** The day table's registry columns after the given key columns (the registry calls it users_by_signup_day). */
+function signupDayColumns(partitionKey: readonly ColumnDefinition[]): ColumnDefinition[] {
+  return registryColumns('users_by_signup_day', [
+    ...partitionKey,
+    ...SIGNUP_DAY_CLUSTERING_FIELDS.map((name) => registryColumn('users_by_signup_day', name)),
+  ]);
+}
+
 /**
- * Analytics: "users who signed up on day D in country C", and day ranges by querying one partition per day.
- * Every key column derives from the payload (see users-by-signup-day-key.ts), never from processing time, so
- * a redelivered or replayed event overwrites its own row instead of adding one.
+ * The day table. Analytics: "users who signed up on day D in country C" is one read per bucket of (D, C);
+ * day ranges read each day. The bucket spreads one busy (day, country) over `signupDayTable.buckets`
+ * partitions, so a market with all of a day's signups is not capped at one partition's 1,000 writes/s. Every key
+ * column derives from the payload (see users-by-signup-day-key.ts), never from processing time, so a
+ * redelivered or replayed event overwrites its own row instead of adding one.
+ *
+ * A new table, not users_by_signup_day changed: Cassandra and Keyspaces cannot change a primary key, so a
+ * deployed stage moves its rows over (docs/scaling.md, "Upgrading a deployed stage"). The name says what
+ * differs (not `_v2`, which would read as the event's schema version 2).
  */
 export const USERS_BY_SIGNUP_DAY_TABLE: TableDefinition = {
-  name: 'users_by_signup_day',
-  columns: registryColumns('users_by_signup_day', [
+  name: 'users_by_signup_day_bucketed',
+  columns: signupDayColumns([
     { name: 'signup_day', type: 'date' },
     { name: 'country', type: 'text' },
-    ...SIGNUP_DAY_CLUSTERING_FIELDS.map((name) => registryColumn('users_by_signup_day', name)),
+    { name: SIGNUP_DAY_BUCKET_COLUMN, type: 'int' },
   ]),
-  partitionKey: ['signup_day', 'country'],
-  clusteringKey: SIGNUP_DAY_CLUSTERING_FIELDS.map((name) => ({ name, order: 'ASC' })),
+  partitionKey: ['signup_day', 'country', SIGNUP_DAY_BUCKET_COLUMN],
+  clusteringKey: SIGNUP_DAY_CLUSTERING_KEY,
 };
 
+/**
+ * The day table of stages deployed before the bucket: partition (signup_day, country). Kept only while a
+ * stage upgrades (`signupDayTable.legacyTable`: written alongside the bucketed table, read until the backfill
+ * is done), then dropped. Its definition must stay exactly what those stages deployed, so CloudFormation
+ * leaves the live table alone while both exist.
+ */
+export const LEGACY_USERS_BY_SIGNUP_DAY_TABLE: TableDefinition = {
+  name: 'users_by_signup_day',
+  columns: signupDayColumns([
+    { name: 'signup_day', type: 'date' },
+    { name: 'country', type: 'text' },
+  ]),
+  partitionKey: ['signup_day', 'country'],
+  clusteringKey: SIGNUP_DAY_CLUSTERING_KEY,
+};
+
+/** The tables of a stage that has finished (or never needed) the upgrade; see cassandraTablesOf(). */
 export const CASSANDRA_TABLES: readonly TableDefinition[] = [CREATED_USERS_TABLE, USERS_BY_SIGNUP_DAY_TABLE];
 
 export class InvalidCassandraSchemaError extends Error {

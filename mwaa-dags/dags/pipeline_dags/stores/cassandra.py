@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from pipeline_dags import settings
+from pipeline_dags.fields_generated import SIGNUP_DAY_BUCKET_COLUMN
 
 _KEYSPACE = re.compile(r"^[A-Za-z][A-Za-z0-9_]{0,47}$")
 
@@ -75,6 +76,71 @@ def settings_from_connection(
         consistency=str(extra.get("consistency", "LOCAL_QUORUM")).upper(),
         request_timeout=float(extra.get("request_timeout", 30.0)),
     )
+
+
+_TABLE = re.compile(r"^[a-z][a-z0-9_]{1,47}$")
+#: The most buckets a stage may configure (MAX_SIGNUP_DAY_BUCKETS in users-by-signup-day-key.ts).
+MAX_BUCKETS = 1024
+
+
+class DayTableSettingError(ValueError):
+    """The ``signup_day_table`` Variable is missing or malformed."""
+
+
+@dataclass(frozen=True)
+class DayTable:
+    """The day table to read and its buckets per (signup_day, country); None: the legacy table, no bucket."""
+
+    table: str
+    bucket_count: int | None
+
+    def partition_keys(self, day, country: str) -> list[tuple]:
+        """Every partition of (day, country): one per bucket, in partition-key order."""
+        if self.bucket_count is None:
+            return [(day, country)]
+        return [(day, country, bucket) for bucket in range(self.bucket_count)]
+
+    def partition_restriction(self) -> str:
+        """The WHERE clause that pins one whole partition."""
+        if self.bucket_count is None:
+            return "signup_day = ? AND country = ?"
+        return f"signup_day = ? AND country = ? AND {SIGNUP_DAY_BUCKET_COLUMN} = ?"
+
+
+def day_table_from(value: Any) -> DayTable:
+    """The Variable's JSON value (already decoded or as text) -> DayTable; DayTableSettingError when malformed."""
+    import json
+
+    if isinstance(value, str):
+        try:
+            value = json.loads(value)
+        except ValueError as error:
+            raise DayTableSettingError(f"Variable {settings.VAR_SIGNUP_DAY_TABLE} is not JSON: {value!r}") from error
+    if not isinstance(value, Mapping):
+        raise DayTableSettingError(f"Variable {settings.VAR_SIGNUP_DAY_TABLE} must be a JSON object, got {value!r}")
+    table, buckets = value.get("table"), value.get("bucket_count")
+    if not isinstance(table, str) or not _TABLE.match(table):
+        raise DayTableSettingError(f"Variable {settings.VAR_SIGNUP_DAY_TABLE}: invalid table {table!r}")
+    if buckets is not None and (
+        not isinstance(buckets, int) or isinstance(buckets, bool) or not 1 <= buckets <= MAX_BUCKETS
+    ):
+        raise DayTableSettingError(
+            f"Variable {settings.VAR_SIGNUP_DAY_TABLE}: bucket_count must be null or 1..{MAX_BUCKETS}, got {buckets!r}"
+        )
+    return DayTable(table=table, bucket_count=buckets)
+
+
+def load_day_table() -> DayTable:
+    """The ``signup_day_table`` Variable (no default: a reader with too few buckets would miss rows)."""
+    from airflow.sdk import Variable
+
+    value = Variable.get(settings.VAR_SIGNUP_DAY_TABLE, default=None)
+    if value is None:
+        raise DayTableSettingError(
+            f"Variable {settings.VAR_SIGNUP_DAY_TABLE} is not set (CDK sets it from the stage config; locally "
+            '`eval "$(npm run -s services -- env)"` exports AIRFLOW_VAR_SIGNUP_DAY_TABLE)'
+        )
+    return day_table_from(value)
 
 
 def load_settings(conn_id: str | None = None) -> CassandraSettings:

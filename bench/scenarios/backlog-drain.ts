@@ -1,0 +1,184 @@
+/**
+ * Backlog drain: N events pre-produced to a topic of the stage's partitions (dev: 6), then drained by the local
+ * MSK bridge and the processor containers with the stage's own mapping settings (batch size, window, retries,
+ * bisection, record age, failure topic: local/runtime/local-mapping.ts, from bin/config), as the event source
+ * mapping drains a backlog after an outage. Reports the drain rate, each container's peak RSS and its RSS
+ * trend over the second half (a leak grows; a flat series does not), the records sent to the failure topic,
+ * and both stores' rows, which must be exactly N.
+ */
+import { loadStageConfig } from '../../bin/config/index.js';
+import { toKafkaMessage } from '../../lambdas/shared/contract/index.js';
+import { ensureTopics } from '../../local/runtime/kafka-topics.js';
+import { localMappingSettings, type MirroredStage } from '../../local/runtime/local-mapping.js';
+import { userEvent, userPayload } from '../../test/support/user-events.js';
+import { benchEnvironment } from '../lib/bench-stores.js';
+import { findBottleneck } from '../lib/bottleneck.js';
+import { type BenchContext, waitWithProgress } from '../lib/context.js';
+import { BenchWorkerError, captureOutput, exited, spawnTsWorker } from '../lib/node-worker.js';
+import { ProcessSampler, rssTrend } from '../lib/process-sampler.js';
+import type { BacklogDrainRun } from '../lib/results.js';
+import type { ProcessorWorkerMessage, ProcessorWorkerSettings } from '../workers/processor-worker.js';
+
+export interface BacklogDrainOptions {
+  readonly events: number;
+  /** The stage whose mapping settings and topic partitions the drain uses. */
+  readonly stage: MirroredStage;
+  readonly runId: string;
+}
+
+/** Events built and produced at a time, so a million never sit in memory at once. */
+const PRODUCE_CHUNK = 10_000;
+/** How often each container's RSS is sampled. */
+const RSS_SAMPLE_MS = 1_000;
+
+/** Produces `count` fresh users, keyed by id, in chunks (four requests in flight, each under 1 MB). */
+async function produceBacklog(context: BenchContext, topic: string, count: number): Promise<number> {
+  const producer = context.kafka.producer({ allowAutoTopicCreation: false });
+  await producer.connect();
+  const started = performance.now();
+  const occurredAt = new Date().toISOString();
+  try {
+    for (let start = 0; start < count; start += PRODUCE_CHUNK) {
+      const messages = Array.from({ length: Math.min(PRODUCE_CHUNK, count - start) }, (_, i) => {
+        const m = toKafkaMessage(userEvent(userPayload(start + i), occurredAt));
+        return { key: m.key, value: m.value, headers: { ...m.headers } };
+      });
+      for (let i = 0; i < messages.length; i += 2_000) {
+        await Promise.all(
+          [0, 1, 2, 3].map((k) => {
+            const slice = messages.slice(i + k * 500, i + (k + 1) * 500);
+            return slice.length === 0
+              ? Promise.resolve()
+              : producer.send({ topic, acks: -1, messages: slice });
+          }),
+        );
+      }
+      if ((start / PRODUCE_CHUNK) % 10 === 9 || start + PRODUCE_CHUNK >= count)
+        context.log(
+          `  produced ${Math.min(start + PRODUCE_CHUNK, count).toLocaleString('en-US')}/${count.toLocaleString('en-US')}`,
+        );
+    }
+  } finally {
+    await producer.disconnect();
+  }
+  return count / ((performance.now() - started) / 1000);
+}
+
+/** Runs the drain; see the module comment. */
+export async function runBacklogDrain(
+  context: BenchContext,
+  options: BacklogDrainOptions,
+): Promise<BacklogDrainRun> {
+  const config = loadStageConfig(options.stage, {});
+  const mapping = localMappingSettings({}, config.processor);
+  const partitions = config.topic.partitions;
+  const topic = `${options.runId}_drain`;
+  const failureTopic = `${options.runId}_drain_failed`;
+  await ensureTopics(context.kafka, [
+    { topic, numPartitions: partitions },
+    { topic: failureTopic, numPartitions: partitions },
+  ]);
+  await context.stores.empty();
+  context.log(
+    `backlog drain: producing ${options.events.toLocaleString('en-US')} events to ${topic} (${partitions} partitions, ${options.stage}'s)`,
+  );
+  const produceRate = await produceBacklog(context, topic, options.events);
+  context.log(
+    `  produced at ${Math.round(produceRate).toLocaleString('en-US')} events/s; draining with ${options.stage}'s mapping: ` +
+      `batch ${mapping.batchSize}, window ${mapping.batchWindowMs} ms, ${mapping.failure.retryAttempts} retries`,
+  );
+  const done = await drain(context, {
+    brokers: context.settings.kafka.brokers,
+    topic,
+    groupId: `${topic}_processor`,
+    batchSize: mapping.batchSize,
+    batchWindowMs: mapping.batchWindowMs,
+    containers: partitions,
+    expected: options.events,
+    failure: { ...mapping.failure, failureTopic },
+    rssSampleMs: RSS_SAMPLE_MS,
+  });
+  context.log('  counting the rows of both stores');
+  const rows = await context.stores.rowCountsOfEveryTable();
+  const half = done.result.seconds / 2;
+  const containers = done.result.containers.map((c) => ({
+    peakRssMiB: c.peakRssMiB,
+    secondHalf: rssTrend(c.samples, half),
+    samples: c.samples,
+  }));
+  return {
+    stage: options.stage,
+    events: options.events,
+    partitions,
+    batchSize: mapping.batchSize,
+    batchWindowMs: mapping.batchWindowMs,
+    produceRatePerSecond: Math.round(produceRate),
+    seconds: Math.round(done.result.seconds * 100) / 100,
+    drainRatePerSecond: Math.round(done.result.records / done.result.seconds),
+    records: done.result.records,
+    invocations: done.result.invocations,
+    failedInvocations: done.result.failedInvocations,
+    failedRecords: done.result.failedRecords,
+    rows,
+    containers,
+    bridge: { secondHalf: rssTrend(done.result.bridgeSamples, half) },
+    ...done.usage,
+    bottleneck: findBottleneck({
+      ...done.usage,
+      cores: context.cores,
+      singleThreaded: ['msk bridge'],
+      waitsOn: `store round trips (${partitions} partitions, one invocation each at a time)`,
+    }),
+  };
+}
+
+async function drain(context: BenchContext, settings: ProcessorWorkerSettings) {
+  const child = spawnTsWorker(
+    'bench/workers/processor-worker.ts',
+    benchEnvironment(context.settings, { BENCH_PROCESSOR_WORKER: JSON.stringify(settings) }),
+  );
+  const output = captureOutput(child);
+  const sampler = new ProcessSampler([
+    { name: 'processor', pid: child.pid as number, descendantsOnly: true },
+    { name: 'msk bridge', pid: child.pid as number },
+    ...context.services,
+  ]);
+  let progress = { records: 0, invocations: 0 };
+  let usage: ReturnType<ProcessSampler['stop']> | undefined;
+  let result: Extract<ProcessorWorkerMessage, { type: 'done' }> | undefined;
+  let failure: string | undefined;
+  child.on('message', (message: ProcessorWorkerMessage) => {
+    if (message.type === 'first-invocation') sampler.start();
+    else if (message.type === 'progress') progress = message;
+    else if (message.type === 'done') {
+      usage = sampler.stop();
+      result = message;
+    } else failure = message.error;
+  });
+  const exit = exited(child);
+  let exitCode: number | null | undefined;
+  void exit.then((code) => {
+    exitCode = code;
+  });
+  try {
+    await waitWithProgress({
+      what: 'the backlog drain',
+      done: () => {
+        if (failure) throw new BenchWorkerError(`processor worker failed: ${failure}`);
+        if (exitCode !== undefined && !result)
+          throw new BenchWorkerError(`processor worker exited (${exitCode}) early:\n${output()}`);
+        return result !== undefined;
+      },
+      describe: () =>
+        `${progress.records.toLocaleString('en-US')}/${settings.expected.toLocaleString('en-US')} records, ${progress.invocations.toLocaleString('en-US')} invocations`,
+      log: context.log,
+      reportEveryMs: 15_000,
+      timeoutMs: 60 * 60_000,
+    });
+  } finally {
+    if (!result) child.kill('SIGKILL');
+  }
+  await exit;
+  if (!usage || !result) throw new BenchWorkerError('the drain finished without a CPU sample');
+  return { result, usage };
+}
