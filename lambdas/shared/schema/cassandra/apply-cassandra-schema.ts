@@ -1,5 +1,5 @@
+import { KEYSPACE_TABLES } from './keyspace-tables.js';
 import {
-  CASSANDRA_TABLES,
   DEFAULT_KEYSPACE,
   type KeyspaceReplication,
   LOCAL_REPLICATION,
@@ -20,6 +20,7 @@ export interface CassandraSchemaClient {
 export interface ApplyCassandraSchemaOptions {
   readonly keyspace?: string;
   readonly replication?: KeyspaceReplication;
+  /** @default KEYSPACE_TABLES (the user tables without TTL, and the tombstones); see keyspaceTables() */
   readonly tables?: readonly TableDefinition[];
 }
 
@@ -32,6 +33,16 @@ function renderAddColumnsCql(
   return table.columns
     .filter((column) => !existingColumns.has(column.name))
     .map((column) => `ALTER TABLE ${keyspace}.${table.name} ADD ${column.name} ${column.type}`);
+}
+
+/** The table's `default_time_to_live` as the server has it (0 = rows do not expire). */
+async function defaultTtlOf(client: CassandraSchemaClient, keyspace: string, table: string): Promise<number> {
+  const result = (await client.execute(
+    'SELECT default_time_to_live FROM system_schema.tables WHERE keyspace_name = ? AND table_name = ?',
+    [keyspace, table],
+    { prepare: true },
+  )) as { rows: ReadonlyArray<{ get(name: string): unknown }> };
+  return Number(result.rows[0]?.get('default_time_to_live') ?? 0);
 }
 
 async function existingColumnsOf(
@@ -49,7 +60,8 @@ async function existingColumnsOf(
 
 /**
  * Creates the keyspace and tables if they do not exist, then adds the columns a newer definition has that an
- * existing table lacks (a new schema version's field), so applying twice changes nothing. Local Cassandra
+ * existing table lacks (a new schema version's field) and sets the table's default TTL where the stage's
+ * retention changed it (`ALTER TABLE … WITH default_time_to_live`), so applying twice changes nothing. Local Cassandra
  * only; on AWS, CloudFormation owns the tables (a new regular column is an in-place update there). Key
  * columns cannot be added to a live table: changing a key means a new table. Statements run one at a time
  * because the driver waits for schema agreement after each DDL statement. Returns the executed DDL.
@@ -59,7 +71,7 @@ export async function applyCassandraSchema(
   options: ApplyCassandraSchemaOptions = {},
 ): Promise<string[]> {
   const keyspace = options.keyspace ?? DEFAULT_KEYSPACE;
-  const tables = options.tables ?? CASSANDRA_TABLES;
+  const tables = options.tables ?? KEYSPACE_TABLES;
   const executed = [renderCreateKeyspaceCql(keyspace, options.replication ?? LOCAL_REPLICATION)];
   await client.execute(executed[0] as string);
   for (const table of tables) {
@@ -68,6 +80,13 @@ export async function applyCassandraSchema(
     executed.push(create);
     const existing = await existingColumnsOf(client, keyspace, table.name);
     for (const alter of renderAddColumnsCql(table, keyspace, existing)) {
+      await client.execute(alter);
+      executed.push(alter);
+    }
+    const ttl = table.defaultTtlSeconds ?? 0;
+    if ((await defaultTtlOf(client, keyspace, table.name)) !== ttl) {
+      // Changes the default of rows written from now on; existing rows keep their expiry, as in Keyspaces.
+      const alter = `ALTER TABLE ${keyspace}.${table.name} WITH default_time_to_live = ${ttl}`;
       await client.execute(alter);
       executed.push(alter);
     }

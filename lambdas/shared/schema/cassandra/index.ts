@@ -3,5 +3,6 @@ export {
   applyCassandraSchema,
   type CassandraSchemaClient,
 } from './apply-cassandra-schema.js';
+export * from './keyspace-tables.js';
 export * from './tables.js';
 export * from './users-by-signup-day-key.js';
