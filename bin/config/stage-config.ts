@@ -11,6 +11,7 @@ import type {
   ProcessorSettings,
   PullScheduleSettings,
   ResolvedStageConfig,
+  RetentionSettings,
   StageConfig,
   StageName,
   StreamingSettings,
@@ -75,6 +76,8 @@ export const DEFAULT_SETTINGS = {
     airflowVersionVia: 'cloudformation',
   },
   observability: { logRetentionDays: 14, offsetLagThreshold: 10_000, endToEndLatencyP99ThresholdMs: 10_000 },
+  // Development data is disposable: rows nobody erased expire after 90 days, so Keyspaces storage levels off.
+  retention: { userRowsTtlDays: 90, deadLetterRawBytesDays: 30 },
 } as const satisfies {
   network: NetworkSettings;
   streaming: StreamingSettings;
@@ -85,6 +88,7 @@ export const DEFAULT_SETTINGS = {
   processor: ProcessorSettings;
   orchestration: OrchestrationSettings;
   observability: ObservabilitySettings;
+  retention: RetentionSettings;
 };
 
 /** The compose services of `docker-compose.localstack.yml`, as Lambda containers on its network see them. */
@@ -132,6 +136,7 @@ export function resolveStageConfig(
     processor: { ...DEFAULT_SETTINGS.processor, ...config.processor },
     orchestration: { ...DEFAULT_SETTINGS.orchestration, ...config.orchestration },
     observability: { ...DEFAULT_SETTINGS.observability, ...config.observability },
+    retention: { ...DEFAULT_SETTINGS.retention, ...config.retention },
     localEndpoints: { ...DEFAULT_LOCAL_ENDPOINTS, ...config.localEndpoints },
   };
   assertConsistent(resolved);
@@ -167,6 +172,23 @@ function assertConsistent(config: ResolvedStageConfig): void {
     throw new InvalidStageConfigError(`processor.provisionedPollers needs 1 <= minimum <= maximum`);
   }
   assertFailureHandling(config);
+  assertRetention(config);
+}
+
+/** Keyspaces' largest default TTL: 630,720,000 s (20 years). */
+const MAX_USER_ROWS_TTL_DAYS = 7_300;
+
+function assertRetention({ retention }: ResolvedStageConfig): void {
+  const ttl = retention.userRowsTtlDays;
+  if (!Number.isInteger(ttl) || ttl < 0 || ttl > MAX_USER_ROWS_TTL_DAYS) {
+    throw new InvalidStageConfigError(
+      `retention.userRowsTtlDays must be a whole number from 0 (no TTL) to ${MAX_USER_ROWS_TTL_DAYS} (Keyspaces' 20 years)`,
+    );
+  }
+  const days = retention.deadLetterRawBytesDays;
+  if (!Number.isInteger(days) || days < 1 || days > 3_650) {
+    throw new InvalidStageConfigError(`retention.deadLetterRawBytesDays must be a whole number from 1 to 3650`);
+  }
 }
 
 function assertFailureHandling(config: ResolvedStageConfig): void {

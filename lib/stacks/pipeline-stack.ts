@@ -20,6 +20,11 @@ import { type ServiceAccess, staticAccess, staticSinkAccess } from '../construct
 import { LogEncryption } from '../constructs/shared/log-encryption.js';
 import { Streaming } from '../constructs/streaming/streaming.js';
 
+const SECONDS_PER_DAY = 86_400;
+
+/** Airflow Variable with the stage's dead-letter raw-bytes retention, in days (the dead_letter_retention DAG). */
+export const DEAD_LETTER_RETENTION_VARIABLE = 'dead_letter_raw_bytes_retention_days';
+
 /** Project name: prefix of SSM parameter names and value of the `project` tag. */
 export const PROJECT_NAME = 'realtime-user-pipeline';
 
@@ -149,6 +154,7 @@ export class PipelineStack extends Stack {
       keyspaceName: stageKeyspaceName(config.stageName),
       retainOnDelete: protect,
       connectionsPerHost: config.processor.keyspacesConnectionsPerHost,
+      userRowsTtlSeconds: config.retention.userRowsTtlDays * SECONDS_PER_DAY,
     });
 
     const kafkaAccess: ServiceAccess = {
@@ -237,7 +243,10 @@ export class PipelineStack extends Stack {
         // replay_failed_batches invokes the replay function, which holds the Kafka rights.
         (role) => failedBatchesReplay.function.function.grantInvoke(role),
       ],
-      variables: { replay_failed_batches_function_name: failedBatchesReplay.function.function.functionName },
+      variables: {
+        replay_failed_batches_function_name: failedBatchesReplay.function.function.functionName,
+        [DEAD_LETTER_RETENTION_VARIABLE]: String(config.retention.deadLetterRawBytesDays),
+      },
       allowInto: [
         (sg) => relationalStore.allowProxyFrom(sg, 'MWAA workers'),
         (sg) => streaming.allowClient(sg, 'MWAA workers (replay)'),

@@ -7,13 +7,14 @@
  * PostgreSQL: the project's migration runner (runMigrations, the same SQL files) with search_path set to the
  * schema, as the administrator (the master user's part in AWS), then the application roles' logins, as the
  * migrations custom resource does; migration 0006 grants the roles their rights on this schema's tables.
- * Cassandra: applyCassandraSchema (the one table definition). Connection settings: those of
+ * Cassandra: applyCassandraSchema (the one table definition, with the local stage's TTL). Connection settings: those of
  * `npm run services -- env`. Prints one JSON line with what was applied.
  */
 import pg from 'pg';
 import { applyCassandraSchema } from '../../lambdas/shared/schema/cassandra/index.js';
 import { runMigrations } from '../../lambdas/shared/schema/postgres/migrate.js';
 import { enableRoleLogins } from '../../lambdas/shared/schema/postgres/roles.js';
+import { localKeyspaceTables } from '../runtime/local-retention.js';
 import { localCassandraClient, migrationsPostgresSettings, roleLogins } from './store-settings.js';
 
 const IDENTIFIER = /^[a-z][a-z0-9_]{1,47}$/;
@@ -51,7 +52,7 @@ async function main(): Promise<void> {
   await cassandra.connect();
   let statements: number;
   try {
-    statements = (await applyCassandraSchema(cassandra, { keyspace })).length;
+    statements = (await applyCassandraSchema(cassandra, { keyspace, tables: localKeyspaceTables() })).length;
   } finally {
     await cassandra.shutdown();
   }

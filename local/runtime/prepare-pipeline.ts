@@ -6,6 +6,7 @@ import { runMigrations } from '../../lambdas/shared/schema/postgres/migrate.js';
 import { enableRoleLogins } from '../../lambdas/shared/schema/postgres/roles.js';
 import { adminConnection, type LocalServicesSettings } from '../services/config.js';
 import { ensureTopics } from './kafka-topics.js';
+import { localKeyspaceTables } from './local-retention.js';
 
 export interface PipelineResources {
   readonly topic: string;
@@ -21,7 +22,7 @@ export interface PipelineResources {
  * What `cdk deploy` does in AWS, done against the local services: the topic, the PostgreSQL migrations (the
  * same runner the deploy-time custom resource uses, as the administrator, the master user's local
  * counterpart; then the application roles' logins) and the Cassandra keyspace and tables from the one schema
- * definition. Idempotent.
+ * definition, with the local stage's default TTL on the user tables. Idempotent.
  */
 export async function preparePipeline(
   kafka: Kafka,
@@ -62,7 +63,10 @@ export async function preparePipeline(
   });
   await cassandra.connect();
   try {
-    await applyCassandraSchema(cassandra, { keyspace: resources.keyspace ?? 'pipeline' });
+    await applyCassandraSchema(cassandra, {
+      keyspace: resources.keyspace ?? 'pipeline',
+      tables: localKeyspaceTables(),
+    });
     log(`Cassandra keyspace ${resources.keyspace ?? 'pipeline'} and tables ready`);
   } finally {
     await cassandra.shutdown();

@@ -3,8 +3,8 @@ import * as cassandra from 'aws-cdk-lib/aws-cassandra';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
 import {
-  CASSANDRA_TABLES,
   DEFAULT_KEYSPACE,
+  keyspaceTables,
   type TableDefinition,
   toKeyspacesTableSchemaDefinition,
 } from '../../../lambdas/shared/schema/cassandra/index.js';
@@ -19,8 +19,16 @@ export const KEYSPACES_PORT = 9142;
 export interface KeyspacesStoreProps {
   /** Keyspace name. @default 'pipeline' (DEFAULT_KEYSPACE of the schema definition) */
   readonly keyspaceName?: string;
-  /** Tables, from the single schema definition. @default CASSANDRA_TABLES */
+  /**
+   * Tables, from the single schema definition. @default keyspaceTables({ userRowsTtlSeconds }): the user
+   * tables and the tombstones
+   */
   readonly tables?: readonly TableDefinition[];
+  /**
+   * Default TTL of the user tables (`default_time_to_live`; a positive value enables Keyspaces TTL on the
+   * table, which cannot be turned off again); the tombstones never expire. @default 0 (no TTL)
+   */
+  readonly userRowsTtlSeconds?: number;
   /** Keep keyspace and tables when the stack deletes them. @default false */
   readonly retainOnDelete?: boolean;
   /**
@@ -32,8 +40,8 @@ export interface KeyspacesStoreProps {
 
 /**
  * Amazon Keyspaces keyspace and tables generated from `lambdas/shared/schema/cassandra` (the same definition
- * local Cassandra gets its CQL from): on-demand capacity, point-in-time recovery, and client-side
- * timestamps (the processor writes `USING TIMESTAMP`).
+ * local Cassandra gets its CQL from): on-demand capacity, point-in-time recovery, client-side timestamps (the
+ * processor writes and deletes `USING TIMESTAMP`) and the stage's default TTL on the user tables.
  */
 export class KeyspacesStore extends Construct {
   /** Keyspace name. */
@@ -58,7 +66,8 @@ export class KeyspacesStore extends Construct {
     this.keyspaceArn = stackArn(this, 'cassandra', `/keyspace/${this.keyspaceName}/`);
 
     const tables = new Map<string, cassandra.CfnTable>();
-    for (const definition of props.tables ?? CASSANDRA_TABLES) {
+    const definitions = props.tables ?? keyspaceTables({ userRowsTtlSeconds: props.userRowsTtlSeconds ?? 0 });
+    for (const definition of definitions) {
       const table = new cassandra.CfnTable(this, `Table-${definition.name}`, {
         keyspaceName: this.keyspaceName,
         ...toKeyspacesTableSchemaDefinition(definition),
