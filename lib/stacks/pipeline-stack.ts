@@ -9,6 +9,7 @@ import { KEYSPACES_PORT, KeyspacesStore } from '../constructs/keyspaces/keyspace
 import { Network } from '../constructs/network/network.js';
 import { Observability } from '../constructs/observability/observability.js';
 import { Orchestration } from '../constructs/orchestration/orchestration.js';
+import { DEAD_LETTER_RETENTION_VARIABLE } from '../constructs/orchestration/airflow-variables.js';
 import { FailedBatchesReplay } from '../constructs/processing/failed-batches-replay.js';
 import { Processing } from '../constructs/processing/processing.js';
 import {
@@ -21,9 +22,6 @@ import { LogEncryption } from '../constructs/shared/log-encryption.js';
 import { Streaming } from '../constructs/streaming/streaming.js';
 
 const SECONDS_PER_DAY = 86_400;
-
-/** Airflow Variable with the stage's dead-letter raw-bytes retention, in days (the dead_letter_retention DAG). */
-export const DEAD_LETTER_RETENTION_VARIABLE = 'dead_letter_raw_bytes_retention_days';
 
 /** Project name: prefix of SSM parameter names and value of the `project` tag. */
 export const PROJECT_NAME = 'realtime-user-pipeline';
