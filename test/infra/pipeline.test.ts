@@ -31,7 +31,6 @@ import { DEAD_LETTER_RETENTION_VARIABLE } from '../../lib/constructs/orchestrati
 import { DAG_S3_PATH, REQUIREMENTS_S3_PATH } from '../../lib/constructs/orchestration/orchestration.js';
 import { migrationsHash } from '../../lib/constructs/relational-store/migrations-hash.js';
 import {
-  DEAD_LETTER_RETENTION_VARIABLE,
   PROJECT_NAME,
   processorConsumerGroup,
   stageKeyspaceName,
