@@ -23,11 +23,11 @@ import {
   keyspaceTables,
   toKeyspacesTableSchemaDefinition,
 } from '../../lambdas/shared/schema/cassandra/index.js';
+import { DEAD_LETTER_RETENTION_VARIABLE } from '../../lib/constructs/orchestration/airflow-variables.js';
 import {
   AIRFLOW_VERSION,
   CLOUDFORMATION_DOCUMENTED_AIRFLOW_VERSION,
 } from '../../lib/constructs/orchestration/airflow-version.js';
-import { DEAD_LETTER_RETENTION_VARIABLE } from '../../lib/constructs/orchestration/airflow-variables.js';
 import { DAG_S3_PATH, REQUIREMENTS_S3_PATH } from '../../lib/constructs/orchestration/orchestration.js';
 import { migrationsHash } from '../../lib/constructs/relational-store/migrations-hash.js';
 import {
