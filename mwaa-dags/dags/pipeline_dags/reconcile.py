@@ -16,7 +16,9 @@ it (PostgreSQL ``user_tombstones`` for an id only in Cassandra, Cassandra ``user
 PostgreSQL; point reads by id). An erasure recorded at or after the window's end is still in flight (the
 processor writes the two stores one after the other): the user is consistent, not a drift. One recorded before
 the window's end should have reached both stores by now: an incomplete erasure, personal data left behind,
-counted as a mismatch and listed apart.
+counted as a mismatch and listed apart. Besides, every erasure PostgreSQL recorded in the window is checked in
+Cassandra (a point read of ``created_users`` per erased id, bounded by the window's erasures): a row there that is
+not newer than the deletion is an incomplete erasure too, whichever partitions the window's rows map to.
 
 mismatch_count = ids missing from users_by_signup_day + ids only in Cassandra + incomplete erasures + sampled
 rows with differing fields + sampled ids absent from created_users (but present in users_by_signup_day, else
@@ -155,18 +157,21 @@ def build_report(
     cassandra_rows: Mapping[str, Mapping[str, Any]],
     max_mismatch_ratio: float,
     erased_at: Mapping[str, datetime] | None = None,
+    leftovers: Iterable[str] = (),
 ) -> dict[str, Any]:
     """Everything a run found, with the verdict. Inputs are plain data so this is testable without stores.
 
     ``cassandra_pairs`` are the window's rows found in the users_by_signup_day partitions that were read;
     ``cassandra_rows`` the sampled ids' created_users rows; ``erased_at`` when the erasure of an id only one store
-    has was recorded by the other store's tombstone."""
+    has was recorded by the other store's tombstone; ``leftovers`` the ids PostgreSQL erased in the window whose
+    created_users row is still there and not newer than the deletion."""
     pg_ids = {row_id for row_id, _ in postgres_pairs}
     cass_ids = {row_id for row_id, _ in cassandra_pairs}
     erased_at = erased_at or {}
     missing_in_cassandra, flight_a, incomplete_a = split_erasures(pg_ids - cass_ids, erased_at, window)
     missing_in_postgres, flight_b, incomplete_b = split_erasures(cass_ids - pg_ids, erased_at, window)
-    in_flight, incomplete = sorted(flight_a + flight_b), sorted(incomplete_a + incomplete_b)
+    in_flight = sorted(flight_a + flight_b)
+    incomplete = sorted(set(incomplete_a) | set(incomplete_b) | set(leftovers))
 
     field_mismatches, sample_missing_cassandra, sample_missing_postgres = [], [], []
     for row_id in sample_ids:
@@ -329,6 +334,41 @@ def postgres_erasures(conn, ids: Sequence[str]) -> dict[str, datetime]:
         return {row_id.lower(): updated_at for row_id, updated_at in cur.fetchall()}
 
 
+def postgres_window_erasures(conn, window: Window, max_rows: int) -> list[tuple[str, datetime, str]]:
+    """(id, occurred_at, event_id) of the deletions PostgreSQL recorded (or renewed) in the window."""
+    with conn.cursor() as cur:
+        cur.execute(
+            "SELECT user_id::text, occurred_at, event_id::text FROM user_tombstones "
+            "WHERE updated_at >= %s AND updated_at < %s LIMIT %s",
+            (window.start, window.end, max_rows + 1),
+        )
+        rows = cur.fetchall()
+    if len(rows) > max_rows:
+        raise WindowTooLargeError(f"more than max_rows={max_rows} erasures in the window; use a smaller window")
+    return [(row_id.lower(), occurred_at, event_id.lower()) for row_id, occurred_at, event_id in rows]
+
+
+def cassandra_leftovers(session, keyspace: str, erasures: Sequence[tuple[str, datetime, str]]) -> list[str]:
+    """The erased ids whose created_users row is still there and not newer than the deletion (occurred_at, then
+    event_id, compared in milliseconds as Cassandra keeps them): personal data the erasure did not reach."""
+    from cassandra.concurrent import execute_concurrent_with_args
+
+    if not erasures:
+        return []
+    prepared = session.prepare(f"SELECT id, occurred_at, event_id FROM {keyspace}.created_users WHERE id = ?")
+    deletion = {row_id: (epoch_millis(occurred_at), event_id) for row_id, occurred_at, event_id in erasures}
+    args = [(uuid.UUID(row_id),) for row_id, _, _ in erasures]
+    left = []
+    for ok, result in execute_concurrent_with_args(session, prepared, args, concurrency=32):
+        if not ok:
+            raise result
+        for row in result:
+            row_id = str(row.id).lower()
+            if (epoch_millis(row.occurred_at), str(row.event_id).lower()) <= deletion[row_id]:
+                left.append(row_id)
+    return sorted(left)
+
+
 def cassandra_erasures(session, keyspace: str, ids: Sequence[str]) -> dict[str, datetime]:
     """The deletion instant of each of the ids Cassandra has a tombstone for (point reads by partition key)."""
     from cassandra.concurrent import execute_concurrent_with_args
@@ -372,6 +412,7 @@ def run_reconciliation(window: Window, params: Mapping[str, Any], seed: str) -> 
                 **cassandra_erasures(session, cfg.keyspace, sorted(pg_ids - cass_ids)),
                 **postgres_erasures(conn, sorted(cass_ids - pg_ids)),
             }
+            leftovers = cassandra_leftovers(session, cfg.keyspace, postgres_window_erasures(conn, window, max_rows))
         finally:
             cluster.shutdown()
     finally:
@@ -386,6 +427,7 @@ def run_reconciliation(window: Window, params: Mapping[str, Any], seed: str) -> 
         cass_rows,
         float(params.get("max_mismatch_ratio", 0.0)),
         erased_at,
+        leftovers,
     )
     report["keyspace"] = cfg.keyspace
     report["partitions_read"] = len(partitions)
