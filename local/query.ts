@@ -1,6 +1,7 @@
 /**
- * `npm run query -- <user id> [...]`: shows where a user landed: the PostgreSQL row, the Cassandra rows and any
- * dead letters with that key. `npm run query -- --recent 5` lists the newest users instead.
+ * `npm run query -- <user id> [...]`: shows where a user landed: the PostgreSQL row, the Cassandra rows, any
+ * dead letters with that key, and the tombstones an erasure left (no personal data). `npm run query -- --recent 5`
+ * lists the newest users instead.
  */
 import { Client as CassandraClient } from 'cassandra-driver';
 import pg from 'pg';
@@ -11,8 +12,8 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const USAGE = `usage: npm run query -- <user id> [<user id>...]
        npm run query -- --recent N
 
-Shows where each user landed in the local stores: the PostgreSQL row, the Cassandra rows and any dead
-letters keyed by that id.
+Shows where each user landed in the local stores: the PostgreSQL row, the Cassandra rows, any dead
+letters keyed by that id, and the tombstones of an erasure (DELETE /v1/users/{id}).
 
 options:
   --recent N   the N newest users (1-1000) instead of given ids
@@ -58,12 +59,21 @@ try {
        where raw_key = convert_to($1, 'UTF8') order by first_seen_at`,
       [id],
     );
+    const tombstone = (await pool.query('select * from user_tombstones where user_id = $1', [id])).rows[0];
+    const wideTombstone = (
+      await cassandra.execute('SELECT * FROM pipeline.user_tombstones WHERE id = ?', [id], { prepare: true })
+    ).first();
     console.log(`user ${id}`);
     console.log(`  postgres users:          ${row ? JSON.stringify(row) : '(none)'}`);
     console.log(
       `  cassandra created_users: ${wide ? JSON.stringify(Object.fromEntries(wide.keys().map((k) => [k, wide.get(k)]))) : '(none)'}`,
     );
     for (const d of dead.rows) console.log(`  dead letter:             ${JSON.stringify(d)}`);
+    if (tombstone) console.log(`  postgres tombstone:      ${JSON.stringify(tombstone)}`);
+    if (wideTombstone) {
+      const values = Object.fromEntries(wideTombstone.keys().map((k) => [k, wideTombstone.get(k)]));
+      console.log(`  cassandra tombstone:     ${JSON.stringify(values)}`);
+    }
   }
 } finally {
   await pool.end();

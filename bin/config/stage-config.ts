@@ -187,7 +187,9 @@ function assertRetention({ retention }: ResolvedStageConfig): void {
   }
   const days = retention.deadLetterRawBytesDays;
   if (!Number.isInteger(days) || days < 1 || days > 3_650) {
-    throw new InvalidStageConfigError(`retention.deadLetterRawBytesDays must be a whole number from 1 to 3650`);
+    throw new InvalidStageConfigError(
+      `retention.deadLetterRawBytesDays must be a whole number from 1 to 3650`,
+    );
   }
 }
 

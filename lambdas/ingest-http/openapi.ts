@@ -145,7 +145,9 @@ function deleteUserOperation(): Json {
         headers: requestIdHeader,
         content: json(ref('Accepted')),
       },
-      '400': errorResponse('The id is not a UUID, or the reason is not a reason code; `issues` names the field.'),
+      '400': errorResponse(
+        'The id is not a UUID, or the reason is not a reason code; `issues` names the field.',
+      ),
       '403': { $ref: '#/components/responses/Forbidden' },
       '404': { $ref: '#/components/responses/NotFound' },
       '405': { $ref: '#/components/responses/MethodNotAllowed' },

@@ -8,8 +8,8 @@ import { Ingestion } from '../constructs/ingestion/ingestion.js';
 import { KEYSPACES_PORT, KeyspacesStore } from '../constructs/keyspaces/keyspaces-store.js';
 import { Network } from '../constructs/network/network.js';
 import { Observability } from '../constructs/observability/observability.js';
-import { Orchestration } from '../constructs/orchestration/orchestration.js';
 import { DEAD_LETTER_RETENTION_VARIABLE } from '../constructs/orchestration/airflow-variables.js';
+import { Orchestration } from '../constructs/orchestration/orchestration.js';
 import { FailedBatchesReplay } from '../constructs/processing/failed-batches-replay.js';
 import { Processing } from '../constructs/processing/processing.js';
 import {

@@ -51,7 +51,11 @@ if (!isStageName(values.stage)) {
   exitWithUsage(USAGE, `--stage must be one of ${STAGE_NAMES.join(', ')}, got "${values.stage}"`);
 }
 const config = loadStageConfig(values.stage, {});
-const workload = { eventsPerSecond, apiShare, ...(ttlDays === undefined ? {} : { userRowsTtlDays: ttlDays }) };
+const workload = {
+  eventsPerSecond,
+  apiShare,
+  ...(ttlDays === undefined ? {} : { userRowsTtlDays: ttlDays }),
+};
 const lines = estimateMonthlyCost(config, workload);
 if (lines.length === 0) {
   console.log(`Stage ${config.stageName} runs on LocalStack: no AWS cost.`);
@@ -93,7 +97,8 @@ if (unconfirmed.length > 0) {
 console.log('');
 const growth = keyspacesStorageGrowth(config, workload);
 const option = ttlDays || config.retention.userRowsTtlDays || DEFAULT_TTL_OPTION_DAYS;
-const priced = (ttlDays ?? config.retention.userRowsTtlDays) > 0 ? 'priced above' : 'an option; priced above: no TTL';
+const priced =
+  (ttlDays ?? config.retention.userRowsTtlDays) > 0 ? 'priced above' : 'an option; priced above: no TTL';
 console.log(
   `Keyspaces storage + PITR without TTL (each month adds its rows) and with a ${option}-day TTL (${priced}):`,
 );

@@ -108,7 +108,8 @@ export class Ingestion extends Construct {
       noDeadLetterQueueReason: 'Invoked synchronously by API Gateway; the caller gets the error.',
       entry: 'ingest-http/handler.ts',
       serviceName: 'ingest-http',
-      description: 'POST /v1/users, DELETE /v1/users/{id}: validates and produces user.created / user.deleted events',
+      description:
+        'POST /v1/users, DELETE /v1/users/{id}: validates and produces user.created / user.deleted events',
       memorySizeMiB: 512,
       timeout: Duration.seconds(25),
       logRetentionDays: props.logRetentionDays,
@@ -219,7 +220,9 @@ export class Ingestion extends Construct {
     const users = v1.addResource('users');
     // Both user methods carry personal data (or erase it): the same caller authentication.
     const callerAuth =
-      props.auth === 'iam' ? { authorizationType: apigateway.AuthorizationType.IAM } : { apiKeyRequired: true };
+      props.auth === 'iam'
+        ? { authorizationType: apigateway.AuthorizationType.IAM }
+        : { apiKeyRequired: true };
     const postUsers = users.addMethod('POST', integration, {
       requestValidator: validator,
       requestModels: { 'application/json': usersModel },
