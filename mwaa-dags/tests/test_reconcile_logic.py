@@ -191,3 +191,15 @@ def test_partitions_are_the_signup_keys_of_the_window_rows():
         ("2020-01-02", "France"),
         ("2020-01-02", "United States"),
     ]
+
+
+def test_an_erasure_of_the_window_still_in_created_users_is_an_incomplete_erasure_counted_once():
+    ids = [str(uuid.UUID(int=i)) for i in range(3)]
+    rows = {i: pg_row(id=i) for i in ids}
+    cass = {i: cassandra_row(id=i) for i in ids}
+    leftover = str(uuid.UUID(int=50))
+    # Seen by the point read only (its partition was not read), and once more by both checks: one mismatch each.
+    erased_at = {leftover: WINDOW.start}
+    report = build_report(WINDOW, _pairs(ids), _pairs([*ids, leftover]), ids, rows, cass, 0.0, erased_at, [leftover])
+    assert report["erasures"]["incomplete"] == {"count": 1, "examples": [leftover]}
+    assert report["mismatch_count"] == 1
