@@ -79,7 +79,13 @@ def test_reconcile_treats_an_erasure_in_flight_as_consistent_and_an_old_one_as_i
     cluster.shutdown()
     # users[1]: erased in PostgreSQL just now (after the window's end), still in Cassandra: in flight.
     tombstone(stores, users[1], updated_at=datetime.now(UTC))
-    conf = {"window_start": start.isoformat(), "window_end": end.isoformat(), "sample_size": 10}
+    conf = {
+        "window_start": start.isoformat(),
+        "window_end": end.isoformat(),
+        "sample_size": 10,
+        "max_mismatch_ratio": 0.0,
+        "max_rows": 500000,
+    }
 
     state, tasks, run_id = run_dag(dagbag, "reconcile_stores", conf)
     assert state == "success", tasks
@@ -137,7 +143,18 @@ def test_data_quality_fails_when_an_erased_user_still_has_a_row(dagbag, stores):
         "VALUES (%s, %s, %s, 'user_request', %s)",
         (users[0]["id"], users[0]["occurred_at"] - timedelta(days=1), str(uuid.uuid4()), start),
     )
-    conf = {"window_start": start.isoformat(), "window_end": end.isoformat(), "max_freshness_minutes": 120}
+    # Every threshold named: dag.test() keeps an earlier run's conf (another test's) for params a run leaves out.
+    conf = {
+        "window_start": start.isoformat(),
+        "window_end": end.isoformat(),
+        "max_freshness_minutes": 120,
+        "max_dead_letter_rate": 0.01,
+        "max_duplicate_email_rate": 0.01,
+        "max_duplicate_event_ids": 0,
+        "max_blank_rate": 0.0,
+        "max_tombstoned_rows": 0,
+        "min_rows": 0,
+    }
     state, tasks, run_id = run_dag(dagbag, "data_quality", conf)
     assert state == "success", (tasks, quality_breaches(stores, run_id))
 
@@ -267,7 +284,8 @@ def test_replayed_dead_letters_never_bring_an_erased_user_back(dagbag, stores, t
     # An older create of the user under another key (a faulty producer): the erasure could not attribute it.
     older = {**create, "event_id": str(uuid.uuid4()), "occurred_at": "2026-01-01T09:00:00.000Z"}
     stray = add_dead_letter(stores, "stray", datetime.now(UTC), b"not-the-user-id", json.dumps(older).encode())
-    state, tasks, _ = run_dag(dagbag, "replay_dead_letters", {"topic": topic, "dry_run": False})
+    conf = {"topic": topic, "dry_run": False, "reasons": [], "allow_invalid": False, "new_event_id": True, "limit": 100}
+    state, tasks, _ = run_dag(dagbag, "replay_dead_letters", conf)
     assert state == "success", tasks
     # Only the stray one went out (the purged one is never selected), and the processor refused it.
     assert admin_sql(stores, "SELECT id FROM dead_letters WHERE replayed_at IS NOT NULL") == [(stray,)]
