@@ -80,6 +80,14 @@ const sharedResponses: Json = {
     {},
   ),
   InternalError: errorResponse('Unexpected failure; quote the request id.'),
+  KafkaUnavailable: errorResponse(
+    'Kafka is unavailable; nothing was accepted. Retry after `Retry-After` seconds.',
+    ref('ApiError'),
+    {
+      ...requestIdHeader,
+      'Retry-After': { required: true, schema: { type: 'string', pattern: '^[0-9]+$' } },
+    },
+  ),
 };
 
 function postUsersOperation(): Json {
@@ -109,14 +117,7 @@ function postUsersOperation(): Json {
       ),
       '415': errorResponse('Content-Type is not application/json (charset utf-8 if given).'),
       '500': { $ref: '#/components/responses/InternalError' },
-      '503': errorResponse(
-        'Kafka is unavailable; nothing was accepted. Retry after `Retry-After` seconds.',
-        ref('ApiError'),
-        {
-          ...requestIdHeader,
-          'Retry-After': { required: true, schema: { type: 'string', pattern: '^[0-9]+$' } },
-        },
-      ),
+      '503': { $ref: '#/components/responses/KafkaUnavailable' },
     },
   };
 }
@@ -152,14 +153,7 @@ function deleteUserOperation(): Json {
       '404': { $ref: '#/components/responses/NotFound' },
       '405': { $ref: '#/components/responses/MethodNotAllowed' },
       '500': { $ref: '#/components/responses/InternalError' },
-      '503': errorResponse(
-        'Kafka is unavailable; nothing was accepted. Retry after `Retry-After` seconds.',
-        ref('ApiError'),
-        {
-          ...requestIdHeader,
-          'Retry-After': { required: true, schema: { type: 'string', pattern: '^[0-9]+$' } },
-        },
-      ),
+      '503': { $ref: '#/components/responses/KafkaUnavailable' },
     },
   };
 }

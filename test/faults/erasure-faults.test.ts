@@ -13,10 +13,9 @@ import { cassandraRow } from '../../lambdas/processor/stores/cassandra-user-stor
 import { buildUserCreatedEvent, type UserPayloadInput } from '../../lambdas/shared/contract/index.js';
 import { USERS_BY_SIGNUP_DAY_TABLE } from '../../lambdas/shared/schema/cassandra/index.js';
 import { WRITER_ROLE } from '../../lambdas/shared/schema/postgres/roles.js';
-import { startPipelineProcess } from '../../local/runtime/pipeline-process.js';
 import { adminPostgresPool, cassandraClient, uniqueName } from '../support/local-services.js';
 import { userPayload } from '../support/user-events.js';
-import { waitFor } from './support.js';
+import { startFaultPipeline, waitFor } from './support.js';
 
 const topic = uniqueName('users_created_erasure_faults');
 const port = 4000 + Math.floor(Math.random() * 500);
@@ -27,13 +26,7 @@ let pipeline: ChildProcess | undefined;
 let pool: pg.Pool;
 let cassandra: CassandraClient;
 
-async function startPipeline(): Promise<ChildProcess> {
-  const started = await startPipelineProcess(
-    ['--no-demo', '--no-console', '--port', String(port), '--invoke-port', '0'],
-    { ...process.env, KAFKA_TOPIC: topic, KAFKA_FAILURE_TOPIC: `${topic}_failed` },
-  );
-  return started.child;
-}
+const startPipeline = () => startFaultPipeline({ port, topic, failureTopic: `${topic}_failed` }, log);
 
 /** Where the user is: its PostgreSQL row and tombstone, and its Cassandra rows (by the insert's own key). */
 async function whereIs(payload: UserPayloadInput) {

@@ -13,21 +13,12 @@ import {
   toKafkaMessage,
 } from '../../../lambdas/shared/contract/index.js';
 import { eventJsonSchemaFile, renderEventJsonSchema } from '../../../lambdas/shared/contract/json-schema.js';
-import { sampleEvent } from './fixtures.js';
+import { sampleDeletion, sampleEvent } from './fixtures.js';
 
 const USER = '5d6f3c0e-8a3b-4c2f-9e1d-7b6a5c4d3e2f';
 
 function deletion(overrides: Record<string, unknown> = {}, payload: Record<string, unknown> = {}) {
-  return {
-    event_id: '9a8b7c6d-5e4f-4a3b-8c2d-1e0f9a8b7c6d',
-    event_type: 'user.deleted',
-    schema_version: 1,
-    source: 'ingest-http',
-    occurred_at: '2024-05-02T12:00:00.000Z',
-    ingested_at: '2024-05-02T12:00:00.000Z',
-    payload: { id: USER, reason: 'consent_withdrawn', ...payload },
-    ...overrides,
-  };
+  return sampleDeletion(overrides, { reason: 'consent_withdrawn', ...payload });
 }
 
 describe('the registry of event types', () => {

@@ -9,23 +9,14 @@ import {
 } from '../../../lambdas/processor/process-batch.js';
 import type { DeadLetter } from '../../../lambdas/processor/stores/dead-letter.js';
 import { mskEventOf } from '../../support/msk-fixtures.js';
-import { sampleEvent } from '../contract/fixtures.js';
+import { sampleDeletion, sampleEvent } from '../contract/fixtures.js';
 
 const USER_A = '5d6f3c0e-8a3b-4c2f-9e1d-7b6a5c4d3e2f';
 const USER_B = '7a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d';
 
-/** A user.deleted event as a producer writes it. */
+/** A user.deleted event of USER_A as a producer writes it. */
 function deletionEvent(overrides: Record<string, unknown> = {}, payload: Record<string, unknown> = {}) {
-  return {
-    event_id: '9a8b7c6d-5e4f-4a3b-8c2d-1e0f9a8b7c6d',
-    event_type: 'user.deleted',
-    schema_version: 1,
-    source: 'ingest-http',
-    occurred_at: '2024-05-02T12:00:00.000Z',
-    ingested_at: '2024-05-02T12:00:00.000Z',
-    payload: { id: USER_A, reason: 'user_request', ...payload },
-    ...overrides,
-  };
+  return sampleDeletion(overrides, { id: USER_A, ...payload });
 }
 
 function recordingStores(failures: { postgres?: Error; cassandra?: Error } = {}) {
