@@ -1,8 +1,8 @@
 /**
  * `npm run query -- <user id> [...]`: shows where a user landed: the PostgreSQL row, the Cassandra rows (both
- * tables) and any dead letters with that key. `npm run query -- --recent 5` lists the newest users;
- * `npm run query -- --signup-day 2024-05-01 --country Ireland` the users of one day and country, read from every
- * bucket of the day table.
+ * tables), any dead letters with that key, and the tombstones an erasure left (no personal data).
+ * `npm run query -- --recent 5` lists the newest users; `npm run query -- --signup-day 2024-05-01 --country
+ * Ireland` the users of one day and country, read from every bucket of the day table.
  */
 import { Client as CassandraClient } from 'cassandra-driver';
 import pg from 'pg';
@@ -29,8 +29,9 @@ const USAGE = `usage: npm run query -- <user id> [<user id>...]
        npm run query -- --signup-day YYYY-MM-DD --country C [--count]
 
 Shows where each user landed in the local stores: the PostgreSQL row, the Cassandra rows (created_users and
-the user's day-table row) and any dead letters keyed by that id. With --signup-day and --country: the users who
-signed up that UTC day in that country, read from every bucket of the day table (one query per partition).
+the user's day-table row), any dead letters keyed by that id, and the tombstones of an erasure
+(DELETE /v1/users/{id}). With --signup-day and --country: the users who signed up that UTC day in that country,
+read from every bucket of the day table (one query per partition).
 
 options:
   --recent N          the N newest users (1-1000) instead of given ids
@@ -141,6 +142,12 @@ async function showUser(id: string): Promise<void> {
     console.log(`  cassandra ${reads.table.name}: ${asJson(day ?? undefined)}`);
   }
   for (const d of dead.rows) console.log(`  dead letter:             ${JSON.stringify(d)}`);
+  const tombstone = (await pool.query('select * from user_tombstones where user_id = $1', [id])).rows[0];
+  const wideTombstone = (
+    await cassandra.execute(`SELECT * FROM ${keyspace}.user_tombstones WHERE id = ?`, [id], { prepare: true })
+  ).first();
+  if (tombstone) console.log(`  postgres tombstone:      ${JSON.stringify(tombstone)}`);
+  if (wideTombstone) console.log(`  cassandra tombstone:     ${asJson(wideTombstone)}`);
 }
 
 try {

@@ -315,7 +315,7 @@ async function main(): Promise<void> {
 
   console.log(`
 Pipeline running.
-  HTTP API        ${api.url}   (POST /v1/users, GET /v1/health, GET /v1/openapi.json; up to ${httpConcurrency} ingest-http containers)
+  HTTP API        ${api.url}   (POST /v1/users, DELETE /v1/users/{id}, GET /v1/health, GET /v1/openapi.json; up to ${httpConcurrency} ingest-http containers)
   Lambda invoke   ${invoke.url}   (functions: ingest-pull, ingest-http, processor, replay-failed-batches, verification)
   Kafka topic     ${topic} on ${settings.kafka.brokers}
   Mapping         batch ${mapping.batchSize} / ${mapping.batchWindowMs} ms, ${mapping.failure.retryAttempts} retries (bisecting), max age ${mapping.failure.maxRecordAgeSeconds} s → failure topic ${failureTopic}

@@ -5,7 +5,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { PUSH_API_OPENAPI_FILE, renderPushApiOpenApi } from '../lambdas/ingest-http/openapi.js';
-import { userCreatedJsonSchemaFiles } from '../lambdas/shared/contract/json-schema.js';
+import { eventJsonSchemaFiles } from '../lambdas/shared/contract/json-schema.js';
 import {
   MIGRATIONS_DIRECTORY,
   MIGRATIONS_MODULE_FILE,
@@ -37,7 +37,7 @@ function migrationsModule(): string {
 
 /** The list; a new generated artifact is one entry here. */
 export function generatedFiles(): GeneratedFile[] {
-  const schemas = userCreatedJsonSchemaFiles();
+  const schemas = eventJsonSchemaFiles();
   return [
     // The DAGs folder is all MWAA receives, so it carries its own copy of each JSON Schema.
     ...[CONTRACT_DIR, DAG_CONTRACT_DIR].flatMap((directory) =>

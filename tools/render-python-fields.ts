@@ -1,5 +1,7 @@
 import {
   CURRENT_SCHEMA_VERSION,
+  DELETION_REASONS,
+  EVENT_TYPES,
   type FieldKind,
   LINEAGE_COLUMNS,
   type LineageColumn,
@@ -47,10 +49,23 @@ export function renderPythonFieldsModule(): string {
     const pattern = SQL_FORMAT_OF_KIND[field.kind];
     return pattern ? [[postgresColumnOf(field), pattern]] : [];
   });
+  const eventTypes = EVENT_TYPES.map(
+    ({ type, schemaVersions, jsonSchemaStem }) =>
+      `    ${JSON.stringify(type)}: {"versions": (${schemaVersions.join(', ')}${schemaVersions.length === 1 ? ',' : ''}), "schema_stem": ${JSON.stringify(jsonSchemaStem)}},`,
+  );
   return `# Generated from lambdas/shared/contract/fields.ts by \`npm run generate\`; do not edit.
-"""The user event's fields as the DAGs need them, derived from the one field registry."""
+"""The event contract as the DAGs need it (event types, the user's fields), derived from the one registry."""
 
 CURRENT_SCHEMA_VERSION = ${CURRENT_SCHEMA_VERSION}
+
+#: Every event type, with its schema versions (oldest first) and the stem of its JSON Schema files
+#: (contract/<stem>.v<N>.schema.json). CURRENT_SCHEMA_VERSION is user.created's newest.
+EVENT_TYPES = {
+${eventTypes.join('\n')}
+}
+
+#: Reason codes of a user.deleted event.
+DELETION_REASONS = ${tuple(DELETION_REASONS)}
 
 #: Payload fields in wire order.
 PAYLOAD_FIELDS = ${tuple(fields.map((field) => field.name))}

@@ -64,7 +64,11 @@ function mustAccept(result: ReturnType<typeof classifyRecord>, index: number): A
     const { reason, issues } = result.deadLetter;
     throw new Error(`bench record ${index} was dead-lettered (${reason}): ${JSON.stringify(issues)}`);
   }
-  return result.accepted;
+  if (result.accepted.event.event_type !== 'user.created')
+    throw new Error(
+      `bench record ${index} is a ${result.accepted.event.event_type} event, not a user.created`,
+    );
+  return result.accepted as AcceptedEvent;
 }
 
 /** The Cassandra rows of the prod stage's layout (its bucket count; the same cost for any count). */

@@ -56,4 +56,7 @@ export const prodConfig: StageConfig = {
   },
   orchestration: { environmentClass: 'mw1.medium', minWorkers: 1, maxWorkers: 5, schedulers: 2 },
   observability: { logRetentionDays: 90, offsetLagThreshold: 50_000, endToEndLatencyP99ThresholdMs: 15_000 },
+  // Production rows are the adopter's to expire: no TTL until they choose one (Keyspaces cannot turn TTL off
+  // again). Erasure requests remove users at any time; dead-letter bytes still go after 30 days.
+  retention: { userRowsTtlDays: 0, deadLetterRawBytesDays: 30 },
 };

@@ -13,6 +13,7 @@ import type {
   ProcessorSettings,
   PullScheduleSettings,
   ResolvedStageConfig,
+  RetentionSettings,
   SignupDayTableSettings,
   StageConfig,
   StageName,
@@ -88,6 +89,8 @@ export const DEFAULT_SETTINGS = {
     airflowVersionVia: 'cloudformation',
   },
   observability: { logRetentionDays: 14, offsetLagThreshold: 10_000, endToEndLatencyP99ThresholdMs: 10_000 },
+  // Development data is disposable: rows nobody erased expire after 90 days, so Keyspaces storage levels off.
+  retention: { userRowsTtlDays: 90, deadLetterRawBytesDays: 30 },
 } as const satisfies {
   network: NetworkSettings;
   streaming: StreamingSettings;
@@ -100,6 +103,7 @@ export const DEFAULT_SETTINGS = {
   accountQuotas: AccountQuotaSettings;
   orchestration: OrchestrationSettings;
   observability: ObservabilitySettings;
+  retention: RetentionSettings;
 };
 
 /** The compose services of `docker-compose.localstack.yml`, as Lambda containers on its network see them. */
@@ -149,6 +153,7 @@ export function resolveStageConfig(
     accountQuotas: { ...DEFAULT_SETTINGS.accountQuotas, ...config.accountQuotas },
     orchestration: { ...DEFAULT_SETTINGS.orchestration, ...config.orchestration },
     observability: { ...DEFAULT_SETTINGS.observability, ...config.observability },
+    retention: { ...DEFAULT_SETTINGS.retention, ...config.retention },
     localEndpoints: { ...DEFAULT_LOCAL_ENDPOINTS, ...config.localEndpoints },
   };
   assertConsistent(resolved);
@@ -185,6 +190,7 @@ function assertConsistent(config: ResolvedStageConfig): void {
   }
   assertFailureHandling(config);
   assertScaleSettings(config);
+  assertRetention(config);
 }
 
 function assertScaleSettings(config: ResolvedStageConfig): void {
@@ -213,6 +219,24 @@ function assertScaleSettings(config: ResolvedStageConfig): void {
   if (config.processor.reservedConcurrency > accountQuotas.lambdaConcurrentExecutions - 100) {
     throw new InvalidStageConfigError(
       'processor.reservedConcurrency must leave 100 of accountQuotas.lambdaConcurrentExecutions unreserved',
+    );
+  }
+}
+
+/** Keyspaces' largest default TTL: 630,720,000 s (20 years). */
+const MAX_USER_ROWS_TTL_DAYS = 7_300;
+
+function assertRetention({ retention }: ResolvedStageConfig): void {
+  const ttl = retention.userRowsTtlDays;
+  if (!Number.isInteger(ttl) || ttl < 0 || ttl > MAX_USER_ROWS_TTL_DAYS) {
+    throw new InvalidStageConfigError(
+      `retention.userRowsTtlDays must be a whole number from 0 (no TTL) to ${MAX_USER_ROWS_TTL_DAYS} (Keyspaces' 20 years)`,
+    );
+  }
+  const days = retention.deadLetterRawBytesDays;
+  if (!Number.isInteger(days) || days < 1 || days > 3_650) {
+    throw new InvalidStageConfigError(
+      `retention.deadLetterRawBytesDays must be a whole number from 1 to 3650`,
     );
   }
 }

@@ -1,8 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
-import { buildUserCreatedEvent, type UserCreatedEvent } from '../shared/contract/index.js';
+import {
+  buildUserCreatedEvent,
+  buildUserDeletedEvent,
+  type PipelineEvent,
+} from '../shared/contract/index.js';
 import { KafkaUnavailableError } from '../shared/kafka/errors.js';
 import { type AcceptedBody, ErrorCode, errorResponse, jsonResponse } from './api.js';
+import { parseDeleteUserRequest } from './delete-user-request.js';
 import { IngestHttpMetric } from './metric-names.js';
 import { parseUsersBody } from './users-body.js';
 
@@ -21,7 +26,7 @@ export interface MetricsSink {
 }
 
 /** Produces the events and resolves only once Kafka acknowledged all of them. */
-export type PublishUserEvents = (events: readonly UserCreatedEvent[], traceId: string) => Promise<unknown>;
+export type PublishUserEvents = (events: readonly PipelineEvent[], traceId: string) => Promise<unknown>;
 
 export interface IngestHttpDependencies {
   readonly publish: PublishUserEvents;
@@ -44,10 +49,14 @@ type RouteHandler = (
 interface RequestInfo {
   readonly requestId: string;
   readonly traceId: string;
+  /** The route template's parameters (`{id}`), from the path. */
+  readonly pathParameters: Readonly<Record<string, string>>;
 }
 
+/** The API's resources as API Gateway names them (a template segment `{name}` is one path segment). */
 const ROUTES: Readonly<Record<string, Readonly<Record<string, RouteHandler>>>> = {
   '/v1/users': { POST: postUsers },
+  '/v1/users/{id}': { DELETE: deleteUser },
   '/v1/health': { GET: getHealth },
 };
 
@@ -81,11 +90,13 @@ export async function handleRequest(
 
 function route(
   event: APIGatewayProxyEvent,
-  request: RequestInfo,
+  base: Omit<RequestInfo, 'pathParameters'>,
   deps: IngestHttpDependencies,
 ): Promise<APIGatewayProxyResult> {
   const path = routePath(event);
-  const methods = ROUTES[path];
+  const matched = matchRoute(event, path);
+  const request = { ...base, pathParameters: matched?.pathParameters ?? {} };
+  const methods = matched === undefined ? undefined : ROUTES[matched.template];
   if (methods === undefined) {
     return Promise.resolve(
       errorResponse(404, { code: ErrorCode.notFound, message: `no resource at ${path}` }, request.requestId),
@@ -99,7 +110,7 @@ function route(
         405,
         {
           code: ErrorCode.methodNotAllowed,
-          message: `${event.httpMethod} is not allowed on ${path}; use ${allowed}`,
+          message: `${event.httpMethod} is not allowed on ${matched?.template ?? path}; use ${allowed}`,
         },
         request.requestId,
         { Allow: allowed },
@@ -136,6 +147,50 @@ async function postUsers(
   const events = body.payloads.map((payload) =>
     buildUserCreatedEvent(payload, { source: INGEST_HTTP_SOURCE, now: () => ingestedAt }),
   );
+  const unavailable = await publishOrRetryLater(events, { requestId, traceId }, deps);
+  if (unavailable) return unavailable;
+  deps.logger.info('users accepted', { requestId, traceId, kind: body.kind, events: events.length });
+  const accepted: AcceptedBody = { accepted: events.length, event_ids: events.map((e) => e.event_id) };
+  return jsonResponse(202, accepted, requestId);
+}
+
+/**
+ * `DELETE /v1/users/{id}`: produces one user.deleted event (keyed by the user id, like the user's creates, so
+ * it lands on the user's partition) and answers 202 with its event id once Kafka acknowledged it. Erasing a
+ * user the stores never saw is accepted too: its tombstone refuses any older create that arrives later.
+ */
+async function deleteUser(
+  event: APIGatewayProxyEvent,
+  { requestId, traceId, pathParameters }: RequestInfo,
+  deps: IngestHttpDependencies,
+): Promise<APIGatewayProxyResult> {
+  const parsed = parseDeleteUserRequest(pathParameters, event.queryStringParameters);
+  if (!parsed.ok) {
+    deps.metrics.addMetric(IngestHttpMetric.validationFailures, 'Count', 1);
+    deps.logger.info('deletion rejected', { requestId, code: parsed.code, issueCount: parsed.issues.length });
+    return errorResponse(parsed.status, parsed, requestId);
+  }
+  const ingestedAt = deps.now();
+  const deletion = buildUserDeletedEvent(parsed.request, {
+    source: INGEST_HTTP_SOURCE,
+    now: () => ingestedAt,
+  });
+  const unavailable = await publishOrRetryLater([deletion], { requestId, traceId }, deps);
+  if (unavailable) return unavailable;
+  deps.logger.info('user deletion accepted', { requestId, traceId, eventId: deletion.event_id });
+  const accepted: AcceptedBody = { accepted: 1, event_ids: [deletion.event_id] };
+  return jsonResponse(202, accepted, requestId);
+}
+
+/**
+ * Produces the events, records the produce metrics, and returns undefined once Kafka acknowledged them all,
+ * or the 503 to answer when Kafka is unavailable. Any other failure propagates (a logged 500).
+ */
+async function publishOrRetryLater(
+  events: readonly PipelineEvent[],
+  { requestId, traceId }: Omit<RequestInfo, 'pathParameters'>,
+  deps: IngestHttpDependencies,
+): Promise<APIGatewayProxyResult | undefined> {
   const started = deps.now().getTime();
   try {
     await deps.publish(events, traceId);
@@ -160,9 +215,7 @@ async function postUsers(
   deps.metrics.addMetric(IngestHttpMetric.produceLatency, 'Milliseconds', deps.now().getTime() - started);
   deps.metrics.addMetric(IngestHttpMetric.eventsProduced, 'Count', events.length);
   deps.metrics.addMetric(IngestHttpMetric.requestsAccepted, 'Count', 1);
-  deps.logger.info('users accepted', { requestId, traceId, kind: body.kind, events: events.length });
-  const accepted: AcceptedBody = { accepted: events.length, event_ids: events.map((e) => e.event_id) };
-  return jsonResponse(202, accepted, requestId);
+  return undefined;
 }
 
 async function getHealth(
@@ -176,6 +229,39 @@ async function getHealth(
     { status: 'ok', ...(connected === undefined ? {} : { kafka_producer_connected: connected }) },
     requestId,
   );
+}
+
+/**
+ * The route of a request: with explicit resources (AWS) the resource API Gateway matched, and its path
+ * parameters; with a greedy `/{proxy+}` (the local adapter, or an API that proxies everything) the path
+ * matched against the templates of ROUTES, segment by segment.
+ */
+function matchRoute(
+  event: APIGatewayProxyEvent,
+  path: string,
+): { template: string; pathParameters: Record<string, string> } | undefined {
+  const resource = event.resource ?? '';
+  if (ROUTES[resource] !== undefined) {
+    const given = Object.entries(event.pathParameters ?? {}).filter(
+      (entry): entry is [string, string] => entry[1] !== undefined,
+    );
+    return { template: resource, pathParameters: Object.fromEntries(given) };
+  }
+  const segments = path.split('/');
+  for (const template of Object.keys(ROUTES)) {
+    const parts = template.split('/');
+    if (parts.length !== segments.length) continue;
+    const pathParameters: Record<string, string> = {};
+    const matches = parts.every((part, i) => {
+      const segment = segments[i] as string;
+      const parameter = /^\{(\w+)\}$/.exec(part)?.[1];
+      if (parameter === undefined) return part === segment;
+      pathParameters[parameter] = segment;
+      return segment !== '';
+    });
+    if (matches) return { template, pathParameters };
+  }
+  return undefined;
 }
 
 /**

@@ -8,6 +8,7 @@
 import * as z from 'zod';
 import { MAX_USER_PAYLOAD_BYTES } from '../shared/contract/index.js';
 import { ErrorCode, MAX_REPORTED_ISSUES, MAX_REQUEST_BODY_BYTES, MAX_USERS_PER_REQUEST } from './api.js';
+import { DELETE_USER_PARAMETERS, parameterJsonSchema } from './delete-user-request.js';
 import { usersRequestJsonSchema } from './users-request-schema.js';
 
 export const PUSH_API_OPENAPI_FILE = 'openapi.v1.json';
@@ -79,6 +80,14 @@ const sharedResponses: Json = {
     {},
   ),
   InternalError: errorResponse('Unexpected failure; quote the request id.'),
+  KafkaUnavailable: errorResponse(
+    'Kafka is unavailable; nothing was accepted. Retry after `Retry-After` seconds.',
+    ref('ApiError'),
+    {
+      ...requestIdHeader,
+      'Retry-After': { required: true, schema: { type: 'string', pattern: '^[0-9]+$' } },
+    },
+  ),
 };
 
 function postUsersOperation(): Json {
@@ -108,14 +117,43 @@ function postUsersOperation(): Json {
       ),
       '415': errorResponse('Content-Type is not application/json (charset utf-8 if given).'),
       '500': { $ref: '#/components/responses/InternalError' },
-      '503': errorResponse(
-        'Kafka is unavailable; nothing was accepted. Retry after `Retry-After` seconds.',
-        ref('ApiError'),
-        {
-          ...requestIdHeader,
-          'Retry-After': { required: true, schema: { type: 'string', pattern: '^[0-9]+$' } },
-        },
+      '503': { $ref: '#/components/responses/KafkaUnavailable' },
+    },
+  };
+}
+
+function deleteUserOperation(): Json {
+  return {
+    operationId: 'deleteUser',
+    summary: 'Erase a user from every store (produces a user.deleted event)',
+    description:
+      'Produces one user.deleted event, keyed by the user id like its user.created events, and answers 202 once ' +
+      'Kafka acknowledged it. The stores apply it newest-wins by occurred_at (then event_id): the user is removed ' +
+      'from PostgreSQL and Cassandra, dead letters keyed by the user lose their raw bytes, and a tombstone refuses ' +
+      'any older user.created that arrives later. A user no store has is accepted too. See ' +
+      'docs/erasure-and-retention.md.',
+    security: [{ apiKey: [] }, { sigv4: [] }],
+    parameters: DELETE_USER_PARAMETERS.map((parameter) => ({
+      name: parameter.name,
+      in: parameter.in,
+      required: parameter.required,
+      description: parameter.description,
+      schema: parameterJsonSchema(parameter),
+    })),
+    responses: {
+      '202': {
+        description: 'The deletion was accepted; `event_ids` holds the user.deleted event id.',
+        headers: requestIdHeader,
+        content: json(ref('Accepted')),
+      },
+      '400': errorResponse(
+        'The id is not a UUID, or the reason is not a reason code; `issues` names the field.',
       ),
+      '403': { $ref: '#/components/responses/Forbidden' },
+      '404': { $ref: '#/components/responses/NotFound' },
+      '405': { $ref: '#/components/responses/MethodNotAllowed' },
+      '500': { $ref: '#/components/responses/InternalError' },
+      '503': { $ref: '#/components/responses/KafkaUnavailable' },
     },
   };
 }
@@ -151,6 +189,7 @@ export function buildPushApiOpenApi(): Json {
     servers: [{ url: 'http://127.0.0.1:3000', description: 'local mirror (npm start)' }],
     paths: {
       '/v1/users': { post: postUsersOperation() },
+      '/v1/users/{id}': { delete: deleteUserOperation() },
       '/v1/health': { get: healthOperation() },
     },
     components: {

@@ -1,8 +1,12 @@
 import type { MSKEvent } from 'aws-lambda';
 import {
   type ContractIssue,
-  decodeUserCreatedEvent,
+  compareEvents,
+  decodePipelineEvent,
+  isUserDeletedEvent,
+  type SupportedEvents,
   type UserCreatedEvent,
+  type UserDeletedEvent,
 } from '../shared/contract/index.js';
 import {
   type DecodedKafkaRecord,
@@ -12,27 +16,42 @@ import {
 } from './msk-records.js';
 import type { DeadLetter } from './stores/dead-letter.js';
 
-/** An event that passed the contract, with where it came from in Kafka. */
+/** A user.created event that passed the contract, with where it came from in Kafka. */
 export interface AcceptedEvent {
   readonly event: UserCreatedEvent;
   readonly source: KafkaCoordinates;
 }
 
-/** What every sink receives for one batch: the newest event per user, and the batch's dead letters. */
+/** A user.deleted event that passed the contract, with where it came from in Kafka. */
+export interface AcceptedDeletion {
+  readonly event: UserDeletedEvent;
+  readonly source: KafkaCoordinates;
+}
+
+/** A valid record of any event type. */
+export type AcceptedRecord = AcceptedEvent | AcceptedDeletion;
+
+/** What every sink's `write` receives for one batch: the newest create per user, and the batch's dead letters. */
 export interface SinkBatch {
   readonly users: readonly AcceptedEvent[];
   readonly deadLetters: readonly DeadLetter[];
 }
 
 /**
- * One store the processor writes to. `write` must be idempotent (a failed batch is retried whole, so a sink
- * that already succeeded sees the same writes again) and newest-wins by the event's occurred_at. A sink that
- * keeps dead letters (PostgreSQL) writes them; the others ignore them.
+ * One store the processor writes to. Both methods must be idempotent (a failed batch is retried whole, so a
+ * sink that already succeeded sees the same calls again) and follow the one order of a user's events
+ * (compareEvents: occurred_at, then event_id), whichever of a user's events arrives first:
+ * - `write` upserts users: a create replaces a row only if it is newer, and never lands if the user's
+ *   deletion is newer or equal. A sink that keeps dead letters (PostgreSQL) writes them; the others ignore them.
+ * - `delete` erases users: each deletion removes the user's data if it is newer than what the sink holds, and
+ *   the sink keeps a tombstone (no personal data) so that an older create arriving later is refused.
+ * A store that cannot delete cannot be a sink: personal data must be erasable everywhere it is written.
  */
 export interface Sink {
   /** Lower-case name: metric names and failure attribution (`PostgresWriteLatency`, `failedSinks`). */
   readonly name: string;
   write(batch: SinkBatch): Promise<void>;
+  delete(deletions: readonly AcceptedDeletion[]): Promise<void>;
 }
 
 export interface ProcessorLogger {
@@ -46,7 +65,9 @@ export interface BatchOutcome {
   readonly received: number;
   readonly valid: number;
   readonly invalid: number;
-  /** Valid events superseded by a newer event for the same user in the same batch. */
+  /** Valid user.deleted events among `valid`. */
+  readonly deletions: number;
+  /** Valid events superseded by a newer event of the same type for the same user in the same batch. */
   readonly superseded: number;
   /** Write time of each sink, ms, by sink name. */
   readonly sinkWriteMs: Readonly<Record<string, number>>;
@@ -62,10 +83,13 @@ export interface ProcessorDependencies {
   readonly logger: ProcessorLogger;
   readonly now?: () => number;
   /**
-   * Versions this processor accepts. @default SUPPORTED_SCHEMA_VERSIONS (all of the registry). A smaller list
-   * stands for an older build: the rolling-upgrade test runs the real handler code as the previous release.
+   * Versions of user.created this processor accepts. @default SUPPORTED_SCHEMA_VERSIONS (all of the registry).
+   * A smaller list stands for an older build: the rolling-upgrade test runs the real handler code as the
+   * previous release.
    */
   readonly supportedSchemaVersions?: readonly number[];
+  /** Event types this processor accepts. @default every type of the registry (an older build knows fewer) */
+  readonly supportedEventTypes?: readonly string[];
 }
 
 /** Thrown when a sink write fails: the invocation fails and Lambda retries the whole batch. */
@@ -83,7 +107,7 @@ export class SinkWriteError extends Error {
   }
 }
 
-type Classified = { ok: true; accepted: AcceptedEvent } | { ok: false; deadLetter: DeadLetter };
+type Classified = { ok: true; accepted: AcceptedRecord } | { ok: false; deadLetter: DeadLetter };
 
 function deadLetterOf(
   record: DecodedKafkaRecord,
@@ -93,18 +117,18 @@ function deadLetterOf(
   return { reason, issues, record } satisfies DeadLetter;
 }
 
-/** Decode + validate one record. Never throws: a bad record becomes a dead letter with a precise reason. */
-export function classifyRecord(
-  record: DecodedKafkaRecord,
-  supportedSchemaVersions?: readonly number[],
-): Classified {
+/**
+ * Decode + validate one record of any event type. Never throws: a bad record, or one of a type this build does
+ * not know (`unsupported_event_type`), becomes a dead letter with a precise reason.
+ */
+export function classifyRecord(record: DecodedKafkaRecord, supported?: SupportedEvents): Classified {
   if (record.value === null || record.value.length === 0) {
     return {
       ok: false,
       deadLetter: deadLetterOf(record, 'empty_value', [{ path: '', message: 'record has no value' }]),
     };
   }
-  const decoded = decodeUserCreatedEvent(record.value, supportedSchemaVersions);
+  const decoded = decodePipelineEvent(record.value, supported);
   if (!decoded.ok) return { ok: false, deadLetter: deadLetterOf(record, decoded.reason, decoded.issues) };
   const { event } = decoded;
   if (record.key !== null && record.key !== event.payload.id) {
@@ -116,26 +140,28 @@ export function classifyRecord(
       ]),
     };
   }
-  return { ok: true, accepted: { event, source: record } };
+  return { ok: true, accepted: { event, source: record } as AcceptedRecord };
 }
 
-/** Newer of two events for one user: by occurred_at, then ingested_at, then Kafka position. */
-export function isNewer(candidate: AcceptedEvent, current: AcceptedEvent): boolean {
-  const a = candidate.event;
-  const b = current.event;
-  if (a.occurred_at !== b.occurred_at) return Date.parse(a.occurred_at) > Date.parse(b.occurred_at);
-  if (a.ingested_at !== b.ingested_at) return Date.parse(a.ingested_at) > Date.parse(b.ingested_at);
-  return candidate.source.offset > current.source.offset;
-}
-
-/** Keeps one event per user (the newest): a multi-row upsert may touch each key only once. */
-export function latestPerUser(events: readonly AcceptedEvent[]): AcceptedEvent[] {
-  const byUser = new Map<string, AcceptedEvent>();
+/**
+ * Keeps one event per user (the newest by compareEvents, the order every store applies): a multi-row statement
+ * may touch each key only once. Creates and deletions are collapsed separately and both go to the sinks, whose
+ * newest-wins rules make their order irrelevant: a deletion superseded by a newer create in the same batch
+ * still purges the dead letters and leaves a tombstone, and the create still lands.
+ */
+export function latestPerUser<Accepted extends AcceptedRecord>(events: readonly Accepted[]): Accepted[] {
+  const byUser = new Map<string, Accepted>();
   for (const accepted of events) {
-    const current = byUser.get(accepted.event.payload.id);
-    if (!current || isNewer(accepted, current)) byUser.set(accepted.event.payload.id, accepted);
+    // Ids are compared as UUIDs: a producer may send either letter case.
+    const user = accepted.event.payload.id.toLowerCase();
+    const current = byUser.get(user);
+    if (!current || compareEvents(accepted.event, current.event) > 0) byUser.set(user, accepted);
   }
   return [...byUser.values()];
+}
+
+function isDeletion(accepted: AcceptedRecord): accepted is AcceptedDeletion {
+  return isUserDeletedEvent(accepted.event);
 }
 
 async function timed(work: () => Promise<void>): Promise<number> {
@@ -144,9 +170,23 @@ async function timed(work: () => Promise<void>): Promise<number> {
   return performance.now() - started;
 }
 
-/** Writes the batch to every sink concurrently; throws SinkWriteError naming each sink that failed. */
-async function writeToSinks(sinks: readonly Sink[], batch: SinkBatch): Promise<Record<string, number>> {
-  const results = await Promise.allSettled(sinks.map((sink) => timed(() => sink.write(batch))));
+/**
+ * Writes the batch to every sink concurrently (within one sink: the creates, then the deletions); throws
+ * SinkWriteError naming each sink that failed.
+ */
+async function writeToSinks(
+  sinks: readonly Sink[],
+  batch: SinkBatch,
+  deletions: readonly AcceptedDeletion[],
+): Promise<Record<string, number>> {
+  const results = await Promise.allSettled(
+    sinks.map((sink) =>
+      timed(async () => {
+        await sink.write(batch);
+        if (deletions.length > 0) await sink.delete(deletions);
+      }),
+    ),
+  );
   const failedSinks: string[] = [];
   const causes: unknown[] = [];
   const sinkWriteMs: Record<string, number> = {};
@@ -172,11 +212,17 @@ export async function processMskEvent(event: MSKEvent, deps: ProcessorDependenci
   const startedAt = now();
   const records = mskRecords(event).map(decodeMskRecord);
   const accepted: AcceptedEvent[] = [];
+  const deleted: AcceptedDeletion[] = [];
   const deadLetters: DeadLetter[] = [];
+  const supported: SupportedEvents = {
+    ...(deps.supportedSchemaVersions ? { userCreatedVersions: deps.supportedSchemaVersions } : {}),
+    ...(deps.supportedEventTypes ? { eventTypes: deps.supportedEventTypes } : {}),
+  };
   for (const record of records) {
-    const result = classifyRecord(record, deps.supportedSchemaVersions);
-    if (result.ok) accepted.push(result.accepted);
-    else deadLetters.push(result.deadLetter);
+    const result = classifyRecord(record, supported);
+    if (!result.ok) deadLetters.push(result.deadLetter);
+    else if (isDeletion(result.accepted)) deleted.push(result.accepted);
+    else accepted.push(result.accepted);
   }
   for (const dead of deadLetters) {
     const { topic, partition, offset } = dead.record;
@@ -189,15 +235,17 @@ export async function processMskEvent(event: MSKEvent, deps: ProcessorDependenci
     });
   }
   const users = latestPerUser(accepted);
-  const sinkWriteMs = await writeToSinks(deps.sinks, { users, deadLetters });
+  const deletions = latestPerUser(deleted);
+  const sinkWriteMs = await writeToSinks(deps.sinks, { users, deadLetters }, deletions);
   const writtenAt = now();
 
   const oldest = records.reduce((min, r) => Math.min(min, r.timestamp), Number.POSITIVE_INFINITY);
   return {
     received: records.length,
-    valid: accepted.length,
+    valid: accepted.length + deleted.length,
     invalid: deadLetters.length,
-    superseded: accepted.length - users.length,
+    deletions: deleted.length,
+    superseded: accepted.length - users.length + deleted.length - deletions.length,
     sinkWriteMs,
     endToEndMs: users.map(({ event }) => Math.max(0, writtenAt - Date.parse(event.ingested_at))),
     oldestRecordAgeMs: records.length === 0 ? 0 : Math.max(0, startedAt - oldest),

@@ -211,6 +211,28 @@ export interface OrchestrationSettings {
   readonly airflowVersionVia: 'cloudformation' | 'update-environment';
 }
 
+/**
+ * How long the pipeline keeps personal data where nothing else removes it (docs/erasure-and-retention.md).
+ * Erasure (`DELETE /v1/users/{id}`) removes a user at any time; these bound what nobody erases. The failure
+ * topic's retention, the third part of the policy, is `processor.failureDestination.retentionHours`.
+ */
+export interface RetentionSettings {
+  /**
+   * Default TTL of the Cassandra / Keyspaces user tables (`created_users`, `users_by_signup_day`), in days: a
+   * row expires this long after its last write (`default_time_to_live`). 0 keeps rows until they are deleted.
+   * On Keyspaces, a table that once had a TTL keeps the TTL feature (and its per-row metadata) for good: 0
+   * then only stops new rows from expiring. `user_tombstones` never expires. At most 7,300 (20 years, the
+   * Keyspaces maximum).
+   */
+  readonly userRowsTtlDays: number;
+  /**
+   * Days a dead letter keeps its raw key and value, counted from `first_seen_at`; the daily
+   * `dead_letter_retention` DAG purges older ones (reason, issues and the Kafka position stay). Replay dead
+   * letters within this window. 1 to 3,650.
+   */
+  readonly deadLetterRawBytesDays: number;
+}
+
 /** Alarm thresholds and log retention. */
 export interface ObservabilitySettings {
   /** Days Lambda, API and VPC logs are kept. */
@@ -307,6 +329,8 @@ export interface StageConfig {
   readonly orchestration?: Partial<OrchestrationSettings>;
   /** @default DEFAULT_SETTINGS (bin/config).observability */
   readonly observability?: Partial<ObservabilitySettings>;
+  /** @default DEFAULT_SETTINGS (bin/config).retention (user rows expire after 90 days, dead-letter bytes after 30) */
+  readonly retention?: Partial<RetentionSettings>;
   /**
    * Compose service addresses for the `localstack` target.
    *
@@ -340,5 +364,6 @@ export interface ResolvedStageConfig {
   readonly accountQuotas: AccountQuotaSettings;
   readonly orchestration: OrchestrationSettings;
   readonly observability: ObservabilitySettings;
+  readonly retention: RetentionSettings;
   readonly localEndpoints: LocalServiceEndpoints;
 }

@@ -13,6 +13,7 @@ import {
 } from '../constructs/keyspaces/keyspaces-store.js';
 import { Network } from '../constructs/network/network.js';
 import { Observability } from '../constructs/observability/observability.js';
+import { DEAD_LETTER_RETENTION_VARIABLE } from '../constructs/orchestration/airflow-variables.js';
 import { Orchestration } from '../constructs/orchestration/orchestration.js';
 import { FailedBatchesReplay } from '../constructs/processing/failed-batches-replay.js';
 import { Processing } from '../constructs/processing/processing.js';
@@ -26,6 +27,8 @@ import { LogEncryption } from '../constructs/shared/log-encryption.js';
 import { Streaming } from '../constructs/streaming/streaming.js';
 import { Verification } from '../constructs/verification/verification.js';
 import { STACK_OUTPUTS } from './stack-outputs.js';
+
+const SECONDS_PER_DAY = 86_400;
 
 /** Project name: prefix of SSM parameter names and value of the `project` tag. */
 export const PROJECT_NAME = 'realtime-user-pipeline';
@@ -178,6 +181,7 @@ export class PipelineStack extends Stack {
       retainOnDelete: protect,
       connectionsPerHost: config.processor.keyspacesConnectionsPerHost,
       signupDay: config.signupDayTable,
+      userRowsTtlSeconds: config.retention.userRowsTtlDays * SECONDS_PER_DAY,
     });
 
     const kafkaAccess: ServiceAccess = {
@@ -270,6 +274,7 @@ export class PipelineStack extends Stack {
       variables: {
         replay_failed_batches_function_name: failedBatchesReplay.function.function.functionName,
         [SIGNUP_DAY_TABLE_VARIABLE]: keyspaces.dayTableVariable(),
+        [DEAD_LETTER_RETENTION_VARIABLE]: String(config.retention.deadLetterRawBytesDays),
       },
       allowInto: [
         (sg) => relationalStore.allowProxyFrom(sg, 'MWAA workers'),

@@ -7,9 +7,9 @@
  * PostgreSQL: the project's migration runner (runMigrations, the same SQL files) with search_path set to the
  * schema, as the administrator (the master user's part in AWS), then the application roles' logins, as the
  * migrations custom resource does; migration 0006 grants the roles their rights on this schema's tables.
- * Cassandra: applyCassandraSchema (the one table definition) with the local stage's day-table layout;
- * `--legacy-table dual-write|readers-switched` also creates the unbucketed table, as a stage in the middle of
- * its upgrade has it (docs/scaling.md). Connection settings: those of
+ * Cassandra: applyCassandraSchema (the one table definition, with the local stage's TTL) with the local stage's
+ * day-table layout; `--legacy-table dual-write|readers-switched` also creates the unbucketed table, as a stage in
+ * the middle of its upgrade has it (docs/scaling.md). Connection settings: those of
  * `npm run services -- env`. Prints one JSON line with what was applied.
  */
 import pg from 'pg';
@@ -21,6 +21,7 @@ import {
 import { runMigrations } from '../../lambdas/shared/schema/postgres/migrate.js';
 import { enableRoleLogins } from '../../lambdas/shared/schema/postgres/roles.js';
 import { localSignupDayLayout } from '../runtime/local-mapping.js';
+import { localKeyspaceTables, localRetention } from '../runtime/local-retention.js';
 import { localCassandraClient, migrationsPostgresSettings, roleLogins } from './store-settings.js';
 
 const IDENTIFIER = /^[a-z][a-z0-9_]{1,47}$/;
@@ -70,7 +71,8 @@ async function main(): Promise<void> {
   await cassandra.connect();
   let statements: number;
   try {
-    statements = (await applyCassandraSchema(cassandra, { keyspace, signupDay })).length;
+    const tables = localKeyspaceTables(localRetention(), signupDay);
+    statements = (await applyCassandraSchema(cassandra, { keyspace, tables })).length;
   } finally {
     await cassandra.shutdown();
   }

@@ -64,6 +64,10 @@ if [ -x "$root/node_modules/.bin/tsx" ]; then
   eval "$(cd "$root" && npm run -s services -- env)"
 fi
 export LAMBDA_ENDPOINT_URL="${LAMBDA_ENDPOINT_URL:-http://127.0.0.1:3001}"
+# The Airflow Variables CDK sets from the stage configuration, with the local stage's (dev) values.
+if [ -x "$root/node_modules/.bin/tsx" ]; then
+  eval "$(cd "$root" && node_modules/.bin/tsx local/airflow/stage-variables.ts)"
+fi
 
 # The UI password (generated once), then the Airflow connections the DAGs use, as AIRFLOW_CONN_* (JSON):
 # local/airflow/pipeline_connections.py, shared with the DAG tests (pipeline_postgres as pipeline_reader).

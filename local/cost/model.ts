@@ -30,8 +30,18 @@ export interface Workload {
   readonly mwaaLogGbMonth?: number;
   /** VPC flow log records per network interface and hour (ALL traffic, 10-minute aggregation). @default 60 */
   readonly flowLogRecordsPerEniHour?: number;
-  /** Month of the table's life whose Keyspaces storage is billed (no TTL: storage grows). @default 12 */
+  /** Month of the table's life whose Keyspaces storage is billed (without TTL storage grows). @default 12 */
   readonly keyspacesMonth?: number;
+  /**
+   * Default TTL of the Keyspaces user tables, days; 0 = none (rows stay until erased).
+   * @default the stage's `retention.userRowsTtlDays`
+   */
+  readonly userRowsTtlDays?: number;
+  /**
+   * TTL metadata per row, KB: Keyspaces adds an expiration timestamp to every cell of a table with TTL and
+   * documents no byte count; ~14 cells × 8 bytes is an assumption, not a measurement. @default 0.1
+   */
+  readonly ttlRowOverheadKb?: number;
   /** reconcile_stores sample size (point reads per run). @default 200 */
   readonly reconcileSampleSize?: number;
   /**
@@ -73,8 +83,8 @@ export const INTERFACE_ENDPOINTS = 6;
 export const ALARM_METRICS_BASE = 14;
 /** Custom EMF metrics (metric names × the `service` dimension). */
 export const CUSTOM_METRICS = 23;
-/** Secrets: database secret + Airflow variables/connections. */
-export const SECRETS = 6;
+/** Secrets: database secret + Airflow variables/connections (incl. the dead-letter retention variable). */
+export const SECRETS = 7;
 /** Customer managed KMS keys (MSK, failure queues, alarm topic). */
 export const KMS_KEYS = 3;
 /** WAF rules (3 managed groups + rate limit). */
@@ -234,10 +244,20 @@ function rdsLines({ config }: Volumes): CostLine[] {
   ];
 }
 
+/** TTL metadata per row when the tables have a TTL, KB (see {@link Workload.ttlRowOverheadKb}). */
+const DEFAULT_TTL_ROW_OVERHEAD_KB = 0.1;
+
+/** The user tables' TTL in days: the workload's, else the stage's (`retention.userRowsTtlDays`). */
+function userRowsTtlDaysOf(config: ResolvedStageConfig, workload: Workload): number {
+  return workload.userRowsTtlDays ?? config.retention.userRowsTtlDays;
+}
+
 /**
- * Keyspaces: on-demand writes of every event (API and scheduled pull) to both tables, the DAGs' reads, and
- * storage in month `keyspacesMonth` of the table's life. The tables have no TTL (stage config has none), so
- * storage grows by one month of rows every month; see {@link keyspacesStorageGrowth}.
+ * Keyspaces: on-demand writes of every event (API and scheduled pull) to both tables, the tombstone check the
+ * processor reads before writing creates (one partition read per user), the DAGs' reads, and storage in month
+ * `keyspacesMonth` of the table's life: without TTL storage grows by one month of rows every month, with the
+ * stage's TTL (`retention.userRowsTtlDays`) it levels off at the rows of the last TTL; see
+ * {@link keyspacesStorageGrowth}. Erasures are few: their reads and writes are not counted.
  */
 function keyspacesLines({ config, events, workload }: Volumes): CostLine[] {
   const p = UNIT_PRICES.keyspaces;
@@ -245,7 +265,9 @@ function keyspacesLines({ config, events, workload }: Volumes): CostLine[] {
   const tables = keyspacesTablesPerEvent(config);
   const writeUnits = events * tables * Math.max(1, Math.ceil(rowKb));
   const month = workload.keyspacesMonth ?? 12;
-  const storedGb = keyspacesStorageGb(events, rowKb, month, tables);
+  const ttlDays = userRowsTtlDaysOf(config, workload);
+  const storedGb = keyspacesStorageGb(events, rowKb, month, tables, ttlDays, workload.ttlRowOverheadKb);
+  const ttl = ttlDays > 0 ? `TTL ${ttlDays} days` : 'no TTL';
   return [
     line(
       'Keyspaces',
@@ -256,19 +278,39 @@ function keyspacesLines({ config, events, workload }: Volumes): CostLine[] {
     ),
     line(
       'Keyspaces',
+      'tombstone check before writes (1 read per user)',
+      events / 1e6,
+      'million RRU',
+      p.readRequestUnitsMillion,
+    ),
+    line(
+      'Keyspaces',
       `reconcile_stores reads (hourly, ${config.signupDayTable.buckets} buckets per day and country)`,
       dagReadUnits(events, workload, config.signupDayTable.buckets) / 1e6,
       'million RRU',
       p.readRequestUnitsMillion,
     ),
-    line('Keyspaces', `storage in month ${month} (no TTL)`, storedGb, 'GB-month', p.storageGbMonth),
+    line('Keyspaces', `storage in month ${month} (${ttl})`, storedGb, 'GB-month', p.storageGbMonth),
     line('Keyspaces', `PITR in month ${month}`, storedGb, 'GB-month', p.pitrGbMonth),
   ];
 }
 
-/** GB stored at the end of month `month` when each month adds `eventsPerMonth` rows to each table. */
-function keyspacesStorageGb(eventsPerMonth: number, rowKb: number, month: number, tables: number): number {
-  return (eventsPerMonth * month * tables * rowKb) / 1024 ** 2;
+/**
+ * GB stored at the end of month `month` when each month adds `eventsPerMonth` rows to each of `tables` tables:
+ * all of them without TTL, only those of the last `ttlDays` with one (each row a little larger: its TTL
+ * metadata).
+ */
+function keyspacesStorageGb(
+  eventsPerMonth: number,
+  rowKb: number,
+  month: number,
+  tables: number,
+  ttlDays = 0,
+  ttlRowOverheadKb = DEFAULT_TTL_ROW_OVERHEAD_KB,
+): number {
+  const monthsKept = ttlDays > 0 ? Math.min(month, (ttlDays * 86_400) / SECONDS_PER_MONTH) : month;
+  const kbPerRow = ttlDays > 0 ? rowKb + ttlRowOverheadKb : rowKb;
+  return (eventsPerMonth * monthsKept * tables * kbPerRow) / 1024 ** 2;
 }
 
 /**
@@ -505,20 +547,40 @@ function otherLines({ config }: Volumes): CostLine[] {
   ];
 }
 
-/** Keyspaces storage + PITR per month for months 1..`months` (no TTL: each month adds its rows). */
+/** One month of Keyspaces storage + PITR, without TTL and with the TTL considered. */
+export interface KeyspacesStorageMonth {
+  readonly month: number;
+  readonly gb: number;
+  readonly monthlyUsd: number;
+  readonly withTtl: { readonly gb: number; readonly monthlyUsd: number };
+}
+
+/**
+ * Keyspaces storage + PITR per month for months 1..`months`: without TTL (each month adds its rows) and with a
+ * TTL of `ttlDays` (rows older than the TTL expire, so storage levels off after it).
+ *
+ * @param ttlDays the TTL to compare with @default the workload's or the stage's, else 90 days (the default
+ * of bin/config, to show the option on a stage without TTL such as prod)
+ */
 export function keyspacesStorageGrowth(
   config: ResolvedStageConfig,
   workload: Workload,
   months = 12,
-): { month: number; gb: number; monthlyUsd: number }[] {
+  ttlDays = userRowsTtlDaysOf(config, workload) || DEFAULT_TTL_OPTION_DAYS,
+): KeyspacesStorageMonth[] {
   const { events } = volumes(config, workload);
   const rowKb = workload.rowKb ?? DEFAULT_ROW_KB;
   const perGb = UNIT_PRICES.keyspaces.storageGbMonth.usd + UNIT_PRICES.keyspaces.pitrGbMonth.usd;
   return Array.from({ length: months }, (_, i) => {
-    const gb = keyspacesStorageGb(events, rowKb, i + 1, keyspacesTablesPerEvent(config));
-    return { month: i + 1, gb, monthlyUsd: gb * perGb };
+    const tables = keyspacesTablesPerEvent(config);
+    const gb = keyspacesStorageGb(events, rowKb, i + 1, tables);
+    const ttlGb = keyspacesStorageGb(events, rowKb, i + 1, tables, ttlDays, workload.ttlRowOverheadKb);
+    return { month: i + 1, gb, monthlyUsd: gb * perGb, withTtl: { gb: ttlGb, monthlyUsd: ttlGb * perGb } };
   });
 }
+
+/** The TTL the growth table compares with on a stage that has none: the default of bin/config. */
+export const DEFAULT_TTL_OPTION_DAYS = 90;
 
 /** Sum of the lines, by service and in total. */
 export function summarize(lines: readonly CostLine[]): { byService: Map<string, number>; total: number } {

@@ -56,7 +56,7 @@ const api = await startHttpApi({
   documents: pushApiDocuments(),
 });
 console.log(
-  `ingest-http API on ${api.url} (POST /v1/users, GET /v1/health, GET /v1/openapi.json; up to ${concurrency} containers) → Kafka topic ${topic}`,
+  `ingest-http API on ${api.url} (POST /v1/users, DELETE /v1/users/{id}, GET /v1/health, GET /v1/openapi.json; up to ${concurrency} containers) → Kafka topic ${topic}`,
 );
 
 const stop = () => {

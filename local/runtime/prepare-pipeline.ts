@@ -7,6 +7,7 @@ import { enableRoleLogins } from '../../lambdas/shared/schema/postgres/roles.js'
 import { adminConnection, type LocalServicesSettings } from '../services/config.js';
 import { ensureTopics } from './kafka-topics.js';
 import { localSignupDayLayout } from './local-mapping.js';
+import { localKeyspaceTables, localRetention } from './local-retention.js';
 
 export interface PipelineResources {
   readonly topic: string;
@@ -24,7 +25,7 @@ export interface PipelineResources {
  * What `cdk deploy` does in AWS, done against the local services: the topic, the PostgreSQL migrations (the
  * same runner the deploy-time custom resource uses, as the administrator, the master user's local
  * counterpart; then the application roles' logins) and the Cassandra keyspace and tables from the one schema
- * definition. Idempotent.
+ * definition, with the local stage's default TTL on the user tables. Idempotent.
  */
 export async function preparePipeline(
   kafka: Kafka,
@@ -67,7 +68,7 @@ export async function preparePipeline(
   try {
     await applyCassandraSchema(cassandra, {
       keyspace: resources.keyspace ?? 'pipeline',
-      signupDay: resources.signupDay ?? localSignupDayLayout(),
+      tables: localKeyspaceTables(localRetention(), resources.signupDay ?? localSignupDayLayout()),
     });
     log(`Cassandra keyspace ${resources.keyspace ?? 'pipeline'} and tables ready`);
   } finally {

@@ -11,7 +11,11 @@ or `params.window_start`/`window_end`):
 | duplicate emails | extra rows sharing a lower-cased email / rows > `params.max_duplicate_email_rate` |
 | duplicate event ids | event ids that wrote more than one user > `params.max_duplicate_event_ids` |
 | blank required fields | worst field's NULL-or-blank share > `params.max_blank_rate` |
+| erased users with a row | rows an erasure at least as new should have removed > `params.max_tombstoned_rows` |
 | volume | rows < `params.min_rows` |
+
+The erased-users check looks at the window's rows and at the users erased in the window (`user_tombstones`):
+a row whose user has a deletion at least as new as the row's event is personal data an erasure missed.
 
 Every run is recorded in `data_quality_runs` (metrics, checks, breaches); then `enforce` fails (no retry) if any
 check was breached.
@@ -46,6 +50,7 @@ from pipeline_dags.common import DEFAULT_ARGS, START_DATE, tags
         "max_duplicate_email_rate": Param(0.01, type="number", minimum=0, maximum=1),
         "max_duplicate_event_ids": Param(0, type="integer", minimum=0),
         "max_blank_rate": Param(0.0, type="number", minimum=0, maximum=1),
+        "max_tombstoned_rows": Param(0, type="integer", minimum=0, description="Rows an erasure should have removed."),
         "min_rows": Param(0, type="integer", minimum=0),
     },
 )

@@ -11,6 +11,9 @@ Hourly comparison of the two stores the processor writes: PostgreSQL `users` and
   (Variable `signup_day_table`; counts per UTC day, ids present in only one store) and point reads of
   `created_users` for a deterministic sample of `params.sample_size` ids, compared field by field. No query
   scans a table (Keyspaces bills the data it reads).
+* Erased users: an id only one store has, which the other store has a tombstone for, is an erasure (a
+  `user.deleted`) on its way: consistent while it was recorded at or after the window's end (in flight), a
+  mismatch listed under `erasures.incomplete` when older (personal data an erasure left behind).
 * `record`: one row per run in PostgreSQL `reconciliation_runs` (the report as JSON).
 * `enforce`: fails (no retry) when `mismatch_count / rows > params.max_mismatch_ratio`.
 
@@ -80,7 +83,8 @@ def reconcile_stores():
             fail_without_retry(
                 f"stores differ: {report['mismatch_count']} mismatches, ratio {report['mismatch_ratio']:.6f} > "
                 f"{report['max_mismatch_ratio']} (missing in Cassandra {report['missing_in_cassandra']}, "
-                f"missing in PostgreSQL {report['missing_in_postgres']}, sample {report['sample']})"
+                f"missing in PostgreSQL {report['missing_in_postgres']}, incomplete erasures "
+                f"{report['erasures']['incomplete']}, sample {report['sample']})"
             )
 
     report = compare()

@@ -16,6 +16,7 @@ import pytest
 from conftest import DAGS_DIR, MWAA_DIR, REPO_ROOT
 
 EXPECTED_DAGS = {
+    "dead_letter_retention",
     "randomuser_ingest",
     "reconcile_stores",
     "data_quality",
@@ -72,6 +73,7 @@ def test_schedules(dagbag):
         "data_quality": "@hourly",
         "replay_dead_letters": None,
         "replay_failed_batches": None,
+        "dead_letter_retention": "@daily",
     }
 
 
@@ -107,13 +109,16 @@ def test_parsing_imports_no_driver(airflow_db):
 
 
 def test_contract_copies_match_source():
-    from pipeline_dags.fields_generated import CURRENT_SCHEMA_VERSION
+    from pipeline_dags.fields_generated import EVENT_TYPES
 
-    for version in range(1, CURRENT_SCHEMA_VERSION + 1):
-        name = f"user-created.v{version}.schema.json"
+    names = [f"{t['schema_stem']}.v{version}.schema.json" for t in EVENT_TYPES.values() for version in t["versions"]]
+    assert "user-deleted.v1.schema.json" in names
+    for name in names:
         source = REPO_ROOT / "lambdas" / "shared" / "contract" / name
         copy = DAGS_DIR / "pipeline_dags" / "contract" / name
         assert copy.read_bytes() == source.read_bytes(), f"{copy} is stale: run npm run generate"
+    copies = sorted(p.name for p in (DAGS_DIR / "pipeline_dags" / "contract").glob("*.schema.json"))
+    assert copies == sorted(names), "a contract copy the registry no longer has"
 
 
 def _pins(path: Path) -> dict[str, str]:

@@ -24,6 +24,8 @@ def metrics(**overrides):
         "duplicate_event_ids": 0,
         "blank_rates": dict.fromkeys(quality.REQUIRED_NON_BLANK + quality.REQUIRED_NOT_NULL, 0.0),
         "invalid_format_rates": {"nationality": 0.0},
+        "tombstoned_rows": 0,
+        "tombstoned_row_examples": [],
     }
     base.update(overrides)
     return base
@@ -40,6 +42,7 @@ def test_clean_metrics_pass_default_thresholds():
         "duplicate_event_ids",
         "blank_rate",
         "invalid_format_rate",
+        "tombstoned_rows",
         "rows_in_window",
     }
 
@@ -54,6 +57,8 @@ def test_each_threshold_can_breach():
         duplicate_event_ids=1,
         blank_rates=blank,
         invalid_format_rates={"nationality": 0.02},
+        tombstoned_rows=1,
+        tombstoned_row_examples=["5d6f3c0e-8a3b-4c2f-9e1d-7b6a5c4d3e2f"],
         rows_in_window=3,
     )
     result = quality.result(WINDOW, bad, quality.thresholds_from({"min_rows": 10}))
@@ -64,8 +69,11 @@ def test_each_threshold_can_breach():
         "duplicate_event_ids",
         "blank_rate",
         "invalid_format_rate",
+        "tombstoned_rows",
         "rows_in_window",
     }
+    tombstoned = next(c for c in result["checks"] if c["name"] == "tombstoned_rows")
+    assert tombstoned["detail"]["examples"] == ["5d6f3c0e-8a3b-4c2f-9e1d-7b6a5c4d3e2f"]
     format_check = next(c for c in result["checks"] if c["name"] == "invalid_format_rate")
     assert format_check["detail"]["worst_field"] == "nationality"
     blank_check = next(c for c in result["checks"] if c["name"] == "blank_rate")

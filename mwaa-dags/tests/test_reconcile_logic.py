@@ -140,6 +140,45 @@ def test_report_counts_every_kind_of_mismatch():
     assert report["days"] == [{"day": "2026-03-01", "postgres": 10, "cassandra": 10, "diff": 0}]
 
 
+def test_an_erased_user_is_consistent_while_its_erasure_is_in_flight_and_a_mismatch_after():
+    ids = [str(uuid.UUID(int=i)) for i in range(4)]
+    rows = {i: pg_row(id=i) for i in ids}
+    # ids[0]: erased in PostgreSQL after the window's end (still in Cassandra: in flight);
+    # ids[1]: erased in Cassandra before the window's end (still in PostgreSQL: incomplete);
+    # ids[2]: only in Cassandra, no tombstone anywhere (a plain drift).
+    erased_at = {ids[0]: WINDOW.end, ids[1]: WINDOW.end - timedelta(minutes=1)}
+    report = build_report(
+        WINDOW,
+        _pairs([ids[1], ids[3]]),
+        _pairs([ids[0], ids[2], ids[3]]),
+        [ids[3]],
+        rows,
+        {ids[3]: cassandra_row(id=ids[3])},
+        0.0,
+        erased_at,
+    )
+    assert report["erasures"] == {
+        "in_flight": {"count": 1, "examples": [ids[0]]},
+        "incomplete": {"count": 1, "examples": [ids[1]]},
+    }
+    assert report["missing_in_postgres"] == {"count": 1, "examples": [ids[2]]}
+    assert report["missing_in_cassandra"] == {"count": 0, "examples": []}
+    assert report["mismatch_count"] == 2
+    # Without ids[1] and ids[2], the in-flight erasure alone is no drift.
+    clean = build_report(
+        WINDOW,
+        _pairs([ids[3]]),
+        _pairs([ids[0], ids[3]]),
+        [ids[3]],
+        rows,
+        {ids[3]: cassandra_row(id=ids[3])},
+        0.0,
+        erased_at,
+    )
+    assert clean["passed"] is True
+    assert clean["mismatch_count"] == 0
+
+
 def test_partitions_are_the_signup_keys_of_the_window_rows():
     rows = [
         pg_row(id=str(uuid.UUID(int=1))),
@@ -152,3 +191,15 @@ def test_partitions_are_the_signup_keys_of_the_window_rows():
         ("2020-01-02", "France"),
         ("2020-01-02", "United States"),
     ]
+
+
+def test_an_erasure_of_the_window_still_in_created_users_is_an_incomplete_erasure_counted_once():
+    ids = [str(uuid.UUID(int=i)) for i in range(3)]
+    rows = {i: pg_row(id=i) for i in ids}
+    cass = {i: cassandra_row(id=i) for i in ids}
+    leftover = str(uuid.UUID(int=50))
+    # Seen by the point read only (its partition was not read), and once more by both checks: one mismatch each.
+    erased_at = {leftover: WINDOW.start}
+    report = build_report(WINDOW, _pairs(ids), _pairs([*ids, leftover]), ids, rows, cass, 0.0, erased_at, [leftover])
+    assert report["erasures"]["incomplete"] == {"count": 1, "examples": [leftover]}
+    assert report["mismatch_count"] == 1

@@ -142,3 +142,39 @@ def test_report_separates_replayed_skipped_and_failed():
     assert summary["skipped_invalid"]["count"] == 1
     assert summary["failed"] == {"count": 1, "examples": [{"id": 2, "error": "x"}]}
     assert report(chosen, dry_run=True, topic="t", params={})["would_replay"]["count"] == 2
+
+
+def deletion(**payload_overrides):
+    return {
+        "event_id": "3c2b1a09-8f7e-4d6c-9b5a-0f1e2d3c4b5a",
+        "event_type": "user.deleted",
+        "schema_version": 1,
+        "source": "ingest-http",
+        "occurred_at": "2026-01-02T00:00:00.000Z",
+        "ingested_at": "2026-01-02T00:00:00.000Z",
+        "payload": {"id": USER_ID, "reason": "user_request", **payload_overrides},
+    }
+
+
+def test_a_dead_lettered_deletion_is_judged_by_the_user_deleted_schema_and_replayed_as_it_is():
+    # e.g. dead-lettered as unsupported_event_type by a processor that did not know user.deleted yet.
+    decided = plan(
+        dead(deletion(), reason="unsupported_event_type"),
+        validate=contract.problems,
+        new_event_id=NEW_EVENT_ID,
+        allow_invalid=False,
+    )
+    assert decided.produce is True
+    assert decided.key == USER_ID.encode()
+    produced = json.loads(decided.value)
+    # Not upcast: user.deleted has one version.
+    assert produced == {**deletion(), "event_id": NEW_EVENT_ID}
+    assert dict(decided.headers)["event_type"] == b"user.deleted"
+
+
+def test_the_user_deleted_schema_refuses_personal_data_and_free_text():
+    assert contract.problems(deletion()) == []
+    assert contract.problems(deletion(reason="she asked"))[0].startswith("payload/reason")
+    assert contract.problems(deletion(email="ada@example.com"))
+    # An unknown type is judged as user.created, whose schema names the event_type.
+    assert any(p.startswith("event_type") for p in contract.problems({**deletion(), "event_type": "user.merged"}))

@@ -7,7 +7,6 @@ import type { ChildProcess } from 'node:child_process';
 import type { Client as CassandraClient } from 'cassandra-driver';
 import type pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startPipelineProcess } from '../../local/runtime/pipeline-process.js';
 import { bringUp, createLocalServices } from '../../local/services/service-runner.js';
 import {
   adminPostgresPool,
@@ -21,6 +20,7 @@ import {
   consumerLag,
   killService,
   runReplayCli,
+  startFaultPipeline,
   storedEventIds as storedIn,
   Traffic,
   waitFor,
@@ -36,23 +36,7 @@ let pool: pg.Pool;
 let cassandra: CassandraClient;
 const log = (message: string) => console.error(`[faults] ${message}`);
 
-async function startPipeline(): Promise<ChildProcess> {
-  const started = await startPipelineProcess(
-    ['--no-demo', '--no-console', '--port', String(port), '--invoke-port', '0'],
-    {
-      ...process.env,
-      KAFKA_TOPIC: topic,
-      KAFKA_FAILURE_TOPIC: failureTopic,
-    },
-  );
-  started.child.once('exit', (code, signal) => {
-    // SIGKILL is the test's own doing; 0 and 130 are clean exits after SIGINT.
-    if (signal !== 'SIGKILL' && code !== 0 && code !== 130) {
-      log(`pipeline exited (${code ?? signal}):\n${started.recentOutput()}`);
-    }
-  });
-  return started.child;
-}
+const startPipeline = () => startFaultPipeline({ port, topic, failureTopic }, log);
 
 beforeAll(async () => {
   pool = adminPostgresPool();

@@ -1,17 +1,38 @@
 // Shared by the fault suites: steady HTTP traffic, waiting, killing a service by its pid file, and reading
 // back what both stores hold.
-import { spawn } from 'node:child_process';
+import { type ChildProcess, spawn } from 'node:child_process';
 import type { Client as CassandraClient } from 'cassandra-driver';
 import type { Kafka } from 'kafkajs';
 import type pg from 'pg';
 import type { ReplayReport } from '../../lambdas/replay-failed-batches/replay.js';
 import { lagByPartition, topicDepth } from '../../local/runtime/kafka-offsets.js';
+import { startPipelineProcess } from '../../local/runtime/pipeline-process.js';
 import { repoRoot } from '../../local/services/config.js';
 import type { ServiceName } from '../../local/services/local-service.js';
 import { isOurProcessAlive, readPidRecord } from '../../local/services/process-supervisor.js';
 import { createLocalServices } from '../../local/services/service-runner.js';
 import { services } from '../support/local-services.js';
 import { userPayload } from '../support/user-events.js';
+
+/**
+ * `npm start --no-demo --no-console` as a child on its own topics and API port; an unexpected exit is logged
+ * with the child's last output (SIGKILL is the test's own doing; 0 and 130 are clean exits after SIGINT).
+ */
+export async function startFaultPipeline(
+  options: { readonly port: number; readonly topic: string; readonly failureTopic: string },
+  log: (message: string) => void,
+): Promise<ChildProcess> {
+  const started = await startPipelineProcess(
+    ['--no-demo', '--no-console', '--port', String(options.port), '--invoke-port', '0'],
+    { ...process.env, KAFKA_TOPIC: options.topic, KAFKA_FAILURE_TOPIC: options.failureTopic },
+  );
+  started.child.once('exit', (code, signal) => {
+    if (signal !== 'SIGKILL' && code !== 0 && code !== 130) {
+      log(`pipeline exited (${code ?? signal}):\n${started.recentOutput()}`);
+    }
+  });
+  return started.child;
+}
 
 /** Steady traffic: single-user posts, a few in flight; records what each answer was. */
 export class Traffic {

@@ -151,16 +151,43 @@ describe('cost model', () => {
   });
 
   it('bills Keyspaces storage in month 12 of a table without TTL and shows the growth', () => {
-    const growth = keyspacesStorageGrowth(dev, { eventsPerSecond: 10, rowKb: 0.8 });
+    const noTtl = { eventsPerSecond: 10, rowKb: 0.8, userRowsTtlDays: 0 };
+    const growth = keyspacesStorageGrowth(dev, noTtl);
     expect(growth).toHaveLength(12);
     expect(growth[11]?.gb).toBeCloseTo((growth[0]?.gb ?? Number.NaN) * 12, 6);
-    const storage = find(
-      estimateMonthlyCost(dev, { eventsPerSecond: 10, rowKb: 0.8 }),
-      'Keyspaces',
-      /storage/,
-    );
-    expect(storage.item).toMatch(/month 12/);
+    const storage = find(estimateMonthlyCost(dev, noTtl), 'Keyspaces', /storage/);
+    expect(storage.item).toBe('storage in month 12 (no TTL)');
     expect(storage.quantity).toBeCloseTo(growth[11]?.gb ?? Number.NaN, 6);
+  });
+
+  it("with the stage's TTL, storage levels off at the rows of the last TTL period (plus TTL metadata)", () => {
+    expect(dev.retention.userRowsTtlDays).toBe(90);
+    expect(prod.retention.userRowsTtlDays).toBe(0);
+    const workload = { eventsPerSecond: 10, rowKb: 0.8 };
+    const growth = keyspacesStorageGrowth(dev, workload);
+    const ttlMonths = (90 * 86_400) / SECONDS_PER_MONTH;
+    // Month 1: one month of rows, each 0.1 KB larger; from the TTL on: ttlMonths of them, flat.
+    expect(growth[0]?.withTtl.gb).toBeCloseTo(((growth[0]?.gb ?? 0) * 0.9) / 0.8, 6);
+    expect(growth[5]?.withTtl.gb).toBeCloseTo(((growth[0]?.gb ?? 0) * ttlMonths * 0.9) / 0.8, 6);
+    expect(growth[11]?.withTtl.gb).toBeCloseTo(growth[5]?.withTtl.gb ?? Number.NaN, 9);
+    expect(growth[11]?.withTtl.monthlyUsd).toBeLessThan((growth[11]?.monthlyUsd ?? 0) / 3);
+    const storage = find(estimateMonthlyCost(dev, workload), 'Keyspaces', /storage/);
+    expect(storage.item).toBe('storage in month 12 (TTL 90 days)');
+    expect(storage.quantity).toBeCloseTo(growth[11]?.withTtl.gb ?? Number.NaN, 6);
+    // prod has no TTL: priced without, the growth table shows the option (the default's 90 days).
+    const prodGrowth = keyspacesStorageGrowth(prod, workload);
+    expect(find(estimateMonthlyCost(prod, workload), 'Keyspaces', /storage/).quantity).toBeCloseTo(
+      prodGrowth[11]?.gb ?? Number.NaN,
+      6,
+    );
+    expect(prodGrowth[11]?.withTtl.gb).toBeLessThan(prodGrowth[11]?.gb ?? 0);
+  });
+
+  it('counts one Keyspaces read per created user for the tombstone check', () => {
+    const lines = estimateMonthlyCost(dev, { eventsPerSecond: 10 });
+    const check = find(lines, 'Keyspaces', /tombstone check/);
+    expect(check.quantity * 1e6).toBeCloseTo(10 * SECONDS_PER_MONTH + 30 * 96 * 100, 0);
+    expect(check.monthlyUsd).toBeCloseTo(check.quantity * 0.125, 9);
   });
 
   it('adds X-Ray with the default sampling rule, NAT IPv4 addresses and the log groups', () => {

@@ -20,9 +20,11 @@ import {
 } from '../../lambdas/processor/metric-names.js';
 import {
   CASSANDRA_TABLES,
+  keyspaceTables,
   LEGACY_USERS_BY_SIGNUP_DAY_TABLE,
   toKeyspacesTableSchemaDefinition,
 } from '../../lambdas/shared/schema/cassandra/index.js';
+import { DEAD_LETTER_RETENTION_VARIABLE } from '../../lib/constructs/orchestration/airflow-variables.js';
 import {
   AIRFLOW_VERSION,
   CLOUDFORMATION_DOCUMENTED_AIRFLOW_VERSION,
@@ -205,6 +207,26 @@ describe.each(STAGE_NAMES)('every stage: %s', (stageName: StageName) => {
       AuthorizationType: 'NONE',
     });
     template.resourceCountIs('AWS::WAFv2::WebACLAssociation', config.api.waf ? 1 : 0);
+  });
+
+  it('has DELETE /v1/users/{id} with the same caller authentication as POST and its declared parameters', () => {
+    const { template, config } = stage();
+    template.hasResourceProperties('AWS::ApiGateway::Resource', { PathPart: '{id}' });
+    template.hasResourceProperties('AWS::ApiGateway::Method', {
+      HttpMethod: 'DELETE',
+      RequestValidatorId: Match.anyValue(),
+      RequestParameters: {
+        'method.request.path.id': true,
+        'method.request.querystring.reason': false,
+      },
+      ...(config.api.auth === 'iam' ? { AuthorizationType: 'AWS_IAM' } : { ApiKeyRequired: true }),
+    });
+    // Nothing but health is unauthenticated.
+    const open = resourcesOfType(stage(), 'AWS::ApiGateway::Method').filter(
+      ([, method]) =>
+        method?.Properties?.ApiKeyRequired !== true && method?.Properties?.AuthorizationType !== 'AWS_IAM',
+    );
+    expect(open.map(([, method]) => method?.Properties?.HttpMethod)).toEqual(['GET']);
   });
 
   it('has one dashboard whose widgets use the metric names the Lambdas emit', () => {
@@ -480,7 +502,8 @@ describe.each(AWS_STAGES)('AWS stage %s', (stageName) => {
   });
 
   it('creates the Keyspaces tables from the one schema definition, on demand, with PITR and client timestamps', () => {
-    for (const table of CASSANDRA_TABLES) {
+    const ttlSeconds = stage().config.retention.userRowsTtlDays * 86_400;
+    for (const table of keyspaceTables({ userRowsTtlSeconds: ttlSeconds })) {
       const expected = toKeyspacesTableSchemaDefinition(table);
       const capitalize = (value: unknown): unknown =>
         Array.isArray(value)
@@ -504,7 +527,32 @@ describe.each(AWS_STAGES)('AWS stage %s', (stageName) => {
         ClientSideTimestampsEnabled: true,
       });
     }
-    stage().template.resourceCountIs('AWS::Cassandra::Table', CASSANDRA_TABLES.length);
+    stage().template.resourceCountIs('AWS::Cassandra::Table', CASSANDRA_TABLES.length + 1);
+  });
+
+  it("expires the user tables after the stage's retention, never the tombstones", () => {
+    const ttlSeconds = stage().config.retention.userRowsTtlDays * 86_400;
+    const tables = resourcesOfType(stage(), 'AWS::Cassandra::Table').map(([, table]) => ({
+      name: table?.Properties?.TableName,
+      ttl: table?.Properties?.DefaultTimeToLive,
+    }));
+    expect(tables).toEqual([
+      ...CASSANDRA_TABLES.map((table) => ({
+        name: table.name,
+        ttl: ttlSeconds > 0 ? ttlSeconds : undefined,
+      })),
+      { name: 'user_tombstones', ttl: undefined },
+    ]);
+    // dev expires rows nobody erased; prod keeps them until erased (TTL cannot be turned off again in Keyspaces).
+    expect(ttlSeconds > 0).toBe(stageName === 'dev');
+  });
+
+  it("gives the DAGs the stage's dead-letter raw-bytes retention as an Airflow variable", () => {
+    const days = stage().config.retention.deadLetterRawBytesDays;
+    stage().template.hasResourceProperties('AWS::SecretsManager::Secret', {
+      Name: `airflow/${stageName}/variables/${DEAD_LETTER_RETENTION_VARIABLE}`,
+      SecretString: String(days),
+    });
   });
 
   it('runs MWAA on the Airflow version mwaa-dags is tested with, DAGs from the versioned bucket, all logs on', () => {
@@ -650,7 +698,7 @@ describe('the day table of each stage, and a stage upgrading from the unbucketed
         buckets,
         legacyTable: 'none',
         dagVariable: { table: 'users_by_signup_day_bucketed', bucket_count: Number(buckets) },
-        tables: ['created_users', 'users_by_signup_day_bucketed'],
+        tables: ['created_users', 'users_by_signup_day_bucketed', 'user_tombstones'],
       });
     },
   );
@@ -665,7 +713,7 @@ describe('the day table of each stage, and a stage upgrading from the unbucketed
       buckets: '16',
       legacyTable: 'dual-write',
       dagVariable: { table: 'users_by_signup_day', bucket_count: null },
-      tables: ['created_users', 'users_by_signup_day_bucketed', 'users_by_signup_day'],
+      tables: ['created_users', 'users_by_signup_day_bucketed', 'users_by_signup_day', 'user_tombstones'],
     });
     // The logical id stages before the bucket had (Table-<name>), so CloudFormation leaves the live table be.
     const legacy = resourcesOfType(s, 'AWS::Cassandra::Table').find(

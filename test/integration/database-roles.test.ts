@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AcceptedEvent } from '../../lambdas/processor/process-batch.js';
 import type { DeadLetter } from '../../lambdas/processor/stores/dead-letter.js';
 import { PostgresUserStore } from '../../lambdas/processor/stores/postgres-user-store.js';
+import { buildUserDeletedEvent } from '../../lambdas/shared/contract/index.js';
 import {
   type ApplicationRole,
   enableRoleLogins,
@@ -85,6 +86,51 @@ describe('processor role (pipeline_writer)', () => {
     await expect(writer.query('TRUNCATE users')).rejects.toThrow(/permission denied for table users/);
     const { rows } = await throwaway.pool().query(`SELECT count(*)::int AS n FROM ${schema}.users`);
     expect(rows[0].n).toBe(1);
+  });
+});
+
+describe('erasure and retention rights (migration 0007)', () => {
+  it('the processor erases only through erase_users(): tombstone, row, dead-letter bytes; never a plain DELETE', async () => {
+    const writer = poolAs(WRITER_ROLE);
+    const store = new PostgresUserStore(writer);
+    const user = accepted(2, 20);
+    const keyed = { ...deadLetter(21), record: { ...deadLetter(21).record, key: user.event.payload.id } };
+    await store.write({ users: [user], deadLetters: [keyed] });
+    const deletion = buildUserDeletedEvent({ id: user.event.payload.id }, { source: 'ingest-http' });
+    await store.delete([{ event: deletion, source: user.source }]);
+    const { rows } = await throwaway.pool().query(
+      `SELECT (SELECT count(*) FROM ${schema}.users WHERE user_id = $1)::int AS users,
+              (SELECT count(*) FROM ${schema}.user_tombstones WHERE user_id = $1)::int AS tombstones,
+              (SELECT raw_purge_reason FROM ${schema}.dead_letters WHERE kafka_offset = 21) AS purged`,
+      [user.event.payload.id],
+    );
+    expect(rows[0]).toEqual({ users: 0, tombstones: 1, purged: 'erasure' });
+    await expect(writer.query('DELETE FROM users')).rejects.toThrow(/permission denied for table users/);
+    await expect(writer.query('DELETE FROM user_tombstones')).rejects.toThrow(/permission denied/);
+    await expect(
+      writer.query("SELECT purge_expired_dead_letter_bytes(interval '1 day', 10)"),
+    ).rejects.toThrow(/permission denied for function/);
+  });
+
+  it('the DAGs purge expired raw bytes through the function only; they cannot erase users or edit bytes', async () => {
+    const reader = poolAs(READER_ROLE);
+    const { rows } = await reader.query(
+      "SELECT purge_expired_dead_letter_bytes(interval '0 days', 100) AS n",
+    );
+    expect(rows[0].n).toBeGreaterThan(0);
+    await expect(reader.query("UPDATE dead_letters SET raw_value = 'x'")).rejects.toThrow(
+      /permission denied/,
+    );
+    await expect(
+      reader.query(
+        "SELECT erase_users(ARRAY[gen_random_uuid()], ARRAY[now()], ARRAY[gen_random_uuid()], ARRAY['user_request'])",
+      ),
+    ).rejects.toThrow(/permission denied for function/);
+    await expect(
+      reader.query("SELECT purge_expired_dead_letter_bytes(interval '-1 day', 10)"),
+    ).rejects.toThrow(/retention must be a non-negative interval/);
+    // What the DAGs read for reconcile_stores and data_quality.
+    await reader.query('SELECT count(*) FROM user_tombstones');
   });
 });
 

@@ -204,6 +204,40 @@ describe('ingest-http over real HTTP (local API Gateway adapter) into the real K
     expect(await highWatermarkTotal(kafka, topic)).toBe(before);
   });
 
+  it('DELETE /v1/users/{id}: 202 with the event id, one user.deleted keyed like the user; a bad id is a 400', async () => {
+    const id = user(77).id;
+    const before = await highWatermarkTotal(kafka, topic);
+    const bad = await fetch(`${api.url}/v1/users/not-a-uuid`, { method: 'DELETE' });
+    expect(bad.status).toBe(400);
+    const error = (await bad.json()) as { error: { code: string; issues: { path: string }[] } };
+    expect(error.error.code).toBe('validation_failed');
+    expect(error.error.issues.map((issue) => issue.path)).toEqual(['id']);
+    expect(await highWatermarkTotal(kafka, topic)).toBe(before);
+
+    expect((await post(user(77))).status).toBe(202);
+    const response = await fetch(`${api.url}/v1/users/${id}?reason=consent_withdrawn`, { method: 'DELETE' });
+    expect(response.status).toBe(202);
+    const body = (await response.json()) as { accepted: number; event_ids: string[] };
+    expect(body.accepted).toBe(1);
+    const all = await consumeAll(kafka, topic, Number(before) + 2);
+    const deletions = all.filter((m) => m.message.headers?.event_type?.toString() === 'user.deleted');
+    expect(deletions).toHaveLength(1);
+    const [{ message, partition }] = deletions as [(typeof deletions)[number]];
+    expect(message.key?.toString()).toBe(id);
+    expect(JSON.parse(message.value?.toString() ?? '')).toMatchObject({
+      event_id: body.event_ids[0],
+      event_type: 'user.deleted',
+      payload: { id, reason: 'consent_withdrawn' },
+    });
+    // The same key as the user's create: the same partition, so one user's events stay in order.
+    const ofUser = all.filter((m) => m.message.key?.toString() === id);
+    expect(ofUser.map((m) => m.message.headers?.event_type?.toString())).toEqual([
+      'user.created',
+      'user.deleted',
+    ]);
+    expect(ofUser.map((m) => m.partition)).toEqual([partition, partition]);
+  });
+
   it('answers the health check with the producer state', async () => {
     const response = await fetch(`${api.url}/v1/health`);
     expect(response.status).toBe(200);

@@ -13,6 +13,7 @@ import {
 import {
   applyCassandraSchema,
   CASSANDRA_TABLES,
+  KEYSPACE_TABLES,
   renderCreateTableCql,
   type TableDefinition,
 } from '../../lambdas/shared/schema/cassandra/index.js';
@@ -130,7 +131,7 @@ describe('Cassandra: the applier adds the columns a newer definition has, idempo
     const second = await applyCassandraSchema(client, { keyspace });
     expect(second.filter((cql) => cql.startsWith('ALTER'))).toEqual([]);
     expect(second.filter((cql) => cql.startsWith('CREATE TABLE'))).toEqual(
-      CASSANDRA_TABLES.map((table) => renderCreateTableCql(table, keyspace)),
+      KEYSPACE_TABLES.map((table) => renderCreateTableCql(table, keyspace)),
     );
   });
 });

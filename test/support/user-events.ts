@@ -2,9 +2,12 @@ import { randomUUID } from 'node:crypto';
 import type { Message } from 'kafkajs';
 import {
   buildUserCreatedEvent,
+  buildUserDeletedEvent,
   exampleUserPayload,
+  type PipelineEvent,
   toKafkaMessage,
   type UserCreatedEvent,
+  type UserDeletedEvent,
   type UserPayloadInput,
 } from '../../lambdas/shared/contract/index.js';
 
@@ -48,7 +51,15 @@ export function userEvent(
   return buildUserCreatedEvent(payload, { source, occurredAt });
 }
 
-export function messageOf(event: UserCreatedEvent): Message {
+/** A user.deleted event for `id`, as the push API builds it (optionally with a chosen event id). */
+export function deletionEvent(id: string, occurredAt: string, eventId?: string): UserDeletedEvent {
+  return buildUserDeletedEvent(
+    { id },
+    { source: 'ingest-http', occurredAt, ...(eventId ? { eventId } : {}) },
+  );
+}
+
+export function messageOf(event: PipelineEvent): Message {
   const m = toKafkaMessage(event, randomUUID());
   return { key: m.key, value: m.value, headers: { ...m.headers } };
 }

@@ -7,7 +7,13 @@ import type { Client } from 'cassandra-driver';
 import type { Message } from 'kafkajs';
 import type pg from 'pg';
 import { expectTypeOf } from 'vitest';
-import { toKafkaMessage } from '../../lambdas/shared/contract/index.js';
+import type { PullDependencies } from '../../lambdas/ingest-pull/pull-users.js';
+import type { Sink } from '../../lambdas/processor/process-batch.js';
+import {
+  toKafkaMessage,
+  type UserCreatedEvent,
+  type UserDeletedEvent,
+} from '../../lambdas/shared/contract/index.js';
 import type { CassandraSchemaClient } from '../../lambdas/shared/schema/cassandra/index.js';
 import type { MigrationClient, MigrationLogger } from '../../lambdas/shared/schema/postgres/index.js';
 
@@ -23,3 +29,10 @@ expectTypeOf<Client>().toExtend<CassandraSchemaClient>();
 
 // What the contract serialises is handed to kafkajs as is.
 expectTypeOf(toKafkaMessage).returns.toExtend<Message>();
+
+// The pull side produces user.created only: a deletion does not even type-check as what it publishes.
+expectTypeOf<readonly UserCreatedEvent[]>().toExtend<Parameters<PullDependencies['publish']>[0]>();
+expectTypeOf<readonly UserDeletedEvent[]>().not.toExtend<Parameters<PullDependencies['publish']>[0]>();
+
+// A sink must erase: a store with only `write` is not a Sink.
+expectTypeOf<{ name: string; write: Sink['write'] }>().not.toExtend<Sink>();

@@ -7,12 +7,14 @@ import { generatedFiles } from '../../tools/generated-files.js';
 describe('generated files (npm run generate)', () => {
   const files = generatedFiles();
 
-  it('cover the JSON Schema of every version (twice: contract and DAGs), the DAG field list, the OpenAPI document and migrations', () => {
+  it('cover the JSON Schema of every version of every event type (twice: contract and DAGs), the DAG field list, the OpenAPI document and migrations', () => {
     expect(files.map((file) => file.path)).toEqual([
       'lambdas/shared/contract/user-created.v1.schema.json',
       'lambdas/shared/contract/user-created.v2.schema.json',
+      'lambdas/shared/contract/user-deleted.v1.schema.json',
       'mwaa-dags/dags/pipeline_dags/contract/user-created.v1.schema.json',
       'mwaa-dags/dags/pipeline_dags/contract/user-created.v2.schema.json',
+      'mwaa-dags/dags/pipeline_dags/contract/user-deleted.v1.schema.json',
       'mwaa-dags/dags/pipeline_dags/fields_generated.py',
       'lambdas/ingest-http/openapi.v1.json',
       'lambdas/shared/schema/postgres/migrations.generated.ts',

@@ -1,6 +1,7 @@
 import { type Client, types } from 'cassandra-driver';
 import { executeIdempotentWrites } from '../../shared/clients/keyspaces-retry.js';
 import { type LineageColumnName, USER_FIELDS, type UserField } from '../../shared/contract/fields.js';
+import { occurredAtMicros } from '../../shared/contract/index.js';
 import {
   type ColumnDefinition,
   cassandraTablesOf,
@@ -11,7 +12,8 @@ import {
   type UsersBySignupDayPartition,
   usersBySignupDayPartition,
 } from '../../shared/schema/cassandra/index.js';
-import type { AcceptedEvent, Sink, SinkBatch } from '../process-batch.js';
+import type { AcceptedDeletion, AcceptedEvent, Sink, SinkBatch } from '../process-batch.js';
+import { CassandraErasure, tombstoneAdmission } from './cassandra-erasure.js';
 
 type Event = AcceptedEvent['event'];
 type Payload = Event['payload'];
@@ -108,11 +110,16 @@ export function cassandraRow(
 /** Largest |epoch ms| whose value in µs is still an exact double. */
 const MAX_EXACT_MICROS_MS = Math.floor(Number.MAX_SAFE_INTEGER / 1000);
 
-function writeTimeAt(occurredAtMs: number): types.Long {
-  // Where the product is exact, one Long replaces a Long and a 64-bit multiply; the value is the same.
-  return Math.abs(occurredAtMs) <= MAX_EXACT_MICROS_MS
-    ? types.Long.fromNumber(occurredAtMs * 1000)
-    : types.Long.fromNumber(occurredAtMs).multiply(1000);
+function writeTimeAt(occurredAtMs: number, subMillisecondMicros: number): types.Long {
+  // Where the sum is exact, one Long replaces a Long and a 64-bit multiply; the value is the same.
+  return Math.abs(occurredAtMs) < MAX_EXACT_MICROS_MS
+    ? types.Long.fromNumber(occurredAtMs * 1000 + subMillisecondMicros)
+    : types.Long.fromNumber(occurredAtMs).multiply(1000).add(subMillisecondMicros);
+}
+
+/** The write time of an occurred_at: its microseconds, as PostgreSQL keeps them (event-order.ts). */
+function writeTimeOfInstant(occurredAt: string, occurredAtMs: number): types.Long {
+  return writeTimeAt(occurredAtMs, occurredAtMicros(occurredAt) - occurredAtMs * 1000);
 }
 
 /** INSERT for every column of the definition, so the statement follows the one schema definition. */
@@ -124,25 +131,29 @@ export function insertStatement(keyspace: string, table: TableDefinition): strin
 /**
  * Write time = the event's occurred_at in microseconds. Cassandra keeps the cell with the highest write time,
  * so an older event arriving late never overwrites a newer one and a replay rewrites identical cells: the
- * same rule as the PostgreSQL upsert. (Keyspaces needs client-side timestamps enabled on the table.)
+ * same rule as the PostgreSQL upsert (ties: cassandra-erasure.ts). (Keyspaces needs client-side timestamps
+ * enabled on the table.)
  */
 export function writeTimeOf({ event }: AcceptedEvent): types.Long {
-  return writeTimeAt(Date.parse(event.occurred_at));
+  return writeTimeOfInstant(event.occurred_at, Date.parse(event.occurred_at));
 }
 
 /** The parameters of each table's INSERT for one user, in the order of `tables`, write time last. */
-export type CassandraUserWrite = (accepted: AcceptedEvent) => unknown[][];
+export type CassandraUserWrite = (accepted: AcceptedEvent, writeTimeOverride?: types.Long) => unknown[][];
 
 /**
+/**
  * The row builder of the layout's tables (cassandraTablesOf): each user's key, with its bucket, is derived once
- * and shared by every table's row.
+ * and shared by every table's row. The write time is the event's own (writeTimeOf) unless the tombstone check
+ * gave another (cassandra-erasure.ts).
  */
 export function cassandraUserWriter(layout: SignupDayLayout): CassandraUserWrite {
   const tableReaders = cassandraTablesOf(layout).map(rowReaders);
   const { buckets } = layout;
-  return (accepted) => {
+  return (accepted, writeTimeOverride) => {
     const context = rowContext(accepted, buckets);
-    const writeTime = writeTimeAt(context.occurredAt.getTime());
+    const writeTime =
+      writeTimeOverride ?? writeTimeOfInstant(accepted.event.occurred_at, context.occurredAt.getTime());
     return tableReaders.map((readers) => {
       const params = new Array<unknown>(readers.length + 1);
       for (let i = 0; i < readers.length; i++) params[i] = (readers[i] as ValueOf)(context);
@@ -160,28 +171,44 @@ export interface CassandraUserStoreOptions {
   readonly concurrency?: number;
 }
 
-/** The Cassandra / Keyspaces sink: idempotent, newest-wins upserts with prepared statements. */
+/**
+ * The Cassandra / Keyspaces sink: idempotent, newest-wins upserts with prepared statements; deletions and the
+ * tombstone check of creates in cassandra-erasure.ts.
+ */
 export class CassandraUserStore implements Sink {
   readonly name = 'cassandra';
   /** One INSERT per table of the layout, in the order of the writer's parameter lists. */
   private readonly statements: readonly string[];
   private readonly userWrite: CassandraUserWrite;
+  private readonly erasure: CassandraErasure;
 
   constructor(
     private readonly client: Client,
     private readonly options: CassandraUserStoreOptions,
   ) {
-    this.statements = cassandraTablesOf(options.signupDay).map((table) =>
-      insertStatement(options.keyspace, table),
-    );
+    const tables = cassandraTablesOf(options.signupDay);
+    this.statements = tables.map((table) => insertStatement(options.keyspace, table));
     this.userWrite = cassandraUserWriter(options.signupDay);
+    const { buckets } = options.signupDay;
+    this.erasure = new CassandraErasure(client, {
+      keyspace: options.keyspace,
+      dayTables: tables.slice(1),
+      rowOf: (table, accepted) => cassandraRow(table, accepted, buckets),
+      concurrency: options.concurrency ?? 64,
+    });
+  }
+
+  async delete(deletions: readonly AcceptedDeletion[]): Promise<void> {
+    await this.erasure.erase(deletions);
   }
 
   async write({ users }: SinkBatch): Promise<void> {
     if (users.length === 0) return;
+    // Creates that are not newer than their user's deletion are dropped here, in every table.
+    const admitted = await tombstoneAdmission(this.client, this.options.keyspace, users);
     const queries: { query: string; params: unknown[] }[] = [];
-    for (const accepted of users) {
-      const params = this.userWrite(accepted);
+    for (const { accepted, writeTime } of admitted) {
+      const params = this.userWrite(accepted, writeTime);
       params.forEach((values, i) => {
         queries.push({ query: this.statements[i] as string, params: values });
       });

@@ -7,8 +7,9 @@ import {
   userField,
 } from '../../shared/contract/fields.js';
 import { deadLetterFingerprint } from '../../shared/schema/postgres/dead-letter-fingerprint.js';
-import type { AcceptedEvent, Sink, SinkBatch } from '../process-batch.js';
+import type { AcceptedDeletion, AcceptedEvent, Sink, SinkBatch } from '../process-batch.js';
 import type { DeadLetter } from './dead-letter.js';
+import { eraseUsers, orderRowOf } from './postgres-erasure.js';
 
 type Payload = AcceptedEvent['event']['payload'];
 
@@ -59,21 +60,39 @@ const USER_KEY_COLUMN = postgresColumnOf(userField('id'));
 const UPSERT_USERS = `
 insert into users (${USER_COLUMN_NAMES.join(', ')})
 select * from unnest(${USER_COLUMNS.map((column, i) => `$${i + 1}::${column.type}[]`).join(', ')})
+  as incoming(${USER_COLUMN_NAMES.join(', ')})
+-- A create that is not newer than the user's deletion never lands (migration 0007's tombstones).
+where not exists (
+  select 1 from user_tombstones
+  where user_tombstones.${USER_KEY_COLUMN} = incoming.${USER_KEY_COLUMN}
+    and ${orderRowOf('user_tombstones')} >= ${orderRowOf('incoming')})
 on conflict (${USER_KEY_COLUMN}) do update set
   ${USER_COLUMN_NAMES.filter((name) => name !== USER_KEY_COLUMN)
     .map((name) => `${name} = excluded.${name}`)
     .join(', ')}
 -- Only a newer event replaces a row: a replay or a late, older event changes nothing.
-where (users.occurred_at, users.ingested_at) < (excluded.occurred_at, excluded.ingested_at)`;
+where ${orderRowOf('users')} < ${orderRowOf('excluded')}`;
 
-// A record redelivered by a retry or a replay is the same dead letter: it is counted, not duplicated.
+// A record redelivered by a retry or a replay is the same dead letter: it is counted, not duplicated. A dead
+// letter keyed by an erased user (a tombstone, and no re-created row) arrives too late for its erasure: it is
+// kept without its raw bytes, marked as the erasure would have marked it.
 const UPSERT_DEAD_LETTERS = `
 insert into dead_letters (
-  fingerprint, reason, detail, raw_key, raw_value, headers, kafka_topic, kafka_partition, kafka_offset
+  fingerprint, reason, detail, raw_key, raw_value, headers, kafka_topic, kafka_partition, kafka_offset,
+  raw_purged_at, raw_purge_reason
 )
-select f, r, d::jsonb, k, v, h::jsonb, t, p, o
-from unnest($1::text[], $2::text[], $3::text[], $4::bytea[], $5::bytea[], $6::text[], $7::text[], $8::int[],
-  $9::bigint[]) as x(f, r, d, k, v, h, t, p, o)
+select f, r, d::jsonb, case when erased then null else k end, case when erased then null else v end, h::jsonb,
+  t, p, o, case when erased then now() end, case when erased then 'erasure' end
+from (
+  select x.*, exists (
+    select 1 from user_tombstones
+    where user_tombstones.${USER_KEY_COLUMN} = (
+        case when pg_input_is_valid(encode(x.k, 'escape'), 'uuid') then encode(x.k, 'escape')::uuid end)
+      and not exists (select 1 from users where users.${USER_KEY_COLUMN} = user_tombstones.${USER_KEY_COLUMN})
+  ) as erased
+  from unnest($1::text[], $2::text[], $3::text[], $4::bytea[], $5::bytea[], $6::text[], $7::text[], $8::int[],
+    $9::bigint[]) as x(f, r, d, k, v, h, t, p, o)
+) as incoming
 on conflict (fingerprint) do update set
   last_seen_at = now(), attempt_count = dead_letters.attempt_count + 1`;
 
@@ -116,10 +135,15 @@ function deadLetterColumns(deadLetters: readonly DeadLetter[]): unknown[][] {
   return transpose(rows, 9);
 }
 
-/** The PostgreSQL sink: users and the batch's dead letters in one transaction. */
+/** The PostgreSQL sink: users and the batch's dead letters in one transaction; erasures through erase_users(). */
 export class PostgresUserStore implements Sink {
   readonly name = 'postgres';
   constructor(private readonly pool: pg.Pool) {}
+
+  /** Tombstones, row deletes and dead-letter purges of the batch's deletions, atomically (postgres-erasure.ts). */
+  async delete(deletions: readonly AcceptedDeletion[]): Promise<void> {
+    await eraseUsers(this.pool, deletions);
+  }
 
   async write(batch: SinkBatch): Promise<void> {
     if (batch.users.length === 0 && batch.deadLetters.length === 0) return;

@@ -22,3 +22,14 @@ export class EventTooLargeError extends Error {
     super(`serialised event is ${sizeBytes} bytes; the limit is ${maxBytes} bytes`);
   }
 }
+
+/** Thrown by buildUserDeletedEvent rather than emit a user.deleted event that consumers must reject. */
+export class InvalidUserDeletedEventError extends Error {
+  override readonly name = 'InvalidUserDeletedEventError';
+
+  constructor(readonly issues: readonly ContractIssue[]) {
+    super(
+      `user.deleted event violates the contract: ${issues.map((issue) => `${issue.path || '(root)'}: ${issue.message}`).join('; ')}`,
+    );
+  }
+}

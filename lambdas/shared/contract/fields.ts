@@ -1,17 +1,77 @@
 /**
- * THE definition of the user event's payload fields (the field registry). Everything else that names a
- * payload field is derived from this list: the zod contract of every schema version, the committed JSON
- * Schemas, the API Gateway model, the PostgreSQL column list, upsert and row builder, the CQL tables, rows and
+ * THE registry of the event contract: the event types (EVENT_TYPES) and the user's payload fields (USER_FIELDS).
+ * Everything else that names an event type or a payload field is derived from here: the zod contract of every
+ * type and schema version, the committed JSON Schemas, the API Gateway model, the PostgreSQL column list, upsert and row builder, the CQL tables, rows and
  * Keyspaces columns, the DAGs' field list, fixtures and the bench's rows. `npm run generate` rewrites the
  * derived files; a test fails when one is stale. docs/extending.md walks through adding a field.
  *
  * This module has no dependencies, so the CDK app, the generators and the Lambdas can all import it.
  */
 
-/** Every schema version the contract has ever had, oldest first. Producers write the last one. */
+/** Every schema version of `user.created` the contract has ever had, oldest first. Producers write the last one. */
 export const SCHEMA_VERSIONS = [1, 2] as const;
 export type SchemaVersion = (typeof SCHEMA_VERSIONS)[number];
 export const CURRENT_SCHEMA_VERSION: SchemaVersion = 2;
+
+/**
+ * Why a user is deleted: the reason code of a `user.deleted` event. A closed list rather than free text, so
+ * that an erasure request can never carry personal data itself. A new code is a new `user.deleted` version.
+ */
+export const DELETION_REASONS = [
+  'user_request',
+  'consent_withdrawn',
+  'account_closed',
+  'legal_obligation',
+] as const;
+export type DeletionReason = (typeof DELETION_REASONS)[number];
+/** The reason of a deletion whose requester gave none (`DELETE /v1/users/{id}` without `?reason=`). */
+export const DEFAULT_DELETION_REASON: DeletionReason = 'user_request';
+
+/** What the registry says about one event type. */
+export interface EventTypeDefinition {
+  /** The envelope's `event_type`, e.g. `user.created`. */
+  readonly type: string;
+  /** Every schema version of this type, oldest first; producers write the last one. */
+  readonly schemaVersions: readonly number[];
+  /** Stem of the committed JSON Schema files: `<stem>.v<N>.schema.json`. */
+  readonly jsonSchemaStem: string;
+  readonly description: string;
+}
+
+/**
+ * The event types of the contract, one entry each. Every event of every type is keyed by its user id
+ * (`payload.id`), so one user's events share a Kafka partition and reach the processor in order; the stores
+ * order them by occurred_at, then event_id (event-order.ts), whichever arrives first.
+ */
+export const EVENT_TYPES = [
+  {
+    type: 'user.created',
+    schemaVersions: SCHEMA_VERSIONS,
+    jsonSchemaStem: 'user-created',
+    description: 'A user was created (or re-sent): the whole user; the newest event per user is the row.',
+  },
+  {
+    type: 'user.deleted',
+    schemaVersions: [1],
+    jsonSchemaStem: 'user-deleted',
+    description:
+      'A user must be erased: the user id and a reason code, no personal data. Newest-wins against creates.',
+  },
+] as const satisfies readonly EventTypeDefinition[];
+
+export type EventType = (typeof EVENT_TYPES)[number]['type'];
+/** Every `event_type` the registry has. */
+export const EVENT_TYPE_NAMES: readonly EventType[] = EVENT_TYPES.map((definition) => definition.type);
+
+/** The registry entry of an event type; throws for a type the registry does not have. */
+export function eventTypeDefinition(type: string): EventTypeDefinition {
+  const found = (EVENT_TYPES as readonly EventTypeDefinition[]).find(
+    (definition) => definition.type === type,
+  );
+  if (!found)
+    throw new RangeError(`the registry (lambdas/shared/contract/fields.ts) has no event type ${type}`);
+  return found;
+}
 
 /**
  * How a field is validated (see user-payload.ts for each kind's rules):

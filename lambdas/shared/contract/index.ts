@@ -1,6 +1,20 @@
 // Runtime surface of the event contract. The JSON Schema export lives in json-schema.ts (build-time only).
-export { EventTooLargeError, InvalidUserCreatedEventError } from './errors.js';
+export { type BuildEventOptions, EVENT_SOURCE_MAX_LENGTH, EVENT_SOURCE_PATTERN } from './envelope.js';
+export { EventTooLargeError, InvalidUserCreatedEventError, InvalidUserDeletedEventError } from './errors.js';
 export {
+  compareEvents,
+  EVENT_ORDER_COLUMNS,
+  isNewerEvent,
+  type OrderedEvent,
+  occurredAtMicros,
+} from './event-order.js';
+export {
+  DEFAULT_DELETION_REASON,
+  DELETION_REASONS,
+  type DeletionReason,
+  EVENT_TYPE_NAMES,
+  EVENT_TYPES,
+  type EventType,
   exampleUserPayload,
   LINEAGE_COLUMNS,
   SCHEMA_VERSIONS,
@@ -23,6 +37,15 @@ export {
   type UserCreatedKafkaMessage,
 } from './kafka.js';
 export {
+  type DecodePipelineEventResult,
+  decodePipelineEvent,
+  isUserDeletedEvent,
+  type ParsePipelineEventResult,
+  type PipelineEvent,
+  parsePipelineEvent,
+  type SupportedEvents,
+} from './pipeline-event.js';
+export {
   type BuildUserCreatedEventOptions,
   buildUserCreatedEvent,
   CURRENT_SCHEMA_VERSION,
@@ -30,8 +53,6 @@ export {
   type DecodeUserPayloadResult,
   decodeUserCreatedEvent,
   decodeUserPayload,
-  EVENT_SOURCE_MAX_LENGTH,
-  EVENT_SOURCE_PATTERN,
   MAX_EVENT_BYTES,
   MAX_USER_PAYLOAD_BYTES,
   type ParseUserCreatedEventResult,
@@ -45,6 +66,16 @@ export {
   type UserCreatedEventInput,
   userCreatedEventSchema,
 } from './user-created-event.js';
+export {
+  buildUserDeletedEvent,
+  CURRENT_USER_DELETED_SCHEMA_VERSION,
+  deletionReasonField,
+  USER_DELETED_EVENT_TYPE,
+  USER_DELETED_SCHEMA_VERSIONS,
+  type UserDeletedEvent,
+  type UserDeletedPayload,
+  type UserDeletionRequest,
+} from './user-deleted-event.js';
 export {
   USER_FIELD_MAX_LENGTH,
   type UserPayload,

@@ -10,6 +10,7 @@ export type ContractFailureReason =
   | 'invalid_json'
   | 'schema_violation'
   | 'unsupported_schema_version'
+  | 'unsupported_event_type'
   | 'oversize';
 
 export interface ContractFailure<Reason extends ContractFailureReason = ContractFailureReason> {

@@ -1,10 +1,14 @@
 import { EventTooLargeError } from './errors.js';
-import { MAX_EVENT_BYTES, type UserCreatedEvent } from './user-created-event.js';
+import type { PipelineEvent } from './pipeline-event.js';
+import { MAX_EVENT_BYTES } from './user-created-event.js';
 
-/** Default topic; deployments may override the name through configuration. */
+/**
+ * Default topic; deployments may override the name through configuration. It carries every event type of a
+ * user (user.created and user.deleted), keyed by the user id, so one user's events share a partition.
+ */
 export const USERS_CREATED_TOPIC = 'users_created';
 
-/** Header names on every user.created Kafka message. Values are UTF-8 strings. */
+/** Header names on every Kafka message of the contract. Values are UTF-8 strings. */
 export const KAFKA_HEADER = {
   schemaVersion: 'schema_version',
   traceId: 'trace_id',
@@ -21,11 +25,11 @@ export interface UserCreatedKafkaMessage {
 }
 
 /**
- * Serialises an event for the users_created topic. The key is payload.id verbatim, so all events of one user
- * land on one partition in order and a consumer can check `key === payload.id`. Throws EventTooLargeError
- * above MAX_EVENT_BYTES.
+ * Serialises an event (of any type) for the users_created topic. The key is payload.id verbatim, so all events
+ * of one user, creates and deletes alike, land on one partition in order and a consumer can check
+ * `key === payload.id`. Throws EventTooLargeError above MAX_EVENT_BYTES.
  */
-export function toKafkaMessage(event: UserCreatedEvent, traceId?: string): UserCreatedKafkaMessage {
+export function toKafkaMessage(event: PipelineEvent, traceId?: string): UserCreatedKafkaMessage {
   const value = JSON.stringify(event);
   const sizeBytes = Buffer.byteLength(value, 'utf8');
   if (sizeBytes > MAX_EVENT_BYTES) throw new EventTooLargeError(sizeBytes, MAX_EVENT_BYTES);

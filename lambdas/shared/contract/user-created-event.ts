@@ -1,19 +1,29 @@
-import { randomUUID } from 'node:crypto';
 import * as z from 'zod';
+import {
+  type BuildEventOptions,
+  EVENT_SOURCE_MAX_LENGTH,
+  EVENT_SOURCE_PATTERN,
+  envelopeShape,
+  envelopeValues,
+} from './envelope.js';
 import { InvalidUserCreatedEventError } from './errors.js';
 import { CURRENT_SCHEMA_VERSION, SCHEMA_VERSIONS, type SchemaVersion } from './fields.js';
 import { type ContractFailure, type ContractIssue, toContractIssues } from './issues.js';
 import {
   contractErrorMap,
-  isoDateTimeField,
   USER_PAYLOAD_SCHEMAS,
   type UserPayload,
   type UserPayloadInput,
   userPayloadSchema,
-  uuidField,
 } from './user-payload.js';
 
-export { CURRENT_SCHEMA_VERSION, SCHEMA_VERSIONS, type SchemaVersion };
+export {
+  CURRENT_SCHEMA_VERSION,
+  EVENT_SOURCE_MAX_LENGTH,
+  EVENT_SOURCE_PATTERN,
+  SCHEMA_VERSIONS,
+  type SchemaVersion,
+};
 
 export const USER_CREATED_EVENT_TYPE = 'user.created';
 
@@ -25,26 +35,17 @@ export const MAX_EVENT_BYTES = 64 * 1024;
 /** Largest push-API request body (UTF-8 bytes) holding one user payload. */
 export const MAX_USER_PAYLOAD_BYTES = 32 * 1024;
 
-export const EVENT_SOURCE_MAX_LENGTH = 64;
-/** Lower-case slug, e.g. 'ingest-http', 'ingest-pull', 'replay'; it becomes a metric dimension. */
-export const EVENT_SOURCE_PATTERN = /^[a-z][a-z0-9._-]*$/;
-
 /** The envelope of one schema version around that version's payload schema. */
 function userCreatedEventSchemaOf(version: SchemaVersion) {
   return z
-    .strictObject({
-      event_id: uuidField().describe('Unique per produced event; replaying a failed batch keeps it.'),
-      event_type: z.literal(USER_CREATED_EVENT_TYPE),
-      schema_version: z.literal(version),
-      source: z
-        .string()
-        .max(EVENT_SOURCE_MAX_LENGTH)
-        .regex(EVENT_SOURCE_PATTERN, 'must be a lower-case slug such as ingest-http')
-        .describe('Which producer created the event.'),
-      occurred_at: isoDateTimeField().describe('When the user was created at the source.'),
-      ingested_at: isoDateTimeField().describe('When the pipeline accepted the user and built this event.'),
-      payload: USER_PAYLOAD_SCHEMAS.get(version) as z.ZodType<UserPayload, UserPayloadInput>,
-    })
+    .strictObject(
+      envelopeShape(
+        USER_CREATED_EVENT_TYPE,
+        version,
+        'When the user was created at the source.',
+        USER_PAYLOAD_SCHEMAS.get(version) as z.ZodType<UserPayload, UserPayloadInput>,
+      ),
+    )
     .meta({
       title: 'UserCreatedEvent',
       description: `Envelope of a user.created event, schema_version ${version}.`,
@@ -79,7 +80,7 @@ const compiledGetters = new Map<z.ZodType, () => z.ZodType>();
  * every issue is the runtime's. Compiled on first use, so that importers which never parse (CDK synth, JSON
  * Schema generation) do not pay for code generation.
  */
-function compiledOnFirstUse<Schema extends z.ZodType>(schema: Schema): () => Schema {
+export function compiledOnFirstUse<Schema extends z.ZodType>(schema: Schema): () => Schema {
   const known = compiledGetters.get(schema);
   if (known) return known as () => Schema; // one compilation per schema, however many names it has
   let compiled: Schema | undefined;
@@ -177,16 +178,7 @@ export function decodeUserPayload(body: Uint8Array | string): DecodeUserPayloadR
   return document.ok ? parseUserPayload(document.value) : document;
 }
 
-export interface BuildUserCreatedEventOptions {
-  /** Producer slug, e.g. 'ingest-http'. */
-  readonly source: string;
-  /** When the user was created at the source; defaults to the ingestion time. */
-  readonly occurredAt?: Date | string;
-  /** Defaults to a new random UUID. */
-  readonly eventId?: string;
-  /** Clock for ingested_at; defaults to the system clock. */
-  readonly now?: () => Date;
-}
+export type BuildUserCreatedEventOptions = BuildEventOptions;
 
 /**
  * Wraps a payload in a current-version envelope and validates the result, so a producer can never emit an
@@ -196,14 +188,14 @@ export function buildUserCreatedEvent(
   payload: UserPayloadInput,
   options: BuildUserCreatedEventOptions,
 ): UserCreatedEvent {
-  const ingestedAt = options.now ? options.now() : new Date();
+  const { event_id, source, occurred_at, ingested_at } = envelopeValues(options);
   const candidate: Record<keyof UserCreatedEventInput, unknown> = {
-    event_id: options.eventId ?? randomUUID(),
+    event_id,
     event_type: USER_CREATED_EVENT_TYPE,
     schema_version: CURRENT_SCHEMA_VERSION,
-    source: options.source,
-    occurred_at: toIsoString(options.occurredAt ?? ingestedAt),
-    ingested_at: toIsoString(ingestedAt),
+    source,
+    occurred_at,
+    ingested_at,
     payload,
   };
   const result = compiledCurrentEventSchema().safeParse(candidate, { error: contractErrorMap });
@@ -211,17 +203,11 @@ export function buildUserCreatedEvent(
   return result.data;
 }
 
-function readDeclaredSchemaVersion(input: unknown): number | undefined {
+export function readDeclaredSchemaVersion(input: unknown): number | undefined {
   if (typeof input !== 'object' || input === null || Array.isArray(input)) return undefined;
   if (!Object.hasOwn(input, 'schema_version')) return undefined;
   const version: unknown = (input as { schema_version: unknown }).schema_version;
   return typeof version === 'number' && Number.isSafeInteger(version) ? version : undefined;
-}
-
-function toIsoString(value: Date | string): string {
-  if (typeof value === 'string') return value;
-  // An invalid Date would make toISOString throw a RangeError; let the schema report it as a field issue.
-  return Number.isNaN(value.getTime()) ? 'Invalid Date' : value.toISOString();
 }
 
 export type JsonDocument =

@@ -61,7 +61,7 @@ const HTTP_URL_PATTERN = /^https?:\/\/\S+$/;
 export const REQUIRED_MESSAGE = 'required';
 
 /** Error option for a schema-level message that still says 'required' when the field is missing. */
-function unlessMissing(message: string) {
+export function unlessMissing(message: string) {
   return (issue: { readonly input?: unknown }) => (issue.input === undefined ? REQUIRED_MESSAGE : message);
 }
 

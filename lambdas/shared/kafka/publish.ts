@@ -1,5 +1,5 @@
 import type { RecordMetadata } from 'kafkajs';
-import { toKafkaMessage, type UserCreatedEvent } from '../contract/index.js';
+import { type PipelineEvent, toKafkaMessage } from '../contract/index.js';
 import { toKafkaFailure } from './errors.js';
 import type { MessageSender } from './producer.js';
 
@@ -22,7 +22,7 @@ export interface PublishedEvents {
 export async function publishEvents(
   producer: MessageSender,
   topic: string,
-  events: readonly UserCreatedEvent[],
+  events: readonly PipelineEvent[],
   traceId?: string,
 ): Promise<PublishedEvents> {
   if (events.length === 0) return { eventIds: [], partitions: [] };

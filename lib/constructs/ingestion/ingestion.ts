@@ -12,7 +12,7 @@ import type { ServiceAccess } from '../shared/access.js';
 import { acknowledgeIamFindings } from '../shared/acknowledge.js';
 import { skipCheckov } from '../shared/checkov.js';
 import { PipelineFunction, retentionDays } from '../shared/pipeline-function.js';
-import { usersRequestSchema } from './users-request-model.js';
+import { deleteUserRequestParameters, usersRequestSchema } from './users-request-model.js';
 
 /** The optional VPC placement of the ingestion Lambdas. */
 export interface IngestionNetwork {
@@ -30,7 +30,7 @@ export interface IngestionProps {
   readonly kafka: ServiceAccess;
   /** VPC placement; undefined for the LocalStack stage. @default - not in a VPC */
   readonly network?: IngestionNetwork;
-  /** Caller authentication for `POST /v1/users`. */
+  /** Caller authentication for `POST /v1/users` and `DELETE /v1/users/{id}`. */
   readonly auth: ApiAuthMode;
   /** Steady-state requests per second. */
   readonly throttleRateLimit: number;
@@ -51,8 +51,8 @@ export interface IngestionProps {
 }
 
 /**
- * Ingestion: the REST API (`POST /v1/users`, `GET /v1/health`) in front of the ingest-http Lambda, and the
- * ingest-pull Lambda on an EventBridge Scheduler schedule. Both produce to Kafka.
+ * Ingestion: the REST API (`POST /v1/users`, `DELETE /v1/users/{id}`, `GET /v1/health`) in front of the
+ * ingest-http Lambda, and the ingest-pull Lambda on an EventBridge Scheduler schedule. Both produce to Kafka.
  */
 export class Ingestion extends Construct {
   /** The REST API. */
@@ -110,7 +110,8 @@ export class Ingestion extends Construct {
       noDeadLetterQueueReason: 'Invoked synchronously by API Gateway; the caller gets the error.',
       entry: 'ingest-http/handler.ts',
       serviceName: 'ingest-http',
-      description: 'POST /v1/users: validates users and produces user.created events to Kafka',
+      description:
+        'POST /v1/users, DELETE /v1/users/{id}: validates and produces user.created / user.deleted events',
       memorySizeMiB: 512,
       timeout: Duration.seconds(25),
       logRetentionDays: props.logRetentionDays,
@@ -219,12 +220,20 @@ export class Ingestion extends Construct {
     });
     const v1 = this.api.root.addResource('v1');
     const users = v1.addResource('users');
+    // Both user methods carry personal data (or erase it): the same caller authentication.
+    const callerAuth =
+      props.auth === 'iam'
+        ? { authorizationType: apigateway.AuthorizationType.IAM }
+        : { apiKeyRequired: true };
     const postUsers = users.addMethod('POST', integration, {
       requestValidator: validator,
       requestModels: { 'application/json': usersModel },
-      ...(props.auth === 'iam'
-        ? { authorizationType: apigateway.AuthorizationType.IAM }
-        : { apiKeyRequired: true }),
+      ...callerAuth,
+    });
+    const deleteUser = users.addResource('{id}').addMethod('DELETE', integration, {
+      requestValidator: validator,
+      requestParameters: deleteUserRequestParameters(),
+      ...callerAuth,
     });
     const health = v1.addResource('health').addMethod('GET', integration, {
       requestValidator: validator,
@@ -248,10 +257,12 @@ export class Ingestion extends Construct {
       const reason =
         'Callers authenticate with an API key bound to a throttled usage plan (stage setting api.auth=apiKey); ' +
         'prod uses IAM authorization.';
-      Validations.of(postUsers).acknowledge(
-        { id: 'AwsSolutions::AwsSolutions-APIG4', reason },
-        { id: 'AwsSolutions::AwsSolutions-COG4', reason },
-      );
+      for (const method of [postUsers, deleteUser]) {
+        Validations.of(method).acknowledge(
+          { id: 'AwsSolutions::AwsSolutions-APIG4', reason },
+          { id: 'AwsSolutions::AwsSolutions-COG4', reason },
+        );
+      }
       const plan = this.api.addUsagePlan('UsagePlan', {
         name: `realtime-user-pipeline-${props.stageName}`,
         throttle: { rateLimit: props.throttleRateLimit, burstLimit: props.throttleBurstLimit },
@@ -260,10 +271,12 @@ export class Ingestion extends Construct {
       this.apiKey = this.api.addApiKey('ApiKey', { description: `Ingestion API key (${props.stageName})` });
       plan.addApiKey(this.apiKey);
     } else {
-      Validations.of(postUsers).acknowledge({
-        id: 'AwsSolutions::AwsSolutions-COG4',
-        reason: 'Callers are AWS principals authorized with IAM (SigV4); there is no end-user pool.',
-      });
+      for (const method of [postUsers, deleteUser]) {
+        Validations.of(method).acknowledge({
+          id: 'AwsSolutions::AwsSolutions-COG4',
+          reason: 'Callers are AWS principals authorized with IAM (SigV4); there is no end-user pool.',
+        });
+      }
     }
 
     if (props.waf) {

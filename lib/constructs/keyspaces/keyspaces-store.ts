@@ -3,11 +3,12 @@ import * as cassandra from 'aws-cdk-lib/aws-cassandra';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
 import {
-  cassandraTablesOf,
   DEFAULT_KEYSPACE,
   dayTableReadsJson,
+  keyspaceTables,
   type SignupDayLayout,
   signupDayEnvironment,
+  type TableDefinition,
   toKeyspacesTableSchemaDefinition,
 } from '../../../lambdas/shared/schema/cassandra/index.js';
 import type { Client, ServiceAccess, SinkAccess } from '../shared/access.js';
@@ -29,6 +30,16 @@ export interface KeyspacesStoreProps {
    * processor writes and what readers read.
    */
   readonly signupDay: SignupDayLayout;
+  /**
+   * Tables, from the single schema definition. @default keyspaceTables({ userRowsTtlSeconds, signupDay }): the
+   * user tables and the tombstones
+   */
+  readonly tables?: readonly TableDefinition[];
+  /**
+   * Default TTL of the user tables (`default_time_to_live`; a positive value enables Keyspaces TTL on the
+   * table, which cannot be turned off again); the tombstones never expire. @default 0 (no TTL)
+   */
+  readonly userRowsTtlSeconds?: number;
   /** Keep keyspace and tables when the stack deletes them. @default false */
   readonly retainOnDelete?: boolean;
   /**
@@ -40,8 +51,8 @@ export interface KeyspacesStoreProps {
 
 /**
  * Amazon Keyspaces keyspace and tables generated from `lambdas/shared/schema/cassandra` (the same definition
- * local Cassandra gets its CQL from): on-demand capacity, point-in-time recovery, and client-side
- * timestamps (the processor writes `USING TIMESTAMP`).
+ * local Cassandra gets its CQL from): on-demand capacity, point-in-time recovery, client-side timestamps (the
+ * processor writes and deletes `USING TIMESTAMP`) and the stage's default TTL on the user tables.
  */
 export class KeyspacesStore extends Construct {
   /** Keyspace name. */
@@ -70,8 +81,11 @@ export class KeyspacesStore extends Construct {
 
     const tables = new Map<string, cassandra.CfnTable>();
     // The tables of the layout, from the single schema definition; a legacy table keeps its logical id, so a
-    // stage that deployed it keeps it untouched while it upgrades (docs/scaling.md).
-    for (const definition of cassandraTablesOf(this.signupDay)) {
+    // stage that deployed it keeps it while it upgrades (docs/scaling.md).
+    const definitions =
+      props.tables ??
+      keyspaceTables({ userRowsTtlSeconds: props.userRowsTtlSeconds ?? 0, signupDay: this.signupDay });
+    for (const definition of definitions) {
       const table = new cassandra.CfnTable(this, `Table-${definition.name}`, {
         keyspaceName: this.keyspaceName,
         ...toKeyspacesTableSchemaDefinition(definition),

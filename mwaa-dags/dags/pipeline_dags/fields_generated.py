@@ -1,7 +1,22 @@
 # Generated from lambdas/shared/contract/fields.ts by `npm run generate`; do not edit.
-"""The user event's fields as the DAGs need them, derived from the one field registry."""
+"""The event contract as the DAGs need it (event types, the user's fields), derived from the one registry."""
 
 CURRENT_SCHEMA_VERSION = 2
+
+#: Every event type, with its schema versions (oldest first) and the stem of its JSON Schema files
+#: (contract/<stem>.v<N>.schema.json). CURRENT_SCHEMA_VERSION is user.created's newest.
+EVENT_TYPES = {
+    "user.created": {"versions": (1, 2), "schema_stem": "user-created"},
+    "user.deleted": {"versions": (1,), "schema_stem": "user-deleted"},
+}
+
+#: Reason codes of a user.deleted event.
+DELETION_REASONS = (
+    "user_request",
+    "consent_withdrawn",
+    "account_closed",
+    "legal_obligation",
+)
 
 #: Payload fields in wire order.
 PAYLOAD_FIELDS = (

@@ -9,6 +9,10 @@ Metrics (all over [window.start, window.end)):
 * blank_rate: per required field, share of NULL or blank values; the check uses the worst field.
 * invalid_format_rate: per optional field with a format (e.g. an ISO country code), share of present values that
   do not match it; the check uses the worst field. An absent value (an older event version) is not a defect.
+* tombstoned_rows: users rows whose user has a deletion at least as new as the row's event (the order of every
+  store: occurred_at, then event_id), among the window's rows and the users erased in the window. The processor
+  deletes the row and records the tombstone in one statement, so any such row is personal data an erasure
+  missed (a bypassing writer, a restored backup).
 """
 
 from __future__ import annotations
@@ -29,6 +33,7 @@ DEFAULT_THRESHOLDS = {
     "max_duplicate_event_ids": 0,
     "max_blank_rate": 0.0,
     "max_invalid_format_rate": 0.0,
+    "max_tombstoned_rows": 0,
     "min_rows": 0,
 }
 
@@ -76,6 +81,12 @@ def evaluate(metrics: Mapping[str, Any], thresholds: Mapping[str, float]) -> lis
             thresholds["max_invalid_format_rate"],
             worst_field=worst_format,
         ),
+        at_most(
+            "tombstoned_rows",
+            metrics["tombstoned_rows"],
+            thresholds["max_tombstoned_rows"],
+            examples=metrics["tombstoned_row_examples"],
+        ),
         at_least("rows_in_window", metrics["rows_in_window"], thresholds["min_rows"]),
     ]
 
@@ -94,6 +105,18 @@ def result(window: Window, metrics: Mapping[str, Any], thresholds: Mapping[str, 
 
 
 # ---------------------------------------------------------------- store access (inside tasks only)
+
+#: Rows a deletion at least as new as their own event should have removed: among the window's rows, and among the
+#: rows of the users erased in the window (both by index: users.ingested_at, user_tombstones.updated_at).
+_TOMBSTONED_ROWS = """
+SELECT u.user_id::text FROM users u JOIN user_tombstones t ON t.user_id = u.user_id
+WHERE (u.occurred_at, u.event_id) <= (t.occurred_at, t.event_id) AND u.ingested_at >= %s AND u.ingested_at < %s
+UNION
+SELECT u.user_id::text FROM user_tombstones t JOIN users u ON u.user_id = t.user_id
+WHERE (u.occurred_at, u.event_id) <= (t.occurred_at, t.event_id) AND t.updated_at >= %s AND t.updated_at < %s
+ORDER BY 1
+"""
+EXAMPLES = 20
 
 
 def measure(conn, window: Window) -> dict[str, Any]:
@@ -138,6 +161,9 @@ def measure(conn, window: Window) -> dict[str, Any]:
         )
         by_reason = {reason: int(n) for reason, n in cur.fetchall()}
 
+        cur.execute(_TOMBSTONED_ROWS, (*span, *span))
+        tombstoned = [row[0] for row in cur.fetchall()]
+
     dead_letters = sum(by_reason.values())
     return {
         "rows_in_window": rows,
@@ -151,6 +177,8 @@ def measure(conn, window: Window) -> dict[str, Any]:
         "duplicate_event_ids": duplicate_event_ids,
         "blank_rates": {name: ratio(int(n), rows) for name, n in defect_counts.items()},
         "invalid_format_rates": {name: ratio(int(n), rows) for name, n in format_counts.items()},
+        "tombstoned_rows": len(tombstoned),
+        "tombstoned_row_examples": tombstoned[:EXAMPLES],
     }
 
 

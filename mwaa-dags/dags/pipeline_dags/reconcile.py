@@ -14,9 +14,18 @@ reads, not the data it returns; no query here scans a table, and mwaa-dags/tests
 2. a deterministic sample of PostgreSQL's ids -> full rows from both stores (point reads of ``created_users``
    by partition key) compared field by field.
 
-mismatch_count = ids missing from the day table + ids only in Cassandra + sampled rows with differing
-fields + sampled ids absent from created_users (but present in the day table, else already counted);
-mismatch_ratio = mismatch_count / max(rows in either store, 1).
+An id one store has and the other does not may be an erasure on its way: the other store holds a tombstone for
+it (PostgreSQL ``user_tombstones`` for an id only in Cassandra, Cassandra ``user_tombstones`` for one only in
+PostgreSQL; point reads by id). An erasure recorded at or after the window's end is still in flight (the
+processor writes the two stores one after the other): the user is consistent, not a drift. One recorded before
+the window's end should have reached both stores by now: an incomplete erasure, personal data left behind,
+counted as a mismatch and listed apart. Besides, every erasure PostgreSQL recorded in the window is checked in
+Cassandra (a point read of ``created_users`` per erased id, bounded by the window's erasures): a row there that is
+not newer than the deletion is an incomplete erasure too, whichever partitions the window's rows map to.
+
+mismatch_count = ids missing from the day table + ids only in Cassandra + incomplete erasures + sampled
+rows with differing fields + sampled ids absent from created_users (but present in the day table, else
+already counted); mismatch_ratio = mismatch_count / max(rows in either store, 1).
 """
 
 from __future__ import annotations
@@ -123,6 +132,27 @@ def signup_day_key(row: Mapping[str, Any]) -> tuple[str, str, datetime, str]:
     return registered.date().isoformat(), country_of(row[COUNTRY_SOURCE_FIELD]), registered, str(row["id"]).lower()
 
 
+def _aware(value: datetime) -> datetime:
+    return value if value.tzinfo is not None else value.replace(tzinfo=UTC)
+
+
+def split_erasures(
+    ids: Iterable[str], erased_at: Mapping[str, datetime], window: Window
+) -> tuple[list[str], list[str], list[str]]:
+    """Ids one store lacks -> (missing, erasure in flight, erasure incomplete): an id the other store has a
+    tombstone for was erased; in flight when the erasure was recorded at or after the window's end."""
+    missing, in_flight, incomplete = [], [], []
+    for row_id in sorted(ids):
+        when = erased_at.get(row_id)
+        if when is None:
+            missing.append(row_id)
+        elif _aware(when) >= window.end:
+            in_flight.append(row_id)
+        else:
+            incomplete.append(row_id)
+    return missing, in_flight, incomplete
+
+
 def build_report(
     window: Window,
     postgres_pairs: Sequence[tuple[str, datetime]],
@@ -131,15 +161,22 @@ def build_report(
     postgres_rows: Mapping[str, Mapping[str, Any]],
     cassandra_rows: Mapping[str, Mapping[str, Any]],
     max_mismatch_ratio: float,
+    erased_at: Mapping[str, datetime] | None = None,
+    leftovers: Iterable[str] = (),
 ) -> dict[str, Any]:
     """Everything a run found, with the verdict. Inputs are plain data so this is testable without stores.
 
     ``cassandra_pairs`` are the window's rows found in the day-table partitions that were read;
-    ``cassandra_rows`` the sampled ids' created_users rows."""
+    ``cassandra_rows`` the sampled ids' created_users rows; ``erased_at`` when the erasure of an id only one store
+    has was recorded by the other store's tombstone; ``leftovers`` the ids PostgreSQL erased in the window whose
+    created_users row is still there and not newer than the deletion."""
     pg_ids = {row_id for row_id, _ in postgres_pairs}
     cass_ids = {row_id for row_id, _ in cassandra_pairs}
-    missing_in_cassandra = sorted(pg_ids - cass_ids)
-    missing_in_postgres = sorted(cass_ids - pg_ids)
+    erased_at = erased_at or {}
+    missing_in_cassandra, flight_a, incomplete_a = split_erasures(pg_ids - cass_ids, erased_at, window)
+    missing_in_postgres, flight_b, incomplete_b = split_erasures(cass_ids - pg_ids, erased_at, window)
+    in_flight = sorted(flight_a + flight_b)
+    incomplete = sorted(set(incomplete_a) | set(incomplete_b) | set(leftovers))
 
     field_mismatches, sample_missing_cassandra, sample_missing_postgres = [], [], []
     for row_id in sample_ids:
@@ -156,7 +193,11 @@ def build_report(
     # A sampled id absent from created_users but present in the index is a mismatch the index did not show.
     missing_created_only = [row_id for row_id in sample_missing_cassandra if row_id in cass_ids]
     mismatch_count = (
-        len(missing_in_cassandra) + len(missing_in_postgres) + len(field_mismatches) + len(missing_created_only)
+        len(missing_in_cassandra)
+        + len(missing_in_postgres)
+        + len(incomplete)
+        + len(field_mismatches)
+        + len(missing_created_only)
     )
     population = max(len(pg_ids), len(cass_ids), 1)
     check = at_most("mismatch_ratio", mismatch_count / population, max_mismatch_ratio)
@@ -167,6 +208,10 @@ def build_report(
         "days": day_table(counts_by_day(postgres_pairs), counts_by_day(cassandra_pairs)),
         "missing_in_cassandra": {"count": len(missing_in_cassandra), "examples": missing_in_cassandra[:EXAMPLES]},
         "missing_in_postgres": {"count": len(missing_in_postgres), "examples": missing_in_postgres[:EXAMPLES]},
+        "erasures": {
+            "in_flight": {"count": len(in_flight), "examples": in_flight[:EXAMPLES]},
+            "incomplete": {"count": len(incomplete), "examples": incomplete[:EXAMPLES]},
+        },
         "sample": {
             "size": len(sample_ids),
             "missing_in_cassandra": sample_missing_cassandra[:EXAMPLES],
@@ -289,6 +334,68 @@ def cassandra_rows(session, keyspace: str, ids: Sequence[str]) -> dict[str, dict
     return rows
 
 
+def postgres_erasures(conn, ids: Sequence[str]) -> dict[str, datetime]:
+    """When PostgreSQL recorded (or last renewed) the erasure of each of the ids it has a tombstone for."""
+    if not ids:
+        return {}
+    with conn.cursor() as cur:
+        cur.execute(
+            "SELECT user_id::text, updated_at FROM user_tombstones WHERE user_id = ANY(%s::uuid[])", (list(ids),)
+        )
+        return {row_id.lower(): updated_at for row_id, updated_at in cur.fetchall()}
+
+
+def postgres_window_erasures(conn, window: Window, max_rows: int) -> list[tuple[str, datetime, str]]:
+    """(id, occurred_at, event_id) of the deletions PostgreSQL recorded (or renewed) in the window."""
+    with conn.cursor() as cur:
+        cur.execute(
+            "SELECT user_id::text, occurred_at, event_id::text FROM user_tombstones "
+            "WHERE updated_at >= %s AND updated_at < %s LIMIT %s",
+            (window.start, window.end, max_rows + 1),
+        )
+        rows = cur.fetchall()
+    if len(rows) > max_rows:
+        raise WindowTooLargeError(f"more than max_rows={max_rows} erasures in the window; use a smaller window")
+    return [(row_id.lower(), occurred_at, event_id.lower()) for row_id, occurred_at, event_id in rows]
+
+
+def cassandra_leftovers(session, keyspace: str, erasures: Sequence[tuple[str, datetime, str]]) -> list[str]:
+    """The erased ids whose created_users row is still there and not newer than the deletion (occurred_at, then
+    event_id, compared in milliseconds as Cassandra keeps them): personal data the erasure did not reach."""
+    from cassandra.concurrent import execute_concurrent_with_args
+
+    if not erasures:
+        return []
+    prepared = session.prepare(f"SELECT id, occurred_at, event_id FROM {keyspace}.created_users WHERE id = ?")
+    deletion = {row_id: (epoch_millis(occurred_at), event_id) for row_id, occurred_at, event_id in erasures}
+    args = [(uuid.UUID(row_id),) for row_id, _, _ in erasures]
+    left = []
+    for ok, result in execute_concurrent_with_args(session, prepared, args, concurrency=32):
+        if not ok:
+            raise result
+        for row in result:
+            row_id = str(row.id).lower()
+            if (epoch_millis(row.occurred_at), str(row.event_id).lower()) <= deletion[row_id]:
+                left.append(row_id)
+    return sorted(left)
+
+
+def cassandra_erasures(session, keyspace: str, ids: Sequence[str]) -> dict[str, datetime]:
+    """The deletion instant of each of the ids Cassandra has a tombstone for (point reads by partition key)."""
+    from cassandra.concurrent import execute_concurrent_with_args
+
+    if not ids:
+        return {}
+    prepared = session.prepare(f"SELECT id, occurred_at FROM {keyspace}.user_tombstones WHERE id = ?")
+    erased: dict[str, datetime] = {}
+    for ok, result in execute_concurrent_with_args(session, prepared, [(uuid.UUID(i),) for i in ids], concurrency=32):
+        if not ok:
+            raise result
+        for row in result:
+            erased[str(row.id).lower()] = row.occurred_at
+    return erased
+
+
 def run_reconciliation(window: Window, params: Mapping[str, Any], seed: str) -> dict[str, Any]:
     """Connect to both stores, gather, compare. Returns build_report()'s dict (JSON-serialisable)."""
     from pipeline_dags.stores import cassandra as cassandra_store
@@ -310,13 +417,29 @@ def run_reconciliation(window: Window, params: Mapping[str, Any], seed: str) -> 
         try:
             cass_pairs = cassandra_window(session, cfg.keyspace, day_table, partitions, window, max_rows)
             cass_rows = cassandra_rows(session, cfg.keyspace, sample_ids)
+            pg_ids = {row["id"] for row in pg_window}
+            cass_ids = {row_id for row_id, _ in cass_pairs}
+            # Bounded: only the ids one store lacks, by primary key in each store.
+            erased_at = {
+                **cassandra_erasures(session, cfg.keyspace, sorted(pg_ids - cass_ids)),
+                **postgres_erasures(conn, sorted(cass_ids - pg_ids)),
+            }
+            leftovers = cassandra_leftovers(session, cfg.keyspace, postgres_window_erasures(conn, window, max_rows))
         finally:
             cluster.shutdown()
     finally:
         conn.close()
     pg_pairs = [(row["id"], row["ingested_at"]) for row in pg_window]
     report = build_report(
-        window, pg_pairs, cass_pairs, sample_ids, pg_rows, cass_rows, float(params.get("max_mismatch_ratio", 0.0))
+        window,
+        pg_pairs,
+        cass_pairs,
+        sample_ids,
+        pg_rows,
+        cass_rows,
+        float(params.get("max_mismatch_ratio", 0.0)),
+        erased_at,
+        leftovers,
     )
     report["keyspace"] = cfg.keyspace
     report["day_table"] = {"table": day_table.table, "bucket_count": day_table.bucket_count}

@@ -1,15 +1,18 @@
 """Replay of dead letters: re-produce their raw value to the topic, mark them replayed.
 
-Selection: ``dead_letters`` with ``replayed_at IS NULL`` (optionally of some reasons), oldest first, until
-``limit`` replayable ones are found or ``max_scan`` rows were looked at. Rows are locked (FOR UPDATE SKIP LOCKED)
-for the whole run, so two concurrent runs never replay the same row.
+Selection: ``dead_letters`` with ``replayed_at IS NULL`` whose raw bytes were not purged (by an erasure or the
+retention), optionally of some reasons, oldest first, until ``limit`` replayable ones are found or ``max_scan``
+rows were looked at. Rows are locked (FOR UPDATE SKIP LOCKED) for the whole run, so two concurrent runs never
+replay the same row. A replayed event goes through the processor like any other, so its user's newest-wins rules
+apply (an older create never brings an erased user back).
 
-Each chosen dead letter's raw value is parsed and validated against the JSON Schema of its schema_version:
+Each chosen dead letter's raw value is parsed and validated against the JSON Schema of its event type and
+schema_version (user.created or user.deleted):
 * valid -> produced with key = payload.id, its stored headers plus ``replayed_from_dead_letter``; by default with
   a fresh ``event_id`` (the contract: "a replay produces a new event_id"), which becomes ``replay_event_id``, and
-  as the current schema version (an older event is upcast: the fields added since are optional, so only the
-  version number changes); with ``new_event_id`` false the raw bytes go out unchanged and ``replay_event_id`` is
-  their event_id;
+  a user.created as the current schema version (an older event is upcast: the fields added since are optional,
+  so only the version number changes); with ``new_event_id`` false the raw bytes go out unchanged and
+  ``replay_event_id`` is their event_id;
 * invalid -> skipped and reported (left unreplayed), unless ``allow_invalid``: then produced as it is (the key
   falls back to the raw key when the payload id cannot be read).
 Only records the broker acknowledged are marked (``replayed_at = now()``), in the same transaction that locked
@@ -26,6 +29,9 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from pipeline_dags.fields_generated import CURRENT_SCHEMA_VERSION
+
+#: The type whose older versions a replay upcasts (user.deleted has one version).
+USER_CREATED = "user.created"
 
 REPLAY_HEADER = "replayed_from_dead_letter"
 EXAMPLES = 50
@@ -131,7 +137,9 @@ def plan(
 
 
 def _upcast(envelope: Mapping[str, Any]) -> dict[str, int]:
-    """The current schema_version for an envelope of an older one; nothing for any other."""
+    """The current schema_version for a user.created envelope of an older one; nothing for any other."""
+    if envelope.get("event_type") != USER_CREATED:
+        return {}
     version = envelope.get("schema_version")
     if isinstance(version, int) and not isinstance(version, bool) and 1 <= version < CURRENT_SCHEMA_VERSION:
         return {"schema_version": CURRENT_SCHEMA_VERSION}
@@ -189,6 +197,7 @@ _SELECT = """
 SELECT id, reason, raw_key, raw_value, headers, first_seen_at
 FROM dead_letters
 WHERE replayed_at IS NULL
+  AND raw_purged_at IS NULL
   AND (%(all_reasons)s OR reason = ANY(%(reasons)s))
   AND (first_seen_at, id) > (%(after_ts)s::timestamptz, %(after_id)s)
 ORDER BY first_seen_at, id

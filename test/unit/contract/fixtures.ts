@@ -56,3 +56,17 @@ export function worstCaseSizeEvent() {
     },
   );
 }
+
+/** A user.deleted event as a producer writes it (overrides may break the contract on purpose). */
+export function sampleDeletion(overrides: Overrides = {}, payloadOverrides: Overrides = {}) {
+  return {
+    event_id: '9a8b7c6d-5e4f-4a3b-8c2d-1e0f9a8b7c6d',
+    event_type: 'user.deleted',
+    schema_version: 1,
+    source: 'ingest-http',
+    occurred_at: '2024-05-02T12:00:00.000Z',
+    ingested_at: '2024-05-02T12:00:00.000Z',
+    payload: { id: SAMPLE_USER_PAYLOAD.id, reason: 'user_request', ...payloadOverrides },
+    ...overrides,
+  };
+}

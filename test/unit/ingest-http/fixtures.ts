@@ -1,6 +1,6 @@
 import type { APIGatewayProxyEvent } from 'aws-lambda';
 import type { IngestHttpDependencies } from '../../../lambdas/ingest-http/handle-request.js';
-import type { UserCreatedEvent } from '../../../lambdas/shared/contract/index.js';
+import type { UserCreatedEvent, UserDeletedEvent } from '../../../lambdas/shared/contract/index.js';
 
 export interface ApiEventOptions {
   readonly method?: string;
@@ -11,6 +11,9 @@ export interface ApiEventOptions {
   readonly isBase64Encoded?: boolean;
   /** `/{proxy+}` (default) or an explicit resource such as `/v1/users`. */
   readonly resource?: string;
+  /** An explicit resource's path parameters, e.g. `{ id }` for `/v1/users/{id}`. */
+  readonly pathParameters?: Record<string, string>;
+  readonly query?: Record<string, string>;
 }
 
 /** An API Gateway REST proxy event, as API Gateway sends it for a greedy `/{proxy+}` resource by default. */
@@ -31,9 +34,12 @@ export function apiEvent(options: ApiEventOptions = {}): APIGatewayProxyEvent {
     httpMethod: method,
     headers,
     multiValueHeaders: Object.fromEntries(Object.entries(headers).map(([k, v]) => [k, [v]])),
-    queryStringParameters: null,
-    multiValueQueryStringParameters: null,
-    pathParameters: resource === '/{proxy+}' ? { proxy: path.replace(/^\//, '') } : null,
+    queryStringParameters: options.query ?? null,
+    multiValueQueryStringParameters: options.query
+      ? Object.fromEntries(Object.entries(options.query).map(([k, v]) => [k, [v]]))
+      : null,
+    pathParameters:
+      resource === '/{proxy+}' ? { proxy: path.replace(/^\//, '') } : (options.pathParameters ?? null),
     stageVariables: null,
     requestContext: {
       accountId: '123456789012',
@@ -73,6 +79,7 @@ export function apiEvent(options: ApiEventOptions = {}): APIGatewayProxyEvent {
 /** Dependencies that record what would be produced; `publish` can be made to fail. */
 export function recordingDependencies(options: { publishFailure?: Error; connected?: boolean } = {}) {
   const published: { events: readonly UserCreatedEvent[]; traceId: string }[] = [];
+  const deletions: { events: readonly UserDeletedEvent[]; traceId: string }[] = [];
   const metrics: { name: string; unit: string; value: number }[] = [];
   const logs: { level: string; message: string; attributes: Record<string, unknown>[] }[] = [];
   const log =
@@ -82,7 +89,9 @@ export function recordingDependencies(options: { publishFailure?: Error; connect
   const deps: IngestHttpDependencies = {
     publish: async (events, traceId) => {
       if (options.publishFailure) throw options.publishFailure;
-      published.push({ events, traceId });
+      if (events.every((event) => event.event_type === 'user.deleted'))
+        deletions.push({ events: events as readonly UserDeletedEvent[], traceId });
+      else published.push({ events: events as readonly UserCreatedEvent[], traceId });
     },
     producerConnected: () => options.connected ?? false,
     logger: { info: log('info'), warn: log('warn'), error: log('error') },
@@ -92,5 +101,5 @@ export function recordingDependencies(options: { publishFailure?: Error; connect
   };
   const metricTotal = (name: string) =>
     metrics.filter((m) => m.name === name).reduce((sum, m) => sum + m.value, 0);
-  return { deps, published, metrics, metricTotal, logs };
+  return { deps, published, deletions, metrics, metricTotal, logs };
 }

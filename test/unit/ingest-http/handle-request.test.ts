@@ -367,6 +367,81 @@ describe('POST /v1/users: Kafka failures', () => {
   });
 });
 
+describe('DELETE /v1/users/{id}', () => {
+  const USER = '5d6f3c0e-8a3b-4c2f-9e1d-7b6a5c4d3e2f';
+  const deleteEvent = (options: Parameters<typeof apiEvent>[0] = {}) =>
+    apiEvent({ method: 'DELETE', path: `/v1/users/${USER}`, headers: {}, ...options });
+
+  it('produces one user.deleted keyed like the user and answers 202 with its event id', async () => {
+    const { deps, deletions, published, metricTotal } = recordingDependencies();
+    const response = await handleRequest(deleteEvent(), deps);
+    expect(response.statusCode).toBe(202);
+    const [produced] = deletions[0]?.events ?? [];
+    expect(json(response)).toEqual({ accepted: 1, event_ids: [produced?.event_id] });
+    expect(produced?.event_id).toMatch(UUID);
+    expect(produced).toMatchObject({
+      event_type: 'user.deleted',
+      source: 'ingest-http',
+      occurred_at: '2024-05-01T12:00:00.000Z',
+      payload: { id: USER, reason: 'user_request' },
+    });
+    expect(published).toHaveLength(0);
+    expect(metricTotal(IngestHttpMetric.eventsProduced)).toBe(1);
+    expect(metricTotal(IngestHttpMetric.requestsAccepted)).toBe(1);
+  });
+
+  it('routes the explicit resource API Gateway passes (/v1/users/{id} with its path parameters), with a reason', async () => {
+    const { deps, deletions } = recordingDependencies();
+    const response = await handleRequest(
+      deleteEvent({
+        resource: '/v1/users/{id}',
+        pathParameters: { id: USER },
+        query: { reason: 'account_closed' },
+      }),
+      deps,
+    );
+    expect(response.statusCode).toBe(202);
+    expect(deletions[0]?.events[0]?.payload).toEqual({ id: USER, reason: 'account_closed' });
+  });
+
+  it.each([
+    ['an id that is not a UUID', { path: '/v1/users/jane.doe%40example.com' }, ['id']],
+    ['the nil UUID', { path: '/v1/users/00000000-0000-0000-0000-000000000000' }, ['id']],
+    ['an unknown reason', { query: { reason: 'just because' } }, ['reason']],
+    ['an unknown query parameter', { query: { raeson: 'user_request' } }, ['raeson']],
+  ])('refuses %s with 400 naming the field, and produces nothing', async (_, options, paths) => {
+    const { deps, deletions, metricTotal } = recordingDependencies();
+    const error = expectErrorShape(await handleRequest(deleteEvent(options), deps), 400, 'validation_failed');
+    expect(error.issues.map((issue) => issue.path)).toEqual(paths);
+    expect(JSON.stringify(error)).not.toContain('just because');
+    expect(deletions).toHaveLength(0);
+    expect(metricTotal(IngestHttpMetric.validationFailures)).toBe(1);
+  });
+
+  it('answers 405 with Allow: DELETE for another method on a user, and 404 for deeper paths', async () => {
+    const { deps } = recordingDependencies();
+    const response = await handleRequest(deleteEvent({ method: 'GET' }), deps);
+    expectErrorShape(response, 405, 'method_not_allowed');
+    expect(response.headers?.Allow).toBe('DELETE');
+    expectErrorShape(
+      await handleRequest(deleteEvent({ path: `/v1/users/${USER}/x` }), deps),
+      404,
+      'not_found',
+    );
+    // DELETE on the collection is not a thing: the collection only takes POST.
+    const collection = await handleRequest(deleteEvent({ path: '/v1/users' }), deps);
+    expectErrorShape(collection, 405, 'method_not_allowed');
+    expect(collection.headers?.Allow).toBe('POST');
+  });
+
+  it('answers 503 with Retry-After when Kafka is unavailable', async () => {
+    const { deps } = recordingDependencies({ publishFailure: new KafkaUnavailableError('ECONNREFUSED') });
+    const response = await handleRequest(deleteEvent(), deps);
+    expectErrorShape(response, 503, 'kafka_unavailable');
+    expect(response.headers?.['Retry-After']).toBe('5');
+  });
+});
+
 describe('GET /v1/health', () => {
   it('answers 200 with the producer state and produces nothing', async () => {
     const { deps, published } = recordingDependencies({ connected: true });

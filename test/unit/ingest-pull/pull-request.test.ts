@@ -29,6 +29,8 @@ describe('parsePullRequest', () => {
     ['a string', { count: '10' }, 'count'],
     ['a misspelt field', { cout: 10 }, 'cout'],
     ['a seed with spaces', { seed: 'a b' }, 'seed'],
+    // The pull side only creates users: nothing in its input can ask it for a deletion.
+    ['a request for deletions', { count: 1, event_type: 'user.deleted' }, 'event_type'],
   ])('refuses %s, naming the field', (_case, input, path) => {
     const error = (() => {
       try {

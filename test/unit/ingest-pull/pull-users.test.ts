@@ -111,6 +111,16 @@ describe('pullUsers', () => {
     });
   });
 
+  it('never produces a user.deleted: every event of a pull is a user.created', async () => {
+    await withRandomUserServer({}, async (server) => {
+      const { deps, sends } = dependencies(instantClient(server.url), { pageSize: 100 });
+      await pullUsers({ count: 150, seed: 'creates-only' }, deps);
+      const types = new Set(sends.flat().map((event) => event.event_type as string));
+      expect([...types]).toEqual(['user.created']);
+      expect(sends.flat()).toHaveLength(150);
+    });
+  });
+
   it('yields the same users under the same ids when a seed is fetched again', async () => {
     await withRandomUserServer({}, async (server) => {
       const first = dependencies(instantClient(server.url));

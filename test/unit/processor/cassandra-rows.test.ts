@@ -67,9 +67,16 @@ const reference = {
       nationality: p.nationality ?? null,
     };
   },
+  /** Milliseconds × 1000, plus the microseconds PostgreSQL keeps beyond the millisecond (pinned by hand). */
   writeTime({ event }: AcceptedEvent): types.Long {
-    return types.Long.fromNumber(Date.parse(event.occurred_at)).multiply(1000);
+    const subMillisecond = SUB_MILLISECOND_MICROS[event.occurred_at] ?? 0;
+    return types.Long.fromNumber(Date.parse(event.occurred_at)).multiply(1000).add(subMillisecond);
   },
+};
+
+/** 0.123456789 s is 123457 µs in PostgreSQL (rounded): 457 µs beyond the 123rd millisecond. */
+const SUB_MILLISECOND_MICROS: Readonly<Record<string, number>> = {
+  '2024-05-01T12:00:00.123456789+02:00': 457,
 };
 
 const source = { topic: 'users_created', partition: 0, offset: 1, timestamp: 0 } as AcceptedEvent['source'];
@@ -240,10 +247,13 @@ describe('CassandraUserStore.write', () => {
     'sends, per user and table (%s), every column in table order then the write time',
     async (_label, layout, tables) => {
       const executed: { query: string; params: unknown[] }[] = [];
+      const reads: string[] = [];
       const client = {
         execute: async (query: string, params: unknown[]) => {
-          executed.push({ query, params });
-          return {};
+          // The tombstone check (no user of the batch is erased), then the inserts.
+          if (query.startsWith('SELECT')) reads.push(query);
+          else executed.push({ query, params });
+          return { rows: [] };
         },
       } as unknown as Client;
       const users = [accepted(1), accepted(2, '2024-03-01T00:30:00+01:00', '1969-12-31T23:59:59.999Z')];
@@ -262,6 +272,9 @@ describe('CassandraUserStore.write', () => {
         }),
       );
       expect(executed).toStrictEqual(expected);
+      expect(reads).toEqual([
+        'SELECT id, event_id, WRITETIME(event_id) AS written FROM ks.user_tombstones WHERE id IN ?',
+      ]);
     },
   );
 });

@@ -43,9 +43,10 @@ vi.mock('../../../lambdas/processor/clients.js', () => {
     },
     postgresPool: { connect: async () => client },
     cassandraClient: async () => ({
-      execute: async () => {
-        container.cassandraWrites += 1;
-        return {};
+      // The tombstone check reads (no user is erased here); every other statement is a write.
+      execute: async (query: string) => {
+        if (!query.startsWith('SELECT')) container.cassandraWrites += 1;
+        return { rows: [] };
       },
     }),
     processorSettings: {

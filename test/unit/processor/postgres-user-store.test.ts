@@ -7,7 +7,10 @@ import type pg from 'pg';
 import { describe, expect, it } from 'vitest';
 import type { AcceptedEvent } from '../../../lambdas/processor/process-batch.js';
 import type { DeadLetter } from '../../../lambdas/processor/stores/dead-letter.js';
+import { ERASE_USERS, eraseUsers, orderRowOf } from '../../../lambdas/processor/stores/postgres-erasure.js';
 import { PostgresUserStore } from '../../../lambdas/processor/stores/postgres-user-store.js';
+import { buildUserDeletedEvent, EVENT_ORDER_COLUMNS } from '../../../lambdas/shared/contract/index.js';
+import { MIGRATIONS } from '../../../lambdas/shared/schema/postgres/index.js';
 import { userEvent, userPayload } from '../../support/user-events.js';
 
 type Step = 'begin' | 'users' | 'dead_letters' | 'commit' | 'rollback';
@@ -100,5 +103,48 @@ describe('PostgresUserStore.write', () => {
     await expect(new PostgresUserStore(pool).write({ users, deadLetters: [] })).rejects.toBe(upsertFailed);
     expect(log.steps).toEqual(['begin', 'users', 'rollback']);
     expect(log.released).toEqual([rollbackFailed]);
+  });
+});
+
+describe('PostgresUserStore.delete', () => {
+  it('erases the batch in one erase_users() call with one array per column, and skips an empty batch', async () => {
+    const calls: { sql: string; params: unknown[] }[] = [];
+    const pool = {
+      query: async (sql: string, params: unknown[]) => {
+        calls.push({ sql, params });
+        return { rows: [{ users_deleted: '1', dead_letters_purged: '2' }] };
+      },
+    } as unknown as pg.Pool;
+    const deletions = users.map(({ event, source }) => ({
+      event: buildUserDeletedEvent(
+        { id: event.payload.id, reason: 'account_closed' },
+        { source: 'ingest-http', occurredAt: '2024-05-02T12:00:00.000Z' },
+      ),
+      source,
+    }));
+    await new PostgresUserStore(pool).delete(deletions);
+    expect(calls).toEqual([
+      {
+        sql: ERASE_USERS,
+        params: [
+          deletions.map((d) => d.event.payload.id),
+          ['2024-05-02T12:00:00.000Z', '2024-05-02T12:00:00.000Z'],
+          deletions.map((d) => d.event.event_id),
+          ['account_closed', 'account_closed'],
+        ],
+      },
+    ]);
+    expect(await eraseUsers(pool, deletions)).toEqual({ usersDeleted: 1, deadLettersPurged: 2 });
+    calls.length = 0;
+    await new PostgresUserStore(pool).delete([]);
+    expect(calls).toEqual([]);
+  });
+
+  it('compares the same row value the event order defines, in the upsert and in migration 0007', () => {
+    expect(orderRowOf('t')).toBe(`(${EVENT_ORDER_COLUMNS.map((c) => `t.${c}`).join(', ')})`);
+    const migration = MIGRATIONS.find((m) => m.version === 7)?.sql ?? '';
+    expect(migration).toContain('(t.occurred_at, t.event_id) < (excluded.occurred_at, excluded.event_id)');
+    expect(migration).toContain('(u.occurred_at, u.event_id) < (t.occurred_at, t.event_id)');
+    expect(EVENT_ORDER_COLUMNS).toEqual(['occurred_at', 'event_id']);
   });
 });

@@ -17,7 +17,9 @@ import {
   dayTableReads,
   dayTableReadsJson,
   InvalidCassandraSchemaError,
+  KEYSPACE_TABLES,
   type KeyspacesTableSchemaDefinition,
+  keyspaceTables,
   LEGACY_USERS_BY_SIGNUP_DAY_TABLE,
   MAX_SIGNUP_DAY_BUCKETS,
   readSignupDayLayout,
@@ -358,14 +360,23 @@ describe('Keyspaces (CloudFormation) properties', () => {
 });
 
 describe('applyCassandraSchema', () => {
-  /** A client whose live tables have `live` columns (all of the definition by default); DDL is recorded. */
-  function liveSchema(live: (table: string) => readonly string[] = (table) => columnsOfTable(table)) {
+  /**
+   * A client whose live tables have `live` columns (all of the definition by default) and `ttl` seconds of
+   * default TTL (0 by default); DDL is recorded.
+   */
+  function liveSchema(
+    live: (table: string) => readonly string[] = (table) => columnsOfTable(table),
+    ttl: (table: string) => number = () => 0,
+  ) {
     const executed: string[] = [];
     const client: CassandraSchemaClient = {
       execute: async (query, params) => {
         if (query.startsWith('SELECT column_name FROM system_schema.columns')) {
           const table = String(params?.[1]);
           return { rows: live(table).map((name) => ({ get: () => name })) };
+        }
+        if (query.startsWith('SELECT default_time_to_live FROM system_schema.tables')) {
+          return { rows: [{ get: () => ttl(String(params?.[1])) }] };
         }
         executed.push(query);
         return undefined;
@@ -374,16 +385,17 @@ describe('applyCassandraSchema', () => {
     return { client, executed };
   }
   const columnsOfTable = (name: string) =>
-    CASSANDRA_TABLES.find((t) => t.name === name)?.columns.map((c) => c.name) ?? [];
+    KEYSPACE_TABLES.find((t) => t.name === name)?.columns.map((c) => c.name) ?? [];
 
   it('creates the keyspace first, then every table, one statement at a time', async () => {
     const { client, executed } = liveSchema();
     const statements = await applyCassandraSchema(client, { keyspace: 'it_keyspace' });
     expect(executed).toEqual(statements);
     expect(executed[0]).toMatch(/^CREATE KEYSPACE IF NOT EXISTS it_keyspace /);
-    expect(executed.slice(1).map((cql) => shapeFromCql(cql).name)).toEqual(
-      CASSANDRA_TABLES.map((t) => t.name),
-    );
+    expect(executed.slice(1).map((cql) => shapeFromCql(cql).name)).toEqual([
+      ...CASSANDRA_TABLES.map((t) => t.name),
+      'user_tombstones',
+    ]);
     for (const cql of executed.slice(1)) expect(cql).toContain('IF NOT EXISTS it_keyspace.');
   });
 
@@ -399,6 +411,28 @@ describe('applyCassandraSchema', () => {
     const again = liveSchema();
     await applyCassandraSchema(again.client, { keyspace: 'ks' });
     expect(again.executed.filter((cql) => cql.startsWith('ALTER'))).toEqual([]);
+  });
+
+  it("sets the stage's default TTL on the user tables only, and changes it when the stage's changes", async () => {
+    const tables = keyspaceTables({ userRowsTtlSeconds: 2_592_000 });
+    const fresh = liveSchema();
+    await applyCassandraSchema(fresh.client, { keyspace: 'ks', tables });
+    expect(fresh.executed.filter((cql) => cql.startsWith('CREATE TABLE')).map(shapeFromCql)).toMatchObject([
+      { name: 'created_users', defaultTtlSeconds: 2_592_000 },
+      { name: 'users_by_signup_day_bucketed', defaultTtlSeconds: 2_592_000 },
+      { name: 'user_tombstones', defaultTtlSeconds: undefined },
+    ]);
+    // Existing tables created without TTL: altered to the stage's, the tombstones left alone.
+    expect(fresh.executed.filter((cql) => cql.startsWith('ALTER'))).toEqual([
+      'ALTER TABLE ks.created_users WITH default_time_to_live = 2592000',
+      'ALTER TABLE ks.users_by_signup_day_bucketed WITH default_time_to_live = 2592000',
+    ]);
+    const turnedOff = liveSchema(undefined, (table) => (table === 'user_tombstones' ? 0 : 2_592_000));
+    await applyCassandraSchema(turnedOff.client, { keyspace: 'ks' });
+    expect(turnedOff.executed.filter((cql) => cql.startsWith('ALTER'))).toEqual([
+      'ALTER TABLE ks.created_users WITH default_time_to_live = 0',
+      'ALTER TABLE ks.users_by_signup_day_bucketed WITH default_time_to_live = 0',
+    ]);
   });
 
   it('stops at the first failing statement', async () => {

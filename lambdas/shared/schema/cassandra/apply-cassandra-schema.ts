@@ -1,6 +1,6 @@
-import { cassandraTablesOf, type SignupDayLayout } from './day-table-layout.js';
+import type { SignupDayLayout } from './day-table-layout.js';
+import { keyspaceTables } from './keyspace-tables.js';
 import {
-  CASSANDRA_TABLES,
   DEFAULT_KEYSPACE,
   type KeyspaceReplication,
   LOCAL_REPLICATION,
@@ -23,7 +23,7 @@ export interface ApplyCassandraSchemaOptions {
   readonly replication?: KeyspaceReplication;
   /** The stage's day tables: the legacy table is created too while a stage upgrades. */
   readonly signupDay?: SignupDayLayout;
-  /** @default the tables of `signupDay` (cassandraTablesOf), or CASSANDRA_TABLES */
+  /** @default keyspaceTables({ signupDay }): the layout's user tables without TTL, and the tombstones */
   readonly tables?: readonly TableDefinition[];
 }
 
@@ -36,6 +36,16 @@ function renderAddColumnsCql(
   return table.columns
     .filter((column) => !existingColumns.has(column.name))
     .map((column) => `ALTER TABLE ${keyspace}.${table.name} ADD ${column.name} ${column.type}`);
+}
+
+/** The table's `default_time_to_live` as the server has it (0 = rows do not expire). */
+async function defaultTtlOf(client: CassandraSchemaClient, keyspace: string, table: string): Promise<number> {
+  const result = (await client.execute(
+    'SELECT default_time_to_live FROM system_schema.tables WHERE keyspace_name = ? AND table_name = ?',
+    [keyspace, table],
+    { prepare: true },
+  )) as { rows: ReadonlyArray<{ get(name: string): unknown }> };
+  return Number(result.rows[0]?.get('default_time_to_live') ?? 0);
 }
 
 async function existingColumnsOf(
@@ -53,7 +63,8 @@ async function existingColumnsOf(
 
 /**
  * Creates the keyspace and tables if they do not exist, then adds the columns a newer definition has that an
- * existing table lacks (a new schema version's field), so applying twice changes nothing. Local Cassandra
+ * existing table lacks (a new schema version's field) and sets the table's default TTL where the stage's
+ * retention changed it (`ALTER TABLE … WITH default_time_to_live`), so applying twice changes nothing. Local Cassandra
  * only; on AWS, CloudFormation owns the tables (a new regular column is an in-place update there). Key
  * columns cannot be added to a live table: changing a key means a new table. Statements run one at a time
  * because the driver waits for schema agreement after each DDL statement. Returns the executed DDL.
@@ -63,8 +74,7 @@ export async function applyCassandraSchema(
   options: ApplyCassandraSchemaOptions = {},
 ): Promise<string[]> {
   const keyspace = options.keyspace ?? DEFAULT_KEYSPACE;
-  const tables =
-    options.tables ?? (options.signupDay ? cassandraTablesOf(options.signupDay) : CASSANDRA_TABLES);
+  const tables = options.tables ?? keyspaceTables({ signupDay: options.signupDay });
   const executed = [renderCreateKeyspaceCql(keyspace, options.replication ?? LOCAL_REPLICATION)];
   await client.execute(executed[0] as string);
   for (const table of tables) {
@@ -73,6 +83,13 @@ export async function applyCassandraSchema(
     executed.push(create);
     const existing = await existingColumnsOf(client, keyspace, table.name);
     for (const alter of renderAddColumnsCql(table, keyspace, existing)) {
+      await client.execute(alter);
+      executed.push(alter);
+    }
+    const ttl = table.defaultTtlSeconds ?? 0;
+    if ((await defaultTtlOf(client, keyspace, table.name)) !== ttl) {
+      // Changes the default of rows written from now on; existing rows keep their expiry, as in Keyspaces.
+      const alter = `ALTER TABLE ${keyspace}.${table.name} WITH default_time_to_live = ${ttl}`;
       await client.execute(alter);
       executed.push(alter);
     }
