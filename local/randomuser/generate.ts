@@ -90,7 +90,7 @@ export function generateRandomUser(
       },
       timezone: { ...pick(random, TIMEZONES) },
     },
-    email: `${emailPart(first)}.${emailPart(last)}@example.com`,
+    email: `${emailPart(first)}.${emailPart(last)}${emailNumber(seed, position)}@example.com`,
     login: {
       uuid: uuidV4(random),
       username: `${pick(random, USERNAME_ADJECTIVES)}${pick(random, USERNAME_NOUNS)}${100 + Math.floor(random() * 900)}`,
@@ -173,6 +173,16 @@ function uuidV4(random: () => number): string {
   bytes[8] = ((bytes[8] ?? 0) & 0x3f) | 0x80;
   const hex = bytes.map((b) => b.toString(16).padStart(2, '0')).join('');
   return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
+}
+
+/**
+ * A number in the e-mail (1-99999), from the user's own seed and position so the user stream is unchanged. The
+ * name lists are short, so bare `first.last` would repeat within minutes of demo traffic and the data_quality
+ * DAG's duplicate e-mail check (at most 1 %) would fail on the demo's own data; randomuser.me draws from far more
+ * names. See README.md (differences).
+ */
+function emailNumber(seed: string, position: number): number {
+  return 1 + Math.floor(seededRandom(`${seed}#${position}#email`)() * 99_999);
 }
 
 /** randomuser.me lower-cases names for e-mails, keeps Latin diacritics, and spells other scripts in Latin. */

@@ -5,7 +5,7 @@ import type { StagePorts } from './ports.js';
 
 /**
  * pass: proven; fail: broken (verify exits 1); left: could not be proven or done yet, said why (verify still
- * exits 0, e.g. the users cleanup before the stage has an erasure route); skip: an earlier check it needs failed.
+ * exits 0, e.g. metric dimensions CloudWatch does not list yet); skip: an earlier check it needs failed.
  */
 export type CheckStatus = 'pass' | 'fail' | 'left' | 'skip';
 

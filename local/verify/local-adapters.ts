@@ -14,6 +14,7 @@ import {
   type LocalServicesSettings,
   repoRoot,
 } from '../services/config.js';
+import { keyedPushApi } from './aws/push-api.js';
 import { SdkLambdaPort } from './lambda-port.js';
 import { LocalAirflowDagRunner } from './local-airflow.js';
 import type { AlarmPort, AlarmState, StagePorts, TopicDescription, TopicPort } from './ports.js';
@@ -101,16 +102,7 @@ export function localStagePorts(
     credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
   });
   return {
-    api: {
-      postUsers: async (body) => {
-        const response = await fetch(`${endpoints.apiUrl}/v1/users`, {
-          method: 'POST',
-          headers: { 'content-type': 'application/json' },
-          body: JSON.stringify(body),
-        });
-        return { status: response.status, body: await response.text() };
-      },
-    },
+    api: keyedPushApi(endpoints.apiUrl, undefined),
     lambda: new SdkLambdaPort(lambda, LOCAL_NAMES.mapping.uuid),
     topics: new KafkaAdminTopics(kafka),
     dags: airflow,

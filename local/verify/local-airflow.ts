@@ -6,7 +6,7 @@
  * trigger, queueing and worker are not exercised; the DAG code, its tasks and their database login are.
  */
 import { spawn } from 'node:child_process';
-import { existsSync, mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { DagPort, DagRunOutcome } from './ports.js';
 
@@ -127,8 +127,12 @@ export class LocalAirflowDagRunner implements DagPort {
     };
   }
 
-  /** The Airflow version of the venv. */
+  /**
+   * The Airflow version of the venv; before its first install (the MWAA check installs it), the version
+   * local/airflow/install.sh will install: the apache-airflow pin of mwaa-dags/requirements-local.txt.
+   */
   async version(): Promise<string> {
+    if (!existsSync(join(this.options.venv, 'bin', 'python'))) return this.pinnedVersion();
     const answer = await run(
       join(this.options.venv, 'bin', 'python'),
       ['-c', 'import importlib.metadata as m; print(m.version("apache-airflow"))'],
@@ -139,5 +143,12 @@ export class LocalAirflowDagRunner implements DagPort {
     if (answer.code !== 0)
       throw new LocalAirflowError(`no Airflow in ${this.options.venv}: ${tail(answer.stderr)}`);
     return answer.stdout.trim();
+  }
+
+  private pinnedVersion(): string {
+    const requirements = join(this.options.repoRoot, 'mwaa-dags', 'requirements-local.txt');
+    const pin = /^apache-airflow==([0-9.]+)/m.exec(readFileSync(requirements, 'utf8'))?.[1];
+    if (!pin) throw new LocalAirflowError(`no apache-airflow==X.Y.Z pin in ${requirements}`);
+    return pin;
   }
 }

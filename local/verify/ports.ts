@@ -11,9 +11,12 @@ export interface HttpAnswer {
   readonly body: string;
 }
 
-/** The ingestion API, with the stage's authentication (an API key, SigV4, or none locally). */
+/** The ingestion API, with the stage's authentication (an API key, SigV4, or the local key). */
 export interface PushApi {
+  /** `POST /v1/users`. */
   postUsers(body: unknown): Promise<HttpAnswer>;
+  /** `DELETE /v1/users/{id}`: the erasure route (202 once the user.deleted event is in Kafka). */
+  deleteUser(userId: string): Promise<HttpAnswer>;
 }
 
 /** A handler error as Lambda reports it (`X-Amz-Function-Error`). */
@@ -97,13 +100,6 @@ export interface DeploymentPort {
   versions(): Promise<DeployedVersions>;
 }
 
-/** Deletes users through the pipeline's erasure path (DELETE /v1/users/{id}) once the stage has one. */
-export interface ErasurePort {
-  eraseUsers(
-    userIds: readonly string[],
-  ): Promise<{ readonly erased: readonly string[]; readonly failed: readonly string[] }>;
-}
-
 /** Every port of one stage, and the names verify addresses. */
 export interface StagePorts {
   readonly api: PushApi;
@@ -112,7 +108,5 @@ export interface StagePorts {
   readonly dags: DagPort;
   readonly alarms: AlarmPort;
   readonly deployment: DeploymentPort;
-  /** Absent until the stage has an erasure route: the cleanup step then reports the users it left. */
-  readonly erasure?: ErasurePort;
   readonly functions: { readonly pull: string; readonly verification: string };
 }

@@ -272,6 +272,7 @@ describe('upgrading a stage from users_by_signup_day to the bucketed day table',
       });
     expect(tables.rows.map((r) => r.get('table_name')).sort()).toEqual([
       'created_users',
+      'user_tombstones',
       'users_by_signup_day_bucketed',
     ]);
     const late = user(3_000, true, T2);

@@ -1,8 +1,8 @@
 /**
  * `npm run verify -- --stage local` against the real local pipeline: a pipeline process of its own (its own
  * database, keyspace and topics, so the part it breaks is nobody else's), then the verify command as a user runs
- * it. It passes (cleanup left, no erasure route yet); with the writer role's grant on users revoked, the stores
- * check fails and names its runbook entry.
+ * it. It passes, erasing its users at the end through DELETE /v1/users/{id}; with the writer role's grant on
+ * users revoked, the stores check fails and names its runbook entry.
  */
 import { spawn } from 'node:child_process';
 import pg from 'pg';
@@ -88,23 +88,35 @@ afterAll(async () => {
 });
 
 describe('npm run verify -- --stage local', () => {
-  it('passes every check against the real local services, and lists the users it could not delete', async () => {
+  it('passes every check against the real local services, and erases the users it wrote', async () => {
     const { code, output } = await verify();
     expect(output, output).toMatch(/^verify stage local \(run [0-9a-f]{8}\)/m);
-    for (const { name: check } of VERIFY_CHECKS.filter((c) => c.name !== 'cleanup')) {
+    for (const { name: check } of VERIFY_CHECKS) {
       expect(output, output).toMatch(new RegExp(`^PASS {2}${check} +\\d+\\.\\d s {2}`, 'm'));
     }
-    const ids = [...output.matchAll(/([0-9a-f]{8}-7e57-4000-8000-[0-9a-f]{12})/g)].map((m) => m[1]);
-    expect(output).toMatch(/^LEFT {2}cleanup .*3 users not deleted, the stage has no erasure route yet/m);
-    expect(output).toMatch(/^8 passed, 0 failed, 1 left \(cleanup\) in /m);
+    const ids = [
+      ...new Set([...output.matchAll(/([0-9a-f]{8}-7e57-4000-8000-[0-9a-f]{12})/g)].map((m) => m[1])),
+    ];
+    expect(ids).toHaveLength(3);
+    expect(output).toMatch(
+      /^PASS {2}cleanup .*3 users erased from every store \(postgres 0\/3, cassandra 0\/3\) after \d+ s/m,
+    );
+    expect(output).toMatch(new RegExp(`^${VERIFY_CHECKS.length} passed, 0 failed in `, 'm'));
     expect(code).toBe(0);
-    // The users it lists are in the stores, under the run's ids.
+    // Read independently of verify: the run's users are gone from PostgreSQL and Keyspaces' created_users.
     const pool = databasePool();
     const stored = await pool.query('select user_id::text as id from users where user_id = any($1::uuid[])', [
       ids,
     ]);
     await pool.end();
-    expect(stored.rows.length).toBe(3);
+    expect(stored.rows).toEqual([]);
+    const cassandra = cassandraClient();
+    const created = await cassandra
+      .execute(`SELECT id FROM ${env.CASSANDRA_KEYSPACE}.created_users WHERE id IN ?`, [ids], {
+        prepare: true,
+      })
+      .finally(() => cassandra.shutdown());
+    expect(created.rows).toEqual([]);
   });
 
   it('fails the stores check, naming its runbook entry, when the writer role may not write users', async () => {

@@ -1,9 +1,18 @@
-import { CheckFailedError, type CheckResult, left, pass, type VerifyContext } from '../check.js';
+import type { ReadUsersResponse } from '../../../lambdas/verification/requests.js';
+import { CheckFailedError, type CheckResult, pass, type VerifyContext, waitFor } from '../check.js';
 import type { StagePorts } from '../ports.js';
+import { storeSummary } from './stores.js';
+
+const ERASURE_ACCEPTED = 202;
+
+/** true when no store holds any of the users any more. */
+const erased = (reading: ReadUsersResponse) =>
+  reading.stores.length > 0 && reading.stores.every((store) => 'found' in store && store.found.length === 0);
 
 /**
- * Deletes the users the run wrote, through the stage's erasure route. Until the stage has one, says which users
- * it left behind instead of passing: they are recognisable by their ids (`<run>-7e57-4000-8000-<n>`).
+ * Erases the users the run wrote through the stage's own erasure route (`DELETE /v1/users/{id}`, as a client
+ * would), then waits until no store holds them. The poison record's dead letter stays: it holds no personal
+ * data, and the dead_letter_retention DAG purges its raw bytes with the others.
  */
 export async function checkCleanup(ports: StagePorts, context: VerifyContext): Promise<CheckResult> {
   const ids = context.record.userIds;
@@ -12,12 +21,30 @@ export async function checkCleanup(ports: StagePorts, context: VerifyContext): P
     ? `; its poison dead letter stays (${poison.topic}/${poison.partition}@${poison.offset})`
     : '';
   if (ids.length === 0) return pass(`no users to delete${letter}`);
-  if (!ports.erasure) {
-    return left(
-      `${ids.length} users not deleted, the stage has no erasure route yet: ${ids.join(', ')}${letter}`,
-    );
+  const refused: string[] = [];
+  for (const id of ids) {
+    const answer = await ports.api.deleteUser(id);
+    if (answer.status !== ERASURE_ACCEPTED)
+      refused.push(`${id} (${answer.status} ${answer.body.slice(0, 200)})`);
   }
-  const { erased, failed } = await ports.erasure.eraseUsers(ids);
-  if (failed.length > 0) throw new CheckFailedError(`could not delete ${failed.join(', ')}`);
-  return pass(`${erased.length} users deleted${letter}`);
+  if (refused.length > 0) throw new CheckFailedError(`DELETE /v1/users/{id} refused ${refused.join(', ')}`);
+  const outcome = await waitFor(
+    context,
+    context.waits.storesMs,
+    context.waits.pollMs,
+    () =>
+      ports.lambda.invoke<ReadUsersResponse>(ports.functions.verification, {
+        action: 'read-users',
+        userIds: ids,
+      }),
+    erased,
+    (reading) => `waiting for the erasure in the stores: ${storeSummary(reading, ids)}`,
+  );
+  const seconds = Math.round(outcome.waitedMs / 1000);
+  if (!outcome.done) {
+    throw new CheckFailedError(`after ${seconds} s still stored: ${storeSummary(outcome.value, ids)}`);
+  }
+  return pass(
+    `${ids.length} users erased from every store (${storeSummary(outcome.value, ids)}) after ${seconds} s${letter}`,
+  );
 }

@@ -8,7 +8,8 @@ import { POISON_DEAD_LETTER_REASON } from '../../../lambdas/verification/verify-
 import { CheckFailedError, type CheckResult, pass, skip, type VerifyContext, waitFor } from '../check.js';
 import type { StagePorts } from '../ports.js';
 
-function summary(reading: ReadUsersResponse, wanted: readonly string[]): string {
+/** Each store with how many of the wanted users it holds, or why it could not be read. */
+export function storeSummary(reading: ReadUsersResponse, wanted: readonly string[]): string {
   return reading.stores
     .map((store: StoreReading) =>
       'error' in store
@@ -37,11 +38,13 @@ export async function checkStores(ports: StagePorts, context: VerifyContext): Pr
     context.waits.pollMs,
     read,
     (reading) => complete(reading, wanted),
-    (reading) => `waiting for the users in the stores: ${summary(reading, wanted)}`,
+    (reading) => `waiting for the users in the stores: ${storeSummary(reading, wanted)}`,
   );
   const seconds = Math.round(outcome.waitedMs / 1000);
-  if (!outcome.done) throw new CheckFailedError(`after ${seconds} s: ${summary(outcome.value, wanted)}`);
-  return pass(`${wanted.length} users in every store (${summary(outcome.value, wanted)}) after ${seconds} s`);
+  if (!outcome.done) throw new CheckFailedError(`after ${seconds} s: ${storeSummary(outcome.value, wanted)}`);
+  return pass(
+    `${wanted.length} users in every store (${storeSummary(outcome.value, wanted)}) after ${seconds} s`,
+  );
 }
 
 /** Produces the run's poison record and waits for the processor to dead-letter it (reason invalid_json). */

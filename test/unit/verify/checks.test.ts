@@ -41,7 +41,7 @@ describe('push and pull', () => {
     expect((await checkPush(fakePorts(), context)).status).toBe('pass');
     expect(context.record.userIds).toHaveLength(3);
     const refused = fakePorts({
-      api: { postUsers: async () => ({ status: 403, body: '{"message":"Forbidden"}' }) },
+      api: { ...fakePorts().api, postUsers: async () => ({ status: 403, body: '{"message":"Forbidden"}' }) },
     });
     await expect(checkPush(refused, fakeContext())).rejects.toThrow(/403.*Forbidden/);
   });
@@ -212,24 +212,58 @@ describe('observability', () => {
 });
 
 describe('cleanup', () => {
-  it('says which users it left while the stage has no erasure route', async () => {
+  /** Ports whose DELETE answers `status` for the ids in `refused`, and whose stores hold `held()` of the users. */
+  const erasing = (options: { refused?: string[]; held: () => string[]; deleted: string[] }) => {
+    const base = fakePorts();
+    return fakePorts({
+      api: {
+        ...base.api,
+        deleteUser: async (id) => {
+          options.deleted.push(id);
+          return options.refused?.includes(id)
+            ? { status: 403, body: '{"message":"Forbidden"}' }
+            : { status: 202, body: '{"accepted":1}' };
+        },
+      },
+      lambda: {
+        ...base.lambda,
+        invoke: async <T>() =>
+          ({
+            stores: [
+              { store: 'postgres', found: options.held() },
+              { store: 'cassandra', found: options.held() },
+            ],
+          }) as T,
+      },
+    });
+  };
+
+  it('deletes every user through DELETE /v1/users/{id} and passes once no store holds them', async () => {
     const context = fakeContext({ record: { userIds: [...IDS] } });
-    const result = await checkCleanup(fakePorts(), context);
-    expect(result.status).toBe('left');
-    expect(result.detail).toContain(IDS.join(', '));
+    const deleted: string[] = [];
+    let reads = 0;
+    const ports = erasing({ deleted, held: () => (++reads > 2 ? [] : [...IDS]) });
+    const result = await checkCleanup(ports, context);
+    expect(deleted).toEqual(IDS);
+    expect(result.status).toBe('pass');
+    expect(result.detail).toMatch(
+      /^2 users erased from every store \(postgres 0\/2, cassandra 0\/2\) after 5 s/,
+    );
   });
 
-  it('deletes them through the erasure port once there is one, and fails on any it could not', async () => {
+  it('fails naming each id the route refused, with its status', async () => {
     const context = fakeContext({ record: { userIds: [...IDS] } });
-    const erasing = (failed: string[]) =>
-      fakePorts({
-        erasure: {
-          eraseUsers: async (ids) => ({ erased: ids.filter((id) => !failed.includes(id)), failed }),
-        },
-      });
-    expect((await checkCleanup(erasing([]), context)).status).toBe('pass');
-    await expect(checkCleanup(erasing([IDS[1] as string]), context)).rejects.toThrow(
-      `could not delete ${IDS[1]}`,
+    const ports = erasing({ deleted: [], refused: [IDS[1] as string], held: () => [] });
+    await expect(checkCleanup(ports, context)).rejects.toThrow(
+      `refused ${IDS[1]} (403 {"message":"Forbidden"})`,
+    );
+  });
+
+  it('fails when a store still holds a user after the wait', async () => {
+    const context = fakeContext({ record: { userIds: [...IDS] } });
+    const ports = erasing({ deleted: [], held: () => [IDS[0] as string] });
+    await expect(checkCleanup(ports, context)).rejects.toThrow(
+      /after 30 s still stored: postgres 1\/2, cassandra 1\/2/,
     );
   });
 });

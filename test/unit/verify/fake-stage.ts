@@ -61,7 +61,10 @@ export function devTopic(which: 'source' | 'failure'): TopicDescription {
 export function fakePorts(overrides: Partial<StagePorts> = {}): StagePorts {
   const alarms = ['realtime-user-pipeline-dev-api-5xx', 'realtime-user-pipeline-dev-records-dropped'];
   return {
-    api: { postUsers: async () => ({ status: 202, body: JSON.stringify({ accepted: 3 }) }) },
+    api: {
+      postUsers: async () => ({ status: 202, body: JSON.stringify({ accepted: 3 }) }),
+      deleteUser: async () => ({ status: 202, body: JSON.stringify({ accepted: 1 }) }),
+    },
     lambda: {
       invoke: async () => {
         throw new Error('not scripted');
