@@ -14,6 +14,8 @@ export const INGEST_PULL_SOURCE = 'ingest-pull';
 
 /** How many failures a result lists in full; `failed` always has the total. */
 export const MAX_LISTED_FAILURES = 10;
+/** How many produced user ids a result lists. */
+export const MAX_LISTED_USER_IDS = 100;
 
 export interface PullFailure {
   /** Position of the user in the run (0-based, across pages). */
@@ -29,6 +31,8 @@ export interface PullResult {
   readonly fetched: number;
   /** Events Kafka acknowledged. */
   readonly produced: number;
+  /** The user ids of the first MAX_LISTED_USER_IDS of them, so a caller can follow them (`npm run verify` does). */
+  readonly producedUserIds: readonly string[];
   /** Users refused by the mapping or the contract (not produced). */
   readonly failed: number;
   /** The first MAX_LISTED_FAILURES failures with their reasons. */
@@ -93,6 +97,7 @@ export async function pullUsers(request: PullRequest, deps: PullDependencies): P
   const newUserId = deps.newUserId ?? randomUUID;
   const startedAt = now();
   const failures: PullFailure[] = [];
+  const producedUserIds: string[] = [];
   let fetched = 0;
   let produced = 0;
   let failed = 0;
@@ -142,6 +147,9 @@ export async function pullUsers(request: PullRequest, deps: PullDependencies): P
       break;
     }
     produced += events.length;
+    for (const event of events.slice(0, MAX_LISTED_USER_IDS - producedUserIds.length)) {
+      producedUserIds.push(event.payload.id);
+    }
   }
 
   if (stoppedBy !== undefined && produced === 0) throw stoppedBy;
@@ -149,6 +157,7 @@ export async function pullUsers(request: PullRequest, deps: PullDependencies): P
     requested: request.count,
     fetched,
     produced,
+    producedUserIds,
     failed,
     failures,
     seed: request.seed,

@@ -97,9 +97,9 @@ describe('npm run verify -- --stage local', () => {
     const ids = [
       ...new Set([...output.matchAll(/([0-9a-f]{8}-7e57-4000-8000-[0-9a-f]{12})/g)].map((m) => m[1])),
     ];
-    expect(ids).toHaveLength(3);
+    expect(ids).toHaveLength(5); // 3 pushed, 2 pulled
     expect(output).toMatch(
-      /^PASS {2}cleanup .*3 users erased from every store \(postgres 0\/3, cassandra 0\/3\) after \d+ s/m,
+      /^PASS {2}cleanup .*5 users erased from every store \(postgres 0\/5, cassandra 0\/5\) after \d+ s/m,
     );
     expect(output).toMatch(new RegExp(`^${VERIFY_CHECKS.length} passed, 0 failed in `, 'm'));
     expect(code).toBe(0);
@@ -125,7 +125,7 @@ describe('npm run verify -- --stage local', () => {
     try {
       const { code, output } = await verify(['--wait-seconds', '15']);
       expect(output, output).toMatch(
-        /^FAIL {2}stores +\d+\.\d s {2}after 1\d s: postgres 0\/3, cassandra 3\/3$/m,
+        /^FAIL {2}stores +\d+\.\d s {2}after 1\d s: postgres 0\/5, cassandra 5\/5$/m,
       );
       expect(output).toMatch(/^FAIL {2}stores .*\n {6}runbook: docs\/runbook\.md#verify-stores$/m);
       expect(output).toMatch(/^PASS {2}push /m);

@@ -18,7 +18,11 @@ export async function checkPush(ports: StagePorts, context: VerifyContext): Prom
   return pass(`${users.length} users accepted (202): ${context.record.userIds.join(', ')}`);
 }
 
-/** Invokes the pull function once: it must fetch and produce every user it asked for. */
+/**
+ * Invokes the pull function once: it must fetch and produce every user it asked for. Its users join the run's,
+ * so the stores check follows them too (a pulled user's occurred_at is its registration date, years back) and
+ * the cleanup erases them.
+ */
 export async function checkPull(ports: StagePorts, context: VerifyContext): Promise<CheckResult> {
   const result = await ports.lambda.invoke<PullResult>(ports.functions.pull, {
     count: VERIFY_PULL_COUNT,
@@ -28,8 +32,9 @@ export async function checkPull(ports: StagePorts, context: VerifyContext): Prom
     const why = result.error ? `${result.error.name}: ${result.error.message}` : `${result.failed} refused`;
     throw new CheckFailedError(`produced ${result.produced} of ${VERIFY_PULL_COUNT} (${why})`);
   }
+  context.record.userIds.push(...result.producedUserIds);
   return pass(
-    `${result.produced} users fetched and produced in ${result.durationMs} ms (${result.retries} retries)`,
+    `${result.produced} users fetched and produced in ${result.durationMs} ms (${result.retries} retries): ${result.producedUserIds.join(', ')}`,
   );
 }
 

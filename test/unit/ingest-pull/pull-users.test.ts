@@ -3,6 +3,7 @@ import { PullDeadlineExceededError, UpstreamApiError } from '../../../lambdas/in
 import { formatRandomUser } from '../../../lambdas/ingest-pull/map-randomuser.js';
 import {
   MAX_LISTED_FAILURES,
+  MAX_LISTED_USER_IDS,
   type PullDependencies,
   planPages,
   pullUsers,
@@ -97,6 +98,13 @@ describe('pullUsers', () => {
         { results: '100', seed: 'paging', page: '3' },
       ]);
       expect(sends.map((events) => events.length)).toEqual([100, 100, 50]);
+      // The first MAX_LISTED_USER_IDS produced users, in order, by the ids their events carry.
+      expect(result.producedUserIds).toEqual(
+        sends
+          .flat()
+          .slice(0, MAX_LISTED_USER_IDS)
+          .map((e) => e.payload.id),
+      );
 
       const expected = generateRandomUsers('paging', 0, 250);
       const events = sends.flat();

@@ -46,6 +46,21 @@ describe('push and pull', () => {
     await expect(checkPush(refused, fakeContext())).rejects.toThrow(/403.*Forbidden/);
   });
 
+  it("adds the pulled users to the run's, for the stores check and the cleanup", async () => {
+    const pulled = ['5d0c1f6e-0000-4000-8000-000000000001', '5d0c1f6e-0000-4000-8000-000000000002'];
+    const ports = fakePorts({
+      lambda: {
+        ...fakePorts().lambda,
+        invoke: async <T>() =>
+          ({ complete: true, produced: 2, producedUserIds: pulled, durationMs: 7, retries: 0 }) as T,
+      },
+    });
+    const context = fakeContext({ record: { userIds: [...IDS] } });
+    const result = await checkPull(ports, context);
+    expect(result.detail).toBe(`2 users fetched and produced in 7 ms (0 retries): ${pulled.join(', ')}`);
+    expect(context.record.userIds).toEqual([...IDS, ...pulled]);
+  });
+
   it('fails a pull that produced fewer users than it asked for, with its error', async () => {
     const ports = fakePorts({
       lambda: {
