@@ -39,11 +39,15 @@ function databasePool(): pg.Pool {
 function verify(extraArgs: readonly string[] = []): Promise<{ code: number | null; output: string }> {
   return new Promise((resolve, reject) => {
     // As the README runs it: the npm script, with its Node flags.
-    const child = spawn('npm', ['run', '-s', 'verify', '--', '--stage', 'local', ...endpoints, ...extraArgs], {
-      cwd: repoRoot,
-      env,
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
+    const child = spawn(
+      'npm',
+      ['run', '-s', 'verify', '--', '--stage', 'local', ...endpoints, ...extraArgs],
+      {
+        cwd: repoRoot,
+        env,
+        stdio: ['ignore', 'pipe', 'pipe'],
+      },
+    );
     let output = '';
     child.stdout.on('data', (chunk: Buffer) => {
       output += chunk.toString();
@@ -95,9 +99,10 @@ describe('npm run verify -- --stage local', () => {
     for (const { name: check } of VERIFY_CHECKS) {
       expect(output, output).toMatch(new RegExp(`^PASS {2}${check} +\\d+\\.\\d s {2}`, 'm'));
     }
-    const ids = [
-      ...new Set([...output.matchAll(/([0-9a-f]{8}-7e57-4000-8000-[0-9a-f]{12})/g)].map((m) => m[1])),
-    ];
+    const uuid = /[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/g;
+    const idsOn = (check: string) =>
+      output.match(new RegExp(`^PASS {2}${check} .*$`, 'm'))?.[0].match(uuid) ?? [];
+    const ids = [...idsOn('push'), ...idsOn('pull')];
     expect(ids).toHaveLength(5); // 3 pushed, 2 pulled
     expect(output).toMatch(
       /^PASS {2}cleanup .*5 users erased from every store \(postgres 0\/5, cassandra 0\/5\) after \d+ s/m,
