@@ -165,6 +165,7 @@ async function run(options: Options, client: Client, store: CheckpointStore): Pr
       complete: isComplete(checkpoint),
       keyMismatches: result.keyMismatches,
       skippedIds: result.skippedIds,
+      erasedRows: result.erasedRows,
     }),
   );
   log(

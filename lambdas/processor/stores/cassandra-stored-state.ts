@@ -189,17 +189,25 @@ export class StoredStateReader {
     const ids = [...new Set(events.map(idOf))];
     const [users, tombstones] = await Promise.all([
       this.readEach(this.readUser, ids),
-      this.readEach(this.readTombstone, ids),
+      this.tombstonesOf(ids),
     ]);
     const userMap = new Map<string, StoredUser<Row>>();
-    const tombstoneMap = new Map<string, StoredVersion>();
     ids.forEach((id, i) => {
       const user = users[i];
-      const tombstone = tombstones[i];
       if (user) userMap.set(id, { version: versionOf(user), row: user });
-      if (tombstone) tombstoneMap.set(id, versionOf(tombstone));
     });
-    return { users: userMap, tombstones: tombstoneMap };
+    return { users: userMap, tombstones };
+  }
+
+  /** The tombstones of the given lower-case ids (the day-table backfill reads these alone). */
+  async tombstonesOf(ids: readonly string[]): Promise<Map<string, StoredVersion>> {
+    const rows = await this.readEach(this.readTombstone, ids);
+    const tombstones = new Map<string, StoredVersion>();
+    ids.forEach((id, i) => {
+      const row = rows[i];
+      if (row) tombstones.set(id, versionOf(row));
+    });
+    return tombstones;
   }
 
   private readEach(query: string, ids: readonly string[]): Promise<(Row | undefined)[]> {

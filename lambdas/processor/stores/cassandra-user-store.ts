@@ -117,10 +117,18 @@ export function cassandraRow(
   );
 }
 
-/** INSERT for every column of the definition, so the statement follows the one schema definition. */
-export function insertStatement(keyspace: string, table: TableDefinition): string {
+/**
+ * INSERT for every column of the definition, so the statement follows the one schema definition: at a bound
+ * write time (the processor's), or `IF NOT EXISTS` (a copy that must not overwrite a row, at the server's time).
+ */
+export function insertStatement(
+  keyspace: string,
+  table: TableDefinition,
+  { ifNotExists = false }: { readonly ifNotExists?: boolean } = {},
+): string {
   const names = table.columns.map((c) => c.name);
-  return `INSERT INTO ${keyspace}.${table.name} (${names.join(', ')}) VALUES (${names.map(() => '?').join(', ')}) USING TIMESTAMP ?`;
+  const tail = ifNotExists ? 'IF NOT EXISTS' : 'USING TIMESTAMP ?';
+  return `INSERT INTO ${keyspace}.${table.name} (${names.join(', ')}) VALUES (${names.map(() => '?').join(', ')}) ${tail}`;
 }
 
 /** The parameters of each table's INSERT for one user, in the order of `tables`, the write time last. */
