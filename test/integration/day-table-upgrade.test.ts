@@ -14,11 +14,11 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AcceptedEvent } from '../../lambdas/processor/process-batch.js';
+import { eventMicros, longOf } from '../../lambdas/processor/stores/cassandra-stored-state.js';
 import {
   CassandraUserStore,
   cassandraRow,
   insertStatement,
-  writeTimeOf,
 } from '../../lambdas/processor/stores/cassandra-user-store.js';
 import {
   applyCassandraSchema,
@@ -26,6 +26,7 @@ import {
   countryOf,
   dayTableReads,
   LEGACY_USERS_BY_SIGNUP_DAY_TABLE,
+  ORDER_MICROS_COLUMN,
   type SignupDayLayout,
   signupDayBucketOf,
   signupDayEnvironment,
@@ -69,15 +70,25 @@ function newer(previous: AcceptedEvent, occurredAt: string, firstName: string): 
   return { event: userEvent(payload, occurredAt), source };
 }
 
-/** What the previous release's processor wrote: created_users and the legacy day table, newest wins. */
+/** created_users as the previous release deployed it: without the order-key column (ALTER TABLE adds it). */
+const PREVIOUS_CREATED_USERS = {
+  ...CREATED_USERS_TABLE,
+  columns: CREATED_USERS_TABLE.columns.filter((column) => column.name !== ORDER_MICROS_COLUMN.name),
+};
+
+/**
+ * What the previous release's processor wrote: created_users and the legacy day table, each row at its event's
+ * occurred_at in µs (a write time Keyspaces refuses once older than 2 days; local Cassandra took it, and so
+ * the client here is used directly, not through the guarded write path).
+ */
 async function writeAsThePreviousRelease(users: readonly AcceptedEvent[]): Promise<void> {
   const client = cassandra.client();
   for (const accepted of users)
-    for (const table of [CREATED_USERS_TABLE, LEGACY_USERS_BY_SIGNUP_DAY_TABLE]) {
+    for (const table of [PREVIOUS_CREATED_USERS, LEGACY_USERS_BY_SIGNUP_DAY_TABLE]) {
       const row = cassandraRow(table, accepted, BUCKETS);
       await client.execute(
         insertStatement(keyspace, table),
-        [...table.columns.map((c) => row[c.name]), writeTimeOf(accepted)],
+        [...table.columns.map((c) => row[c.name]), longOf(eventMicros(accepted.event.occurred_at))],
         { prepare: true },
       );
     }
@@ -137,7 +148,7 @@ beforeAll(async () => {
   // The stage as the previous release deployed it.
   await applyCassandraSchema(cassandra.client(), {
     keyspace,
-    tables: [CREATED_USERS_TABLE, LEGACY_USERS_BY_SIGNUP_DAY_TABLE],
+    tables: [PREVIOUS_CREATED_USERS, LEGACY_USERS_BY_SIGNUP_DAY_TABLE],
   });
   await writeAsThePreviousRelease(oldUsers);
 });
@@ -210,7 +221,7 @@ describe('upgrading a stage from users_by_signup_day to the bucketed day table',
     expect(new Set(seen.keys())).toEqual(new Set(everyone.map((u) => u.event.payload.id)));
     for (const [id, { bucket }] of seen) expect(bucket, id).toBe(signupDayBucketOf(id, BUCKETS));
     for (const u of updated) expect(seen.get(u.event.payload.id)?.firstName).toBe('Updated');
-    // The backfill copied the older legacy row with its own write time: the newer row stays.
+    // The backfill copies IF NOT EXISTS: the newer row the processor wrote stays.
     for (const u of raced) expect(seen.get(u.event.payload.id)?.firstName).toBe('Raced');
     // The busy (day, country) spread over every bucket.
     const busy = await readSignupDay(

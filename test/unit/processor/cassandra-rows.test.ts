@@ -174,10 +174,7 @@ describe('Cassandra rows', () => {
         expect(params).toHaveLength(tables.length);
         tables.forEach(([table, row], i) => {
           const expected = row(user);
-          expect(params[i]).toStrictEqual([
-            ...table.columns.map((c) => expected[c.name]),
-            WRITE_TIME,
-          ]);
+          expect(params[i]).toStrictEqual([...table.columns.map((c) => expected[c.name]), WRITE_TIME]);
         });
       }
     },
