@@ -159,6 +159,12 @@ function versionOf(row: Row): StoredVersion {
   };
 }
 
+/**
+ * The tables the sink reads, one single-partition read each per user of a batch, before writing (the cost and
+ * capacity models count these reads).
+ */
+export const STORED_STATE_TABLES: readonly string[] = [CREATED_USERS_TABLE.name, USER_TOMBSTONES_TABLE.name];
+
 /** What StoredStateReader reads with. */
 export interface StoredStateReaderOptions {
   readonly keyspace: string;
