@@ -219,7 +219,7 @@ export class StoredStateReader {
   private readEach(query: string, ids: readonly string[]): Promise<(Row | undefined)[]> {
     return boundedMap(ids, this.options.concurrency, async (id) => {
       const result = await this.client.execute(query, [id], { prepare: true });
-      return result.first() ?? undefined;
+      return result.rows[0] as Row | undefined;
     });
   }
 }

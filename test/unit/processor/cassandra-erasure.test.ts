@@ -74,7 +74,7 @@ function fakeClient(rows: { created_users?: Row; user_tombstones?: Row }) {
     execute: async (query: string, params: unknown[]) => {
       if (query.startsWith('SELECT')) {
         const row = query.includes('FROM ks.user_tombstones') ? rows.user_tombstones : rows.created_users;
-        return { rows: row ? [row] : [], first: () => row ?? null };
+        return { rows: row ? [row] : [] };
       }
       writes.push({ query, params });
       return { rows: [] };

@@ -253,7 +253,7 @@ describe('CassandraUserStore.write', () => {
           // Nothing is stored for these users: every read answers no row.
           if (query.startsWith('SELECT')) reads.push(`${query} [${params}]`);
           else executed.push({ query, params });
-          return { rows: [], first: () => null };
+          return { rows: [] };
         },
       } as unknown as Client;
       const users = [accepted(1), accepted(2, '2024-03-01T00:30:00+01:00', '1969-12-31T23:59:59.999Z')];
