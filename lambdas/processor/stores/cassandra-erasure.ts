@@ -161,7 +161,7 @@ export class CassandraErasure {
   async erase(deletions: readonly AcceptedDeletion[]): Promise<void> {
     if (deletions.length === 0) return;
     const plan = this.plan(deletions, await this.options.storedState.read(deletions));
-    const options = { concurrencyLevel: this.options.concurrency };
+    const options = { concurrencyLevel: this.options.concurrency, now: this.options.now ?? Date.now };
     for (const step of [plan.dayDeletes, plan.userDeletes, plan.tombstones]) {
       if (step.length > 0) await executeIdempotentWrites(this.client, step, options);
     }

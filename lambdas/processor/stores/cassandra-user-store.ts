@@ -229,11 +229,12 @@ export class CassandraUserStore implements Sink {
   async write({ users }: SinkBatch): Promise<void> {
     if (users.length === 0) return;
     const stored = await this.storedState.read(users);
-    const now = microsOf((this.options.now ?? Date.now)());
-    const { dayRows, users: userRows } = this.statementsOf(createsToWrite(users, stored, now));
+    const clock = this.options.now ?? Date.now;
+    const { dayRows, users: userRows } = this.statementsOf(createsToWrite(users, stored, microsOf(clock())));
     // Statements that hit a Keyspaces capacity error are sent again after a backoff; any other failure (or
-    // capacity errors past the last round) fails the batch, which Lambda then retries as a whole.
-    const options = { concurrencyLevel: this.options.concurrency ?? 64 };
+    // capacity errors past the last round) fails the batch, which Lambda then retries as a whole. The write
+    // path checks the write times against the same clock.
+    const options = { concurrencyLevel: this.options.concurrency ?? 64, now: clock };
     if (dayRows.length > 0) await executeIdempotentWrites(this.client, dayRows, options);
     if (userRows.length > 0) await executeIdempotentWrites(this.client, userRows, options);
   }
