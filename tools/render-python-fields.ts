@@ -12,6 +12,7 @@ import {
 import {
   COUNTRY_SOURCE_FIELD,
   CREATED_USERS_TABLE,
+  ORDER_MICROS_COLUMN,
   SIGNUP_DAY_BUCKET_COLUMN,
   SIGNUP_INSTANT_FIELD,
 } from '../lambdas/shared/schema/cassandra/index.js';
@@ -33,7 +34,10 @@ const dict = (entries: readonly [string, string | number][]) =>
 /** `pipeline_dags/fields_generated.py`: the field lists the DAGs use, from the field registry. */
 export function renderPythonFieldsModule(): string {
   const key = CREATED_USERS_TABLE.partitionKey;
-  const compared = CREATED_USERS_TABLE.columns.filter((column) => !key.includes(column.name));
+  // The order key is the processor's bookkeeping in Cassandra only; PostgreSQL has no such column.
+  const compared = CREATED_USERS_TABLE.columns.filter(
+    (column) => !key.includes(column.name) && column.name !== ORDER_MICROS_COLUMN.name,
+  );
   const nonBlank = fields.filter(
     (field) =>
       field.required &&

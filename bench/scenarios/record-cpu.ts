@@ -6,8 +6,10 @@ import type { MSKRecord } from 'aws-lambda';
 import type { KafkaMessage } from 'kafkajs';
 import { type DecodedKafkaRecord, decodeMskRecord, mskRecords } from '../../lambdas/processor/msk-records.js';
 import { type AcceptedEvent, classifyRecord } from '../../lambdas/processor/process-batch.js';
+import { longOf } from '../../lambdas/processor/stores/cassandra-stored-state.js';
 import { cassandraUserWriter } from '../../lambdas/processor/stores/cassandra-user-store.js';
 import { userColumns } from '../../lambdas/processor/stores/postgres-user-store.js';
+import { microsOf, windowSafeWriteTime } from '../../lambdas/shared/clients/keyspaces-write-time.js';
 import { MAX_EVENT_BYTES, parseUserCreatedEvent } from '../../lambdas/shared/contract/index.js';
 import { decodeJsonDocument } from '../../lambdas/shared/contract/user-created-event.js';
 import { stageSignupDayLayout } from '../../local/runtime/local-mapping.js';
@@ -80,7 +82,8 @@ const cassandraUserWrite = cassandraUserWriter(stageSignupDayLayout('prod'));
  */
 function storeRows(batch: readonly AcceptedEvent[]): unknown[] {
   const rows: unknown[] = [userColumns(batch)];
-  for (const user of batch) rows.push(cassandraUserWrite(user));
+  const now = microsOf(Date.now());
+  for (const user of batch) rows.push(cassandraUserWrite(user, longOf(windowSafeWriteTime(now, []))));
   return rows;
 }
 

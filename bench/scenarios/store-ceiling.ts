@@ -1,4 +1,4 @@
-import { concurrent } from 'cassandra-driver';
+import { concurrent, types } from 'cassandra-driver';
 import { cassandraUserWriter } from '../../lambdas/processor/stores/cassandra-user-store.js';
 import {
   PostgresUserStore,
@@ -125,7 +125,7 @@ async function writeCassandra(context: BenchContext, events: readonly UserCreate
   const source = { topic: 'bench', partition: 0, offset: 0, timestamp: 0 };
   // The processor's row values, without its write time (the plain client writes plain INSERTs).
   const queries = events.flatMap((event) =>
-    userWrite({ event, source }).map((params, i) => ({
+    userWrite({ event, source }, types.Long.ZERO).map((params, i) => ({
       query: statements[i] as string,
       params: params.slice(0, -1),
     })),

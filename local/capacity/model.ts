@@ -1,4 +1,5 @@
 import type { ResolvedStageConfig } from '../../bin/config/index.js';
+import { STORED_STATE_TABLES } from '../../lambdas/processor/stores/cassandra-stored-state.js';
 import { cassandraTablesOf } from '../../lambdas/shared/schema/cassandra/index.js';
 import { DEFAULT_EVENT_KB, DEFAULT_HTTP_MS, DEFAULT_PROCESSOR_BATCH_MS } from '../cost/model.js';
 import { LIMITS, rdsInstanceClass, type ServiceLimit } from './limits.js';
@@ -191,6 +192,8 @@ function keyspacesCeilings(config: ResolvedStageConfig, inputs: CapacityInputs):
   const partitionWcu = LIMITS.keyspacesPartitionWcu.value;
   const busiest = `the busiest country has ${(share * 100).toFixed(0)} % of a day's signups`;
   const tablesPerEvent = cassandraTablesOf(config.signupDayTable).length;
+  // Each event: one read per stored-state table (newest-wins is decided before writing), one write per table.
+  const requestsPerEvent = tablesPerEvent + STORED_STATE_TABLES.length;
   const connections =
     processorConcurrency(config) * keyspacesHosts(config) * config.processor.keyspacesConnectionsPerHost;
   const ceilings: Ceiling[] = [
@@ -210,12 +213,12 @@ function keyspacesCeilings(config: ResolvedStageConfig, inputs: CapacityInputs):
     },
     {
       name: 'Keyspaces CQL requests per connection',
-      eventsPerSecond: (connections * LIMITS.keyspacesRequestsPerConnection.value) / tablesPerEvent,
+      eventsPerSecond: (connections * LIMITS.keyspacesRequestsPerConnection.value) / requestsPerEvent,
       setting: 'processor.keyspacesConnectionsPerHost',
       detail:
         `${processorConcurrency(config)} invocations × ${keyspacesHosts(config)} hosts × ` +
         `${config.processor.keyspacesConnectionsPerHost} connection(s) × ${num(LIMITS.keyspacesRequestsPerConnection.value)} req/s, ` +
-        `${tablesPerEvent} requests per event`,
+        `${requestsPerEvent} requests per event (${STORED_STATE_TABLES.length} reads, ${tablesPerEvent} writes)`,
       sources: [cited(LIMITS.keyspacesRequestsPerConnection)],
     },
   ];

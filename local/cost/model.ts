@@ -1,4 +1,5 @@
 import type { ResolvedStageConfig } from '../../bin/config/index.js';
+import { STORED_STATE_TABLES } from '../../lambdas/processor/stores/cassandra-stored-state.js';
 import { cassandraTablesOf } from '../../lambdas/shared/schema/cassandra/index.js';
 import { LIMITS, rdsInstanceClass } from '../capacity/limits.js';
 import { HOURS_PER_MONTH, SECONDS_PER_MONTH, UNIT_PRICES, type UnitPrice } from './unit-prices.js';
@@ -253,8 +254,9 @@ function userRowsTtlDaysOf(config: ResolvedStageConfig, workload: Workload): num
 }
 
 /**
- * Keyspaces: on-demand writes of every event (API and scheduled pull) to both tables, the tombstone check the
- * processor reads before writing creates (one partition read per user), the DAGs' reads, and storage in month
+ * Keyspaces: on-demand writes of every event (API and scheduled pull) to both tables, the stored state the
+ * processor reads before writing creates (one single-partition LOCAL_QUORUM read of created_users and one of
+ * user_tombstones per user, each a row under 4 KB: one RRU, a read that finds no row too), the DAGs' reads, and storage in month
  * `keyspacesMonth` of the table's life: without TTL storage grows by one month of rows every month, with the
  * stage's TTL (`retention.userRowsTtlDays`) it levels off at the rows of the last TTL; see
  * {@link keyspacesStorageGrowth}. Erasures are few: their reads and writes are not counted.
@@ -278,8 +280,8 @@ function keyspacesLines({ config, events, workload }: Volumes): CostLine[] {
     ),
     line(
       'Keyspaces',
-      'tombstone check before writes (1 read per user)',
-      events / 1e6,
+      `stored-state reads before writes (${STORED_STATE_TABLES.length} reads per user)`,
+      (events * STORED_STATE_TABLES.length * Math.max(1, Math.ceil(rowKb / KEYSPACES_RRU_KB))) / 1e6,
       'million RRU',
       p.readRequestUnitsMillion,
     ),

@@ -8,13 +8,17 @@
  *   a page; writes stay under `rowsPerSecond` (the target table's capacity is shared with the live writes).
  * - Resumable: a checkpoint (the next slice, rows copied) is saved after every slice; a run resumes there. A
  *   slice cut short is read again; rewriting its rows changes nothing.
- * - Newest wins: each row is written with its own write time (WRITETIME of event_id, the event's occurred_at in
- *   µs), so a copy never overwrites a newer row the processor wrote to the bucketed table meanwhile.
+ * - Never over the processor: each row is copied `INSERT … IF NOT EXISTS` (at the server's time), so a copy
+ *   never overwrites a row the processor wrote to the bucketed table meanwhile (it writes both tables, so that
+ *   row is at least as new), and never carries an old write time, which Keyspaces refuses beyond 2 days
+ *   (keyspaces-write-time.ts).
+ * - Never resurrects: the rows of a user with a tombstone (user_tombstones) are not copied.
  * - The bucketed key comes from usersBySignupDayPartition, the writers' one key function.
  *
  * This is the one full read of a table the project does, once per stage, to move it; readers never scan.
  */
 import { type Client, types } from 'cassandra-driver';
+import { StoredStateReader } from '../../lambdas/processor/stores/cassandra-stored-state.js';
 import { insertStatement } from '../../lambdas/processor/stores/cassandra-user-store.js';
 import { executeIdempotentWrites } from '../../lambdas/shared/clients/keyspaces-retry.js';
 import {
@@ -54,8 +58,10 @@ export interface BackfillResult {
   readonly slicesDone: number;
   /** Rows whose stored (signup_day, country) differs from what the key function derives (expected: 0). */
   readonly keyMismatches: number;
-  /** Rows without a write time (no event_id cell): not copied, listed by id. */
+  /** Rows without an event_id (not written by the processor): not copied, listed by id. */
   readonly skippedIds: readonly string[];
+  /** Rows of erased users (a tombstone in user_tombstones): not copied. */
+  readonly erasedRows: number;
 }
 
 const MIN_TOKEN = -(2n ** 63n);
@@ -74,7 +80,7 @@ const LEGACY_PARTITION = LEGACY_USERS_BY_SIGNUP_DAY_TABLE.partitionKey.join(', '
 
 function readSliceQuery(keyspace: string): string {
   return (
-    `SELECT ${LEGACY_COLUMNS.join(', ')}, WRITETIME(event_id) AS write_time ` +
+    `SELECT ${LEGACY_COLUMNS.join(', ')} ` +
     `FROM ${keyspace}.${LEGACY_USERS_BY_SIGNUP_DAY_TABLE.name} ` +
     `WHERE token(${LEGACY_PARTITION}) > ? AND token(${LEGACY_PARTITION}) <= ?`
   );
@@ -87,14 +93,13 @@ interface CopiedRow {
 }
 
 /**
- * One legacy row as the parameters of the bucketed table's INSERT, write time last. The key is derived with
+ * One legacy row as the parameters of the bucketed table's INSERT. The key is derived with
  * usersBySignupDayPartition from the id, the signup instant and the country (an address whose last part is the
  * country gives that country back), exactly as the processor derives it from the payload.
  */
 export function bucketedRowOf(row: types.Row, buckets: number): CopiedRow {
   const id = String(row.get('id'));
-  const writeTime = row.get('write_time') as types.Long | null;
-  if (writeTime === null) return { params: undefined, mismatch: false, id };
+  if (row.get('event_id') === null) return { params: undefined, mismatch: false, id };
   const registered = row.get('registered_date') as Date;
   const storedCountry = String(row.get('country'));
   const key = usersBySignupDayPartition(
@@ -107,7 +112,6 @@ export function bucketedRowOf(row: types.Row, buckets: number): CopiedRow {
   const params = USERS_BY_SIGNUP_DAY_TABLE.columns.map((column) =>
     column.name === SIGNUP_DAY_BUCKET_COLUMN ? key.bucket : row.get(column.name),
   );
-  params.push(writeTime);
   return { params, mismatch, id };
 }
 
@@ -117,7 +121,9 @@ export async function backfillDayTable(options: BackfillOptions): Promise<Backfi
   const log = options.log ?? (() => {});
   const sleep = options.sleep ?? ((ms: number) => new Promise<void>((r) => setTimeout(r, ms)));
   let checkpoint = options.checkpoint.load() ?? options.checkpoint.fresh(slices);
-  const insert = insertStatement(options.keyspace, USERS_BY_SIGNUP_DAY_TABLE);
+  const insert = insertStatement(options.keyspace, USERS_BY_SIGNUP_DAY_TABLE, { ifNotExists: true });
+  const concurrency = options.concurrency ?? 32;
+  const stored = new StoredStateReader(options.client, { keyspace: options.keyspace, concurrency });
   const read = readSliceQuery(options.keyspace);
   const rate = options.rowsPerSecond ?? 2_000;
   const started = performance.now();
@@ -125,6 +131,7 @@ export async function backfillDayTable(options: BackfillOptions): Promise<Backfi
   let slicesDone = 0;
   let keyMismatches = 0;
   const skippedIds: string[] = [];
+  let erasedRows = 0;
   while (
     checkpoint.nextSlice < checkpoint.slices &&
     slicesDone < (options.maxSlices ?? Number.POSITIVE_INFINITY)
@@ -141,8 +148,11 @@ export async function backfillDayTable(options: BackfillOptions): Promise<Backfi
       const rows = page.rows.map((row) => bucketedRowOf(row, options.buckets));
       keyMismatches += rows.filter((row) => row.mismatch).length;
       skippedIds.push(...rows.filter((row) => row.params === undefined).map((row) => row.id));
-      const queries = rows.flatMap((row) => (row.params ? [{ query: insert, params: row.params }] : []));
-      await executeIdempotentWrites(options.client, queries, { concurrencyLevel: options.concurrency ?? 32 });
+      const erased = await stored.tombstonesOf([...new Set(rows.map((row) => row.id.toLowerCase()))]);
+      const copied = rows.filter((row) => row.params !== undefined && !erased.has(row.id.toLowerCase()));
+      erasedRows += rows.filter((row) => row.params !== undefined).length - copied.length;
+      const queries = copied.map((row) => ({ query: insert, params: row.params as unknown[] }));
+      await executeIdempotentWrites(options.client, queries, { concurrencyLevel: concurrency });
       sliceRows += queries.length;
       rowsCopied += queries.length;
       pageState = page.pageState ?? undefined;
@@ -162,5 +172,5 @@ export async function backfillDayTable(options: BackfillOptions): Promise<Backfi
         `slice ${checkpoint.nextSlice}/${checkpoint.slices}: ${checkpoint.rowsCopied.toLocaleString('en-US')} rows copied`,
       );
   }
-  return { checkpoint, rowsCopied, slicesDone, keyMismatches, skippedIds };
+  return { checkpoint, rowsCopied, slicesDone, keyMismatches, skippedIds, erasedRows };
 }

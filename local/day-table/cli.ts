@@ -24,8 +24,8 @@ const USAGE = `usage: npm run day-table -- backfill|status|drop-legacy [options]
 The upgrade of a stage's day table from users_by_signup_day (partition signup_day, country) to
 users_by_signup_day_bucketed (partition signup_day, country, bucket); docs/scaling.md has the procedure.
 
-  backfill      copy every row of the legacy table into the bucketed one, with its own write time, in bounded
-                token slices; resumes from its checkpoint (run it while the stage is in dual-write)
+  backfill      copy every row of the legacy table into the bucketed one (IF NOT EXISTS; erased users skipped),
+                in bounded token slices; resumes from its checkpoint (run it while the stage is in dual-write)
   status        print the backfill's checkpoint
   drop-legacy   DROP TABLE users_by_signup_day, once the backfill is complete (locally, or on a retained
                 Keyspaces table after the stage's legacyTable is back to none)
@@ -165,6 +165,7 @@ async function run(options: Options, client: Client, store: CheckpointStore): Pr
       complete: isComplete(checkpoint),
       keyMismatches: result.keyMismatches,
       skippedIds: result.skippedIds,
+      erasedRows: result.erasedRows,
     }),
   );
   log(

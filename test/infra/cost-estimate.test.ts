@@ -183,10 +183,10 @@ describe('cost model', () => {
     expect(prodGrowth[11]?.withTtl.gb).toBeLessThan(prodGrowth[11]?.gb ?? 0);
   });
 
-  it('counts one Keyspaces read per created user for the tombstone check', () => {
+  it('counts two Keyspaces reads per created user for the stored state (created_users and user_tombstones)', () => {
     const lines = estimateMonthlyCost(dev, { eventsPerSecond: 10 });
-    const check = find(lines, 'Keyspaces', /tombstone check/);
-    expect(check.quantity * 1e6).toBeCloseTo(10 * SECONDS_PER_MONTH + 30 * 96 * 100, 0);
+    const check = find(lines, 'Keyspaces', /stored-state reads/);
+    expect(check.quantity * 1e6).toBeCloseTo(2 * (10 * SECONDS_PER_MONTH + 30 * 96 * 100), 0);
     expect(check.monthlyUsd).toBeCloseTo(check.quantity * 0.125, 9);
   });
 

@@ -38,9 +38,11 @@ afterAll(async () => {
 describe('executeIdempotentWrites on the real client', () => {
   it('writes every statement and opens the configured connections to the host', async () => {
     const insert = `INSERT INTO ${keyspace}.items (id, label) VALUES (?, ?) USING TIMESTAMP ?`;
+    // Write times inside Keyspaces' window (now − 2 days .. now + 5 minutes), which the write path checks.
+    const now = Date.now() * 1_000;
     const queries = Array.from({ length: 200 }, (_, i) => ({
       query: insert,
-      params: [i, `item ${i}`, 1_000 + i],
+      params: [i, `item ${i}`, now + i],
     }));
     let sleeps = 0;
     await executeIdempotentWrites(client, queries, {

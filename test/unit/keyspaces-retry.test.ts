@@ -187,7 +187,7 @@ describe('Keyspaces client options', () => {
     );
   });
 
-  it('sends only idempotent writes: INSERTs with the event write time, no LWT, counters or collection appends', () => {
+  it('sends only idempotent writes: INSERTs at the processor write time, no LWT, counters or collection appends', () => {
     for (const table of CASSANDRA_TABLES) {
       const cql = insertStatement('pipeline', table);
       expect(cql).toMatch(/^INSERT INTO pipeline\.\w+ \([\w, ]+\) VALUES \([?, ]+\) USING TIMESTAMP \?$/);

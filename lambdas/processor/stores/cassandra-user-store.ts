@@ -1,10 +1,11 @@
 import { type Client, types } from 'cassandra-driver';
 import { executeIdempotentWrites } from '../../shared/clients/keyspaces-retry.js';
+import { microsOf } from '../../shared/clients/keyspaces-write-time.js';
 import { type LineageColumnName, USER_FIELDS, type UserField } from '../../shared/contract/fields.js';
-import { occurredAtMicros } from '../../shared/contract/index.js';
 import {
   type ColumnDefinition,
   cassandraTablesOf,
+  ORDER_MICROS_COLUMN,
   SIGNUP_DAY_BUCKET_COLUMN,
   SIGNUP_INSTANT_FIELD,
   type SignupDayLayout,
@@ -13,7 +14,15 @@ import {
   usersBySignupDayPartition,
 } from '../../shared/schema/cassandra/index.js';
 import type { AcceptedDeletion, AcceptedEvent, Sink, SinkBatch } from '../process-batch.js';
-import { CassandraErasure, tombstoneAdmission } from './cassandra-erasure.js';
+import { CassandraErasure, primaryKeyOf, type Statement } from './cassandra-erasure.js';
+import {
+  type CreateToWrite,
+  createsToWrite,
+  eventMicros,
+  longOf,
+  type Row,
+  StoredStateReader,
+} from './cassandra-stored-state.js';
 
 type Event = AcceptedEvent['event'];
 type Payload = Event['payload'];
@@ -58,12 +67,13 @@ const LINEAGE_VALUE: Readonly<Record<LineageColumnName, ValueOf>> = {
   kafka_offset: () => null,
 };
 
-/** The derived key columns of the day tables, and the registry's signup instant parsed once. */
+/** The derived key columns of the day tables, the registry's signup instant parsed once, the order key. */
 const KEY_VALUE: Readonly<Record<string, ValueOf>> = {
   signup_day: ({ key }) => signupLocalDate(key),
   country: ({ key }) => key.country,
   [SIGNUP_DAY_BUCKET_COLUMN]: ({ key }) => key.bucket,
   [SIGNUP_INSTANT_FIELD]: ({ key }) => key.signupInstant,
+  [ORDER_MICROS_COLUMN.name]: ({ event }) => longOf(eventMicros(event.occurred_at)),
 };
 
 const FIELD_BY_NAME = new Map((USER_FIELDS as readonly UserField[]).map((field) => [field.name, field]));
@@ -107,53 +117,32 @@ export function cassandraRow(
   );
 }
 
-/** Largest |epoch ms| whose value in µs is still an exact double. */
-const MAX_EXACT_MICROS_MS = Math.floor(Number.MAX_SAFE_INTEGER / 1000);
-
-function writeTimeAt(occurredAtMs: number, subMillisecondMicros: number): types.Long {
-  // Where the sum is exact, one Long replaces a Long and a 64-bit multiply; the value is the same.
-  return Math.abs(occurredAtMs) < MAX_EXACT_MICROS_MS
-    ? types.Long.fromNumber(occurredAtMs * 1000 + subMillisecondMicros)
-    : types.Long.fromNumber(occurredAtMs).multiply(1000).add(subMillisecondMicros);
-}
-
-/** The write time of an occurred_at: its microseconds, as PostgreSQL keeps them (event-order.ts). */
-function writeTimeOfInstant(occurredAt: string, occurredAtMs: number): types.Long {
-  return writeTimeAt(occurredAtMs, occurredAtMicros(occurredAt) - occurredAtMs * 1000);
-}
-
-/** INSERT for every column of the definition, so the statement follows the one schema definition. */
-export function insertStatement(keyspace: string, table: TableDefinition): string {
-  const names = table.columns.map((c) => c.name);
-  return `INSERT INTO ${keyspace}.${table.name} (${names.join(', ')}) VALUES (${names.map(() => '?').join(', ')}) USING TIMESTAMP ?`;
-}
-
 /**
- * Write time = the event's occurred_at in microseconds. Cassandra keeps the cell with the highest write time,
- * so an older event arriving late never overwrites a newer one and a replay rewrites identical cells: the
- * same rule as the PostgreSQL upsert (ties: cassandra-erasure.ts). (Keyspaces needs client-side timestamps
- * enabled on the table.)
+ * INSERT for every column of the definition, so the statement follows the one schema definition: at a bound
+ * write time (the processor's), or `IF NOT EXISTS` (a copy that must not overwrite a row, at the server's time).
  */
-export function writeTimeOf({ event }: AcceptedEvent): types.Long {
-  return writeTimeOfInstant(event.occurred_at, Date.parse(event.occurred_at));
+export function insertStatement(
+  keyspace: string,
+  table: TableDefinition,
+  { ifNotExists = false }: { readonly ifNotExists?: boolean } = {},
+): string {
+  const names = table.columns.map((c) => c.name);
+  const tail = ifNotExists ? 'IF NOT EXISTS' : 'USING TIMESTAMP ?';
+  return `INSERT INTO ${keyspace}.${table.name} (${names.join(', ')}) VALUES (${names.map(() => '?').join(', ')}) ${tail}`;
 }
 
-/** The parameters of each table's INSERT for one user, in the order of `tables`, write time last. */
-export type CassandraUserWrite = (accepted: AcceptedEvent, writeTimeOverride?: types.Long) => unknown[][];
+/** The parameters of each table's INSERT for one user, in the order of `tables`, the write time last. */
+export type CassandraUserWrite = (accepted: AcceptedEvent, writeTime: types.Long) => unknown[][];
 
-/**
 /**
  * The row builder of the layout's tables (cassandraTablesOf): each user's key, with its bucket, is derived once
- * and shared by every table's row. The write time is the event's own (writeTimeOf) unless the tombstone check
- * gave another (cassandra-erasure.ts).
+ * and shared by every table's row. The write time is the processor's (cassandra-stored-state.ts).
  */
 export function cassandraUserWriter(layout: SignupDayLayout): CassandraUserWrite {
   const tableReaders = cassandraTablesOf(layout).map(rowReaders);
   const { buckets } = layout;
-  return (accepted, writeTimeOverride) => {
+  return (accepted, writeTime) => {
     const context = rowContext(accepted, buckets);
-    const writeTime =
-      writeTimeOverride ?? writeTimeOfInstant(accepted.event.occurred_at, context.occurredAt.getTime());
     return tableReaders.map((readers) => {
       const params = new Array<unknown>(readers.length + 1);
       for (let i = 0; i < readers.length; i++) params[i] = (readers[i] as ValueOf)(context);
@@ -163,58 +152,113 @@ export function cassandraUserWriter(layout: SignupDayLayout): CassandraUserWrite
   };
 }
 
+const UUID_TEXT = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** A key value as comparable text: an instant to the ms, a UUID (payload text or driver Uuid) in lower case. */
+function keyText(value: unknown): string {
+  if (value instanceof Date) return value.toISOString();
+  const text = String(value);
+  return UUID_TEXT.test(text) ? text.toLowerCase() : text;
+}
+
+function sameKey(a: readonly unknown[], b: readonly unknown[]): boolean {
+  return a.length === b.length && a.every((value, i) => keyText(value) === keyText(b[i]));
+}
+
 export interface CassandraUserStoreOptions {
   readonly keyspace: string;
   /** The stage's day tables: the bucket count, and whether the legacy table is written too. */
   readonly signupDay: SignupDayLayout;
-  /** Statements in flight at once. @default 64 */
+  /** Statements in flight at once (and single-partition reads, per table). @default 64 */
   readonly concurrency?: number;
+  /** Clock of the write times, ms. @default Date.now */
+  readonly now?: () => number;
+}
+
+/** One batch's create statements, in the order they are sent: the day tables first, created_users last. */
+interface CreateStatements {
+  readonly dayRows: Statement[];
+  readonly users: Statement[];
 }
 
 /**
- * The Cassandra / Keyspaces sink: idempotent, newest-wins upserts with prepared statements; deletions and the
- * tombstone check of creates in cassandra-erasure.ts.
+ * The Cassandra / Keyspaces sink: newest-wins upserts decided by the processor from the stored state
+ * (cassandra-stored-state.ts), with prepared statements at a window-safe write time; deletions in
+ * cassandra-erasure.ts.
  */
 export class CassandraUserStore implements Sink {
   readonly name = 'cassandra';
+  private readonly tables: readonly TableDefinition[];
   /** One INSERT per table of the layout, in the order of the writer's parameter lists. */
   private readonly statements: readonly string[];
   private readonly userWrite: CassandraUserWrite;
+  private readonly storedState: StoredStateReader;
   private readonly erasure: CassandraErasure;
 
   constructor(
     private readonly client: Client,
     private readonly options: CassandraUserStoreOptions,
   ) {
-    const tables = cassandraTablesOf(options.signupDay);
-    this.statements = tables.map((table) => insertStatement(options.keyspace, table));
+    this.tables = cassandraTablesOf(options.signupDay);
+    this.statements = this.tables.map((table) => insertStatement(options.keyspace, table));
     this.userWrite = cassandraUserWriter(options.signupDay);
-    const { buckets } = options.signupDay;
+    const concurrency = options.concurrency ?? 64;
+    this.storedState = new StoredStateReader(client, { keyspace: options.keyspace, concurrency });
     this.erasure = new CassandraErasure(client, {
       keyspace: options.keyspace,
-      dayTables: tables.slice(1),
-      rowOf: (table, accepted) => cassandraRow(table, accepted, buckets),
-      concurrency: options.concurrency ?? 64,
+      dayTables: this.tables.slice(1),
+      rowOf: this.rowOf,
+      concurrency,
+      storedState: this.storedState,
+      ...(options.now ? { now: options.now } : {}),
     });
   }
+
+  private readonly rowOf = (table: TableDefinition, accepted: AcceptedEvent) =>
+    cassandraRow(table, accepted, this.options.signupDay.buckets);
 
   async delete(deletions: readonly AcceptedDeletion[]): Promise<void> {
     await this.erasure.erase(deletions);
   }
 
+  /**
+   * Writes the creates newer than what is stored (the rest are dropped). The day-table rows go first, then
+   * the created_users rows: the stored row is what the next attempt compares with, so a batch that failed
+   * half-way is written again whole when retried.
+   */
   async write({ users }: SinkBatch): Promise<void> {
     if (users.length === 0) return;
-    // Creates that are not newer than their user's deletion are dropped here, in every table.
-    const admitted = await tombstoneAdmission(this.client, this.options.keyspace, users);
-    const queries: { query: string; params: unknown[] }[] = [];
-    for (const { accepted, writeTime } of admitted) {
-      const params = this.userWrite(accepted, writeTime);
-      params.forEach((values, i) => {
-        queries.push({ query: this.statements[i] as string, params: values });
+    const stored = await this.storedState.read(users);
+    const clock = this.options.now ?? Date.now;
+    const { dayRows, users: userRows } = this.statementsOf(createsToWrite(users, stored, microsOf(clock())));
+    // Statements that hit a Keyspaces capacity error are sent again after a backoff; any other failure (or
+    // capacity errors past the last round) fails the batch, which Lambda then retries as a whole. The write
+    // path checks the write times against the same clock.
+    const options = { concurrencyLevel: this.options.concurrency ?? 64, now: clock };
+    if (dayRows.length > 0) await executeIdempotentWrites(this.client, dayRows, options);
+    if (userRows.length > 0) await executeIdempotentWrites(this.client, userRows, options);
+  }
+
+  /**
+   * The INSERTs of every table, and where a newer event moved the user to another day-table row (signup day,
+   * country or bucket changed), the DELETE of the old row at the same write time.
+   */
+  private statementsOf(writes: readonly CreateToWrite<Row>[]): CreateStatements {
+    const statements: CreateStatements = { dayRows: [], users: [] };
+    for (const { accepted, writeTime, previous } of writes) {
+      this.userWrite(accepted, longOf(writeTime)).forEach((params, i) => {
+        const target = i === 0 ? statements.users : statements.dayRows;
+        target.push({ query: this.statements[i] as string, params });
+      });
+      if (previous === undefined) continue;
+      const oldRows = this.erasure.dayRowDeletes(previous, writeTime);
+      this.tables.slice(1).forEach((table, i) => {
+        const old = oldRows[i] as Statement;
+        if (!sameKey(old.params.slice(1), primaryKeyOf(this.rowOf, table, accepted))) {
+          statements.dayRows.push(old);
+        }
       });
     }
-    // Statements that hit a Keyspaces capacity error are sent again after a backoff; any other failure (or
-    // capacity errors past the last round) fails the batch, which Lambda then retries as a whole.
-    await executeIdempotentWrites(this.client, queries, { concurrencyLevel: this.options.concurrency ?? 64 });
+    return statements;
   }
 }

@@ -1,4 +1,5 @@
 import { type Client, errors, policies, types } from 'cassandra-driver';
+import { assertKeyspacesWriteTime } from './keyspaces-write-time.js';
 
 /**
  * Retries for Amazon Keyspaces capacity errors. Keyspaces reports a request beyond a table's or partition's
@@ -122,6 +123,8 @@ export interface IdempotentWriteOptions {
   readonly retry?: KeyspacesRetrySettings;
   readonly sleep?: (ms: number) => Promise<void>;
   readonly random?: () => number;
+  /** The clock the write-time window is checked against, ms. @default Date.now */
+  readonly now?: () => number;
 }
 
 const wait = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
@@ -161,13 +164,17 @@ async function sendConcurrently(
 
 /**
  * Sends idempotent statements concurrently; statements that fail with a capacity error are sent again after
- * a backoff, up to `backoffRetries` rounds. Throws the first other error, or the last capacity error.
+ * a backoff, up to `backoffRetries` rounds. Throws the first other error, or the last capacity error. Before
+ * anything is sent, a statement whose `USING TIMESTAMP` Keyspaces would refuse fails the call with
+ * WriteTimeOutsideKeyspacesWindowError (keyspaces-write-time.ts), locally as on AWS.
  */
 export async function executeIdempotentWrites(
   client: Client,
   queries: readonly Statement[],
   options: IdempotentWriteOptions,
 ): Promise<void> {
+  const nowMs = (options.now ?? Date.now)();
+  for (const { query, params } of queries) assertKeyspacesWriteTime(query, params, nowMs);
   const settings = options.retry ?? DEFAULT_KEYSPACES_RETRY;
   let pending = queries;
   for (let round = 0; ; round++) {

@@ -3,8 +3,9 @@
  * `occurred_at` (to the microsecond, as PostgreSQL keeps it); at an equal `occurred_at`, the one with the greater
  * `event_id` (compared as a UUID, i.e. as lower-case text). Every store applies this one rule, whichever event
  * arrives first: the processor's batch collapse (process-batch.ts), the PostgreSQL upsert and erasure (whose SQL
- * compares the row value `(occurred_at, event_id)`, EVENT_ORDER_COLUMNS), Cassandra's write time
- * (occurredAtMicros) and its tie handling, and so every replay, which goes through the processor.
+ * compares the row value `(occurred_at, event_id)`, EVENT_ORDER_COLUMNS), the Cassandra sink's decision against
+ * the stored order key (occurredAtMicros, cassandra-stored-state.ts), and so every replay, which goes through the
+ * processor.
  */
 
 /** What orders an event: its envelope's instant and id. */
@@ -41,7 +42,8 @@ export function subMillisecondMicros(iso: string): number {
 
 /**
  * An ISO-8601 instant in microseconds since the epoch, as PostgreSQL stores a timestamptz. Exact for instants
- * within ±285 years of 1970 (2^53 µs); Cassandra's write time takes the same value (see writeTimeOf).
+ * within ±285 years of 1970 (2^53 µs); Cassandra's order key (`occurred_at_micros`) holds the same value, exact
+ * as a bigint (eventMicros in cassandra-stored-state.ts).
  */
 export function occurredAtMicros(iso: string): number {
   return Date.parse(iso) * 1_000 + subMillisecondMicros(iso);

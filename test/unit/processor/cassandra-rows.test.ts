@@ -1,6 +1,6 @@
 /**
  * The Cassandra rows are built from the field registry by per-column readers, with each date-time parsed once,
- * LocalDate from days since the epoch and the write time from one Long. These tests hold them to the
+ * LocalDate from days since the epoch and the order key (occurred_at in µs) exact as a Long. These tests hold them to the
  * straightforward construction they replaced, value for value.
  */
 import { type Client, types } from 'cassandra-driver';
@@ -11,7 +11,6 @@ import {
   cassandraRow,
   cassandraUserWriter,
   insertStatement,
-  writeTimeOf,
 } from '../../../lambdas/processor/stores/cassandra-user-store.js';
 import {
   CREATED_USERS_TABLE,
@@ -42,6 +41,7 @@ const reference = {
       occurred_at: new Date(event.occurred_at),
       ingested_at: new Date(event.ingested_at),
       nationality: p.nationality ?? null,
+      occurred_at_micros: reference.orderMicros({ event } as AcceptedEvent),
     };
   },
   usersBySignupDay(accepted: AcceptedEvent): Record<string, unknown> {
@@ -68,7 +68,7 @@ const reference = {
     };
   },
   /** Milliseconds × 1000, plus the microseconds PostgreSQL keeps beyond the millisecond (pinned by hand). */
-  writeTime({ event }: AcceptedEvent): types.Long {
+  orderMicros({ event }: AcceptedEvent): types.Long {
     const subMillisecond = SUB_MILLISECOND_MICROS[event.occurred_at] ?? 0;
     return types.Long.fromNumber(Date.parse(event.occurred_at)).multiply(1000).add(subMillisecond);
   },
@@ -80,6 +80,9 @@ const SUB_MILLISECOND_MICROS: Readonly<Record<string, number>> = {
 };
 
 const source = { topic: 'users_created', partition: 0, offset: 1, timestamp: 0 } as AcceptedEvent['source'];
+/** The processor's write time of a batch: it comes from the clock, not from the event. */
+const NOW_MS = Date.parse('2026-12-06T12:00:00.000Z');
+const WRITE_TIME = types.Long.fromNumber(NOW_MS).multiply(1000);
 
 function accepted(index: number, registeredDate?: string, occurredAt = '2024-05-01T12:00:00.000Z') {
   const overrides = registeredDate === undefined ? {} : { registered_date: registeredDate };
@@ -167,25 +170,22 @@ describe('Cassandra rows', () => {
     (_label, layout, tables) => {
       const write = cassandraUserWriter(layout);
       for (const user of CORPUS) {
-        const params = write(user);
+        const params = write(user, WRITE_TIME);
         expect(params).toHaveLength(tables.length);
         tables.forEach(([table, row], i) => {
           const expected = row(user);
-          expect(params[i]).toStrictEqual([
-            ...table.columns.map((c) => expected[c.name]),
-            reference.writeTime(user),
-          ]);
+          expect(params[i]).toStrictEqual([...table.columns.map((c) => expected[c.name]), WRITE_TIME]);
         });
       }
     },
   );
 
-  it('write time: the same Long, on both sides of the exact-double limit and before 1970', () => {
+  it('order key: occurred_at in µs, the same Long on both sides of the exact-double limit and before 1970', () => {
     for (const user of CORPUS) {
-      const expected = reference.writeTime(user);
-      const writeTime = writeTimeOf(user);
-      expect(writeTime, user.event.occurred_at).toStrictEqual(expected);
-      expect(writeTime.toString()).toBe(expected.toString());
+      const expected = reference.orderMicros(user);
+      const micros = cassandraRow(CREATED_USERS_TABLE, user, BUCKETS).occurred_at_micros as types.Long;
+      expect(micros, user.event.occurred_at).toStrictEqual(expected);
+      expect(micros.toString()).toBe(expected.toString());
     }
   });
 
@@ -214,15 +214,15 @@ describe('Cassandra rows', () => {
       throw new Error('the reference accepted it');
     })();
     expect(() => cassandraRow(USERS_BY_SIGNUP_DAY_TABLE, user, BUCKETS)).toThrow(error.message);
-    expect(() => cassandraUserWrite(user)).toThrow(error.message);
+    expect(() => cassandraUserWrite(user, WRITE_TIME)).toThrow(error.message);
   });
 });
 
-// The statements written out by hand, not built by the function under test: `USING TIMESTAMP ?` is the rule
-// that stops a late, older event from overwriting a newer one, so losing it must fail here.
+// The statements written out by hand, not built by the function under test: `USING TIMESTAMP ?` binds the
+// processor's write time (the one the newer event must win the cell with), so losing it must fail here.
 const PINNED_INSERTS: Readonly<Record<string, string>> = {
   created_users:
-    'INSERT INTO ks.created_users (id, first_name, last_name, gender, address, post_code, email, username, dob, registered_date, phone, picture, event_id, schema_version, source, occurred_at, ingested_at, nationality) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) USING TIMESTAMP ?',
+    'INSERT INTO ks.created_users (id, first_name, last_name, gender, address, post_code, email, username, dob, registered_date, phone, picture, event_id, schema_version, source, occurred_at, ingested_at, nationality, occurred_at_micros) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) USING TIMESTAMP ?',
   users_by_signup_day_bucketed:
     'INSERT INTO ks.users_by_signup_day_bucketed (signup_day, country, bucket, registered_date, id, first_name, last_name, gender, email, username, event_id, ingested_at, nationality) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) USING TIMESTAMP ?',
   users_by_signup_day:
@@ -244,37 +244,55 @@ describe('CassandraUserStore.write', () => {
     ['only the bucketed table', LAYOUT, TABLES],
     ['dual-write: the legacy table too', DUAL_WRITE, DUAL_WRITE_TABLES],
   ] as const)(
-    'sends, per user and table (%s), every column in table order then the write time',
+    'new users (%s): one read of each user table per user, then the day rows, then created_users, at now',
     async (_label, layout, tables) => {
       const executed: { query: string; params: unknown[] }[] = [];
       const reads: string[] = [];
       const client = {
         execute: async (query: string, params: unknown[]) => {
-          // The tombstone check (no user of the batch is erased), then the inserts.
-          if (query.startsWith('SELECT')) reads.push(query);
+          // Nothing is stored for these users: every read answers no row.
+          if (query.startsWith('SELECT')) reads.push(`${query} [${params}]`);
           else executed.push({ query, params });
           return { rows: [] };
         },
       } as unknown as Client;
       const users = [accepted(1), accepted(2, '2024-03-01T00:30:00+01:00', '1969-12-31T23:59:59.999Z')];
-      await new CassandraUserStore(client, { keyspace: 'ks', signupDay: layout, concurrency: 1 }).write({
-        users,
-        deadLetters: [],
-      });
+      await new CassandraUserStore(client, {
+        keyspace: 'ks',
+        signupDay: layout,
+        concurrency: 1,
+        now: () => NOW_MS,
+      }).write({ users, deadLetters: [] });
 
-      const expected = users.flatMap((user) =>
-        tables.map(([table, row]) => {
-          const values = row(user);
-          return {
-            query: PINNED_INSERTS[table.name],
-            params: [...table.columns.map((c) => values[c.name]), reference.writeTime(user)],
-          };
-        }),
-      );
-      expect(executed).toStrictEqual(expected);
-      expect(reads).toEqual([
-        'SELECT id, event_id, WRITETIME(event_id) AS written FROM ks.user_tombstones WHERE id IN ?',
+      const insertsOf = (rows: typeof tables) =>
+        users.flatMap((user) =>
+          rows.map(([table, row]) => {
+            const values = row(user);
+            return {
+              query: PINNED_INSERTS[table.name],
+              params: [...table.columns.map((c) => values[c.name]), WRITE_TIME],
+            };
+          }),
+        );
+      const [createdUsers, ...dayTables] = tables;
+      expect(executed).toStrictEqual([
+        ...insertsOf(dayTables as unknown as typeof tables),
+        ...insertsOf([createdUsers] as unknown as typeof tables),
       ]);
+      const ids = users.map((user) => user.event.payload.id);
+      const columns = CREATED_USERS_TABLE.columns.map((column) => column.name).join(', ');
+      expect(reads.sort()).toEqual(
+        [
+          ...ids.map(
+            (id) =>
+              `SELECT ${columns}, WRITETIME(event_id) AS written FROM ks.created_users WHERE id = ? [${id}]`,
+          ),
+          ...ids.map(
+            (id) =>
+              `SELECT event_id, occurred_at_micros, WRITETIME(event_id) AS written FROM ks.user_tombstones WHERE id = ? [${id}]`,
+          ),
+        ].sort(),
+      );
     },
   );
 });

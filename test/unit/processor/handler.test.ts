@@ -43,7 +43,7 @@ vi.mock('../../../lambdas/processor/clients.js', () => {
     },
     postgresPool: { connect: async () => client },
     cassandraClient: async () => ({
-      // The tombstone check reads (no user is erased here); every other statement is a write.
+      // The stored-state reads (nothing is stored for these users); every other statement is a write.
       execute: async (query: string) => {
         if (!query.startsWith('SELECT')) container.cassandraWrites += 1;
         return { rows: [] };

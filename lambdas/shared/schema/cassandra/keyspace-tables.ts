@@ -4,14 +4,13 @@
  */
 import { userField } from '../../contract/fields.js';
 import { cassandraTablesOf, type SignupDayLayout } from './day-table-layout.js';
-import { CASSANDRA_TABLES, type TableDefinition } from './tables.js';
+import { CASSANDRA_TABLES, ORDER_MICROS_COLUMN, type TableDefinition } from './tables.js';
 
 /**
- * One row per erased user id: the newest user.deleted event's id, its occurred_at and its reason code; the
- * row's write time is the deletion's (occurred_at in µs). The processor reads it before writing creates, so a
- * create that is not newer than the user's deletion never lands, in any table or partition, and a create that
- * wins a same-microsecond tie by event_id is written 1 µs after the deletion (which would shadow it otherwise).
- * No personal data: a user id, an instant, an event id and a reason code.
+ * One row per erased user id: the newest user.deleted event's id, its occurred_at (and in µs: its order key,
+ * ORDER_MICROS_COLUMN) and its reason code. The processor reads it before writing creates, so a create that is
+ * not newer than the user's deletion never lands, in any table or partition. No personal data: a user id, an
+ * instant, an event id and a reason code.
  */
 export const USER_TOMBSTONES_TABLE: TableDefinition = {
   name: 'user_tombstones',
@@ -20,6 +19,7 @@ export const USER_TOMBSTONES_TABLE: TableDefinition = {
     { name: 'event_id', type: 'uuid' },
     { name: 'occurred_at', type: 'timestamp' },
     { name: 'reason', type: 'text' },
+    ORDER_MICROS_COLUMN,
   ],
   partitionKey: ['id'],
   clusteringKey: [],

@@ -81,13 +81,25 @@ function registryColumn(table: CassandraTableName, name: string): ColumnDefiniti
 }
 
 /**
+ * The stored event's `occurred_at` in µs, the first half of its order key (event-order.ts; `event_id` is the
+ * other): the processor compares it with each new event to keep the newest, since the write time is no longer
+ * the event's (Keyspaces refuses a write time older than 2 days; keyspaces-write-time.ts). The `occurred_at`
+ * column keeps milliseconds only. A row written before this column existed has it null: its write time is its
+ * occurred_at in µs (the former rule), and the processor reads that instead.
+ */
+export const ORDER_MICROS_COLUMN: ColumnDefinition = { name: 'occurred_at_micros', type: 'bigint' };
+
+/**
  * Tutorial-compatible `created_users`: same name, same column names, `id uuid PRIMARY KEY`. Deliberate
  * difference: date-time fields are `timestamp` (the tutorial used text) so they sort and compare as instants;
- * CQL clients still read them by the same names. Columns come from the field registry.
+ * CQL clients still read them by the same names. Columns come from the field registry, then the order key.
  */
 export const CREATED_USERS_TABLE: TableDefinition = {
   name: 'created_users',
-  columns: registryColumns('created_users', [registryColumn('created_users', 'id')]),
+  columns: [
+    ...registryColumns('created_users', [registryColumn('created_users', 'id')]),
+    ORDER_MICROS_COLUMN,
+  ],
   partitionKey: ['id'],
   clusteringKey: [],
 };
