@@ -47,6 +47,8 @@ export class CassandraService implements LocalService {
   readonly pidFile: string;
   readonly startTimeoutMs = 240_000;
   readonly startupHint = 'Cassandra takes 20-60 s to accept CQL on a cold start';
+  /** Its shutdown hook drains: flushes the memtables and closes the commit log. */
+  readonly stopSignal = 'SIGTERM';
   private readonly dir: string;
   private readonly yamlFile: string;
   private jarDir = '';
