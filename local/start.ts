@@ -244,8 +244,10 @@ async function startServices(): Promise<void> {
   }
   log('bringing up Kafka, Cassandra and PostgreSQL (Cassandra takes 20-60 s on a cold start)');
   const services = createLocalServices(settings);
-  const results = await bringUp(services, log);
-  startedServices = services.filter((s) => results.find((r) => r.name === s.name)?.outcome === 'started');
+  // Known before they start: a Ctrl-C (or a failure) during their start-up stops these too.
+  const running = new Set(survivingProcesses(services).map((s) => s.name));
+  startedServices = services.filter((s) => !running.has(s.name));
+  await bringUp(services, log);
 }
 
 /** The handlers read their configuration from the environment, as in Lambda. */
@@ -464,7 +466,7 @@ async function startInspection(pipeline: {
   stopPhases.intake.push(async () => clearInterval(summary));
 }
 
-let stopping: { startedAt: number } | undefined;
+let stopping: { startedAt: number; done: Promise<never> } | undefined;
 
 /** Runs one stop phase; a step that fails is reported and the stop goes on. */
 async function runStopPhase(steps: Stop[]): Promise<void> {
@@ -473,9 +475,15 @@ async function runStopPhase(steps: Stop[]): Promise<void> {
     if (outcome.status === 'rejected') log(`stop step failed: ${String(outcome.reason)}`);
 }
 
-async function shutdown(code: number): Promise<never> {
-  stopping = { startedAt: Date.now() };
-  log('stopping: closing the servers, draining the bridge, closing the clients');
+/** The stop, once: a later call (main failing because the stop cut its start-up short) joins the first. */
+function shutdown(code: number, reason: string): Promise<never> {
+  stopping ??= { startedAt: Date.now(), done: stopEverything(code, reason) };
+  return stopping.done;
+}
+
+async function stopEverything(code: number, reason: string): Promise<never> {
+  const startedAt = Date.now();
+  log(`stopping (${reason}): closing the servers, draining the bridge, closing the clients`);
   await runStopPhase(stopPhases.intake);
   await runStopPhase(stopPhases.drain);
   await runStopPhase(stopPhases.release);
@@ -483,7 +491,7 @@ async function shutdown(code: number): Promise<never> {
     log(`stopping the services this command started: ${startedServices.map((s) => s.name).join(', ')}`);
     await stopServicesCleanly(startedServices);
   }
-  log(`stopped in ${((Date.now() - stopping.startedAt) / 1_000).toFixed(1)} s`);
+  log(`stopped in ${((Date.now() - startedAt) / 1_000).toFixed(1)} s`);
   process.exit(code);
 }
 
@@ -510,7 +518,7 @@ async function stopServicesCleanly(services: readonly LocalService[]): Promise<v
  */
 function onStopSignal(signal: NodeJS.Signals): void {
   if (!stopping) {
-    void shutdown(0);
+    void shutdown(0, signal);
     return;
   }
   if (Date.now() - stopping.startedAt < 1_000) return;
@@ -521,6 +529,7 @@ function onStopSignal(signal: NodeJS.Signals): void {
 keepRunningWhenOutputCloses();
 for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.on(signal, onStopSignal);
 main().catch(async (error: unknown) => {
-  console.error(`[start] ${describeFailure(error)}`);
-  await shutdown(1);
+  // Once a stop is under way, a start-up step it cut short fails as a matter of course.
+  if (!stopping) console.error(`[start] ${describeFailure(error)}`);
+  await shutdown(1, 'start-up failed');
 });
