@@ -483,15 +483,21 @@ function shutdown(code: number, reason: string): Promise<never> {
 
 async function stopEverything(code: number, reason: string): Promise<never> {
   const startedAt = Date.now();
+  const took: string[] = [];
+  const timed = async (step: string, run: () => Promise<void>) => {
+    const began = Date.now();
+    await run();
+    took.push(`${step} ${((Date.now() - began) / 1_000).toFixed(1)} s`);
+  };
   log(`stopping (${reason}): closing the servers, draining the bridge, closing the clients`);
-  await runStopPhase(stopPhases.intake);
-  await runStopPhase(stopPhases.drain);
-  await runStopPhase(stopPhases.release);
+  await timed('servers', () => runStopPhase(stopPhases.intake));
+  await timed('bridge', () => runStopPhase(stopPhases.drain));
+  await timed('clients', () => runStopPhase(stopPhases.release));
   if (startedServices.length > 0) {
     log(`stopping the services this command started: ${startedServices.map((s) => s.name).join(', ')}`);
-    await stopServicesCleanly(startedServices);
+    await timed('services', () => stopServicesCleanly(startedServices));
   }
-  log(`stopped in ${((Date.now() - startedAt) / 1_000).toFixed(1)} s`);
+  log(`stopped in ${((Date.now() - startedAt) / 1_000).toFixed(1)} s (${took.join(', ')})`);
   process.exit(code);
 }
 
