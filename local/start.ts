@@ -433,7 +433,8 @@ async function startInspection(pipeline: {
   );
   await admin.connect();
   if (localConsole) {
-    stopPhases.intake.push(() => localConsole.close());
+    // Closed with the clients, after the drain: until then it takes the last batches' metrics (EMF) off stdout.
+    stopPhases.release.push(() => localConsole.close());
     const sources = {
       admin,
       topic,
