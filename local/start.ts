@@ -521,14 +521,15 @@ async function stopServicesCleanly(services: readonly LocalService[]): Promise<v
 /**
  * In a terminal, one Ctrl-C reaches this process several times: from the TTY itself, then relayed by npm.
  * Repeats within a second are that one Ctrl-C; a later one is the user's second Ctrl-C, which forces: SIGKILL
- * to what we started, exit 130. A closed terminal (SIGHUP) stops like Ctrl-C.
+ * to what we started, exit 130. A closed terminal (SIGHUP) stops like Ctrl-C, and never forces.
  */
 function onStopSignal(signal: NodeJS.Signals): void {
   if (!stopping) {
     void shutdown(0, signal);
     return;
   }
-  if (Date.now() - stopping.startedAt < 1_000) return;
+  // Nobody can ask twice through a closed terminal: a later SIGHUP is that same hang-up, never a forced stop.
+  if (signal === 'SIGHUP' || Date.now() - stopping.startedAt < 1_000) return;
   log(`second ${signal}: forcing the stop`);
   void bringDown(startedServices, log, 0).finally(() => process.exit(130));
 }
