@@ -14,7 +14,9 @@
  * Batching, failure handling and the day table's buckets come from the dev stage's config (bin/config;
  * --stage prod takes prod's); --batch-size, --batch-window-ms, --retry-attempts and --max-record-age-seconds
  * override them.
- * Ctrl-C drains the bridge and stops only what this command started; a second Ctrl-C forces.
+ * Ctrl-C (or SIGTERM, or a closed terminal's SIGHUP) closes the servers, drains the bridge, closes every
+ * client, then stops only the services this command started, each by its own clean shutdown; a second Ctrl-C
+ * forces (SIGKILL). Output that nobody reads any more (`| tee` ended by the same Ctrl-C) does not stop it.
  */
 import { spawnSync } from 'node:child_process';
 import type { Context } from 'aws-lambda';
@@ -29,9 +31,11 @@ import {
   signupDayEnvironment,
 } from '../lambdas/shared/schema/cassandra/index.js';
 import { exitWithUsage, parseCli, wholeNumberFlag } from './cli/args.js';
+import type { LocalConsole } from './console/local-console.js';
 import { LOCAL_NAMES } from './console/local-definition.js';
 import { createLocalConsole, LOCAL_MAPPING_DIMENSIONS, watchFunction } from './console/start-console.js';
 import { startRandomUserServer } from './randomuser/server.js';
+import { keepRunningWhenOutputCloses } from './runtime/closed-output.js';
 import { type ApiGatewayProxyHandler, startHttpApi } from './runtime/http-adapter.js';
 import { localKafkaLogCreator } from './runtime/kafka-log.js';
 import { lagByPartition } from './runtime/kafka-offsets.js';
@@ -58,7 +62,13 @@ import {
   repoRoot,
 } from './services/config.js';
 import type { LocalService } from './services/local-service.js';
-import { bringDown, bringUp, createLocalServices, describeFailure } from './services/service-runner.js';
+import {
+  bringDown,
+  bringUp,
+  createLocalServices,
+  describeFailure,
+  survivingProcesses,
+} from './services/service-runner.js';
 
 const USAGE = `usage: npm start -- [options]
 
@@ -147,47 +157,18 @@ const PROCESSOR_GROUP = 'local-processor';
 const log = (message: string) => console.error(`[start] ${message}`);
 const settings = readLocalServicesSettings();
 let startedServices: LocalService[] = [];
-const stops: Array<() => Promise<void>> = [];
+
+type Stop = () => Promise<void>;
+/**
+ * What a stop undoes, phase by phase: first whatever takes in work (the servers, the demo, the summary), then
+ * the bridge drains, then every client lets go (the in-process handlers' pools and producers too), so that
+ * the services, stopped last, have no client to wait for or to cut off.
+ */
+const stopPhases: Record<'intake' | 'drain' | 'release', Stop[]> = { intake: [], drain: [], release: [] };
 
 async function main(): Promise<void> {
-  if (args.docker) {
-    log('starting the compose services (docker compose -f docker-compose.localstack.yml up -d --wait)');
-    const result = spawnSync(
-      'docker',
-      ['compose', '-f', 'docker-compose.localstack.yml', 'up', '-d', '--wait'],
-      {
-        cwd: repoRoot,
-        stdio: 'inherit',
-      },
-    );
-    if (result.status !== 0)
-      throw new Error(
-        'docker compose up failed; is a Docker engine running? (npm start runs natively without it)',
-      );
-  } else {
-    log('bringing up Kafka, Cassandra and PostgreSQL (Cassandra takes 20-60 s on a cold start)');
-    const services = createLocalServices(settings);
-    const results = await bringUp(services, log);
-    startedServices = services.filter((s) => results.find((r) => r.name === s.name)?.outcome === 'started');
-  }
-
-  // The handlers read their configuration from the environment, as in Lambda: the processor's PG* variables
-  // log in as its role, pipeline_writer (the migrations below run as the administrator).
-  applyConnectionEnvironment(settings);
-  // The stage's day tables for the processor (and the console), whatever the shell exported.
-  Object.assign(process.env, signupDayEnvironment(signupDay));
-  process.env.KAFKAJS_NO_PARTITIONER_WARNING ??= '1';
-  // The console reads the handlers' EMF output, as CloudWatch does; without it, they skip writing it.
-  const localConsole = args['no-console']
-    ? undefined
-    : createLocalConsole(consolePeriodSeconds, failureTopic);
-  if (localConsole) process.env.POWERTOOLS_METRICS_DISABLED = 'false';
-  else process.env.POWERTOOLS_METRICS_DISABLED ??= 'true';
-  process.env.POWERTOOLS_LOG_LEVEL ??= 'WARN';
-  const topic = process.env.KAFKA_TOPIC || USERS_CREATED_TOPIC;
-  process.env.KAFKA_TOPIC = topic;
-  const keyspace = process.env.CASSANDRA_KEYSPACE || DEFAULT_KEYSPACE;
-
+  await startServices();
+  const { localConsole, topic, keyspace } = configureEnvironment();
   const kafka = new Kafka({
     clientId: 'local-start',
     brokers: settings.kafka.brokers.split(','),
@@ -205,87 +186,18 @@ async function main(): Promise<void> {
     },
     log,
   );
-
-  // The pull Lambda (demo pulls, the randomuser_ingest DAG) reads the local randomuser.me-compatible source,
-  // never the internet, unless RANDOMUSER_BASE_URL says otherwise.
-  if (!process.env.RANDOMUSER_BASE_URL) {
-    const source = await startRandomUserServer({ port: 0 });
-    stops.push(() => source.close());
-    process.env.RANDOMUSER_BASE_URL = source.url;
-  }
-  const randomUserUrl = process.env.RANDOMUSER_BASE_URL;
-
-  // Imported only now, after the environment is complete: each handler reads it once at module load.
-  // The replay function of the replay_failed_batches DAG reads the failure topic as its own group.
-  process.env.FAILURE_TOPIC = failureTopic;
-  process.env.REPLAY_GROUP_ID ??= LOCAL_REPLAY_GROUP;
-  const [{ handler: processorHandler }, { handler: ingestPullHandler }, { handler: replayFailedBatches }] =
-    await Promise.all([
-      import('../lambdas/processor/handler.js'),
-      import('../lambdas/ingest-pull/handler.js'),
-      import('../lambdas/replay-failed-batches/handler.js'),
-    ]);
-  const processor = watchFunction(localConsole, LOCAL_NAMES.functions.processor, processorHandler);
-  const ingestPull = watchFunction(localConsole, LOCAL_NAMES.functions.ingestPull, ingestPullHandler);
-  // Concurrent pushes run in separate containers, each with its own producer, as in Lambda.
-  const ingestHttpContainers = new LambdaContainerPool({
-    handlerModule: new URL('../lambdas/ingest-http/handler.ts', import.meta.url),
-    functionName: 'ingest-http',
-    maxContainers: httpConcurrency,
-  });
-  stops.push(() => ingestHttpContainers.close());
-  // The verification function `npm run verify` invokes: its own container, logged in as pipeline_reader.
-  const verificationContainers = new LambdaContainerPool({
-    handlerModule: new URL('../lambdas/verification/handler.ts', import.meta.url),
-    functionName: 'verification',
-    maxContainers: 1,
-    environment: readerFunctionEnvironment(settings),
-  });
-  stops.push(() => verificationContainers.close());
-  const ingestHttp: ApiGatewayProxyHandler = watchFunction(
-    localConsole,
-    LOCAL_NAMES.functions.ingestHttp,
-    (event, context) => ingestHttpContainers.invoke(event, context),
-  );
-
-  const bridge = new MskBridge({
-    kafka,
-    topic,
-    groupId: PROCESSOR_GROUP,
-    batchSize: mapping.batchSize,
-    batchWindowMs: mapping.batchWindowMs,
-    failure: mapping.failure,
-    handler: processor,
-    log: (m, d) => log(`${m} ${JSON.stringify(d ?? {})}`),
-    onFailureDestinationDelivered: (records) =>
-      localConsole?.services.failureDestinationDelivered(LOCAL_MAPPING_DIMENSIONS, records),
-  });
-  await bridge.start();
-  stops.unshift(() => bridge.stop());
-
-  let accepted = 0;
-  const api = await startHttpApi({
-    port,
-    documents: pushApiDocuments(),
-    handler: async (event, context) => {
-      const started = performance.now();
-      const result = await ingestHttp(event, context);
-      localConsole?.services.apiRequest(result.statusCode, performance.now() - started);
-      if (result.statusCode === 202)
-        accepted += (JSON.parse(result.body) as { accepted?: number }).accepted ?? 0;
-      return result;
-    },
-  });
-  stops.unshift(() => api.close());
+  const randomUserUrl = await startPullSource();
+  const functions = await loadFunctions(localConsole);
+  const bridge = await startBridge(kafka, topic, functions.processor, localConsole);
+  const api = await startApi(functions.ingestHttp, localConsole);
   const invoke = await startLambdaInvokeServer({
     port: invokePort,
     functions: {
-      'ingest-pull': ingestPull as never,
-      'ingest-http': ingestHttp as never,
-      processor: processor as never,
-      'replay-failed-batches': replayFailedBatches as never,
-      verification: ((event: unknown, context: Context) =>
-        verificationContainers.invoke(event, context)) as never,
+      'ingest-pull': functions.ingestPull as never,
+      'ingest-http': functions.ingestHttp as never,
+      processor: functions.processor as never,
+      'replay-failed-batches': functions.replayFailedBatches as never,
+      verification: functions.verification as never,
     },
     eventSourceMappings: () => [
       localEventSourceMapping({
@@ -296,22 +208,8 @@ async function main(): Promise<void> {
       }),
     ],
   });
-  stops.unshift(() => invoke.close());
-
-  let pulled = 0;
-  if (demo) {
-    const timer = setInterval(() => {
-      const pull = ingestPull as (event: unknown, context: unknown) => Promise<{ produced?: number }>;
-      void pull({ count: demoRate }, localLambdaContext('ingest-pull'))
-        .then((r) => {
-          pulled += r.produced ?? 0;
-        })
-        .catch((error: unknown) =>
-          log(`demo pull failed: ${error instanceof Error ? error.message : String(error)}`),
-        );
-    }, 1_000);
-    stops.unshift(async () => clearInterval(timer));
-  }
+  stopPhases.intake.push(() => invoke.close());
+  const demoPulls = demo ? startDemo(functions.ingestPull) : { pulled: 0 };
 
   console.log(`
 Pipeline running.
@@ -326,8 +224,200 @@ Try:  curl -s -XPOST ${api.url}/v1/users -H 'content-type: application/json' -d 
       npm run query -- <user id>
 Ctrl-C stops.
 `);
+  await startInspection({ kafka, topic, keyspace, localConsole, bridge, api, demoPulls });
+}
 
-  // The console's and the summary's counts: the operator's view (administrator), not the pipeline's access.
+/** Kafka, Cassandra and PostgreSQL: natively (only what is not running yet is started, and later stopped). */
+async function startServices(): Promise<void> {
+  if (args.docker) {
+    log('starting the compose services (docker compose -f docker-compose.localstack.yml up -d --wait)');
+    const result = spawnSync(
+      'docker',
+      ['compose', '-f', 'docker-compose.localstack.yml', 'up', '-d', '--wait'],
+      { cwd: repoRoot, stdio: 'inherit' },
+    );
+    if (result.status !== 0)
+      throw new Error(
+        'docker compose up failed; is a Docker engine running? (npm start runs natively without it)',
+      );
+    return;
+  }
+  log('bringing up Kafka, Cassandra and PostgreSQL (Cassandra takes 20-60 s on a cold start)');
+  const services = createLocalServices(settings);
+  // Known before they start: a Ctrl-C (or a failure) during their start-up stops these too.
+  const running = new Set(survivingProcesses(services).map((s) => s.name));
+  startedServices = services.filter((s) => !running.has(s.name));
+  await bringUp(services, log);
+}
+
+/** The handlers read their configuration from the environment, as in Lambda. */
+function configureEnvironment() {
+  // The processor's PG* variables log in as its role, pipeline_writer (the migrations run as the administrator).
+  applyConnectionEnvironment(settings);
+  // The stage's day tables for the processor (and the console), whatever the shell exported.
+  Object.assign(process.env, signupDayEnvironment(signupDay));
+  process.env.KAFKAJS_NO_PARTITIONER_WARNING ??= '1';
+  // The console reads the handlers' EMF output, as CloudWatch does; without it, they skip writing it.
+  const localConsole = args['no-console']
+    ? undefined
+    : createLocalConsole(consolePeriodSeconds, failureTopic);
+  if (localConsole) process.env.POWERTOOLS_METRICS_DISABLED = 'false';
+  else process.env.POWERTOOLS_METRICS_DISABLED ??= 'true';
+  process.env.POWERTOOLS_LOG_LEVEL ??= 'WARN';
+  const topic = process.env.KAFKA_TOPIC || USERS_CREATED_TOPIC;
+  process.env.KAFKA_TOPIC = topic;
+  return { localConsole, topic, keyspace: process.env.CASSANDRA_KEYSPACE || DEFAULT_KEYSPACE };
+}
+
+type Console = LocalConsole | undefined;
+
+/**
+ * The pull Lambda (demo pulls, the randomuser_ingest DAG) reads the local randomuser.me-compatible source,
+ * never the internet, unless RANDOMUSER_BASE_URL says otherwise.
+ */
+async function startPullSource(): Promise<string> {
+  if (!process.env.RANDOMUSER_BASE_URL) {
+    const source = await startRandomUserServer({ port: 0 });
+    stopPhases.release.push(() => source.close());
+    process.env.RANDOMUSER_BASE_URL = source.url;
+  }
+  return process.env.RANDOMUSER_BASE_URL;
+}
+
+/**
+ * The Lambda functions: the processor, ingest-pull and replay-failed-batches in this process (their clients
+ * are closed on stop), ingest-http and verification in containers of their own.
+ */
+async function loadFunctions(localConsole: Console) {
+  // Imported only now, after the environment is complete: each handler reads it once at module load.
+  // The replay function of the replay_failed_batches DAG reads the failure topic as its own group.
+  process.env.FAILURE_TOPIC = failureTopic;
+  process.env.REPLAY_GROUP_ID ??= LOCAL_REPLAY_GROUP;
+  const [processorModule, processorClients, ingestPullModule, ingestPullClients, replayModule] =
+    await Promise.all([
+      import('../lambdas/processor/handler.js'),
+      import('../lambdas/processor/clients.js'),
+      import('../lambdas/ingest-pull/handler.js'),
+      import('../lambdas/ingest-pull/clients.js'),
+      import('../lambdas/replay-failed-batches/handler.js'),
+    ]);
+  stopPhases.release.push(processorClients.closeProcessorClients, ingestPullClients.closeIngestPullClients);
+  // Concurrent pushes run in separate containers, each with its own producer, as in Lambda.
+  const ingestHttpContainers = new LambdaContainerPool({
+    handlerModule: new URL('../lambdas/ingest-http/handler.ts', import.meta.url),
+    functionName: 'ingest-http',
+    maxContainers: httpConcurrency,
+  });
+  // The verification function `npm run verify` invokes: its own container, logged in as pipeline_reader.
+  const verificationContainers = new LambdaContainerPool({
+    handlerModule: new URL('../lambdas/verification/handler.ts', import.meta.url),
+    functionName: 'verification',
+    maxContainers: 1,
+    environment: readerFunctionEnvironment(settings),
+  });
+  stopPhases.release.push(
+    () => ingestHttpContainers.close(),
+    () => verificationContainers.close(),
+  );
+  const ingestHttp: ApiGatewayProxyHandler = watchFunction(
+    localConsole,
+    LOCAL_NAMES.functions.ingestHttp,
+    (event, context) => ingestHttpContainers.invoke(event, context),
+  );
+  return {
+    processor: watchFunction(localConsole, LOCAL_NAMES.functions.processor, processorModule.handler),
+    ingestPull: watchFunction(localConsole, LOCAL_NAMES.functions.ingestPull, ingestPullModule.handler),
+    ingestHttp,
+    replayFailedBatches: replayModule.handler,
+    verification: (event: unknown, context: Context) => verificationContainers.invoke(event, context),
+  };
+}
+
+type Functions = Awaited<ReturnType<typeof loadFunctions>>;
+
+/** The MSK bridge: the event source mapping from the topic to the processor. */
+async function startBridge(
+  kafka: Kafka,
+  topic: string,
+  processor: Functions['processor'],
+  localConsole: Console,
+) {
+  const bridge = new MskBridge({
+    kafka,
+    topic,
+    groupId: PROCESSOR_GROUP,
+    batchSize: mapping.batchSize,
+    batchWindowMs: mapping.batchWindowMs,
+    failure: mapping.failure,
+    handler: processor,
+    log: (m, d) => log(`${m} ${JSON.stringify(d ?? {})}`),
+    onFailureDestinationDelivered: (records) =>
+      localConsole?.services.failureDestinationDelivered(LOCAL_MAPPING_DIMENSIONS, records),
+  });
+  await bridge.start();
+  stopPhases.drain.push(() => bridge.stop());
+  return bridge;
+}
+
+/** The push API in front of ingest-http, counting the events it accepted (for the summary). */
+async function startApi(ingestHttp: ApiGatewayProxyHandler, localConsole: Console) {
+  const counts = { accepted: 0 };
+  const api = await startHttpApi({
+    port,
+    documents: pushApiDocuments(),
+    handler: async (event, context) => {
+      const started = performance.now();
+      const result = await ingestHttp(event, context);
+      localConsole?.services.apiRequest(result.statusCode, performance.now() - started);
+      if (result.statusCode === 202)
+        counts.accepted += (JSON.parse(result.body) as { accepted?: number }).accepted ?? 0;
+      return result;
+    },
+  });
+  stopPhases.intake.push(() => api.close());
+  return Object.assign(api, { counts });
+}
+
+/**
+ * One demo pull a second. The stop waits for the pulls in flight: their producer closes right after, and a
+ * pull cut off would end in an error.
+ */
+function startDemo(ingestPull: Functions['ingestPull']): { readonly pulled: number } {
+  const pull = ingestPull as (event: unknown, context: unknown) => Promise<{ produced?: number }>;
+  const inFlight = new Set<Promise<void>>();
+  const counts = { pulled: 0 };
+  const timer = setInterval(() => {
+    const pulling = pull({ count: demoRate }, localLambdaContext('ingest-pull'))
+      .then((r) => {
+        counts.pulled += r.produced ?? 0;
+      })
+      .catch((error: unknown) =>
+        log(`demo pull failed: ${error instanceof Error ? error.message : String(error)}`),
+      )
+      .finally(() => inFlight.delete(pulling));
+    inFlight.add(pulling);
+  }, 1_000);
+  stopPhases.intake.push(async () => {
+    clearInterval(timer);
+    await Promise.all(inFlight);
+  });
+  return counts;
+}
+
+/**
+ * The console and the 5-second summary line: the operator's view (the administrator, not the pipeline's
+ * access), on clients of their own.
+ */
+async function startInspection(pipeline: {
+  readonly kafka: Kafka;
+  readonly topic: string;
+  readonly keyspace: string;
+  readonly localConsole: Console;
+  readonly bridge: MskBridge;
+  readonly api: { readonly counts: { readonly accepted: number } };
+  readonly demoPulls: { readonly pulled: number };
+}): Promise<void> {
+  const { kafka, topic, keyspace, localConsole, bridge } = pipeline;
   const inspectionPool = new pg.Pool({ ...adminConnection(settings), max: 1 });
   inspectionPool.on('error', () => {}); // a database restart kills idle connections; the next summary reconnects
   const cassandra = new CassandraClient({
@@ -335,15 +425,16 @@ Ctrl-C stops.
     protocolOptions: { port: settings.cassandra.port },
     localDataCenter: settings.cassandra.localDataCenter,
   });
-  stops.push(async () => {
-    await inspectionPool.end();
-    await cassandra.shutdown();
-  });
   const admin = kafka.admin();
+  stopPhases.release.push(
+    () => inspectionPool.end(),
+    () => cassandra.shutdown(),
+    () => admin.disconnect(),
+  );
   await admin.connect();
-  stops.push(() => admin.disconnect());
   if (localConsole) {
-    stops.unshift(() => localConsole.close());
+    // Closed with the clients, after the drain: until then it takes the last batches' metrics (EMF) off stdout.
+    stopPhases.release.push(() => localConsole.close());
     const sources = {
       admin,
       topic,
@@ -364,7 +455,7 @@ Ctrl-C stops.
         lagByPartition(admin, topic, PROCESSOR_GROUP),
       ]);
       log(
-        `accepted ${accepted} (http) + ${pulled} (pull) | processed ${bridge.stats.records} | ` +
+        `accepted ${pipeline.api.counts.accepted} (http) + ${pipeline.demoPulls.pulled} (pull) | processed ${bridge.stats.records} | ` +
           `failed records ${bridge.stats.failedRecords} | ` +
           `dead letters ${dead.rows[0]?.n} | rows: postgres ${pgUsers.rows[0]?.n}, cassandra ${wide.first()?.get(0)} | ` +
           `lag ${lag.reduce((sum, p) => sum + p.lag, 0)}`,
@@ -373,42 +464,80 @@ Ctrl-C stops.
       log(`summary unavailable: ${error instanceof Error ? error.message : String(error)}`),
     );
   }, 5_000);
-  stops.unshift(async () => clearInterval(summary));
+  stopPhases.intake.push(async () => clearInterval(summary));
 }
 
-let stopping: { startedAt: number } | undefined;
+let stopping: { startedAt: number; done: Promise<never> } | undefined;
 
-async function shutdown(code: number): Promise<never> {
-  stopping = { startedAt: Date.now() };
-  log('stopping: draining the bridge and closing servers');
-  for (const stop of stops.splice(0)) await stop().catch((error: unknown) => log(String(error)));
+/** Runs one stop phase; a step that fails is reported and the stop goes on. */
+async function runStopPhase(steps: Stop[]): Promise<void> {
+  const outcomes = await Promise.allSettled(steps.splice(0).map((step) => step()));
+  for (const outcome of outcomes)
+    if (outcome.status === 'rejected') log(`stop step failed: ${String(outcome.reason)}`);
+}
+
+/** The stop, once: a later call (main failing because the stop cut its start-up short) joins the first. */
+function shutdown(code: number, reason: string): Promise<never> {
+  stopping ??= { startedAt: Date.now(), done: stopEverything(code, reason) };
+  return stopping.done;
+}
+
+async function stopEverything(code: number, reason: string): Promise<never> {
+  const startedAt = Date.now();
+  const took: string[] = [];
+  const timed = async (step: string, run: () => Promise<void>) => {
+    const began = Date.now();
+    await run();
+    took.push(`${step} ${((Date.now() - began) / 1_000).toFixed(1)} s`);
+  };
+  log(`stopping (${reason}): closing the servers, draining the bridge, closing the clients`);
+  await timed('servers', () => runStopPhase(stopPhases.intake));
+  await timed('bridge', () => runStopPhase(stopPhases.drain));
+  await timed('clients', () => runStopPhase(stopPhases.release));
   if (startedServices.length > 0) {
     log(`stopping the services this command started: ${startedServices.map((s) => s.name).join(', ')}`);
-    // Within the 30 s a Ctrl-C promises: Kafka and Cassandra flush on SIGTERM, then SIGKILL.
-    await bringDown(startedServices, log, 20_000);
+    await timed('services', () => stopServicesCleanly(startedServices));
   }
-  log(`stopped in ${((Date.now() - stopping.startedAt) / 1_000).toFixed(1)} s`);
+  log(`stopped in ${((Date.now() - startedAt) / 1_000).toFixed(1)} s (${took.join(', ')})`);
   process.exit(code);
 }
 
 /**
- * In a terminal, one Ctrl-C reaches this process several times: from the TTY itself, then relayed by npm
- * and by tsx (whose relay exits this process if no listener is left). Repeats within a second are that one
- * Ctrl-C; a later one is the user's second Ctrl-C, which forces: SIGKILL to what we started, exit 130.
+ * Each service by its own clean shutdown, however long it takes (Kafka and Cassandra flush, PostgreSQL's fast
+ * shutdown checkpoints): never SIGKILL unless a second Ctrl-C asks for it. Says what it is waiting for.
+ */
+async function stopServicesCleanly(services: readonly LocalService[]): Promise<void> {
+  const reminder = setInterval(() => {
+    const waiting = survivingProcesses(services).map((s) => s.name);
+    if (waiting.length > 0) log(`still waiting for ${waiting.join(', ')} to shut down (Ctrl-C again forces)`);
+  }, 10_000);
+  try {
+    await bringDown(services, log, Number.POSITIVE_INFINITY);
+  } finally {
+    clearInterval(reminder);
+  }
+}
+
+/**
+ * In a terminal, one Ctrl-C reaches this process several times: from the TTY itself, then relayed by npm.
+ * Repeats within a second are that one Ctrl-C; a later one is the user's second Ctrl-C, which forces: SIGKILL
+ * to what we started, exit 130. A closed terminal (SIGHUP) stops like Ctrl-C, and never forces.
  */
 function onStopSignal(signal: NodeJS.Signals): void {
   if (!stopping) {
-    void shutdown(0);
+    void shutdown(0, signal);
     return;
   }
-  if (Date.now() - stopping.startedAt < 1_000) return;
+  // Nobody can ask twice through a closed terminal: a later SIGHUP is that same hang-up, never a forced stop.
+  if (signal === 'SIGHUP' || Date.now() - stopping.startedAt < 1_000) return;
   log(`second ${signal}: forcing the stop`);
   void bringDown(startedServices, log, 0).finally(() => process.exit(130));
 }
 
-process.on('SIGINT', onStopSignal);
-process.on('SIGTERM', onStopSignal);
+keepRunningWhenOutputCloses();
+for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.on(signal, onStopSignal);
 main().catch(async (error: unknown) => {
-  console.error(`[start] ${describeFailure(error)}`);
-  await shutdown(1);
+  // Once a stop is under way, a start-up step it cut short fails as a matter of course.
+  if (!stopping) console.error(`[start] ${describeFailure(error)}`);
+  await shutdown(1, 'start-up failed');
 });

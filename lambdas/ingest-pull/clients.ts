@@ -13,6 +13,11 @@ export const metrics = new Metrics({ namespace: PIPELINE_METRICS_NAMESPACE, serv
 
 export const producer = new ManagedKafkaProducer(config.kafka, { logger });
 
+/** Disconnects the producer: the local mirror's stop, before Kafka stops (Lambda never calls it). */
+export function closeIngestPullClients(): Promise<void> {
+  return producer.disconnect();
+}
+
 export const randomUsers = new RandomUserClient({
   baseUrl: config.randomUserBaseUrl,
   requestTimeoutMs: config.requestTimeoutMs,

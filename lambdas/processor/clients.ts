@@ -23,3 +23,12 @@ export const processorSettings = {
   cassandraWriteConcurrency: config.cassandraWriteConcurrency,
   signupDay: config.signupDay,
 };
+
+/**
+ * Ends the container's connections. Lambda never calls it (a container is frozen, then discarded); the local
+ * mirror does before it stops PostgreSQL and Cassandra, which would otherwise cut these connections (the pool's
+ * "idle connection lost" warnings) or, for PostgreSQL, wait for them.
+ */
+export async function closeProcessorClients(): Promise<void> {
+  await Promise.all([postgresPool.end(), cassandraClient.shutdown()]);
+}

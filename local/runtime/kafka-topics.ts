@@ -1,4 +1,5 @@
 import type { Kafka } from 'kafkajs';
+import { settledPartitions } from '../../lambdas/topics/topic-partitions.js';
 
 export interface TopicSpec {
   readonly topic: string;
@@ -8,8 +9,9 @@ export interface TopicSpec {
 }
 
 /**
- * Creates the topics that do not exist yet (auto-creation is off, as on MSK). An existing topic is left as
- * it is, except that a topic with fewer partitions than asked is reported, not silently used.
+ * Creates the topics that do not exist yet (auto-creation is off, as on MSK) and returns once the metadata
+ * shows every partition of them with a leader. An existing topic is left as it is, except that a topic with
+ * fewer partitions than asked is reported, not silently used.
  */
 export async function ensureTopics(kafka: Kafka, specs: readonly TopicSpec[]): Promise<string[]> {
   const admin = kafka.admin();
@@ -27,6 +29,9 @@ export async function ensureTopics(kafka: Kafka, specs: readonly TopicSpec[]): P
           configEntries: Object.entries(s.config ?? {}).map(([name, value]) => ({ name, value })),
         })),
       });
+      // kafkajs's waitForLeaders only retries a leader-not-available answer; a broker's metadata can still
+      // lack partitions for a moment, and the next client (a producer, a consumer) would see fewer.
+      for (const spec of missing) await settledPartitions(admin, spec.topic, spec.numPartitions, 'created');
     }
     const present = specs.filter((s) => existing.has(s.topic));
     if (present.length > 0) {

@@ -27,6 +27,8 @@ export class KafkaService implements LocalService {
   readonly pidFile: string;
   readonly startTimeoutMs = 90_000;
   readonly startupHint = 'Kafka usually answers within 5-15 s';
+  /** The broker's controlled shutdown: flushes its logs and leaves the cluster. */
+  readonly stopSignal = 'SIGTERM';
   private readonly dir: string;
   private readonly propertiesFile: string;
   private jarDir = '';

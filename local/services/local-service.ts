@@ -16,6 +16,8 @@ export interface LocalService {
   readonly startTimeoutMs: number;
   /** Shown while waiting, so a user knows a slow start is normal. */
   readonly startupHint: string;
+  /** The signal that asks the server for its own clean shutdown (SIGKILL only ever follows a grace period). */
+  readonly stopSignal: NodeJS.Signals;
   /** Downloads/resolves what the server needs (cached). */
   install(progress: ProgressReporter): Promise<void>;
   /** Writes configuration and initialises storage on first use (idempotent). */

@@ -87,13 +87,17 @@ export function isOurProcessAlive(record: PidRecord): boolean {
   }
 }
 
-/** SIGTERM, wait for a clean exit, then SIGKILL. Only ever called with a pid from our own pid file. */
+/**
+ * The stop signal (the server's own clean shutdown), wait for the exit, then SIGKILL once `graceMs` is over
+ * (Infinity: never). Only ever called with a pid from our own pid file.
+ */
 export async function stopProcess(
   record: PidRecord,
   graceMs: number,
+  signal: NodeJS.Signals = 'SIGTERM',
 ): Promise<'stopped' | 'killed' | 'absent'> {
   if (!isOurProcessAlive(record)) return 'absent';
-  process.kill(record.pid, 'SIGTERM');
+  process.kill(record.pid, signal);
   const deadline = Date.now() + graceMs;
   while (Date.now() < deadline) {
     if (!isOurProcessAlive(record)) return 'stopped';

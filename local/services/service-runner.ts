@@ -84,7 +84,7 @@ async function waitUntilHealthy(service: LocalService, record: PidRecord, progre
     }
     await sleep(1_000);
   }
-  await stopProcess(record, 10_000);
+  await stopProcess(record, 10_000, service.stopSignal);
   removePidFile(service.pidFile);
   throw new ServiceStartError(
     service.name,
@@ -138,7 +138,7 @@ export async function bringUp(
 export async function bringDown(
   services: readonly LocalService[],
   progress: ProgressReporter,
-  /** SIGTERM grace before SIGKILL; 0 forces. Cassandra and Kafka flush on SIGTERM. */
+  /** Grace after each service's stop signal before SIGKILL; 0 forces, Infinity never kills. */
   graceMs = 30_000,
 ): Promise<void> {
   await Promise.all(
@@ -148,7 +148,7 @@ export async function bringDown(
         progress(`${service.name}: not running`);
         return;
       }
-      const outcome = await stopProcess(record, graceMs);
+      const outcome = await stopProcess(record, graceMs, service.stopSignal);
       removePidFile(service.pidFile);
       progress(
         `${service.name}: ${outcome === 'absent' ? 'was not running (stale pid file removed)' : `${outcome} pid ${record.pid}`}`,

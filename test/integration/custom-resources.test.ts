@@ -70,6 +70,33 @@ describe('topics custom resource on real Kafka', () => {
     expect(await partitionCount()).toBe(4);
   });
 
+  it('an update to the count the topic already has succeeds and changes nothing', async () => {
+    // As a CloudFormation retry of the update above would send it: old properties still say 2.
+    await handler(cfnEvent('Update', props(4), props(2)));
+    expect(await partitionCount()).toBe(4);
+  });
+
+  it('two updates at once (a retry racing the first): both succeed, the topic has the count once', async () => {
+    const racing = uniqueName('cr_topic_race');
+    const raceProps = (partitions: number) => ({ ...props(partitions), TopicName: racing });
+    try {
+      await handler(cfnEvent('Create', raceProps(2)));
+      // Both read 2 partitions; one CreatePartitions wins, the other is told the topic already has 6.
+      const answers = await Promise.allSettled([
+        handler(cfnEvent('Update', raceProps(6), raceProps(2))),
+        handler(cfnEvent('Update', raceProps(6), raceProps(2))),
+      ]);
+      expect(answers.map((a) => (a.status === 'rejected' ? String(a.reason) : a.status))).toEqual([
+        'fulfilled',
+        'fulfilled',
+      ]);
+      const metadata = await admin.fetchTopicMetadata({ topics: [racing] });
+      expect(metadata.topics[0]?.partitions.length).toBe(6);
+    } finally {
+      await admin.deleteTopics({ topics: [racing] }).catch(() => {});
+    }
+  });
+
   /** The configs set on the topic itself (ConfigSource.TOPIC_CONFIG), not inherited broker defaults. */
   const topicConfigs = async () => {
     const described = await admin.describeConfigs({
@@ -99,6 +126,12 @@ describe('topics custom resource on real Kafka', () => {
         },
       ],
     });
+    // The handler merges the configs it reads, and a broker describes an AlterConfigs only once the change has
+    // reached it from the controller: the operator's change is visible before the next deploy reads it.
+    await vi.waitFor(
+      async () => expect(await topicConfigs()).toMatchObject({ 'max.message.bytes': '123456' }),
+      { timeout: 15_000, interval: 200 },
+    );
     const changed = { ...props(4), Config: { 'retention.ms': '7200000' } };
     await handler(cfnEvent('Update', changed, props(4)));
     expect(await topicConfigs()).toEqual({ 'retention.ms': '7200000', 'max.message.bytes': '123456' });

@@ -231,6 +231,20 @@ export class ManagedKafkaProducer implements MessageSender {
 // kafkajs warns about bounded retries on every producer it creates; producerSettings explains the choice.
 const BOUNDED_RETRIES_WARNING = 'Limiting retries for the idempotent producer may invalidate EoS guarantees';
 
+/**
+ * Error answers the caller takes as an outcome, which kafkajs logs at ERROR before the caller sees them: the
+ * topics function reads "the topic already has that many partitions" (a stale read, or a retry) and "already
+ * exists" as done.
+ */
+const ANSWERS_TAKEN_AS_DONE: ReadonlyArray<{ readonly request: RegExp; readonly error: string }> = [
+  { request: /^Response CreatePartitions\b/, error: 'Number of partitions is invalid' },
+  { request: /^Response CreateTopics\b/, error: 'Topic with this name already exists' },
+];
+
+function isAnswerTakenAsDone(message: string, extra: Record<string, unknown>): boolean {
+  return ANSWERS_TAKEN_AS_DONE.some((a) => a.request.test(message) && extra.error === a.error);
+}
+
 /** Routes kafkajs log lines to the function's structured logger. */
 export function kafkaLogCreator(logger: KafkaLogger) {
   return (_level: logLevel) =>
@@ -239,6 +253,7 @@ export function kafkaLogCreator(logger: KafkaLogger) {
       const { message, timestamp: _kafkaTimestamp, ...extra } = log;
       const line = `kafkajs ${namespace}: ${message}`;
       if (message === BOUNDED_RETRIES_WARNING) logger.debug(line, extra);
+      else if (isAnswerTakenAsDone(message, extra)) logger.info(line, extra);
       else if (level === logLevel.ERROR || level === logLevel.NOTHING) logger.error(line, extra);
       else if (level === logLevel.WARN) logger.warn(line, extra);
       else if (level === logLevel.INFO) logger.info(line, extra);

@@ -232,4 +232,33 @@ describe('kafkaLogCreator', () => {
       ['info', 'kafkajs Producer: Connected', expect.any(Object)],
     ]);
   });
+
+  it('logs the error answers the topics function takes as done at info, any other at error', () => {
+    const lines: [string, string][] = [];
+    const record = (level: string) => (message: string) => lines.push([level, message]);
+    const log = kafkaLogCreator({
+      error: record('error'),
+      warn: record('warn'),
+      info: record('info'),
+      debug: record('debug'),
+    })(logLevel.WARN);
+    const answer = (request: string, error: string) => ({
+      namespace: 'Connection',
+      level: logLevel.ERROR,
+      label: 'ERROR',
+      log: { timestamp: 't', logger: 'kafkajs', message: `Response ${request}`, error },
+    });
+
+    log(answer('CreatePartitions(key: 37, version: 1)', 'Number of partitions is invalid'));
+    log(answer('CreateTopics(key: 19, version: 3)', 'Topic with this name already exists'));
+    log(answer('CreatePartitions(key: 37, version: 1)', 'Cluster authorization failed'));
+    log(answer('Produce(key: 0, version: 7)', 'Number of partitions is invalid'));
+
+    expect(lines).toEqual([
+      ['info', 'kafkajs Connection: Response CreatePartitions(key: 37, version: 1)'],
+      ['info', 'kafkajs Connection: Response CreateTopics(key: 19, version: 3)'],
+      ['error', 'kafkajs Connection: Response CreatePartitions(key: 37, version: 1)'],
+      ['error', 'kafkajs Connection: Response Produce(key: 0, version: 7)'],
+    ]);
+  });
 });

@@ -2,7 +2,7 @@
  * applyTopic's decisions, against an admin stand-in that holds one topic's state and records each request.
  * (test/integration/custom-resources.test.ts runs the same code on the real Kafka.)
  */
-import type { Admin } from 'kafkajs';
+import kafkajs, { type Admin } from 'kafkajs';
 import { describe, expect, it } from 'vitest';
 import { applyTopic } from '../../../lambdas/topics/apply-topic.js';
 import {
@@ -17,28 +17,76 @@ interface TopicState {
   configs: Record<string, string>;
 }
 
-function standInAdmin(topic?: TopicState) {
+/**
+ * `staleReads`: how many metadata and config reads after a change still answer with the state from before it,
+ * as a broker does while the controller's change has not reached it yet.
+ */
+function standInAdmin(initial?: TopicState, staleReads = 0) {
   const requests: { call: string; args: unknown }[] = [];
+  let topic = initial && structuredClone(initial);
+  let shown = topic && structuredClone(topic);
+  let staleLeft = 0;
+  const changed = () => {
+    staleLeft = staleReads;
+  };
+  const read = () => {
+    if (staleLeft > 0) staleLeft -= 1;
+    else shown = topic && structuredClone(topic);
+    return shown;
+  };
   const admin = {
     listTopics: async () => (topic ? ['users_created'] : []),
-    createTopics: async (args: unknown) => void requests.push({ call: 'createTopics', args }),
+    createTopics: async (args: {
+      topics: {
+        numPartitions: number;
+        replicationFactor: number;
+        configEntries: { name: string; value: string }[];
+      }[];
+    }) => {
+      requests.push({ call: 'createTopics', args });
+      const [created] = args.topics;
+      if (created) {
+        topic = {
+          partitions: created.numPartitions,
+          replicas: created.replicationFactor,
+          configs: Object.fromEntries(created.configEntries.map((e) => [e.name, e.value])),
+        };
+      }
+      return true;
+    },
     fetchTopicMetadata: async () => ({
       topics: [
         {
           name: 'users_created',
-          partitions: Array.from({ length: topic?.partitions ?? 0 }, (_, i) => ({
+          partitions: Array.from({ length: read()?.partitions ?? 0 }, (_, i) => ({
             partitionId: i,
+            leader: 0,
             replicas: Array.from({ length: topic?.replicas ?? 0 }, (_, r) => r),
           })),
         },
       ],
     }),
-    createPartitions: async (args: unknown) => void requests.push({ call: 'createPartitions', args }),
+    createPartitions: async (args: { topicPartitions: { count: number }[] }) => {
+      requests.push({ call: 'createPartitions', args });
+      const count = args.topicPartitions[0]?.count ?? 0;
+      if (topic && count <= topic.partitions) {
+        // What Kafka answers when the topic already has that many partitions.
+        throw new kafkajs.KafkaJSProtocolError(
+          Object.assign(new Error('Number of partitions is invalid'), {
+            type: 'INVALID_PARTITIONS',
+            code: 37,
+            retriable: false,
+          }),
+        );
+      }
+      if (topic) topic.partitions = count;
+      changed();
+    },
     describeConfigs: async () => ({
       resources: [
         {
           configEntries: [
-            ...Object.entries(topic?.configs ?? {}).map(([configName, configValue]) => ({
+            ...Object.entries(read()?.configs ?? {}).map(([configName, configValue]) => ({
               configName,
               configValue,
               configSource: 1,
@@ -49,9 +97,19 @@ function standInAdmin(topic?: TopicState) {
         },
       ],
     }),
-    alterConfigs: async (args: unknown) => void requests.push({ call: 'alterConfigs', args }),
+    alterConfigs: async (args: { resources: { configEntries: { name: string; value: string }[] }[] }) => {
+      requests.push({ call: 'alterConfigs', args });
+      const entries = args.resources[0]?.configEntries ?? [];
+      if (topic) topic.configs = Object.fromEntries(entries.map((e) => [e.name, e.value]));
+      changed();
+    },
   } as unknown as Admin;
-  return { admin, requests };
+  /** A change made by another request (an earlier update) that this broker's metadata does not show yet. */
+  const changeElsewhere = (change: (state: TopicState) => void) => {
+    if (topic) change(topic);
+    changed();
+  };
+  return { admin, requests, changeElsewhere };
 }
 
 const properties = (overrides: Partial<TopicProperties> = {}): TopicProperties => ({
@@ -151,6 +209,48 @@ describe('applyTopic', () => {
       configsChanged: false,
     });
     expect(requests).toEqual([]);
+  });
+
+  it('two quick updates on lagging metadata: the first waits until its change shows, the second sends nothing', async () => {
+    const { admin, requests } = standInAdmin({ partitions: 2, replicas: 3, configs: {} }, 3);
+    const first = await applyTopic(admin, properties({ NumPartitions: 4 }), properties({ NumPartitions: 2 }));
+    expect(first).toEqual({ created: false, partitionsAdded: 2, configsChanged: true });
+    const second = await applyTopic(
+      admin,
+      properties({ NumPartitions: 4 }),
+      properties({ NumPartitions: 4 }),
+    );
+    expect(second).toEqual({ created: false, partitionsAdded: 0, configsChanged: false });
+    expect(requests.map((r) => r.call)).toEqual(['createPartitions', 'alterConfigs']);
+  });
+
+  it("Kafka's 'already has that many partitions' is success once the re-read metadata shows them", async () => {
+    const { admin, requests, changeElsewhere } = standInAdmin(
+      { partitions: 2, replicas: 3, configs: { 'retention.ms': '604800000' } },
+      3,
+    );
+    changeElsewhere((topic) => {
+      topic.partitions = 4;
+    });
+    // The metadata still shows 2: the handler asks for 4, Kafka refuses (INVALID_PARTITIONS), the topic has 4.
+    const change = await applyTopic(
+      admin,
+      properties({ NumPartitions: 4 }),
+      properties({ NumPartitions: 4 }),
+    );
+    expect(change).toEqual({ created: false, partitionsAdded: 0, configsChanged: false });
+    expect(requests.map((r) => r.call)).toEqual(['createPartitions']);
+  });
+
+  it('a count already at the target sends no CreatePartitions', async () => {
+    const { admin, requests } = standInAdmin({ partitions: 4, replicas: 3, configs: {} });
+    const change = await applyTopic(
+      admin,
+      properties({ NumPartitions: 4 }),
+      properties({ NumPartitions: 2 }),
+    );
+    expect(change).toEqual({ created: false, partitionsAdded: 0, configsChanged: true });
+    expect(requests.map((r) => r.call)).toEqual(['alterConfigs']);
   });
 
   it.each([

@@ -11,6 +11,8 @@ const kafka = vi.hoisted(() => ({
   configs: [] as KafkaConfig[],
   calls: [] as string[],
   topics: [] as string[],
+  /** The metadata request fails (the update case); otherwise it shows 3 partitions with leaders. */
+  metadataFails: false,
   resolved: [] as { clusterArn: string; region: string }[],
 }));
 
@@ -28,9 +30,17 @@ vi.mock('kafkajs', async (importOriginal) => {
           kafka.calls.push('listTopics');
           return kafka.topics;
         },
-        createTopics: async () => void kafka.calls.push('createTopics'),
+        // kafkajs resolves true when it created the topic.
+        createTopics: async () => kafka.calls.push('createTopics') > 0,
         fetchTopicMetadata: async () => {
-          throw new Error('metadata request timed out');
+          kafka.calls.push('fetchTopicMetadata');
+          if (kafka.metadataFails) throw new Error('metadata request timed out');
+          const partitions = [0, 1, 2].map((partitionId) => ({
+            partitionId,
+            leader: 1,
+            replicas: [1, 2, 3],
+          }));
+          return { topics: [{ name: 'users_created', partitions }] };
         },
       };
     }
@@ -67,6 +77,7 @@ beforeEach(() => {
   kafka.calls.length = 0;
   kafka.resolved.length = 0;
   kafka.topics = [];
+  kafka.metadataFails = false;
 });
 
 const properties = {
@@ -98,11 +109,19 @@ describe('topics custom resource handler with MSK', () => {
       ssl: true,
       sasl: { mechanism: 'oauthbearer' },
     });
-    expect(kafka.calls).toEqual(['connect', 'listTopics', 'createTopics', 'disconnect']);
+    // The metadata read: the new partitions have their leaders before the resource reports success.
+    expect(kafka.calls).toEqual([
+      'connect',
+      'listTopics',
+      'createTopics',
+      'fetchTopicMetadata',
+      'disconnect',
+    ]);
   });
 
   it('disconnects the admin when applying the topic fails', async () => {
     kafka.topics = ['users_created'];
+    kafka.metadataFails = true;
     const update = {
       ...base,
       RequestType: 'Update',
