@@ -178,6 +178,18 @@ export function describeApiAccess(access: LocalApiAccess): string {
   return `${auth}; ${throttle}`;
 }
 
+/**
+ * An Authorization header the local adapter accepts on an IAM stage (it checks the scheme, not the signature);
+ * only for local callers, such as the bench's runs with prod's settings.
+ */
+export const LOCAL_UNSIGNED_SIGV4 =
+  'AWS4-HMAC-SHA256 Credential=LOCAL/20260101/us-east-1/execute-api/aws4_request, SignedHeaders=host, Signature=0';
+
+/** The headers a local caller sends to pass the gate: the API key, or (IAM) the unsigned SigV4 stand-in. */
+export function callerHeaders(auth: LocalApiAuth): Record<string, string> {
+  return auth.mode === 'apiKey' ? { [API_KEY_HEADER]: auth.key } : { authorization: LOCAL_UNSIGNED_SIGV4 };
+}
+
 function firstValue(value: string | string[] | undefined): string | undefined {
   return Array.isArray(value) ? value[0] : value;
 }

@@ -1,5 +1,5 @@
 /**
- * The ports of the `npm start` mirror: its HTTP API (no authentication locally), its Lambda endpoint (Invoke and
+ * The ports of the `npm start` mirror: its HTTP API (with the state directory's API key), its Lambda endpoint (Invoke and
  * GetEventSourceMapping, through the same SDK client as in AWS), the local Kafka's admin API for the topics, the
  * local console for the alarms, and the local Airflow for the DAG.
  */
@@ -8,6 +8,7 @@ import kafkajs, { type Kafka } from 'kafkajs';
 import { PROCESSOR_SINK_NAMES } from '../../lambdas/processor/metric-names.js';
 import { alarmName } from '../../lib/constructs/observability/definition/types.js';
 import { LOCAL_NAMES, localDashboard } from '../console/local-definition.js';
+import { API_KEY_HEADER } from '../runtime/api-gateway-access.js';
 import {
   connectionEnvironment,
   KAFKA_VERSION,
@@ -21,6 +22,8 @@ import type { AlarmPort, AlarmState, StagePorts, TopicDescription, TopicPort } f
 /** Where the running `npm start` serves (its banner prints them; defaults are its default ports). */
 export interface LocalEndpoints {
   readonly apiUrl: string;
+  /** The HTTP API's key (`x-api-key`), as `npm start` enforces the dev stage's api.auth. */
+  readonly apiKey: string;
   readonly invokeUrl: string;
   readonly consoleUrl: string;
 }
@@ -105,7 +108,7 @@ export function localStagePorts(
       postUsers: async (body) => {
         const response = await fetch(`${endpoints.apiUrl}/v1/users`, {
           method: 'POST',
-          headers: { 'content-type': 'application/json' },
+          headers: { 'content-type': 'application/json', [API_KEY_HEADER]: endpoints.apiKey },
           body: JSON.stringify(body),
         });
         return { status: response.status, body: await response.text() };

@@ -27,6 +27,9 @@ import {
 import { userPayload } from '../support/user-events.js';
 import {
   consumerLag,
+  FAULT_API_THROTTLE_ARGS,
+  faultApiHeaders,
+  faultThrottleNote,
   killService,
   runReplayCli,
   storedEventIds,
@@ -55,9 +58,19 @@ beforeAll(async () => {
   cassandra = cassandraClient();
   await cassandra.connect();
   const started = await startPipelineProcess(
-    ['--no-demo', '--port', String(port), '--invoke-port', '0', '--retry-attempts', String(RETRY_ATTEMPTS)],
+    [
+      '--no-demo',
+      '--port',
+      String(port),
+      '--invoke-port',
+      '0',
+      '--retry-attempts',
+      String(RETRY_ATTEMPTS),
+      ...FAULT_API_THROTTLE_ARGS,
+    ],
     { ...process.env, KAFKA_TOPIC: topic, KAFKA_FAILURE_TOPIC: failureTopic },
   );
+  log(faultThrottleNote);
   pipeline = started.child;
 });
 
@@ -149,7 +162,7 @@ describe('failure path under faults', () => {
       users.map((user) =>
         fetch(`${api}/v1/users`, {
           method: 'POST',
-          headers: { 'content-type': 'application/json' },
+          headers: { 'content-type': 'application/json', ...faultApiHeaders },
           body: JSON.stringify(user),
         }).then((r) => r.status),
       ),
