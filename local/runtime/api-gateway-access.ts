@@ -53,6 +53,8 @@ export const TOO_MANY_REQUESTS: GatewayRefusal = {
   errorType: 'TooManyRequestsException',
 };
 
+const ROUTE_RESOURCES = PUSH_API_ROUTES.map((route) => route.resource);
+
 /** The header API Gateway reads an API key from. */
 export const API_KEY_HEADER = 'x-api-key';
 
@@ -68,8 +70,7 @@ export interface GateRequest {
  * (lambdas/ingest-http/routes.ts) are open; every other route, known or not, needs the stage's authentication.
  */
 export function authRefusal(auth: LocalApiAuth, request: GateRequest): GatewayRefusal | null {
-  const resources = PUSH_API_ROUTES.map((route) => route.resource);
-  const resource = matchResource(requestPath(request.url), resources)?.resource ?? '';
+  const resource = matchResource(requestPath(request.url), ROUTE_RESOURCES)?.resource ?? '';
   if (isPublicRoute(request.method, resource)) return null;
   if (auth.mode === 'iam') {
     const authorization = firstValue(request.headers.authorization);

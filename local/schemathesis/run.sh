@@ -33,9 +33,10 @@ base="http://127.0.0.1:$port"
 api_key="${API_KEY:-$(npm run -s services -- env | sed -n 's/^export API_KEY=//p')}"
 [ -n "$api_key" ] || { log "no API key: npm run -s services -- env printed no API_KEY"; exit 1; }
 # A topic of its own, so fuzzed users do not flow into the users_created pipeline of `npm start`.
-log "API throttle raised to 100000 req/s, burst 100000 for the fuzz run (dev stage: 50, burst 100)"
+fuzz_throttle=100000
+log "API throttle raised to $fuzz_throttle req/s, burst $fuzz_throttle for the fuzz run (not the stage's own limit)"
 KAFKA_TOPIC=schemathesis_users node --import tsx local/runtime/http-api-main.ts --port "$port" --concurrency 2 \
-  --api-rate 100000 --api-burst 100000 >"$report_dir/api.log" 2>&1 &
+  --api-rate "$fuzz_throttle" --api-burst "$fuzz_throttle" >"$report_dir/api.log" 2>&1 &
 api_pid=$!
 trap 'kill "$api_pid" 2>/dev/null || true; wait "$api_pid" 2>/dev/null || true' EXIT
 

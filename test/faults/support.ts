@@ -4,6 +4,7 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import type { Client as CassandraClient } from 'cassandra-driver';
 import type { Kafka } from 'kafkajs';
 import type pg from 'pg';
+import { loadStageConfig } from '../../bin/config/index.js';
 import type { ReplayReport } from '../../lambdas/replay-failed-batches/replay.js';
 import { callerHeaders, stageApiAccess } from '../../local/runtime/api-gateway-access.js';
 import { lagByPartition, topicDepth } from '../../local/runtime/kafka-offsets.js';
@@ -17,7 +18,7 @@ import { services } from '../support/local-services.js';
 import { userPayload } from '../support/user-events.js';
 
 /**
- * The fault suites push far more than the dev stage's API throttle (50 requests/s, burst 100) lets through:
+ * The fault suites push far more than the dev stage's API throttle (api.throttleRateLimit) lets through:
  * they raise it explicitly, and say so in their output, so a 429 never hides a fault's effect.
  */
 export const FAULT_API_THROTTLE = { rateLimit: 100_000, burstLimit: 100_000 } as const;
@@ -27,7 +28,10 @@ export const FAULT_API_THROTTLE_ARGS = [
   '--api-burst',
   String(FAULT_API_THROTTLE.burstLimit),
 ];
-export const faultThrottleNote = `API throttle raised to ${FAULT_API_THROTTLE.rateLimit} req/s, burst ${FAULT_API_THROTTLE.burstLimit} (the dev stage allows 50, burst 100)`;
+const stageApi = loadStageConfig(LOCAL_MAPPING_STAGE, {}).api;
+export const faultThrottleNote =
+  `API throttle raised to ${FAULT_API_THROTTLE.rateLimit} req/s, burst ${FAULT_API_THROTTLE.burstLimit} ` +
+  `(the ${LOCAL_MAPPING_STAGE} stage allows ${stageApi.throttleRateLimit}, burst ${stageApi.throttleBurstLimit})`;
 
 /** What every request of the fault suites carries: the state directory's API key, as any local client must. */
 export const faultApiHeaders = callerHeaders(stageApiAccess(LOCAL_MAPPING_STAGE, services.stateDir).auth);

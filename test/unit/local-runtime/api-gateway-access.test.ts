@@ -80,8 +80,16 @@ describe('createApiGate: authentication, then the throttle', () => {
 });
 
 describe('one rule for public routes: the OpenAPI document agrees with it', () => {
+  const paths = buildPushApiOpenApi().paths as Record<string, Record<string, { security: unknown[] }>>;
+
+  it('documents exactly the routes the rule lists', () => {
+    const documented = Object.entries(paths).flatMap(([resource, methods]) =>
+      Object.keys(methods).map((method) => `${method.toUpperCase()} ${resource}`),
+    );
+    expect(documented.sort()).toEqual(PUSH_API_ROUTES.map((r) => `${r.method} ${r.resource}`).sort());
+  });
+
   it('security is empty exactly on the public routes', () => {
-    const paths = buildPushApiOpenApi().paths as Record<string, Record<string, { security: unknown[] }>>;
     for (const route of PUSH_API_ROUTES) {
       const security = paths[route.resource]?.[route.method.toLowerCase()]?.security;
       expect(security, `${route.method} ${route.resource}`).toEqual(
