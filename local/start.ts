@@ -32,7 +32,12 @@ import { exitWithUsage, parseCli, wholeNumberFlag } from './cli/args.js';
 import { LOCAL_NAMES } from './console/local-definition.js';
 import { createLocalConsole, LOCAL_MAPPING_DIMENSIONS, watchFunction } from './console/start-console.js';
 import { startRandomUserServer } from './randomuser/server.js';
-import { describeApiAccess, type LocalApiAccess, stageApiAccess } from './runtime/api-gateway-access.js';
+import {
+  callerHeaders,
+  describeApiAccess,
+  type LocalApiAccess,
+  stageApiAccess,
+} from './runtime/api-gateway-access.js';
 import { type ApiGatewayProxyHandler, startHttpApi } from './runtime/http-adapter.js';
 import { localKafkaLogCreator } from './runtime/kafka-log.js';
 import { lagByPartition } from './runtime/kafka-offsets.js';
@@ -336,7 +341,7 @@ Pipeline running.
   PostgreSQL      ${settings.postgres.host}:${settings.postgres.port}/${settings.postgres.database} (processor as ${process.env.PGUSER}, migrations as ${settings.postgres.admin.user})
   Cassandra       ${settings.cassandra.host}:${settings.cassandra.port} keyspace ${keyspace}; day table ${dayTableReads(signupDay).table.name}, ${signupDay.buckets} buckets (stage ${stage})
   Pull source     ${randomUserUrl}${demo ? ` (demo: ${demoRate} users/s)` : ' (demo off)'}
-Try:  bash local/examples/post-user.sh   (curl with the key: -H "x-api-key: $API_KEY", API_KEY from npm run -s services -- env)
+Try:  curl -s -XPOST ${api.url}/v1/users -H 'content-type: application/json'${curlHeaders(apiAccess)} -d @local/examples/user.json
       npm run query -- <user id>
 Ctrl-C stops.
 `);
@@ -388,6 +393,13 @@ Ctrl-C stops.
     );
   }, 5_000);
   stops.unshift(async () => clearInterval(summary));
+}
+
+/** The headers that let a caller in, as curl arguments (the key, or the IAM stand-in). */
+function curlHeaders(access: LocalApiAccess): string {
+  return Object.entries(callerHeaders(access.auth))
+    .map(([name, value]) => ` -H '${name}: ${value}'`)
+    .join('');
 }
 
 /** The key line of the banner (tests and scripts read the key from it, or from the state directory). */
