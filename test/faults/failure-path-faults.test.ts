@@ -66,10 +66,16 @@ beforeAll(async () => {
       '0',
       '--retry-attempts',
       String(RETRY_ATTEMPTS),
+      // Any free port: the default 3002 may be another pipeline's console on a shared machine.
+      '--console-port',
+      '0',
       ...FAULT_API_THROTTLE_ARGS,
     ],
     { ...process.env, KAFKA_TOPIC: topic, KAFKA_FAILURE_TOPIC: failureTopic },
   );
+  started.child.once('exit', (code, signal) => {
+    if (code !== 0 && code !== 130) log(`pipeline exited (${code ?? signal}):\n${started.recentOutput()}`);
+  });
   log(faultThrottleNote);
   pipeline = started.child;
 });
