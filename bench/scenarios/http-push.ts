@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import autocannon from 'autocannon';
 import { ensureTopics } from '../../local/runtime/kafka-topics.js';
 import { userPayload } from '../../test/support/user-events.js';
+import { BENCH_API_THROTTLE_ARGS, BENCH_API_THROTTLE_NOTE, benchApiHeaders } from '../lib/bench-api.js';
 import { benchEnvironment } from '../lib/bench-stores.js';
 import { findBottleneck } from '../lib/bottleneck.js';
 import type { BenchContext } from '../lib/context.js';
@@ -26,7 +27,7 @@ async function startHttpApi(context: BenchContext, topic: string, containers: nu
   const child = spawnTsWorker(
     'local/runtime/http-api-main.ts',
     benchEnvironment(context.settings, { KAFKA_TOPIC: topic }),
-    ['--port', '0', '--concurrency', String(containers)],
+    ['--port', '0', '--concurrency', String(containers), ...BENCH_API_THROTTLE_ARGS],
   );
   const output = captureOutput(child);
   const url = await new Promise<string>((resolve, reject) => {
@@ -60,6 +61,7 @@ async function startHttpApi(context: BenchContext, topic: string, containers: nu
 
 function requestOptions(
   apiUrl: string,
+  apiHeaders: Readonly<Record<string, string>>,
   connections: number,
   usersPerRequest: number,
   template: object,
@@ -78,7 +80,7 @@ function requestOptions(
     requests: [
       {
         method: 'POST',
-        headers: { 'content-type': 'application/json' },
+        headers: { 'content-type': 'application/json', ...apiHeaders },
         setupRequest: (request) => ({ ...request, body: body() }),
       },
     ],
@@ -94,9 +96,10 @@ export async function runHttpPush(context: BenchContext, options: HttpPushOption
   await ensureTopics(context.kafka, [{ topic, numPartitions: 3 }]);
   const api = await startHttpApi(context, topic, options.containers);
   context.log(
-    `HTTP push: ${api.url}/v1/users → Kafka topic ${topic} (up to ${options.containers} containers)`,
+    `HTTP push: ${api.url}/v1/users → Kafka topic ${topic} (up to ${options.containers} containers; ${BENCH_API_THROTTLE_NOTE})`,
   );
   const template = userPayload(7);
+  const apiHeaders = benchApiHeaders(context.settings);
   const runs: HttpRun[] = [];
   try {
     const plan = [
@@ -108,7 +111,7 @@ export async function runHttpPush(context: BenchContext, options: HttpPushOption
       context.log(
         `  ${connections} connection(s), ${what}, for ${options.durationSeconds} s (after a 5 s warm-up)`,
       );
-      const load = requestOptions(api.url, connections, usersPerRequest, template);
+      const load = requestOptions(api.url, apiHeaders, connections, usersPerRequest, template);
       // Warm-up, not recorded: containers for this concurrency start (cold starts) and connect to Kafka.
       await autocannon({ ...load, duration: 5 });
       const sampler = new ProcessSampler([

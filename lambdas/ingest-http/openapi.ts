@@ -9,6 +9,7 @@ import * as z from 'zod';
 import { MAX_USER_PAYLOAD_BYTES } from '../shared/contract/index.js';
 import { ErrorCode, MAX_REPORTED_ISSUES, MAX_REQUEST_BODY_BYTES, MAX_USERS_PER_REQUEST } from './api.js';
 import { DELETE_USER_PARAMETERS, parameterJsonSchema } from './delete-user-request.js';
+import { isPublicRoute } from './routes.js';
 import { usersRequestJsonSchema } from './users-request-schema.js';
 
 export const PUSH_API_OPENAPI_FILE = 'openapi.v1.json';
@@ -79,6 +80,12 @@ const sharedResponses: Json = {
     ref('GatewayMessage'),
     {},
   ),
+  TooManyRequests: errorResponse(
+    "API Gateway's stage throttle (api.throttleRateLimit / throttleBurstLimit, a token bucket) refused the call; " +
+      'retry with backoff.',
+    ref('GatewayMessage'),
+    {},
+  ),
   InternalError: errorResponse('Unexpected failure; quote the request id.'),
   KafkaUnavailable: errorResponse(
     'Kafka is unavailable; nothing was accepted. Retry after `Retry-After` seconds.',
@@ -90,6 +97,11 @@ const sharedResponses: Json = {
   ),
 };
 
+/** Public routes need nothing; the others take the stage's caller authentication: an API key or SigV4. */
+function routeSecurity(method: string, resource: string): Json[] {
+  return isPublicRoute(method, resource) ? [] : [{ apiKey: [] }, { sigv4: [] }];
+}
+
 function postUsersOperation(): Json {
   return {
     operationId: 'pushUsers',
@@ -98,7 +110,7 @@ function postUsersOperation(): Json {
       `One user object (at most ${MAX_USER_PAYLOAD_BYTES} bytes), or {"users": [...]} with 1 to ` +
       `${MAX_USERS_PER_REQUEST} users (at most ${MAX_REQUEST_BODY_BYTES} bytes). Accepted all or none; 202 only ` +
       'once Kafka acknowledged every event.',
-    security: [{ apiKey: [] }, { sigv4: [] }],
+    security: routeSecurity('POST', '/v1/users'),
     requestBody: { required: true, content: json(ref('UsersRequest')) },
     responses: {
       '202': {
@@ -116,6 +128,7 @@ function postUsersOperation(): Json {
         {},
       ),
       '415': errorResponse('Content-Type is not application/json (charset utf-8 if given).'),
+      '429': { $ref: '#/components/responses/TooManyRequests' },
       '500': { $ref: '#/components/responses/InternalError' },
       '503': { $ref: '#/components/responses/KafkaUnavailable' },
     },
@@ -132,7 +145,7 @@ function deleteUserOperation(): Json {
       'from PostgreSQL and Cassandra, dead letters keyed by the user lose their raw bytes, and a tombstone refuses ' +
       'any older user.created that arrives later. A user no store has is accepted too. See ' +
       'docs/erasure-and-retention.md.',
-    security: [{ apiKey: [] }, { sigv4: [] }],
+    security: routeSecurity('DELETE', '/v1/users/{id}'),
     parameters: DELETE_USER_PARAMETERS.map((parameter) => ({
       name: parameter.name,
       in: parameter.in,
@@ -152,6 +165,7 @@ function deleteUserOperation(): Json {
       '403': { $ref: '#/components/responses/Forbidden' },
       '404': { $ref: '#/components/responses/NotFound' },
       '405': { $ref: '#/components/responses/MethodNotAllowed' },
+      '429': { $ref: '#/components/responses/TooManyRequests' },
       '500': { $ref: '#/components/responses/InternalError' },
       '503': { $ref: '#/components/responses/KafkaUnavailable' },
     },
@@ -162,11 +176,12 @@ function healthOperation(): Json {
   return {
     operationId: 'health',
     summary: 'Liveness probe (no authentication)',
-    security: [],
+    security: routeSecurity('GET', '/v1/health'),
     responses: {
       '200': { description: 'The function is up.', headers: requestIdHeader, content: json(ref('Health')) },
       '404': { $ref: '#/components/responses/NotFound' },
       '405': { $ref: '#/components/responses/MethodNotAllowed' },
+      '429': { $ref: '#/components/responses/TooManyRequests' },
       '500': { $ref: '#/components/responses/InternalError' },
     },
   };
@@ -183,7 +198,8 @@ export function buildPushApiOpenApi(): Json {
       description:
         'API Gateway REST API → ingest-http Lambda → Kafka (MSK). Errors have one shape (ApiError) except ' +
         "API Gateway's own answers (GatewayMessage). The local mirror (`npm start`) serves this document at " +
-        `${OPENAPI_DOCUMENT_PATH} and has no authorizer.`,
+        `${OPENAPI_DOCUMENT_PATH} and enforces the stage's caller authentication and throttle as API Gateway ` +
+        'does (an API key generated per state directory: `npm run -s services -- env` exports it as API_KEY).',
     },
     jsonSchemaDialect: 'https://json-schema.org/draft/2020-12/schema',
     servers: [{ url: 'http://127.0.0.1:3000', description: 'local mirror (npm start)' }],

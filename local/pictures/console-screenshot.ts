@@ -39,7 +39,7 @@ export async function consoleScreenshot(path: string, log: (m: string) => void):
     const poster = setInterval(() => {
       void fetch(`${pipeline.apiUrl}/v1/users`, {
         method: 'POST',
-        headers: { 'content-type': 'application/json' },
+        headers: { 'content-type': 'application/json', ...pipeline.apiHeaders },
         body: JSON.stringify({ users: [{ ...example, id: crypto.randomUUID() }] }),
       }).catch(() => undefined);
     }, 500);

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
+import { createApiGate, type LocalApiAccess } from './api-gateway-access.js';
 import {
   API_GATEWAY_MAX_PAYLOAD_BYTES,
   DEFAULT_BINARY_MEDIA_TYPES,
@@ -43,6 +44,12 @@ export interface HttpApiOptions {
    * API does not publish its OpenAPI document). @default {}
    */
   readonly documents?: Readonly<Record<string, string>>;
+  /**
+   * The stage's caller authentication and throttle, checked before the integration runs (documents stay
+   * open). `npm start` and http-api-main.ts pass the stage's (stageApiAccess). @default none: a bare adapter,
+   * for tests of the handler behind it
+   */
+  readonly access?: LocalApiAccess;
 }
 
 export interface HttpApi {
@@ -64,6 +71,7 @@ export async function startHttpApi(options: HttpApiOptions): Promise<HttpApi> {
   const maxPayloadBytes = options.maxPayloadBytes ?? API_GATEWAY_MAX_PAYLOAD_BYTES;
   const integrationTimeoutMs = options.integrationTimeoutMs ?? 29_000;
   const log = options.log ?? ((message: string, detail?: object) => console.error(message, detail ?? ''));
+  const gate = options.access ? createApiGate(options.access) : undefined;
 
   const server = createServer((request, response) => {
     void serve(request, response).catch((error: unknown) => {
@@ -80,6 +88,16 @@ export async function startHttpApi(options: HttpApiOptions): Promise<HttpApi> {
     if (document !== undefined && (request.method === 'GET' || request.method === 'HEAD')) {
       request.resume();
       serveDocument(response, document, request.method === 'HEAD', requestId);
+      return;
+    }
+    const refused = gate?.({
+      method: request.method ?? 'GET',
+      url: request.url ?? '/',
+      headers: request.headers,
+    });
+    if (refused) {
+      request.resume();
+      gatewayError(response, refused.status, refused.message, requestId, refused.errorType);
       return;
     }
     const declared = Number(request.headers['content-length'] ?? 0);

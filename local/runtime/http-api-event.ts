@@ -50,7 +50,7 @@ export function toApiGatewayProxyEvent(
   options: ApiEventOptions,
 ): APIGatewayProxyEvent | null {
   const url = new URL(request.url, 'http://local');
-  const path = decodePath(url.pathname);
+  const path = requestPath(request.url);
   const match = matchResource(path, options.resources);
   if (match === null) return null;
 
@@ -231,7 +231,9 @@ function splitPath(path: string): string[] {
   return path.split('/').filter((segment) => segment !== '');
 }
 
-function decodePath(pathname: string): string {
+/** The decoded path of a request URL (`/v1/users/a%20b?x=1` → `/v1/users/a b`), as resources match it. */
+export function requestPath(url: string): string {
+  const { pathname } = new URL(url, 'http://local');
   try {
     return decodeURIComponent(pathname);
   } catch {

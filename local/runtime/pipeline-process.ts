@@ -1,11 +1,16 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { repoRoot } from '../services/config.js';
+import { callerHeaders, type LocalApiAuth } from './api-gateway-access.js';
 
 /** `local/start.ts` running as a child process, once its banner is printed. */
 export interface PipelineProcess {
   readonly child: ChildProcess;
   readonly apiUrl: string;
   readonly invokeUrl: string;
+  /** How the HTTP API authenticates callers: its API key (from the banner), or SigV4 on an IAM stage. */
+  readonly apiAuth: LocalApiAuth;
+  /** The headers a caller of the HTTP API sends to be let in (`x-api-key`, or the IAM stand-in). */
+  readonly apiHeaders: Readonly<Record<string, string>>;
   /** The child's most recent output (stdout and stderr), for reporting a crash. */
   recentOutput(): string;
   /** SIGINT (a clean drain) and wait for the exit; no-op when it already exited. */
@@ -62,11 +67,14 @@ export function startPipelineProcess(
       const apiUrl = /HTTP API\s+(http:\/\/\S+)/.exec(banner)?.[1];
       const invokeUrl = /Lambda invoke\s+(http:\/\/\S+)/.exec(banner)?.[1];
       if (!banner.includes('Pipeline running.') || !apiUrl || !invokeUrl) return;
+      // The key line comes before the invoke line, so it is complete once invokeUrl matched.
+      const apiKey = /^\s*API key\s+(\S+)/m.exec(banner)?.[1];
+      const apiAuth: LocalApiAuth = apiKey ? { mode: 'apiKey', key: apiKey } : { mode: 'iam' };
       clearTimeout(timer);
       child.off('exit', onExit);
       child.stdout.off('data', onData);
       child.stderr.off('data', onData);
-      resolve({ child, apiUrl, invokeUrl, recentOutput, stop });
+      resolve({ child, apiUrl, invokeUrl, apiAuth, apiHeaders: callerHeaders(apiAuth), recentOutput, stop });
     };
     child.stdout.on('data', onData);
     child.stderr.on('data', onData);

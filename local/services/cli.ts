@@ -18,7 +18,7 @@ commands:
   down [service...]      stop what 'up' started (by pid file)
   status [--check]       show each service, pid, address, memory and health (--check: exit 1 unless all healthy)
   logs [service...] [--lines N]   print the tail of each service's log
-  env                    print export lines for every connection variable
+  env                    print export lines for every connection variable and API_KEY (the local HTTP API's key)
 
 services: ${SERVICE_NAMES.join(', ')}
 

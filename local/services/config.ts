@@ -12,6 +12,7 @@ import {
   type RoleLogin,
   WRITER_ROLE,
 } from '../../lambdas/shared/schema/postgres/roles.js';
+import { ensureLocalApiKey } from '../runtime/api-gateway-access.js';
 import { stageSignupDayLayout } from '../runtime/local-mapping.js';
 
 /** Repository root, derived from this file's location so every entry point agrees on it. */
@@ -258,11 +259,13 @@ export function connectionEnvironment(settings: LocalServicesSettings): Record<s
   };
 }
 
-/** The `export` lines `npm run services -- env` prints. */
+/**
+ * The `export` lines `npm run services -- env` prints: the connection variables and API_KEY, the local HTTP
+ * API's key (`x-api-key`), generated once per state directory.
+ */
 export function connectionExports(settings: LocalServicesSettings): string[] {
-  return Object.entries(connectionEnvironment(settings)).map(
-    ([name, value]) => `export ${name}=${shellQuote(value)}`,
-  );
+  const variables = { ...connectionEnvironment(settings), API_KEY: ensureLocalApiKey(settings.stateDir) };
+  return Object.entries(variables).map(([name, value]) => `export ${name}=${shellQuote(value)}`);
 }
 
 /**

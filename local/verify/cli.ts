@@ -9,6 +9,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { Kafka, logLevel } from 'kafkajs';
 import { isStageName, loadStageConfig } from '../../bin/config/index.js';
 import { exitWithUsage, parseCli, wholeNumberFlag } from '../cli/args.js';
+import { ensureLocalApiKey } from '../runtime/api-gateway-access.js';
 import { localKafkaLogCreator } from '../runtime/kafka-log.js';
 import { readLocalServicesSettings } from '../services/config.js';
 import { awsStagePorts } from './aws/adapters.js';
@@ -29,6 +30,7 @@ options:
   --stage S               dev, prod or local (the npm start mirror)
   --region R              AWS region of the stage (default: AWS_REGION, AWS_DEFAULT_REGION, the stage config)
   --api-url URL           local: the npm start HTTP API (default http://127.0.0.1:3000)
+  --api-key KEY           local: its API key (default: API_KEY, else the state directory's, LOCAL_STATE_DIR/api-key)
   --invoke-url URL        local: its Lambda endpoint (default http://127.0.0.1:3001)
   --console-url URL       local: its console (default http://127.0.0.1:3002)
   --wait-seconds N        longest wait for users in the stores and the poison dead letter, 10-3600
@@ -42,6 +44,7 @@ const { values: args } = parseCli({
     stage: { type: 'string' },
     region: { type: 'string' },
     'api-url': { type: 'string', default: 'http://127.0.0.1:3000' },
+    'api-key': { type: 'string' },
     'invoke-url': { type: 'string', default: 'http://127.0.0.1:3001' },
     'console-url': { type: 'string', default: 'http://127.0.0.1:3002' },
     'wait-seconds': { type: 'string' },
@@ -83,6 +86,7 @@ async function portsOf(expected: ExpectedStage): Promise<StagePorts> {
   });
   const endpoints = {
     apiUrl: args['api-url'],
+    apiKey: args['api-key'] || process.env.API_KEY || ensureLocalApiKey(settings.stateDir),
     invokeUrl: args['invoke-url'],
     consoleUrl: args['console-url'],
   };

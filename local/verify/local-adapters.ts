@@ -1,5 +1,5 @@
 /**
- * The ports of the `npm start` mirror: its HTTP API (no authentication locally), its Lambda endpoint (Invoke and
+ * The ports of the `npm start` mirror: its HTTP API (with the state directory's API key), its Lambda endpoint (Invoke and
  * GetEventSourceMapping, through the same SDK client as in AWS), the local Kafka's admin API for the topics, the
  * local console for the alarms, and the local Airflow for the DAG.
  */
@@ -22,6 +22,8 @@ import type { AlarmPort, AlarmState, StagePorts, TopicDescription, TopicPort } f
 /** Where the running `npm start` serves (its banner prints them; defaults are its default ports). */
 export interface LocalEndpoints {
   readonly apiUrl: string;
+  /** The HTTP API's key (`x-api-key`), as `npm start` enforces the dev stage's api.auth. */
+  readonly apiKey: string;
   readonly invokeUrl: string;
   readonly consoleUrl: string;
 }
@@ -102,7 +104,7 @@ export function localStagePorts(
     credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
   });
   return {
-    api: keyedPushApi(endpoints.apiUrl, undefined),
+    api: keyedPushApi(endpoints.apiUrl, endpoints.apiKey),
     lambda: new SdkLambdaPort(lambda, LOCAL_NAMES.mapping.uuid),
     topics: new KafkaAdminTopics(kafka),
     dags: airflow,

@@ -41,7 +41,7 @@ async function postUsers(count: number): Promise<void> {
   const users = Array.from({ length: count }, (_, i) => userPayload(i));
   const response = await fetch(`${pipeline.apiUrl}/v1/users`, {
     method: 'POST',
-    headers: { 'content-type': 'application/json' },
+    headers: { 'content-type': 'application/json', ...pipeline.apiHeaders },
     body: JSON.stringify({ users }),
   });
   expect(response.status).toBe(202);

@@ -45,7 +45,7 @@ beforeAll(async () => {
     const users = Array.from({ length: 5 }, () => userPayload(index++));
     void fetch(`${pipeline.apiUrl}/v1/users`, {
       method: 'POST',
-      headers: { 'content-type': 'application/json' },
+      headers: { 'content-type': 'application/json', ...pipeline.apiHeaders },
       body: JSON.stringify({ users }),
     }).catch(() => undefined);
   }, 1_000);

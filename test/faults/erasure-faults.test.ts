@@ -16,7 +16,7 @@ import { WRITER_ROLE } from '../../lambdas/shared/schema/postgres/roles.js';
 import { localSignupDayLayout } from '../../local/runtime/local-mapping.js';
 import { adminPostgresPool, cassandraClient, uniqueName } from '../support/local-services.js';
 import { userPayload } from '../support/user-events.js';
-import { startFaultPipeline, waitFor } from './support.js';
+import { faultApiHeaders, startFaultPipeline, waitFor } from './support.js';
 
 const topic = uniqueName('users_created_erasure_faults');
 const port = 4000 + Math.floor(Math.random() * 500);
@@ -78,7 +78,7 @@ describe('erasure under a processor crash between the two sinks', () => {
     const payload = userPayload(900_001);
     const created = await fetch(`${api}/v1/users`, {
       method: 'POST',
-      headers: { 'content-type': 'application/json' },
+      headers: { 'content-type': 'application/json', ...faultApiHeaders },
       body: JSON.stringify(payload),
     });
     expect(created.status).toBe(202);
@@ -93,7 +93,10 @@ describe('erasure under a processor crash between the two sinks', () => {
     await lock.query('SELECT 1 FROM users WHERE user_id = $1 FOR UPDATE', [payload.id]);
     let released = false;
     try {
-      const deleted = await fetch(`${api}/v1/users/${payload.id}`, { method: 'DELETE' });
+      const deleted = await fetch(`${api}/v1/users/${payload.id}`, {
+        method: 'DELETE',
+        headers: faultApiHeaders,
+      });
       expect(deleted.status).toBe(202);
       await waitFor('the Cassandra delete, with PostgreSQL still waiting', async () => {
         const at = await whereIs(payload);

@@ -27,6 +27,9 @@ import {
 import { userPayload } from '../support/user-events.js';
 import {
   consumerLag,
+  FAULT_API_THROTTLE_ARGS,
+  faultApiHeaders,
+  faultThrottleNote,
   killService,
   runReplayCli,
   storedEventIds,
@@ -55,9 +58,25 @@ beforeAll(async () => {
   cassandra = cassandraClient();
   await cassandra.connect();
   const started = await startPipelineProcess(
-    ['--no-demo', '--port', String(port), '--invoke-port', '0', '--retry-attempts', String(RETRY_ATTEMPTS)],
+    [
+      '--no-demo',
+      '--port',
+      String(port),
+      '--invoke-port',
+      '0',
+      '--retry-attempts',
+      String(RETRY_ATTEMPTS),
+      // Any free port: the default 3002 may be another pipeline's console on a shared machine.
+      '--console-port',
+      '0',
+      ...FAULT_API_THROTTLE_ARGS,
+    ],
     { ...process.env, KAFKA_TOPIC: topic, KAFKA_FAILURE_TOPIC: failureTopic },
   );
+  started.child.once('exit', (code, signal) => {
+    if (code !== 0 && code !== 130) log(`pipeline exited (${code ?? signal}):\n${started.recentOutput()}`);
+  });
+  log(faultThrottleNote);
   pipeline = started.child;
 });
 
@@ -149,7 +168,7 @@ describe('failure path under faults', () => {
       users.map((user) =>
         fetch(`${api}/v1/users`, {
           method: 'POST',
-          headers: { 'content-type': 'application/json' },
+          headers: { 'content-type': 'application/json', ...faultApiHeaders },
           body: JSON.stringify(user),
         }).then((r) => r.status),
       ),

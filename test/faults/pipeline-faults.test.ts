@@ -18,6 +18,7 @@ import {
 import { malformedRequests } from './malformed-requests.js';
 import {
   consumerLag,
+  faultApiHeaders,
   killService,
   runReplayCli,
   startFaultPipeline,
@@ -137,7 +138,7 @@ describe('fault suite: kill -9 under traffic', () => {
           ids.push(...request.userIds);
           const response = await fetch(`${api}${request.path}`, {
             method: request.method,
-            headers: request.headers,
+            headers: { ...request.headers, ...faultApiHeaders },
             ...(request.body !== undefined ? { body: request.body } : {}),
           });
           statuses.set(response.status, (statuses.get(response.status) ?? 0) + 1);

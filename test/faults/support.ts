@@ -4,8 +4,11 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import type { Client as CassandraClient } from 'cassandra-driver';
 import type { Kafka } from 'kafkajs';
 import type pg from 'pg';
+import { loadStageConfig } from '../../bin/config/index.js';
 import type { ReplayReport } from '../../lambdas/replay-failed-batches/replay.js';
+import { callerHeaders, stageApiAccess } from '../../local/runtime/api-gateway-access.js';
 import { lagByPartition, topicDepth } from '../../local/runtime/kafka-offsets.js';
+import { LOCAL_MAPPING_STAGE } from '../../local/runtime/local-mapping.js';
 import { startPipelineProcess } from '../../local/runtime/pipeline-process.js';
 import { repoRoot } from '../../local/services/config.js';
 import type { ServiceName } from '../../local/services/local-service.js';
@@ -13,6 +16,25 @@ import { isOurProcessAlive, readPidRecord } from '../../local/services/process-s
 import { createLocalServices } from '../../local/services/service-runner.js';
 import { services } from '../support/local-services.js';
 import { userPayload } from '../support/user-events.js';
+
+/**
+ * The fault suites push far more than the dev stage's API throttle (api.throttleRateLimit) lets through:
+ * they raise it explicitly, and say so in their output, so a 429 never hides a fault's effect.
+ */
+export const FAULT_API_THROTTLE = { rateLimit: 100_000, burstLimit: 100_000 } as const;
+export const FAULT_API_THROTTLE_ARGS = [
+  '--api-rate',
+  String(FAULT_API_THROTTLE.rateLimit),
+  '--api-burst',
+  String(FAULT_API_THROTTLE.burstLimit),
+];
+const stageApi = loadStageConfig(LOCAL_MAPPING_STAGE, {}).api;
+export const faultThrottleNote =
+  `API throttle raised to ${FAULT_API_THROTTLE.rateLimit} req/s, burst ${FAULT_API_THROTTLE.burstLimit} ` +
+  `(the ${LOCAL_MAPPING_STAGE} stage allows ${stageApi.throttleRateLimit}, burst ${stageApi.throttleBurstLimit})`;
+
+/** What every request of the fault suites carries: the state directory's API key, as any local client must. */
+export const faultApiHeaders = callerHeaders(stageApiAccess(LOCAL_MAPPING_STAGE, services.stateDir).auth);
 
 /**
  * `npm start --no-demo --no-console` as a child on its own topics and API port; an unexpected exit is logged
@@ -23,9 +45,18 @@ export async function startFaultPipeline(
   log: (message: string) => void,
 ): Promise<ChildProcess> {
   const started = await startPipelineProcess(
-    ['--no-demo', '--no-console', '--port', String(options.port), '--invoke-port', '0'],
+    [
+      '--no-demo',
+      '--no-console',
+      '--port',
+      String(options.port),
+      '--invoke-port',
+      '0',
+      ...FAULT_API_THROTTLE_ARGS,
+    ],
     { ...process.env, KAFKA_TOPIC: options.topic, KAFKA_FAILURE_TOPIC: options.failureTopic },
   );
+  log(`pipeline on port ${options.port}: ${faultThrottleNote}`);
   started.child.once('exit', (code, signal) => {
     if (signal !== 'SIGKILL' && code !== 0 && code !== 130) {
       log(`pipeline exited (${code ?? signal}):\n${started.recentOutput()}`);
@@ -72,7 +103,7 @@ export class Traffic {
       try {
         const response = await fetch(`${this.api}/v1/users`, {
           method: 'POST',
-          headers: { 'content-type': 'application/json' },
+          headers: { 'content-type': 'application/json', ...faultApiHeaders },
           body: JSON.stringify(user),
           signal: AbortSignal.timeout(35_000),
         });

@@ -58,7 +58,7 @@ beforeAll(async () => {
   for (let i = 0; i < users.length; i += MAX_USERS_PER_REQUEST / 5) {
     const response = await fetch(`${pipeline.apiUrl}/v1/users`, {
       method: 'POST',
-      headers: { 'content-type': 'application/json' },
+      headers: { 'content-type': 'application/json', ...pipeline.apiHeaders },
       body: JSON.stringify({ users: users.slice(i, i + MAX_USERS_PER_REQUEST / 5) }),
     });
     expect(response.status, await response.text()).toBe(202);

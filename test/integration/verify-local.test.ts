@@ -70,6 +70,7 @@ beforeAll(async () => {
   endpoints = [
     '--api-url',
     pipeline.apiUrl,
+    ...(pipeline.apiAuth.mode === 'apiKey' ? ['--api-key', pipeline.apiAuth.key] : []),
     '--invoke-url',
     pipeline.invokeUrl,
     '--console-url',

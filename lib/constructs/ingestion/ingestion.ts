@@ -7,6 +7,7 @@ import * as schedulerTargets from 'aws-cdk-lib/aws-scheduler-targets';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import * as wafv2 from 'aws-cdk-lib/aws-wafv2';
 import { Construct } from 'constructs';
+import { isPublicRoute } from '../../../lambdas/ingest-http/routes.js';
 import type { ApiAuthMode, PullScheduleSettings } from '../../config/stage-settings.js';
 import type { ServiceAccess } from '../shared/access.js';
 import { acknowledgeIamFindings } from '../shared/acknowledge.js';
@@ -220,24 +221,27 @@ export class Ingestion extends Construct {
     });
     const v1 = this.api.root.addResource('v1');
     const users = v1.addResource('users');
-    // Both user methods carry personal data (or erase it): the same caller authentication.
-    const callerAuth =
-      props.auth === 'iam'
-        ? { authorizationType: apigateway.AuthorizationType.IAM }
-        : { apiKeyRequired: true };
+    // Who may call what: one rule (lambdas/ingest-http/routes.ts), shared with the OpenAPI document and the
+    // local adapter.
+    const callerAuth = (method: string, resource: string): apigateway.MethodOptions =>
+      isPublicRoute(method, resource)
+        ? { authorizationType: apigateway.AuthorizationType.NONE }
+        : props.auth === 'iam'
+          ? { authorizationType: apigateway.AuthorizationType.IAM }
+          : { apiKeyRequired: true };
     const postUsers = users.addMethod('POST', integration, {
       requestValidator: validator,
       requestModels: { 'application/json': usersModel },
-      ...callerAuth,
+      ...callerAuth('POST', '/v1/users'),
     });
     const deleteUser = users.addResource('{id}').addMethod('DELETE', integration, {
       requestValidator: validator,
       requestParameters: deleteUserRequestParameters(),
-      ...callerAuth,
+      ...callerAuth('DELETE', '/v1/users/{id}'),
     });
     const health = v1.addResource('health').addMethod('GET', integration, {
       requestValidator: validator,
-      authorizationType: apigateway.AuthorizationType.NONE,
+      ...callerAuth('GET', '/v1/health'),
     });
     const healthReason =
       'GET /v1/health is an unauthenticated liveness probe for load balancers and uptime checks; it returns ' +

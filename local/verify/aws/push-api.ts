@@ -1,5 +1,6 @@
 import { APIGatewayClient, GetApiKeyCommand } from '@aws-sdk/client-api-gateway';
 import type { ApiAuthMode } from '../../../lib/config/stage-settings.js';
+import { API_KEY_HEADER } from '../../runtime/api-gateway-access.js';
 import type { HttpAnswer, PushApi } from '../ports.js';
 import { signedFetch } from './sigv4.js';
 
@@ -48,7 +49,7 @@ export function keyedPushApi(baseUrl: string, apiKey: string | undefined): PushA
       method,
       headers: {
         ...(body === undefined ? {} : { 'content-type': 'application/json' }),
-        ...(apiKey === undefined ? {} : { 'x-api-key': apiKey }),
+        ...(apiKey === undefined ? {} : { [API_KEY_HEADER]: apiKey }),
       },
       ...(body === undefined ? {} : { body: JSON.stringify(body) }),
     });

@@ -38,14 +38,19 @@ describe('the OpenAPI 3.1 document', () => {
 
   it('documents every status the push API can return', () => {
     expect(Object.keys(post.responses).sort()).toEqual(
-      ['202', '400', '403', '404', '405', '413', '415', '500', '503'].sort(),
+      ['202', '400', '403', '404', '405', '413', '415', '429', '500', '503'].sort(),
     );
+    // The stage throttle answers 429 on every route, the health probe included.
     expect(Object.keys(document.paths['/v1/health'].get.responses).sort()).toEqual([
       '200',
       '404',
       '405',
+      '429',
       '500',
     ]);
+    expect(document.components.responses.TooManyRequests.content['application/json'].schema).toEqual({
+      $ref: '#/components/schemas/GatewayMessage',
+    });
   });
 
   it('describes errors with the shape the Lambda sends', () => {
