@@ -82,7 +82,11 @@ export async function takeSnapshot(sources: SnapshotSources): Promise<PipelineSn
     part('failureTopic', () => topicDepth(sources.admin, sources.failureTopic), null),
     part('postgres', () => recentDeadLettersByReason(sources.postgres), []),
     part('postgres', () => postgresEstimates(sources.postgres), []),
-    part('cassandra', () => cassandraEstimates(sources), []),
+    part(
+      'cassandra',
+      () => cassandraEstimates(sources.cassandra, sources.keyspace, sources.cassandraTables),
+      [],
+    ),
   ]);
   return {
     takenAt: Date.now(),
@@ -111,7 +115,7 @@ async function recentDeadLettersByReason(
 }
 
 /** Live rows per table as PostgreSQL's statistics collector keeps them (updated as transactions commit). */
-async function postgresEstimates(postgres: PostgresQueries): Promise<StoreCount[]> {
+export async function postgresEstimates(postgres: PostgresQueries): Promise<StoreCount[]> {
   const result = await postgres.query<{ relname: string; n_live_tup: string }>(
     'select relname, n_live_tup from pg_stat_user_tables where schemaname = current_schema() and relname = any($1)',
     [POSTGRES_TABLES],
@@ -131,12 +135,16 @@ async function postgresEstimates(postgres: PostgresQueries): Promise<StoreCount[
  * Partitions per table from Cassandra's own estimates (system.size_estimates, summed over the token ranges
  * it lists; Cassandra refreshes them every 5 minutes by default). A read of one system partition per table.
  */
-async function cassandraEstimates(sources: SnapshotSources): Promise<StoreCount[]> {
+export async function cassandraEstimates(
+  cassandra: CassandraQueries,
+  keyspace: string,
+  tables: readonly string[],
+): Promise<StoreCount[]> {
   return Promise.all(
-    sources.cassandraTables.map(async (table) => {
-      const result = await sources.cassandra.execute(
+    tables.map(async (table) => {
+      const result = await cassandra.execute(
         'SELECT partitions_count FROM system.size_estimates WHERE keyspace_name = ? AND table_name = ?',
-        [sources.keyspace, table],
+        [keyspace, table],
         { prepare: true },
       );
       const partitions = result.rows.reduce((sum, row) => sum + Number(row.get('partitions_count') ?? 0), 0);
