@@ -80,7 +80,8 @@ options:
   --http-concurrency N      ingest-http containers, 1-256 (default 8)
   --console-port N          local console port, 0 = any free port (default 3002)
   --no-console              do not serve the console (the handlers then skip writing EMF)
-  --console-period-seconds N  seconds one CloudWatch minute lasts in the console, 1-60 (default 60)
+  --console-period-seconds N  seconds one CloudWatch minute lasts in the console's alarms, 1-60 (default 60);
+                            graphs draw 10 s periods, or that minute when shorter
   -h, --help                show this help`;
 
 const { values: args } = parseCli({
