@@ -25,8 +25,8 @@ function buildChart(widget, container) {
     scales: { x: { time: true }, y: {}, r: {} },
     axes: [
       {},
-      { scale: 'y', size: 50 },
-      ...(hasRight ? [{ scale: 'r', side: 1, grid: { show: false }, size: 50 }] : []),
+      { scale: 'y', size: 60 },
+      ...(hasRight ? [{ scale: 'r', side: 1, grid: { show: false }, size: 60 }] : []),
     ],
     series: [
       {},
