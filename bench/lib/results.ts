@@ -213,13 +213,15 @@ export interface BundleFigure {
 /** One pipeline run of the console scenario (run 7), or the median of its runs with the console off or on. */
 export interface ConsolePipelineRun {
   /**
-   * The pipeline process's CPU over the measured span, all its threads and children (HTTP API, ingest-http
-   * containers, MSK bridge, processor handler and, when on, the console), in percent of ONE core.
+   * The pipeline process's CPU, all its threads and children (HTTP API, ingest-http containers, MSK bridge,
+   * processor handler and, when on, the console), in percent of ONE core: its CPU-seconds over the measured
+   * span divided by the offered seconds (older results: over the span), so a run whose last answers came late
+   * on a busy machine is not diluted.
    */
   readonly cpuPercent: number;
   /**
-   * Every process of the project over the span: the pipeline process plus Kafka, Cassandra and PostgreSQL
-   * (with its backends), in percent of ONE core; absent in results written before it.
+   * Every process of the project: the pipeline process plus Kafka, Cassandra and PostgreSQL (with its
+   * backends), CPU-seconds over the offered seconds, in percent of ONE core; absent in older results.
    */
   readonly projectCpuPercent?: number;
   /** Whole-machine CPU busy over the same span, percent of ALL cores: how quiet the (shared) machine was. */

@@ -476,8 +476,9 @@ function consoleCostSection(results: BenchResults): string[] {
       `per run, in ${formatNumber(cost.runs.length / 2)} rounds of two runs, interleaved: with \`--no-console\`, then ` +
       `with the console on and a client fetching its state every ${formatNumber(cost.pollIntervalMs / 1000)} s as ` +
       'the page does. Project CPU is every process of the project (the pipeline process with its threads and ' +
-      'children, Kafka, Cassandra, PostgreSQL with its backends) from `/proc`, in % of one core; machine CPU is ' +
-      '`/proc/stat`, in % of all cores.',
+      'children, Kafka, Cassandra, PostgreSQL with its backends) from `/proc`: its CPU-seconds over the offered ' +
+      'seconds, in % of one core, so that a run whose last answers came late is not diluted; machine CPU is ' +
+      '`/proc/stat` over the span, in % of all cores.',
     '',
     ...table(
       [

@@ -61,6 +61,15 @@ export function percentOfOneCore(busyMs: number, elapsedMs: number): number {
 const round1 = (value: number) => Math.round(value * 10) / 10;
 
 /**
+ * CPU sampled over a run's span as percent of one core over the offered seconds: every run does the same work
+ * (the same users), but on a busy machine its last answers may come late, and a longer span would dilute its
+ * percentage. CPU-seconds of the run / offered seconds, one decimal.
+ */
+export function perOfferedSecond(percentOverSpan: number, spanMs: number, offeredSeconds: number): number {
+  return round1((percentOverSpan * spanMs) / 1000 / offeredSeconds);
+}
+
+/**
  * The runs of one setting (console off or on) as one: the median of each CPU figure, the highest RSS, the
  * fewest users accepted (so that one run refusing users shows), the median span.
  */
@@ -197,12 +206,13 @@ async function measureRun(
     const usage = sampler.stop();
     const busy = consoleUrl ? (await consoleBusyMs(consoleUrl)) - busyBefore : 0;
     const pipelineUsage = usage.processes.find((p) => p.name === 'pipeline');
+    const perOffered = (percent: number) => perOfferedSecond(percent, elapsedMs, options.seconds);
     return {
       run: {
         console: setting,
         round,
-        cpuPercent: pipelineUsage?.cpuPercent ?? 0,
-        projectCpuPercent: round1(usage.processes.reduce((sum, p) => sum + p.cpuPercent, 0)),
+        cpuPercent: perOffered(pipelineUsage?.cpuPercent ?? 0),
+        projectCpuPercent: perOffered(usage.processes.reduce((sum, p) => sum + p.cpuPercent, 0)),
         machineCpuPercent: usage.machineCpuPercent,
         peakRssMiB: pipelineUsage?.peakRssMiB ?? 0,
         acceptedUsers,

@@ -7,6 +7,7 @@ import {
   consoleCostOf,
   medianRun,
   percentOfOneCore,
+  perOfferedSecond,
   requestSizes,
 } from '../../../bench/scenarios/console-cost.js';
 
@@ -74,6 +75,11 @@ describe('console cost scenario', () => {
       0,
     );
     expect(cheaper.cpuDifferencePercent).toBe(-0.8);
+  });
+
+  it('counts a run’s CPU-seconds over the offered seconds, so a late-finishing run is not diluted', () => {
+    expect(perOfferedSecond(50, 25_000, 20)).toBe(62.5);
+    expect(perOfferedSecond(63.4, 20_000, 20)).toBe(63.4);
   });
 
   it('takes the middle of an odd number of runs and the mean of the two middle ones of an even number', () => {
