@@ -170,6 +170,8 @@ async function main(): Promise<void> {
         consoleCost = await runConsoleCost(context, {
           ratePerSecond: parameters.consoleRate,
           seconds: parameters.consoleSeconds,
+          preloadUsers: parameters.consolePreload,
+          rounds: parameters.consoleRounds,
           runId,
         });
       }

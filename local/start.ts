@@ -26,6 +26,7 @@ import pg from 'pg';
 import { loadStageConfig } from '../bin/config/index.js';
 import { USERS_CREATED_TOPIC } from '../lambdas/shared/contract/index.js';
 import {
+  CREATED_USERS_TABLE,
   DEFAULT_KEYSPACE,
   dayTableReads,
   signupDayEnvironment,
@@ -33,6 +34,7 @@ import {
 import { exitWithUsage, parseCli, wholeNumberFlag } from './cli/args.js';
 import type { LocalConsole } from './console/local-console.js';
 import { LOCAL_NAMES } from './console/local-definition.js';
+import { cassandraEstimates, postgresEstimates } from './console/pipeline-snapshot.js';
 import { createLocalConsole, LOCAL_MAPPING_DIMENSIONS, watchFunction } from './console/start-console.js';
 import { startRandomUserServer } from './randomuser/server.js';
 import {
@@ -96,7 +98,8 @@ options:
   --api-burst N             HTTP API throttle burst, 1-1000000 (default: the stage's api.throttleBurstLimit, dev 100)
   --console-port N          local console port, 0 = any free port (default 3002)
   --no-console              do not serve the console (the handlers then skip writing EMF)
-  --console-period-seconds N  seconds one CloudWatch minute lasts in the console, 1-60 (default 60)
+  --console-period-seconds N  seconds one CloudWatch minute lasts in the console's alarms, 1-60 (default 60);
+                            graphs draw 10 s periods, or that minute when shorter
   -h, --help                show this help`;
 
 const { values: args } = parseCli({
@@ -483,16 +486,20 @@ async function startInspection(pipeline: {
   }
   const summary = setInterval(() => {
     void (async () => {
-      const [pgUsers, dead, wide, lag] = await Promise.all([
-        inspectionPool.query<{ n: string }>('select count(*) as n from users'),
-        inspectionPool.query<{ n: string }>('select count(*) as n from dead_letters'),
-        cassandra.execute(`SELECT count(*) FROM ${keyspace}.created_users`),
+      // Estimates from the stores' statistics, as the console shows them: a count(*) every 5 s would scan
+      // the tables, at a cost growing with them.
+      const [postgresSizes, cassandraSizes, lag] = await Promise.all([
+        postgresEstimates(inspectionPool),
+        cassandraEstimates(cassandra, keyspace, [CREATED_USERS_TABLE.name]),
         lagByPartition(admin, topic, PROCESSOR_GROUP),
       ]);
+      const size = (table: string) =>
+        [...postgresSizes, ...cassandraSizes].find((c) => c.table === table)?.count ?? 0;
       log(
         `accepted ${pipeline.api.counts.accepted} (http) + ${pipeline.demoPulls.pulled} (pull) | processed ${bridge.stats.records} | ` +
           `failed records ${bridge.stats.failedRecords} | ` +
-          `dead letters ${dead.rows[0]?.n} | rows: postgres ${pgUsers.rows[0]?.n}, cassandra ${wide.first()?.get(0)} | ` +
+          `estimates: dead letters ≈${size('dead_letters')}, postgres users ≈${size('users')}, ` +
+          `cassandra partitions ≈${size(CREATED_USERS_TABLE.name)} | ` +
           `lag ${lag.reduce((sum, p) => sum + p.lag, 0)}`,
       );
     })().catch((error: unknown) =>

@@ -43,8 +43,12 @@ export interface BenchParameters {
   readonly bundleSamples: number;
   /** Users offered per second in the console runs (issue 14 asks for 500). */
   readonly consoleRate: number;
-  /** Measured seconds of each console run (off, then on). */
+  /** Measured seconds of each console run. */
   readonly consoleSeconds: number;
+  /** Users written to both stores before the console runs, so that its reads meet tables of that size. */
+  readonly consolePreload: number;
+  /** Rounds of console runs, each off then on (interleaved, so that a drift of the machine hits both). */
+  readonly consoleRounds: number;
   /** Times the processor and ceiling runs are repeated, back to back (goal 2 asks for three in a row). */
   readonly repeat: number;
   readonly only: Scenario[];
@@ -80,6 +84,9 @@ options:
   --bundle-samples N           fresh processes per bundle for cold init (default 10)
   --console-rate N             users/s with the console off, then on, 1-5000 (default 500; --quick 200)
   --console-seconds N          seconds of each console run, 1-600 (default 30; --quick 8)
+  --console-preload N          users in both stores before the console runs, 0-10000000 (default 1000000;
+                               --quick 5000)
+  --console-rounds N           rounds of console runs, each off then on, 1-10 (default 2)
   --repeat N                   run the processor and ceiling runs N times back to back, 1-10 (default 1)
   --profile                    write V8 CPU profiles of the processor processes
   --out DIR                    where to write the results (default bench/results)
@@ -97,6 +104,7 @@ const FULL = {
   'bundle-samples': '10',
   'console-rate': '500',
   'console-seconds': '30',
+  'console-preload': '1000000',
 };
 const QUICK: typeof FULL = {
   events: '5000',
@@ -110,6 +118,7 @@ const QUICK: typeof FULL = {
   'bundle-samples': '3',
   'console-rate': '200',
   'console-seconds': '8',
+  'console-preload': '5000',
 };
 
 function list(flag: string, raw: string, min = 1): number[] {
@@ -172,6 +181,8 @@ export function parseBenchArgs(argv: readonly string[]): BenchParameters {
       'bundle-samples': { type: 'string' },
       'console-rate': { type: 'string' },
       'console-seconds': { type: 'string' },
+      'console-preload': { type: 'string' },
+      'console-rounds': { type: 'string', default: '2' },
       repeat: { type: 'string', default: '1' },
       only: { type: 'string', default: SCENARIOS.join(',') },
       out: { type: 'string', default: join(repoRoot, 'bench', 'results') },
@@ -216,6 +227,8 @@ export function parseBenchArgs(argv: readonly string[]): BenchParameters {
     bundleSamples: single('bundle-samples', pick('bundle-samples'), 1, 1_000),
     consoleRate: single('console-rate', pick('console-rate'), 1, 5_000),
     consoleSeconds: single('console-seconds', pick('console-seconds'), 1, 600),
+    consolePreload: single('console-preload', pick('console-preload'), 0, 10_000_000),
+    consoleRounds: single('console-rounds', values['console-rounds'] as string, 1, 10),
     repeat: single('repeat', values.repeat as string, 1, 10),
     only: only as Scenario[],
     profile: values.profile as boolean,

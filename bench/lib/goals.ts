@@ -17,8 +17,12 @@ export const GOALS = {
   processorInitMs: 150,
   processorRssBatchSize: 1_000,
   processorRssMiB: 256,
-  /** Issue 14: the local console's CPU cost to the pipeline at this offered rate, % of one core. */
+  /**
+   * Issue 14 / 23: what the local console adds to the whole project's CPU (pipeline, Kafka, Cassandra,
+   * PostgreSQL) at this offered rate with this many users already stored, % of one core.
+   */
   consoleRatePerSecond: 500,
+  consolePreloadedUsers: 1_000_000,
   consoleCpuPercent: 3,
   /** Issue 21: each stage's settings keep p99 under its own alarm at these rates. */
   stageRatesPerSecond: [10, 1_000],
@@ -305,17 +309,30 @@ function rssGoal(results: GoalInputs): GoalVerdict {
   };
 }
 
-/** Issue 14: the pipeline process's CPU with the console on minus with it off, at 500 events/s. */
+/**
+ * Issue 14 / 23: the project's CPU (median over interleaved runs) with the console on minus with it off, at
+ * 500 events/s with a million users already in the stores.
+ */
 function consoleGoal(results: GoalInputs): GoalVerdict {
-  const goal = `Local console CPU at ${number(GOALS.consoleRatePerSecond)} events/s`;
-  const target = `< ${GOALS.consoleCpuPercent} % of one core`;
+  const goal = `Local console CPU at ${number(GOALS.consoleRatePerSecond)} events/s, ${number(GOALS.consolePreloadedUsers)} users stored`;
+  const target = `< ${GOALS.consoleCpuPercent} % of one core (whole project)`;
   const cost = results.consoleCost;
-  if (!cost || cost.ratePerSecond !== GOALS.consoleRatePerSecond)
-    return notRun(goal, target, `needs a console run at ${GOALS.consoleRatePerSecond}/s (--console-rate)`);
+  if (
+    !cost?.runs ||
+    cost.ratePerSecond !== GOALS.consoleRatePerSecond ||
+    (cost.preloadedUsers ?? 0) < GOALS.consolePreloadedUsers
+  )
+    return notRun(
+      goal,
+      target,
+      `needs interleaved console runs at ${GOALS.consoleRatePerSecond}/s with ${number(GOALS.consolePreloadedUsers)} users preloaded (--console-rate, --console-preload)`,
+    );
   const { off, on } = cost;
+  const rounds = cost.runs.length / 2;
   const measured =
-    `${cost.cpuDifferencePercent} % (pipeline ${off.cpuPercent} % off, ${on.cpuPercent} % on); ` +
-    `console's own work ${cost.consoleOwnCpuPercent} %; accepted ${number(off.acceptedUsers)} off, ` +
+    `${cost.cpuDifferencePercent} % (project median ${off.projectCpuPercent} % off, ${on.projectCpuPercent} % on, ` +
+    `${rounds} rounds interleaved; pipeline process ${off.cpuPercent} % off, ${on.cpuPercent} % on); ` +
+    `console's own work ${cost.consoleOwnCpuPercent} %; fewest accepted ${number(off.acceptedUsers)} off, ` +
     `${number(on.acceptedUsers)} on, of ${number(cost.offeredUsers)}`;
   const allAccepted = off.acceptedUsers === cost.offeredUsers && on.acceptedUsers === cost.offeredUsers;
   const met = allAccepted && cost.cpuDifferencePercent < GOALS.consoleCpuPercent;
@@ -328,13 +345,13 @@ function consoleExplanation(
   met: boolean,
 ): string {
   const own = `the console's own work (EMF parsing, storing, graphs, alarms) is ${cost.consoleOwnCpuPercent} % of one core`;
-  const machine = `the machine was ${cost.off.machineCpuPercent} % busy off and ${cost.on.machineCpuPercent} % on`;
+  const machine = `the machine was ${cost.off.machineCpuPercent} % busy off and ${cost.on.machineCpuPercent} % on (medians)`;
   if (!allAccepted)
-    return `A run did not accept every offered user, so the two runs did not do the same work and the difference means little; ${own}. Rerun when the machine is quieter (${machine}).`;
+    return `A run did not accept every offered user, so the settings did not do the same work and the difference means little; ${own}. Rerun when the machine is quieter (${machine}).`;
   if (met)
-    return `${own}; the rest is reading the handlers' EMF lines off their output and serving a poll every ${cost.pollIntervalMs / 1000} s (the handlers write EMF in both runs, as in Lambda)`;
+    return `${own}; the rest is reading the handlers' EMF lines off their output, serving a poll every ${cost.pollIntervalMs / 1000} s and the stores' side of its reads (statistics, never a scan)`;
   if (cost.consoleOwnCpuPercent < GOALS.consoleCpuPercent)
-    return `${own}, under the goal; the rest of the difference is reading the handlers' EMF lines off their output (they write EMF in both runs, as in Lambda) and noise between two runs on a shared machine (${machine}). Rerun on a quiet machine or with a longer --console-seconds.`;
+    return `${own}, under the goal; the rest of the difference is reading the handlers' EMF lines, the stores' side of the console's reads, and noise between runs on a shared machine (${machine}). Rerun on a quiet machine, with more --console-rounds or a longer --console-seconds.`;
   return `${own}, over the goal on its own: a CPU profile of \`npm start\` (node --cpu-prof) at this rate shows which of EMF parsing, storing or the state computation to make cheaper.`;
 }
 

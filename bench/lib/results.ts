@@ -210,13 +210,20 @@ export interface BundleFigure {
   readonly composition?: readonly { readonly name: string; readonly bytes: number }[];
 }
 
-/** One pipeline run of the console scenario (run 7), with the console off or on. */
+/** One pipeline run of the console scenario (run 7), or the median of its runs with the console off or on. */
 export interface ConsolePipelineRun {
   /**
-   * The pipeline process's CPU over the measured span, all its threads (HTTP API, ingest-http worker threads,
-   * MSK bridge, processor handler and, when on, the console), in percent of ONE core.
+   * The pipeline process's CPU, all its threads and children (HTTP API, ingest-http containers, MSK bridge,
+   * processor handler and, when on, the console), in percent of ONE core: its CPU-seconds over the measured
+   * span divided by the offered seconds (older results: over the span), so a run whose last answers came late
+   * on a busy machine is not diluted.
    */
   readonly cpuPercent: number;
+  /**
+   * Every process of the project: the pipeline process plus Kafka, Cassandra and PostgreSQL (with its
+   * backends), CPU-seconds over the offered seconds, in percent of ONE core; absent in older results.
+   */
+  readonly projectCpuPercent?: number;
   /** Whole-machine CPU busy over the same span, percent of ALL cores: how quiet the (shared) machine was. */
   readonly machineCpuPercent: number;
   /** Highest resident set size of the pipeline process sampled during the span (MiB). */
@@ -227,10 +234,17 @@ export interface ConsolePipelineRun {
   readonly seconds: number;
 }
 
+/** One run of the console scenario, in the order the runs ran. */
+export interface ConsoleRun extends ConsolePipelineRun {
+  readonly console: 'off' | 'on';
+  /** 1-based round; each round runs the console off, then on. */
+  readonly round: number;
+}
+
 /**
- * Run 7: what the local console costs the pipeline. The whole local pipeline (`npm start` as a child
- * process) takes users at a fixed rate twice: with `--no-console`, then with the console on and a client
- * polling its state as the page does.
+ * Run 7: what the local console costs. The bench tables hold `preloadedUsers` users; the whole local pipeline
+ * (`npm start` as a child process) then takes users at a fixed rate in interleaved runs: with `--no-console`,
+ * then with the console on and a client polling its state as the page does.
  */
 export interface ConsoleCost {
   /** Users offered per second (10 per request). */
@@ -239,24 +253,29 @@ export interface ConsoleCost {
   readonly seconds: number;
   /** ratePerSecond × seconds: the users each run offers. */
   readonly offeredUsers: number;
-  /** How often the client fetched the console's state during the run with the console on (ms). */
+  /** How often the client fetched the console's state during the runs with the console on (ms). */
   readonly pollIntervalMs: number;
-  /** The run with `--no-console` (the handlers then skip writing EMF too). */
+  /** Users in both stores before the runs; absent in results written before the preload (empty tables). */
+  readonly preloadedUsers?: number;
+  /** Every run in order (off, on, off, on, …); absent in results written before the rounds (one run each). */
+  readonly runs?: readonly ConsoleRun[];
+  /** The runs with `--no-console`: their medians (older results: the one run). */
   readonly off: ConsolePipelineRun;
-  /** The run with the console served and polled. */
+  /** The runs with the console served and polled: their medians (older results: the one run). */
   readonly on: ConsolePipelineRun;
   /**
-   * on.cpuPercent − off.cpuPercent, percent of one core: the console's whole cost to the pipeline process
-   * (reading the handlers' EMF lines, storing them, answering the polls), as issue 14 asks. The handlers write
-   * EMF in both runs, as they always do in Lambda.
-   * Two runs minutes apart on a shared machine: noisy, and may come out negative.
+   * on − off of the medians of the project's CPU (pipeline process, Kafka, Cassandra, PostgreSQL), percent of
+   * one core: the console's whole cost, its reads of the stores included. Older results: of the pipeline
+   * process alone. The handlers write EMF in both settings, as they always do in Lambda. Noisy on a shared
+   * machine, and may come out negative.
    */
   readonly cpuDifferencePercent: number;
   /**
-   * The console's own synchronous work during the run with the console on (parsing EMF lines, storing data
+   * The console's own synchronous work during the runs with the console on (parsing EMF lines, storing data
    * points, computing graphs and alarms), as its CPU meter counts it, percent of one core. Steadier than the
-   * difference, but it leaves out reading the output lines and the HTTP serving. The meter times synchronous
-   * code by the wall clock, so on an oversubscribed machine it counts descheduled time too (an upper bound).
+   * difference, but it leaves out reading the output lines, the HTTP serving and the stores' side of its
+   * reads. The meter times synchronous code by the wall clock, so on an oversubscribed machine it counts
+   * descheduled time too (an upper bound).
    */
   readonly consoleOwnCpuPercent: number;
 }

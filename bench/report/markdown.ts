@@ -458,8 +458,10 @@ function consoleCostSection(results: BenchResults): string[] {
   if (!cost) {
     return [title, '', NOT_RUN];
   }
+  if (!cost.runs) return [title, '', ...oneRunEachConsoleCost(cost)];
   const row = (name: string, run: ConsolePipelineRun) => [
     name,
+    finePercent(run.projectCpuPercent ?? 0),
     finePercent(run.cpuPercent),
     finePercent(run.machineCpuPercent),
     formatNumber(run.peakRssMiB, 1),
@@ -469,6 +471,51 @@ function consoleCostSection(results: BenchResults): string[] {
   return [
     title,
     '',
+    `The bench tables held ${formatNumber(cost.preloadedUsers ?? 0)} users. The whole local pipeline (\`npm start\` ` +
+      `as a child process) then took ${formatNumber(cost.ratePerSecond)} users/s for ${formatNumber(cost.seconds)} s ` +
+      `per run, in ${formatNumber(cost.runs.length / 2)} rounds of two runs, interleaved: with \`--no-console\`, then ` +
+      `with the console on and a client fetching its state every ${formatNumber(cost.pollIntervalMs / 1000)} s as ` +
+      'the page does. Project CPU is every process of the project (the pipeline process with its threads and ' +
+      'children, Kafka, Cassandra, PostgreSQL with its backends) from `/proc`: its CPU-seconds over the offered ' +
+      'seconds, in % of one core, so that a run whose last answers came late is not diluted; machine CPU is ' +
+      '`/proc/stat` over the span, in % of all cores.',
+    '',
+    ...table(
+      [
+        'run',
+        'project CPU',
+        'pipeline CPU',
+        'machine CPU',
+        'pipeline peak RSS (MiB)',
+        'users accepted',
+        'seconds',
+      ],
+      'lrrrrrr',
+      [
+        ...cost.runs.map((run) => row(`${run.round}, console ${run.console}`, run)),
+        row('median, console off', cost.off),
+        row('median, console on', cost.on),
+      ],
+    ),
+    '',
+    `- **Difference of the medians (on − off):** ${finePercent(cost.cpuDifferencePercent)} of one core: the ` +
+      "console's whole cost, its reads of the stores included; noisy when other work shares the machine.",
+    `- **The console's own work:** ${finePercent(cost.consoleOwnCpuPercent)} of one core: EMF parsing, storing, ` +
+      'graphs and alarms, as the console counts its synchronous work.',
+  ];
+}
+
+/** Results written before issue 23: one run each on empty tables, the pipeline process alone. */
+function oneRunEachConsoleCost(cost: NonNullable<BenchResults['consoleCost']>): string[] {
+  const row = (name: string, run: ConsolePipelineRun) => [
+    name,
+    finePercent(run.cpuPercent),
+    finePercent(run.machineCpuPercent),
+    formatNumber(run.peakRssMiB, 1),
+    `${formatNumber(run.acceptedUsers)} of ${formatNumber(cost.offeredUsers)}`,
+    formatNumber(run.seconds, 1),
+  ];
+  return [
     `The whole local pipeline (\`npm start\` as a child process) took ${formatNumber(cost.ratePerSecond)} users/s ` +
       `for ${formatNumber(cost.seconds)} s twice: with \`--no-console\` (the handlers then skip writing EMF too), ` +
       `then with the console on and a client fetching its state every ${formatNumber(cost.pollIntervalMs / 1000)} s ` +

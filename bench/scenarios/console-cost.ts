@@ -1,10 +1,12 @@
 /**
- * Run 7: what the local console costs the pipeline (issue 14: "measure CPU with and without the console at
- * 500 events/s"). The whole local pipeline (`npm start` as a child process, every port chosen by the OS) takes
- * users at a fixed rate twice: once with `--no-console`, once with the console on and a client polling its
- * state as the page does; the handlers write EMF in both, as in Lambda. The pipeline process's CPU (all its threads, /proc/<pid>/stat) is compared, and the
- * console's own synchronous work is read from the console itself. The machine may be shared: the difference
- * is only as steady as the machine is idle.
+ * Run 7: what the local console costs (issue 14: "measure CPU with and without the console at 500 events/s").
+ * The bench tables first get `preloadUsers` users, so that whatever the console reads periodically is read
+ * from tables of a realistic size. Then the whole local pipeline (`npm start` as a child process, every port
+ * chosen by the OS) takes users at a fixed rate in rounds of two runs, interleaved: `--no-console`, then the
+ * console on with a client polling its state as the page does; the handlers write EMF in both, as in Lambda.
+ * Each run samples the CPU of every process of the project: the pipeline process (all threads and children),
+ * Kafka, Cassandra and PostgreSQL (with its backends); the figure is the median over the rounds of each, and
+ * their difference. The whole machine's /proc/stat is reported beside it (the machine may be shared).
  */
 import { randomUUID } from 'node:crypto';
 import { Agent, request } from 'node:http';
@@ -14,17 +16,23 @@ import { userPayload } from '../../test/support/user-events.js';
 import { BENCH_API_THROTTLE_ARGS } from '../lib/bench-api.js';
 import { benchEnvironment } from '../lib/bench-stores.js';
 import type { BenchContext } from '../lib/context.js';
+import { median } from '../lib/median.js';
 import { usersDue } from '../lib/open-loop.js';
+import { preloadUsers, waitForSettledStores } from '../lib/preload-users.js';
 import { ProcessSampler } from '../lib/process-sampler.js';
-import type { ConsoleCost, ConsolePipelineRun } from '../lib/results.js';
+import type { ConsoleCost, ConsolePipelineRun, ConsoleRun } from '../lib/results.js';
 
 export interface ConsoleCostOptions {
   /** Users offered per second. */
   readonly ratePerSecond: number;
   /** Measured seconds per run. */
   readonly seconds: number;
-  /** Prefix of the runs' topics (`<runId>_console_off|on`), which the bench deletes at the end. */
+  /** Prefix of the runs' topics (`<runId>_console_off|on_<round>`), which the bench deletes at the end. */
   readonly runId: string;
+  /** Users written to both stores before the runs. */
+  readonly preloadUsers: number;
+  /** Rounds of two runs each (console off, then on). */
+  readonly rounds: number;
 }
 
 /** The console page fetches its state every 2 s; so does the client while the console is measured. */
@@ -35,6 +43,8 @@ export const USERS_PER_REQUEST = 10;
 const TICK_MS = 20;
 /** Unmeasured warm-up before each run: ingest-http containers, producers, the bridge's group join. */
 const WARM_UP = { maxRatePerSecond: 50, seconds: 3 } as const;
+/** Longest wait for the stores to settle after the preload (flushes, compactions, autovacuum). */
+const SETTLE_MAX_SECONDS = 180;
 
 /** The request sizes that send `due - sent` more users, at most {@link USERS_PER_REQUEST} each. */
 export function requestSizes(sent: number, due: number): number[] {
@@ -49,22 +59,56 @@ export function percentOfOneCore(busyMs: number, elapsedMs: number): number {
   return elapsedMs > 0 ? Math.round((busyMs / elapsedMs) * 1000) / 10 : 0;
 }
 
-/** The scenario's figure from its two runs and the console's own busy time during the run with it on. */
+const round1 = (value: number) => Math.round(value * 10) / 10;
+
+/**
+ * CPU sampled over a run's span as percent of one core over the offered seconds: every run does the same work
+ * (the same users), but on a busy machine its last answers may come late, and a longer span would dilute its
+ * percentage. CPU-seconds of the run / offered seconds, one decimal.
+ */
+export function perOfferedSecond(percentOverSpan: number, spanMs: number, offeredSeconds: number): number {
+  return round1((percentOverSpan * spanMs) / 1000 / offeredSeconds);
+}
+
+/**
+ * The runs of one setting (console off or on) as one: the median of each CPU figure, the highest RSS, the
+ * fewest users accepted (so that one run refusing users shows), the median span.
+ */
+export function medianRun(runs: readonly ConsolePipelineRun[]): ConsolePipelineRun {
+  const of = (figure: (run: ConsolePipelineRun) => number) => round1(median(runs.map(figure)));
+  return {
+    cpuPercent: of((r) => r.cpuPercent),
+    projectCpuPercent: of((r) => r.projectCpuPercent ?? 0),
+    machineCpuPercent: of((r) => r.machineCpuPercent),
+    peakRssMiB: Math.max(...runs.map((r) => r.peakRssMiB)),
+    acceptedUsers: Math.min(...runs.map((r) => r.acceptedUsers)),
+    seconds: of((r) => r.seconds),
+  };
+}
+
+/**
+ * The scenario's figure from its interleaved runs and the console's own busy time summed over the runs with
+ * it on: the difference of the medians of the project's CPU, in percent of one core.
+ */
 export function consoleCostOf(
-  options: Pick<ConsoleCostOptions, 'ratePerSecond' | 'seconds'>,
-  off: ConsolePipelineRun,
-  on: ConsolePipelineRun,
+  options: Pick<ConsoleCostOptions, 'ratePerSecond' | 'seconds' | 'preloadUsers'>,
+  runs: readonly ConsoleRun[],
   consoleBusyMs: number,
 ): ConsoleCost {
+  const off = medianRun(runs.filter((r) => r.console === 'off'));
+  const on = medianRun(runs.filter((r) => r.console === 'on'));
+  const onSeconds = runs.filter((r) => r.console === 'on').reduce((sum, r) => sum + r.seconds, 0);
   return {
     ratePerSecond: options.ratePerSecond,
     seconds: options.seconds,
     offeredUsers: options.ratePerSecond * options.seconds,
     pollIntervalMs: CONSOLE_POLL_INTERVAL_MS,
+    preloadedUsers: options.preloadUsers,
+    runs,
     off,
     on,
-    cpuDifferencePercent: Math.round((on.cpuPercent - off.cpuPercent) * 10) / 10,
-    consoleOwnCpuPercent: percentOfOneCore(consoleBusyMs, on.seconds * 1000),
+    cpuDifferencePercent: round1((on.projectCpuPercent ?? 0) - (off.projectCpuPercent ?? 0)),
+    consoleOwnCpuPercent: percentOfOneCore(consoleBusyMs, onSeconds * 1000),
   };
 }
 
@@ -138,30 +182,41 @@ function startPipeline(context: BenchContext, withConsole: boolean, topic: strin
   );
 }
 
-/** One run: warm up, then offer the load while sampling the pipeline process; the console's busy ms if on. */
+/**
+ * One run: warm up, then offer the load while sampling every process of the project and the machine; the
+ * console's busy ms if on.
+ */
 async function measureRun(
   context: BenchContext,
   withConsole: boolean,
+  round: number,
   options: ConsoleCostOptions,
-): Promise<{ run: ConsolePipelineRun; consoleBusyMs: number }> {
-  const topic = `${options.runId}_console_${withConsole ? 'on' : 'off'}`;
-  const pipeline = await startPipeline(context, withConsole, topic);
+): Promise<{ run: ConsoleRun; consoleBusyMs: number }> {
+  const setting = withConsole ? 'on' : 'off';
+  const pipeline = await startPipeline(context, withConsole, `${options.runId}_console_${setting}_${round}`);
   const consoleUrl = withConsole ? await consoleUrlOf(pipeline) : undefined;
   const stopPolling = consoleUrl ? pollLikeThePage(consoleUrl, context.log) : () => {};
   try {
     const warmUpRate = Math.min(options.ratePerSecond, WARM_UP.maxRatePerSecond);
     await offerLoad(pipeline, warmUpRate, WARM_UP.seconds);
     const busyBefore = consoleUrl ? await consoleBusyMs(consoleUrl) : 0;
-    const sampler = new ProcessSampler([{ name: 'pipeline', pid: pipeline.child.pid as number }]).start();
+    const sampler = new ProcessSampler([
+      { name: 'pipeline', pid: pipeline.child.pid as number, withChildren: true },
+      ...context.services,
+    ]).start();
     const started = performance.now();
     const acceptedUsers = await offerLoad(pipeline, options.ratePerSecond, options.seconds);
     const elapsedMs = performance.now() - started;
     const usage = sampler.stop();
     const busy = consoleUrl ? (await consoleBusyMs(consoleUrl)) - busyBefore : 0;
-    const pipelineUsage = usage.processes[0];
+    const pipelineUsage = usage.processes.find((p) => p.name === 'pipeline');
+    const perOffered = (percent: number) => perOfferedSecond(percent, elapsedMs, options.seconds);
     return {
       run: {
-        cpuPercent: pipelineUsage?.cpuPercent ?? 0,
+        console: setting,
+        round,
+        cpuPercent: perOffered(pipelineUsage?.cpuPercent ?? 0),
+        projectCpuPercent: perOffered(usage.processes.reduce((sum, p) => sum + p.cpuPercent, 0)),
         machineCpuPercent: usage.machineCpuPercent,
         peakRssMiB: pipelineUsage?.peakRssMiB ?? 0,
         acceptedUsers,
@@ -175,24 +230,40 @@ async function measureRun(
   }
 }
 
-const describeRun = (name: string, run: ConsolePipelineRun, offered: number) =>
-  `  console ${name}: pipeline ${run.cpuPercent} % of one core (machine ${run.machineCpuPercent} % busy), ` +
-  `${run.acceptedUsers}/${offered} users accepted, peak RSS ${run.peakRssMiB} MiB`;
+const describeRun = (run: ConsoleRun, offered: number, cores: number) =>
+  `  round ${run.round}, console ${run.console.padEnd(3)}: project ${run.projectCpuPercent} % of one core ` +
+  `(pipeline ${run.cpuPercent} %), machine ${run.machineCpuPercent} % of ${cores} cores, ` +
+  `${run.acceptedUsers}/${offered} users accepted, pipeline peak RSS ${run.peakRssMiB} MiB`;
 
-/** Run 7: the pipeline at a fixed rate with the console off, then on. */
+/** Run 7: preload, then rounds of the pipeline at a fixed rate with the console off, then on. */
 export async function runConsoleCost(
   context: BenchContext,
   options: ConsoleCostOptions,
 ): Promise<ConsoleCost> {
   const offered = options.ratePerSecond * options.seconds;
-  context.log(`console cost: ${options.ratePerSecond} users/s for ${options.seconds} s, console off then on`);
-  const off = await measureRun(context, false, options);
-  context.log(describeRun('off', off.run, offered));
-  const on = await measureRun(context, true, options);
-  context.log(describeRun('on ', on.run, offered));
-  const cost = consoleCostOf(options, off.run, on.run, on.consoleBusyMs);
   context.log(
-    `  difference ${cost.cpuDifferencePercent} % of one core; the console's own work ${cost.consoleOwnCpuPercent} %`,
+    `console cost: preloading ${options.preloadUsers.toLocaleString('en-US')} users into both stores`,
+  );
+  const preloadSeconds = await preloadUsers(context, options.preloadUsers);
+  const settled = await waitForSettledStores(context, SETTLE_MAX_SECONDS);
+  context.log(`  preloaded in ${preloadSeconds.toFixed(0)} s; stores at ${settled} % of one core`);
+  context.log(
+    `console cost: ${options.ratePerSecond} users/s for ${options.seconds} s, ${options.rounds} round(s) of console off, then on`,
+  );
+  const runs: ConsoleRun[] = [];
+  let consoleBusy = 0;
+  for (let round = 1; round <= options.rounds; round++) {
+    for (const withConsole of [false, true]) {
+      const { run, consoleBusyMs: busy } = await measureRun(context, withConsole, round, options);
+      runs.push(run);
+      consoleBusy += busy;
+      context.log(describeRun(run, offered, context.cores));
+    }
+  }
+  const cost = consoleCostOf(options, runs, consoleBusy);
+  context.log(
+    `  medians: project ${cost.off.projectCpuPercent} % off, ${cost.on.projectCpuPercent} % on: ` +
+      `difference ${cost.cpuDifferencePercent} % of one core; the console's own work ${cost.consoleOwnCpuPercent} %`,
   );
   return cost;
 }

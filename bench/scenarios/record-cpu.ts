@@ -15,6 +15,7 @@ import { decodeJsonDocument } from '../../lambdas/shared/contract/user-created-e
 import { stageSignupDayLayout } from '../../local/runtime/local-mapping.js';
 import { toMskEvent } from '../../local/runtime/msk-event.js';
 import { messageOf, userEvent, userPayload } from '../../test/support/user-events.js';
+import { median } from '../lib/median.js';
 import type { RecordCpu } from '../lib/results.js';
 
 export interface RecordCpuOptions {
@@ -52,11 +53,6 @@ function timed<T, Stage extends string>(totals: Record<Stage, number>, stage: St
   const used = process.cpuUsage(started);
   totals[stage] += used.user + used.system;
   return result;
-}
-
-function median(values: readonly number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.floor(sorted.length / 2)] as number;
 }
 
 const round2 = (value: number) => Math.round(value * 100) / 100;

@@ -29,7 +29,12 @@ export function multiRowInsert(rows: number): string {
   return `insert into users (${USER_COLUMN_NAMES.join(', ')}) values ${tuples.join(', ')}`;
 }
 
-async function writePostgres(context: BenchContext, events: readonly UserCreatedEvent[]): Promise<void> {
+/** Plain multi-row INSERTs of the processor's rows on POSTGRES_CONNECTIONS connections (Kafka offsets from `firstOffset`). */
+export async function writePostgres(
+  context: BenchContext,
+  events: readonly UserCreatedEvent[],
+  firstOffset = 0,
+): Promise<void> {
   let next = 0;
   const statements = new Map<number, string>();
   // Each connection takes the next 1,000 rows until none are left.
@@ -48,7 +53,10 @@ async function writePostgres(context: BenchContext, events: readonly UserCreated
             statements.set(slice.length, sql);
           }
           const values = slice.flatMap((event, i) =>
-            userRow({ event, source: { topic: 'bench', partition: 0, offset: start + i, timestamp: 0 } }),
+            userRow({
+              event,
+              source: { topic: 'bench', partition: 0, offset: firstOffset + start + i, timestamp: 0 },
+            }),
           );
           await client.query(sql, values);
         }
@@ -118,7 +126,11 @@ function cassandraInsert(table: TableDefinition): string {
   return `INSERT INTO ${BENCH_KEYSPACE}.${table.name} (${names.join(', ')}) VALUES (${names.map(() => '?').join(', ')})`;
 }
 
-async function writeCassandra(context: BenchContext, events: readonly UserCreatedEvent[]): Promise<void> {
+/** Plain prepared INSERTs of the processor's rows into every table of the layout, CASSANDRA_CONCURRENCY at once. */
+export async function writeCassandra(
+  context: BenchContext,
+  events: readonly UserCreatedEvent[],
+): Promise<void> {
   const layout = localSignupDayLayout();
   const statements = cassandraTablesOf(layout).map(cassandraInsert);
   const userWrite = cassandraUserWriter(layout);

@@ -8,7 +8,7 @@ import { RUNBOOK_PATH } from '../../lib/constructs/observability/definition/type
 import { localSignupDayLayout } from '../runtime/local-mapping.js';
 import { repoRoot } from '../services/config.js';
 import { CpuMeter } from './cpu-meter.js';
-import { dashboardState, describeDashboard } from './dashboard-state.js';
+import { dashboardState, describeDashboard, slotMsOf, writtenSinceStart } from './dashboard-state.js';
 import { tapEmf } from './emf-capture.js';
 import { MetricStore } from './metric-store.js';
 import { type PipelineSnapshot, type SnapshotSources, takeSnapshot } from './pipeline-snapshot.js';
@@ -46,7 +46,8 @@ const STATIC: Record<string, { file: string; type: string }> = {
 /**
  * The local console: the dashboard definition drawn from the metrics the handlers emit here (their EMF on
  * stdout) and the local runtime's Lambda/API metrics, alarms evaluated from the same alarm definitions, plus
- * Kafka lag per partition, failure-topic depth, dead letters by reason and rows per store.
+ * Kafka lag per partition, failure-topic depth, the latest dead letters by reason, the handlers' write counts
+ * and the stores' size estimates. Nothing it polls scans a table: its cost must not grow with the data.
  */
 export class LocalConsole {
   readonly store: MetricStore;
@@ -63,8 +64,8 @@ export class LocalConsole {
 
   constructor(private readonly options: LocalConsoleOptions) {
     this.scale = options.periodScale ?? 1;
-    // Slots of a sixth of a period; kept for the longest alarm window and graph (30 periods) plus one.
-    this.store = new MetricStore(10_000 * this.scale, 31 * 300_000 * this.scale);
+    // Slots of a sixth of a minute; kept for the longest alarm window and graph (30 periods) plus one.
+    this.store = new MetricStore(slotMsOf(this.scale), 31 * 300_000 * this.scale);
     this.services = new LocalServiceMetrics((d) => this.meter.time(() => this.store.put(d)), options.api);
     // Collect from the first handler output on, before the console listens.
     this.untap = tapEmf((d) => this.store.put(d), this.meter);
@@ -124,11 +125,12 @@ export class LocalConsole {
       return;
     }
     if (path === '/api/state') {
-      const state = this.meter.time(() =>
-        dashboardState(this.store, this.options.definition, this.scale, Date.now()),
-      );
+      const state = this.meter.time(() => ({
+        ...dashboardState(this.store, this.options.definition, this.scale, Date.now(), this.createdAt),
+        written: writtenSinceStart(this.store),
+      }));
       const cost = { busyMs: this.meter.busyMs, uptimeMs: Date.now() - this.createdAt };
-      json(res, 200, { ...state, pipeline: this.snapshot ?? null, console: cost });
+      json(res, 200, { ...state, startedAt: this.createdAt, pipeline: this.snapshot ?? null, console: cost });
       return;
     }
     if (path === '/favicon.ico') {

@@ -51,6 +51,8 @@ function metricKey(
  */
 export class MetricStore {
   private readonly slots = new Map<string, Map<number, Slot>>();
+  /** Sum and count of every value received per metric, never pruned: the handlers' own counts since start. */
+  private readonly totals = new Map<string, { sum: number; count: number }>();
 
   constructor(
     private readonly slotMs: number,
@@ -63,6 +65,11 @@ export class MetricStore {
     if (!series) {
       series = new Map();
       this.slots.set(key, series);
+    }
+    let total = this.totals.get(key);
+    if (!total) {
+      total = { sum: 0, count: 0 };
+      this.totals.set(key, total);
     }
     const start = Math.floor(datum.timestamp / this.slotMs) * this.slotMs;
     let slot = series.get(start);
@@ -77,6 +84,8 @@ export class MetricStore {
       series.set(start, slot);
     }
     for (const value of datum.values) {
+      total.sum += value;
+      total.count += 1;
       slot.sum += value;
       slot.count += 1;
       slot.min = Math.min(slot.min, value);
@@ -84,6 +93,12 @@ export class MetricStore {
       const bucket = bucketOf(value);
       slot.histogram.set(bucket, (slot.histogram.get(bucket) ?? 0) + 1);
     }
+  }
+
+  /** Sum and number of every value of the metric received since the store was created. */
+  total(metric: Pick<MetricSpec, 'namespace' | 'metricName' | 'dimensions'>): { sum: number; count: number } {
+    const total = this.totals.get(metricKey(metric.namespace, metric.metricName, metric.dimensions));
+    return total ? { ...total } : { sum: 0, count: 0 };
   }
 
   /** Forgets slots older than the retention. */

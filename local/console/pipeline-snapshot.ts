@@ -1,18 +1,52 @@
-import type { Client as CassandraClient } from 'cassandra-driver';
 import type { Admin } from 'kafkajs';
-import type pg from 'pg';
 import { lagByPartition, topicDepth } from '../runtime/kafka-offsets.js';
 
-/** What the console shows beside the metrics: Kafka positions, dead letters and rows per store. */
+/**
+ * One count the console shows: `exact` when it is a count (the handlers' own write counts), false when it is
+ * derived from a store's statistics without reading the table (an estimate), with how it was obtained.
+ */
+export interface StoreCount {
+  readonly store: string;
+  readonly table: string;
+  /** What is counted: rows, or partitions (Cassandra's estimates count partitions, not rows). */
+  readonly unit: 'rows' | 'partitions';
+  readonly count: number;
+  readonly exact: boolean;
+  /** Where the figure comes from, shown as the count's tooltip. */
+  readonly source: string;
+}
+
+/** What the console shows beside the metrics: Kafka positions, dead letters and table sizes per store. */
 export interface PipelineSnapshot {
   readonly takenAt: number;
   readonly lagByPartition: readonly { readonly partition: number; readonly lag: number }[];
   /** Records in the failure topic; null when the stage has none or it does not exist yet. */
   readonly failureTopicDepth: number | null;
-  readonly deadLettersByReason: readonly { readonly reason: string; readonly count: number }[];
-  readonly rowsByStore: readonly { readonly store: string; readonly table: string; readonly rows: number }[];
+  /** How many of the newest dead letters {@link recentDeadLettersByReason} tallies. */
+  readonly recentDeadLettersRead: number;
+  /** Reasons of the latest {@link RECENT_DEAD_LETTERS} dead letters, with how many of them had each. */
+  readonly recentDeadLettersByReason: readonly { readonly reason: string; readonly count: number }[];
+  /** Table sizes from the stores' statistics: estimates, never a count over the table. */
+  readonly estimatedSizes: readonly StoreCount[];
   /** Parts that could not be read this time (e.g. Cassandra down), by part. */
   readonly errors: Readonly<Record<string, string>>;
+}
+
+/**
+ * What the snapshot asks PostgreSQL: the slice of pg.Pool it uses, so that a test can see every query.
+ * Every query must stay cheap whatever the table size: a console polling every few seconds must not scan.
+ */
+export interface PostgresQueries {
+  query<R extends object>(text: string, values?: readonly unknown[]): Promise<{ rows: R[] }>;
+}
+
+/** What the snapshot asks Cassandra: the slice of the driver's Client it uses. */
+export interface CassandraQueries {
+  execute(
+    cql: string,
+    params: readonly unknown[],
+    options: { readonly prepare: boolean },
+  ): Promise<{ rows: readonly { get(name: string): unknown }[] }>;
 }
 
 export interface SnapshotSources {
@@ -20,11 +54,17 @@ export interface SnapshotSources {
   readonly topic: string;
   readonly groupId: string;
   readonly failureTopic?: string;
-  readonly postgres: pg.Pool;
-  readonly cassandra: CassandraClient;
+  readonly postgres: PostgresQueries;
+  readonly cassandra: CassandraQueries;
   readonly keyspace: string;
   readonly cassandraTables: readonly string[];
 }
+
+/** Dead letters whose reasons the console tallies: the newest ones, read backwards on the primary key. */
+export const RECENT_DEAD_LETTERS = 1_000;
+
+/** The PostgreSQL tables the pipeline writes; their sizes come from the statistics collector. */
+const POSTGRES_TABLES = ['users', 'dead_letters'] as const;
 
 /** One snapshot; each part fails alone so that a stopped store leaves the others visible. */
 export async function takeSnapshot(sources: SnapshotSources): Promise<PipelineSnapshot> {
@@ -37,55 +77,85 @@ export async function takeSnapshot(sources: SnapshotSources): Promise<PipelineSn
       return fallback;
     }
   };
-  const [lag, failureTopicDepth, deadLetters, postgresRows, cassandraRows] = await Promise.all([
+  const [lag, failureTopicDepth, deadLetters, postgresSizes, cassandraSizes] = await Promise.all([
     part('kafka', () => lagByPartition(sources.admin, sources.topic, sources.groupId), []),
     part('failureTopic', () => topicDepth(sources.admin, sources.failureTopic), null),
-    part('postgres', () => deadLettersByReason(sources.postgres), []),
-    part('postgres', () => postgresRowCounts(sources.postgres), []),
-    part('cassandra', () => cassandraRowCounts(sources), []),
+    part('postgres', () => recentDeadLettersByReason(sources.postgres), []),
+    part('postgres', () => postgresEstimates(sources.postgres), []),
+    part(
+      'cassandra',
+      () => cassandraEstimates(sources.cassandra, sources.keyspace, sources.cassandraTables),
+      [],
+    ),
   ]);
   return {
     takenAt: Date.now(),
     lagByPartition: lag,
     failureTopicDepth,
-    deadLettersByReason: deadLetters,
-    rowsByStore: [...postgresRows, ...cassandraRows],
+    recentDeadLettersRead: RECENT_DEAD_LETTERS,
+    recentDeadLettersByReason: deadLetters,
+    estimatedSizes: [...postgresSizes, ...cassandraSizes],
     errors,
   };
 }
 
-async function deadLettersByReason(pool: pg.Pool): Promise<{ reason: string; count: number }[]> {
-  const result = await pool.query<{ reason: string; n: string }>(
-    'select reason, count(*) as n from dead_letters group by reason order by reason',
+/** Tallies the reasons of the newest dead letters: a bounded read, whatever the table holds. */
+async function recentDeadLettersByReason(
+  postgres: PostgresQueries,
+): Promise<{ reason: string; count: number }[]> {
+  const result = await postgres.query<{ reason: string }>(
+    'select reason from dead_letters order by id desc limit $1',
+    [RECENT_DEAD_LETTERS],
   );
-  return result.rows.map((r) => ({ reason: r.reason, count: Number(r.n) }));
+  const tally = new Map<string, number>();
+  for (const { reason } of result.rows) tally.set(reason, (tally.get(reason) ?? 0) + 1);
+  return [...tally]
+    .map(([reason, count]) => ({ reason, count }))
+    .sort((a, b) => a.reason.localeCompare(b.reason));
 }
 
-async function postgresRowCounts(pool: pg.Pool): Promise<{ store: string; table: string; rows: number }[]> {
-  const result = await pool.query<{ users: string; dead: string }>(
-    'select (select count(*) from users) as users, (select count(*) from dead_letters) as dead',
+/** Live rows per table as PostgreSQL's statistics collector keeps them (updated as transactions commit). */
+export async function postgresEstimates(postgres: PostgresQueries): Promise<StoreCount[]> {
+  const result = await postgres.query<{ relname: string; n_live_tup: string }>(
+    'select relname, n_live_tup from pg_stat_user_tables where schemaname = current_schema() and relname = any($1)',
+    [POSTGRES_TABLES],
   );
-  const row = result.rows[0];
-  return [
-    { store: 'postgres', table: 'users', rows: Number(row?.users ?? 0) },
-    { store: 'postgres', table: 'dead_letters', rows: Number(row?.dead ?? 0) },
-  ];
+  const live = new Map(result.rows.map((r) => [r.relname, Number(r.n_live_tup)]));
+  return POSTGRES_TABLES.map((table) => ({
+    store: 'postgres',
+    table,
+    unit: 'rows',
+    count: live.get(table) ?? 0,
+    exact: false,
+    source: 'estimate: pg_stat_user_tables.n_live_tup (statistics, no table scan)',
+  }));
 }
 
-async function cassandraRowCounts(
-  sources: SnapshotSources,
-): Promise<{ store: string; table: string; rows: number }[]> {
-  const counts = await Promise.all(
-    sources.cassandraTables.map(async (table) => {
-      const result = await sources.cassandra.execute(
-        `SELECT count(*) FROM ${sources.keyspace}.${table}`,
-        [],
-        {
-          readTimeout: 10_000,
-        },
+/**
+ * Partitions per table from Cassandra's own estimates (system.size_estimates, summed over the token ranges
+ * it lists; Cassandra refreshes them every 5 minutes by default). A read of one system partition per table.
+ */
+export async function cassandraEstimates(
+  cassandra: CassandraQueries,
+  keyspace: string,
+  tables: readonly string[],
+): Promise<StoreCount[]> {
+  return Promise.all(
+    tables.map(async (table) => {
+      const result = await cassandra.execute(
+        'SELECT partitions_count FROM system.size_estimates WHERE keyspace_name = ? AND table_name = ?',
+        [keyspace, table],
+        { prepare: true },
       );
-      return { store: 'cassandra', table, rows: Number(result.first()?.get(0) ?? 0) };
+      const partitions = result.rows.reduce((sum, row) => sum + Number(row.get('partitions_count') ?? 0), 0);
+      return {
+        store: 'cassandra',
+        table,
+        unit: 'partitions',
+        count: partitions,
+        exact: false,
+        source: 'estimate: system.size_estimates (no table scan; Cassandra refreshes it every 5 min)',
+      } satisfies StoreCount;
     }),
   );
-  return counts;
 }

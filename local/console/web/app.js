@@ -25,8 +25,8 @@ function buildChart(widget, container) {
     scales: { x: { time: true }, y: {}, r: {} },
     axes: [
       {},
-      { scale: 'y', size: 50 },
-      ...(hasRight ? [{ scale: 'r', side: 1, grid: { show: false }, size: 50 }] : []),
+      { scale: 'y', size: 60 },
+      ...(hasRight ? [{ scale: 'r', side: 1, grid: { show: false }, size: 60 }] : []),
     ],
     series: [
       {},
@@ -44,8 +44,10 @@ function buildChart(widget, container) {
 }
 
 function renderLayout() {
-  document.getElementById('title').textContent =
-    `${definition.name} (local console, ${definition.periodSeconds} s periods)`;
+  document.getElementById('title').textContent = `${definition.name} (local console)`;
+  document.getElementById('periods').textContent =
+    `Graphs: ${definition.graphPeriodSeconds} s periods, local (CloudWatch high-resolution metrics allow this too), ` +
+    `from the console's start. Alarms: their definition's ${definition.alarmPeriodSeconds} s periods, as in AWS.`;
   const main = document.getElementById('dashboard');
   for (const segment of definition.segments) {
     main.append(el('h2', { id: `segment-${segment.id}` }, segment.title));
@@ -84,16 +86,34 @@ function renderLayout() {
 function table(headers, rows) {
   const t = el('table');
   t.append(el('tr', {}, ...headers.map((h) => el('th', {}, h))));
-  for (const row of rows) t.append(el('tr', {}, ...row.map((c) => el('td', {}, String(c)))));
+  for (const row of rows)
+    t.append(
+      el('tr', {}, ...row.map((c) => (c instanceof Node ? el('td', {}, c) : el('td', {}, String(c))))),
+    );
   return t;
 }
 
-function renderPipeline(pipeline) {
+/** A count with how it was obtained: exact counts as they are, estimates marked ≈; the source as tooltip. */
+function countCell(count) {
+  const text = `${count.exact ? '' : '≈ '}${count.count.toLocaleString('en-US')} ${count.unit}`;
+  return el('span', { class: count.exact ? 'exact' : 'estimate', title: count.source }, text);
+}
+
+function renderPipeline(pipeline, written) {
   const box = document.getElementById('pipeline');
   box.replaceChildren();
-  if (!pipeline) return;
   const panel = (id, title, ...content) =>
     box.append(el('div', { class: 'panel', id }, el('b', {}, title), ...content));
+  panel(
+    'written',
+    'Written since the console started',
+    el('div', { class: 'muted' }, "exact: the handlers' own counts (EMF)"),
+    table(
+      ['store', 'what', 'count'],
+      written.map((c) => [c.store, c.table, countCell(c)]),
+    ),
+  );
+  if (!pipeline) return;
   panel(
     'lag',
     'Consumer lag per partition',
@@ -113,18 +133,24 @@ function renderPipeline(pipeline) {
   );
   panel(
     'dead-letters',
-    'Dead letters by reason',
+    'Latest dead letters by reason',
+    el(
+      'div',
+      { class: 'muted' },
+      `the newest ${pipeline.recentDeadLettersRead.toLocaleString('en-US')} at most`,
+    ),
     table(
       ['reason', 'count'],
-      pipeline.deadLettersByReason.map((d) => [d.reason, d.count]),
+      pipeline.recentDeadLettersByReason.map((d) => [d.reason, d.count]),
     ),
   );
   panel(
     'rows',
-    'Rows per store',
+    'Table sizes',
+    el('div', { class: 'muted' }, "≈ derived from the stores' statistics, no scan (hover for the source)"),
     table(
-      ['store', 'table', 'rows'],
-      pipeline.rowsByStore.map((r) => [r.store, r.table, r.rows]),
+      ['store', 'table', 'size'],
+      pipeline.estimatedSizes.map((c) => [c.store, c.table, countCell(c)]),
     ),
   );
   const errors = Object.entries(pipeline.errors);
@@ -146,7 +172,7 @@ async function refresh() {
     badge.dataset.state = alarm.state;
     badge.querySelector('.state').textContent = alarm.state;
   }
-  renderPipeline(state.pipeline);
+  renderPipeline(state.pipeline, state.written);
   document.getElementById('updated').textContent = `updated ${new Date(state.now).toLocaleTimeString()}`;
   document.body.dataset.refreshes = String(Number(document.body.dataset.refreshes ?? 0) + 1);
 }

@@ -81,6 +81,8 @@ describe('parseBenchArgs', () => {
     expect(p.only).toEqual(['processor', 'ceiling', 'http', 'e2e', 'cpu', 'bundles', 'console', 'drain']);
     expect(p.consoleRate).toBe(500);
     expect(p.consoleSeconds).toBe(30);
+    // A million users in the tables before the console runs, off and on twice, interleaved.
+    expect([p.consolePreload, p.consoleRounds]).toEqual([1_000_000, 2]);
   });
 
   it('--only console runs the console cost alone; --quick keeps it small', () => {
@@ -89,8 +91,24 @@ describe('parseBenchArgs', () => {
     expect(quick.only).toContain('console');
     expect(quick.consoleRate).toBe(200);
     expect(quick.consoleSeconds).toBe(8);
-    const explicit = parseBenchArgs(['--quick', '--console-rate', '500', '--console-seconds', '12']);
-    expect([explicit.consoleRate, explicit.consoleSeconds]).toEqual([500, 12]);
+    expect([quick.consolePreload, quick.consoleRounds]).toEqual([5_000, 2]);
+    const explicit = parseBenchArgs([
+      '--quick',
+      '--console-rate',
+      '500',
+      '--console-seconds',
+      '12',
+      '--console-preload',
+      '20000',
+      '--console-rounds',
+      '3',
+    ]);
+    expect([
+      explicit.consoleRate,
+      explicit.consoleSeconds,
+      explicit.consolePreload,
+      explicit.consoleRounds,
+    ]).toEqual([500, 12, 20_000, 3]);
   });
 
   it('--quick shrinks the defaults while explicit flags still win', () => {
@@ -117,6 +135,8 @@ describe('parseBenchArgs', () => {
     [['--console-rate', '0'], /--console-rate must be a whole number from 1 to 5000, got "0"/],
     [['--console-rate', '2.5'], /--console-rate must be a whole number/],
     [['--console-seconds', '601'], /--console-seconds must be a whole number from 1 to 600, got "601"/],
+    [['--console-preload', '1.5'], /--console-preload must be a whole number from 0 to 10000000, got "1.5"/],
+    [['--console-rounds', '0'], /--console-rounds must be a whole number from 1 to 10, got "0"/],
   ])('rejects %j naming the flag', (argv, message) => {
     expect(() => parseBenchArgs(argv)).toThrow(BenchUsageError);
     expect(() => parseBenchArgs(argv)).toThrow(message);

@@ -283,22 +283,40 @@ describe('renderMarkdown', () => {
     expect(sectionOf(markdown, 'Peak RSS')).toContain('| cassandra | 1,320 |');
   });
 
-  it("shows the console's cost: both runs, the difference and the console's own work", () => {
+  it("shows the console's cost: every interleaved run, the medians, their difference and the console's own work", () => {
     const section = sectionOf(renderMarkdown(sampleBenchResults(), 'chart.svg'), 'Local console cost');
 
-    expect(section).toContain('took 500 users/s for 30 s twice: with `--no-console`');
+    expect(section).toContain('The bench tables held 1,000,000 users.');
+    expect(section).toContain('took 500 users/s for 30 s per run, in 2 rounds of two runs, interleaved');
     expect(section).toContain('fetching its state every 2 s');
-    expect(section).toContain('| off | 38.4% | 61.2% | 310.5 | 15,000 of 15,000 | 30.1 |');
-    expect(section).toContain('| on | 40.5% | 63% | 322.8 | 15,000 of 15,000 | 30.2 |');
-    expect(section).toContain('- **Difference (on − off):** 2.1% of one core');
+    expect(section).toContain('| 1, console off | 80.1% | 38.2% | 61.2% | 310.5 | 15,000 of 15,000 | 30.1 |');
+    expect(section).toContain('| 2, console on | 82.8% | 40.6% | 63% | 322.8 | 15,000 of 15,000 | 30.2 |');
+    expect(section).toContain(
+      '| median, console off | 80.3% | 38.4% | 61.2% | 310.5 | 15,000 of 15,000 | 30.1 |',
+    );
+    expect(section).toContain(
+      '| median, console on | 82.4% | 40.5% | 63% | 322.8 | 15,000 of 15,000 | 30.2 |',
+    );
+    expect(section).toContain('- **Difference of the medians (on − off):** 2.1% of one core');
     expect(section).toContain("- **The console's own work:** 0.6% of one core");
     const negative = renderMarkdown(
       sampleBenchResults({ consoleCost: sampleConsoleCost({ cpuDifferencePercent: -0.8 }) }),
       'chart.svg',
     );
     expect(sectionOf(negative, 'Local console cost')).toContain(
-      '**Difference (on − off):** -0.8% of one core',
+      '**Difference of the medians (on − off):** -0.8% of one core',
     );
+  });
+
+  it('keeps rendering results of one run each (before the interleaved runs) as they were', () => {
+    const { runs: _runs, preloadedUsers: _preloaded, ...oneRunEach } = sampleConsoleCost();
+    const section = sectionOf(
+      renderMarkdown(sampleBenchResults({ consoleCost: oneRunEach }), 'chart.svg'),
+      'Local console cost',
+    );
+    expect(section).toContain('took 500 users/s for 30 s twice: with `--no-console`');
+    expect(section).toContain('| off | 38.4% | 61.2% | 310.5 | 15,000 of 15,000 | 30.1 |');
+    expect(section).toContain('- **Difference (on − off):** 2.1% of one core');
   });
 
   it('says "not run" for the console cost when it was skipped or the file predates it', () => {
