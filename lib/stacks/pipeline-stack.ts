@@ -82,6 +82,16 @@ export interface AwsParts {
   readonly verification: Verification;
 }
 
+/** What an `aws` stage's functions and MWAA connect to, built first. */
+interface AwsDataLayer {
+  readonly network: Network;
+  /** The VPC and its private subnets, where every function and MWAA run. */
+  readonly placement: { readonly vpc: ec2.IVpc; readonly subnets: ec2.SubnetSelection };
+  readonly streaming: Streaming;
+  readonly relationalStore: RelationalStore;
+  readonly keyspaces: KeyspacesStore;
+}
+
 /**
  * The whole pipeline of one stage. The stack only wires constructs from `lib/constructs` together;
  * resources are defined in those constructs.
@@ -147,7 +157,67 @@ export class PipelineStack extends Stack {
     return Array.from({ length: this.azCount ?? 2 }, (_, index) => Fn.select(index, Fn.getAzs()));
   }
 
+  /** An `aws` stage: the data layer, then ingestion, processing, orchestration, verification, observability. */
   private buildAws(config: PipelineSettings): { parts: PipelineParts; aws: AwsParts } {
+    const retention = config.observability.logRetentionDays;
+    const data = this.buildAwsDataLayer(config);
+    const { network, streaming, relationalStore, keyspaces, placement } = data;
+    const kafkaAccess = mskProducerAccess(config, streaming);
+    const ingestion = new Ingestion(this, 'Ingestion', {
+      stageName: config.stageName,
+      kafka: kafkaAccess,
+      network: placement,
+      auth: config.api.auth,
+      throttleRateLimit: config.api.throttleRateLimit,
+      throttleBurstLimit: config.api.throttleBurstLimit,
+      waf: config.api.waf,
+      wafRequestsPerIpPer5Minutes: config.api.wafRequestsPerIpPer5Minutes,
+      pullSchedule: config.pullSchedule,
+      logRetentionDays: retention,
+    });
+    const processing = this.buildAwsProcessing(config, data);
+    const failedBatchesReplay = this.buildFailedBatchesReplay(config, data);
+    const orchestration = this.buildOrchestration(config, data, ingestion, failedBatchesReplay);
+
+    // npm run verify reads the stores from inside the VPC and produces its poison record through this function.
+    const verification = new Verification(this, 'Verification', {
+      network: placement,
+      access: [relationalStore.readerAccess('Verification function'), keyspaces.readerAccess(), kafkaAccess],
+      logRetentionDays: retention,
+    });
+    verification.function.function.node.addDependency(relationalStore.migrations);
+
+    const observability = new Observability(this, 'Observability', {
+      ...applicationSignals(config, ingestion, processing),
+      ...(processing.mapping
+        ? {
+            mapping: {
+              functionName: processing.processor.function.functionName,
+              uuid: processing.mapping.eventSourceMappingId,
+              failureTopicName: streaming.failureTopicName,
+            },
+          }
+        : {}),
+      kafka: {
+        clusterName: streaming.clusterName,
+        brokerCount: config.streaming.kind === 'provisioned' ? config.streaming.brokerCount : 0,
+      },
+      database: {
+        instanceIdentifier: relationalStore.instance.instanceIdentifier,
+        allocatedStorageGiB: config.database.allocatedStorageGiB,
+      },
+      keyspaces: { keyspace: keyspaces.keyspaceName, tables: [...keyspaces.tables.keys()] },
+      mwaa: { environmentName: orchestration.environmentName },
+      ...(config.observability.alarmEmail ? { alarmEmail: config.observability.alarmEmail } : {}),
+    });
+    return {
+      parts: { ingestion, processing, observability },
+      aws: { network, streaming, relationalStore, keyspaces, orchestration, verification },
+    };
+  }
+
+  /** Log encryption, the VPC, MSK, RDS and Keyspaces: what the functions and MWAA connect to. */
+  private buildAwsDataLayer(config: PipelineSettings): AwsDataLayer {
     const retention = config.observability.logRetentionDays;
     new LogEncryption(this, 'LogEncryption');
     const network = new Network(this, 'Network', {
@@ -183,38 +253,12 @@ export class PipelineStack extends Stack {
       signupDay: config.signupDayTable,
       userRowsTtlSeconds: config.retention.userRowsTtlDays * SECONDS_PER_DAY,
     });
+    return { network, placement: { vpc, subnets }, streaming, relationalStore, keyspaces };
+  }
 
-    const kafkaAccess: ServiceAccess = {
-      environment: {
-        KAFKA_AUTH: 'iam',
-        MSK_CLUSTER_ARN: streaming.clusterArn,
-        KAFKA_TOPIC: config.topicName,
-      },
-      grant: (client) => {
-        streaming.grantProduce(client);
-        // A producer may run as soon as it exists (the pull schedule, the API): the topic must be there first.
-        if (Construct.isConstruct(client)) client.node.addDependency(streaming.topicResource);
-        if (client.connections)
-          streaming.allowClient(
-            client.connections.securityGroups[0] as ec2.ISecurityGroup,
-            'Producer Lambda',
-          );
-      },
-    };
-    const ingestion = new Ingestion(this, 'Ingestion', {
-      stageName: config.stageName,
-      kafka: kafkaAccess,
-      network: { vpc, subnets },
-      auth: config.api.auth,
-      throttleRateLimit: config.api.throttleRateLimit,
-      throttleBurstLimit: config.api.throttleBurstLimit,
-      waf: config.api.waf,
-      wafRequestsPerIpPer5Minutes: config.api.wafRequestsPerIpPer5Minutes,
-      pullSchedule: config.pullSchedule,
-      logRetentionDays: retention,
-    });
-
-    const region = this.region;
+  /** The processor on the MSK event source mapping, writing to both stores once they are migrated. */
+  private buildAwsProcessing(config: PipelineSettings, data: AwsDataLayer): Processing {
+    const { streaming, relationalStore, keyspaces } = data;
     const consumerGroupId = processorConsumerGroup(config.stageName);
     const processing = new Processing(this, 'Processing', {
       sinks: [relationalStore.sinkAccess(), keyspaces.sinkAccess()],
@@ -231,36 +275,50 @@ export class PipelineStack extends Stack {
         dependsOn: [streaming.topicResource, streaming.failureTopicResource],
       },
       mapping: config.processor,
-      network: { vpc, subnets },
+      network: data.placement,
       reservedConcurrency: config.processor.reservedConcurrency,
       memorySizeMiB: config.processor.memorySizeMiB,
-      logRetentionDays: retention,
+      logRetentionDays: config.observability.logRetentionDays,
     });
     // Tables must exist and be migrated before records arrive.
     processing.mapping?.node.addDependency(relationalStore.migrations, ...keyspaces.tables.values());
+    return processing;
+  }
+
+  /** The function `replay_failed_batches` invokes: it reads the failure topic and writes the main topic. */
+  private buildFailedBatchesReplay(config: PipelineSettings, data: AwsDataLayer): FailedBatchesReplay {
+    const { streaming } = data;
     const replayGroup = failedBatchesReplayGroup(config.stageName);
     const failedBatchesReplay = new FailedBatchesReplay(this, 'FailedBatchesReplay', {
       clusterArn: streaming.clusterArn,
       failureTopicName: streaming.failureTopicName,
       groupId: replayGroup,
-      network: { vpc, subnets },
+      network: data.placement,
       grantKafka: (grantee) => {
         streaming.grantConsume(grantee, streaming.failureTopicName, replayGroup);
         streaming.grantProduce(grantee);
       },
       allowIntoKafka: (sg) => streaming.allowClient(sg, 'Failed-batches replay'),
-      logRetentionDays: retention,
+      logRetentionDays: config.observability.logRetentionDays,
     });
-    // The replay reads the failure topic and writes the main topic.
     failedBatchesReplay.function.function.node.addDependency(
       streaming.topicResource,
       streaming.failureTopicResource,
     );
+    return failedBatchesReplay;
+  }
 
-    const orchestration = new Orchestration(this, 'Orchestration', {
+  /** MWAA, with the grants, Variables and connections its DAGs need. */
+  private buildOrchestration(
+    config: PipelineSettings,
+    data: AwsDataLayer,
+    ingestion: Ingestion,
+    failedBatchesReplay: FailedBatchesReplay,
+  ): Orchestration {
+    const { streaming, relationalStore, keyspaces } = data;
+    return new Orchestration(this, 'Orchestration', {
       stageName: config.stageName,
-      vpc,
-      subnets,
+      ...data.placement,
       ...config.orchestration,
       pullFunction: ingestion.pullFunction.function,
       // The DAGs log in as pipeline_reader, never as the master user.
@@ -280,69 +338,9 @@ export class PipelineStack extends Stack {
         (sg) => relationalStore.allowProxyFrom(sg, 'MWAA workers'),
         (sg) => streaming.allowClient(sg, 'MWAA workers (replay)'),
       ],
-      connections: {
-        pipeline_postgres: {
-          conn_type: 'postgres',
-          host: relationalStore.proxy.endpoint,
-          port: POSTGRES_PORT,
-          schema: DATABASE_NAME,
-          extra: { sslmode: 'require' },
-        },
-        pipeline_cassandra: {
-          conn_type: 'cassandra',
-          host: keyspaces.endpointHost,
-          port: KEYSPACES_PORT,
-          schema: keyspaces.keyspaceName,
-          extra: { auth: 'sigv4', region, ssl: true, local_dc: region, consistency: 'LOCAL_QUORUM' },
-        },
-        pipeline_kafka: {
-          conn_type: 'kafka',
-          extra: {
-            cluster_arn: streaming.clusterArn,
-            auth: 'msk_iam',
-            region,
-            security_protocol: 'SASL_SSL',
-          },
-        },
-      },
-      logRetentionDays: retention,
+      connections: airflowConnections(data, this.region),
+      logRetentionDays: config.observability.logRetentionDays,
     });
-
-    // npm run verify reads the stores from inside the VPC and produces its poison record through this function.
-    const verification = new Verification(this, 'Verification', {
-      network: { vpc, subnets },
-      access: [relationalStore.readerAccess('Verification function'), keyspaces.readerAccess(), kafkaAccess],
-      logRetentionDays: retention,
-    });
-    verification.function.function.node.addDependency(relationalStore.migrations);
-
-    const observability = new Observability(this, 'Observability', {
-      ...applicationSignals(config, ingestion, processing),
-      ...(processing.mapping
-        ? {
-            mapping: {
-              functionName: processing.processor.function.functionName,
-              uuid: processing.mapping.eventSourceMappingId,
-              failureTopicName: streaming.failureTopicName,
-            },
-          }
-        : {}),
-      kafka: {
-        clusterName: streaming.clusterName,
-        brokerCount: config.streaming.kind === 'provisioned' ? config.streaming.brokerCount : 0,
-      },
-      database: {
-        instanceIdentifier: relationalStore.instance.instanceIdentifier,
-        allocatedStorageGiB: config.database.allocatedStorageGiB,
-      },
-      keyspaces: { keyspace: keyspaces.keyspaceName, tables: [...keyspaces.tables.keys()] },
-      mwaa: { environmentName: orchestration.environmentName },
-      ...(config.observability.alarmEmail ? { alarmEmail: config.observability.alarmEmail } : {}),
-    });
-    return {
-      parts: { ingestion, processing, observability },
-      aws: { network, streaming, relationalStore, keyspaces, orchestration, verification },
-    };
   }
 
   private buildLocal(config: PipelineSettings): PipelineParts {
@@ -434,5 +432,53 @@ function applicationSignals(config: PipelineSettings, ingestion: Ingestion, proc
     deadLetterQueues: ingestion.scheduleDeadLetters
       ? [{ queueName: ingestion.scheduleDeadLetters.queueName, label: 'Schedule dead letters' }]
       : [],
+  };
+}
+
+/** Producing to the MSK topic over IAM: the producer environment, the grant, the topic dependency, the port. */
+function mskProducerAccess(config: PipelineSettings, streaming: Streaming): ServiceAccess {
+  return {
+    environment: {
+      KAFKA_AUTH: 'iam',
+      MSK_CLUSTER_ARN: streaming.clusterArn,
+      KAFKA_TOPIC: config.topicName,
+    },
+    grant: (client) => {
+      streaming.grantProduce(client);
+      // A producer may run as soon as it exists (the pull schedule, the API): the topic must be there first.
+      if (Construct.isConstruct(client)) client.node.addDependency(streaming.topicResource);
+      if (client.connections)
+        streaming.allowClient(client.connections.securityGroups[0] as ec2.ISecurityGroup, 'Producer Lambda');
+    },
+  };
+}
+
+/** The Airflow connections of the DAGs: PostgreSQL through the proxy, Keyspaces over SigV4, MSK over IAM. */
+function airflowConnections(data: AwsDataLayer, region: string): Record<string, Record<string, unknown>> {
+  const { streaming, relationalStore, keyspaces } = data;
+  return {
+    pipeline_postgres: {
+      conn_type: 'postgres',
+      host: relationalStore.proxy.endpoint,
+      port: POSTGRES_PORT,
+      schema: DATABASE_NAME,
+      extra: { sslmode: 'require' },
+    },
+    pipeline_cassandra: {
+      conn_type: 'cassandra',
+      host: keyspaces.endpointHost,
+      port: KEYSPACES_PORT,
+      schema: keyspaces.keyspaceName,
+      extra: { auth: 'sigv4', region, ssl: true, local_dc: region, consistency: 'LOCAL_QUORUM' },
+    },
+    pipeline_kafka: {
+      conn_type: 'kafka',
+      extra: {
+        cluster_arn: streaming.clusterArn,
+        auth: 'msk_iam',
+        region,
+        security_protocol: 'SASL_SSL',
+      },
+    },
   };
 }

@@ -29,7 +29,7 @@ import {
   AIRFLOW_VERSION,
   CLOUDFORMATION_DOCUMENTED_AIRFLOW_VERSION,
 } from '../../lib/constructs/orchestration/airflow-version.js';
-import { DAG_S3_PATH, REQUIREMENTS_S3_PATH } from '../../lib/constructs/orchestration/orchestration.js';
+import { DAG_S3_PATH, REQUIREMENTS_S3_PATH } from '../../lib/constructs/orchestration/mwaa-environment.js';
 import { migrationsHash } from '../../lib/constructs/relational-store/migrations-hash.js';
 import {
   PROJECT_NAME,

@@ -59,8 +59,17 @@ export class Network extends Construct {
       restrictDefaultSecurityGroup: true,
     });
     this.privateSubnets = { subnetType: privateType };
-    // The default-security-group custom resource's Lambda (aws-cdk-lib, plain JavaScript) runs on the
-    // project's architecture too.
+    this.adoptRestrictDefaultSecurityGroupHandler();
+    this.addFlowLogs(props.flowLogRetentionDays ?? 14);
+    this.vpc.addGatewayEndpoint('S3', { service: ec2.GatewayVpcEndpointAwsService.S3 });
+    this.endpointSecurityGroup = this.addInterfaceEndpoints();
+  }
+
+  /**
+   * The default-security-group custom resource's Lambda (aws-cdk-lib, plain JavaScript) runs on the
+   * project's architecture and runtime too.
+   */
+  private adoptRestrictDefaultSecurityGroupHandler(): void {
     const restrictProvider = Stack.of(this).node.tryFindChild(
       'Custom::VpcRestrictDefaultSGCustomResourceProvider',
     );
@@ -75,30 +84,30 @@ export class Network extends Construct {
         ),
       );
     }
+  }
 
+  /** Flow logs of all traffic, kept `days` days. */
+  private addFlowLogs(days: number): void {
     const flowLogGroup = new logs.LogGroup(this, 'FlowLogs', {
-      retention: retentionDays(props.flowLogRetentionDays ?? 14),
+      retention: retentionDays(days),
       removalPolicy: RemovalPolicy.DESTROY,
     });
     this.vpc.addFlowLog('FlowLog', {
       destination: ec2.FlowLogDestination.toCloudWatchLogs(flowLogGroup),
       trafficType: ec2.FlowLogTrafficType.ALL,
     });
+  }
 
-    this.vpc.addGatewayEndpoint('S3', { service: ec2.GatewayVpcEndpointAwsService.S3 });
-
-    this.endpointSecurityGroup = new ec2.SecurityGroup(this, 'EndpointSecurityGroup', {
+  /** The interface endpoints of the AWS APIs the Lambdas and MWAA call; returns their security group. */
+  private addInterfaceEndpoints(): ec2.SecurityGroup {
+    const endpointSecurityGroup = new ec2.SecurityGroup(this, 'EndpointSecurityGroup', {
       vpc: this.vpc,
       description: 'Interface VPC endpoints: HTTPS from inside the VPC',
       allowAllOutbound: false,
     });
-    this.endpointSecurityGroup.addIngressRule(
-      ec2.Peer.ipv4(VPC_CIDR),
-      ec2.Port.tcp(443),
-      'HTTPS from the VPC',
-    );
+    endpointSecurityGroup.addIngressRule(ec2.Peer.ipv4(VPC_CIDR), ec2.Port.tcp(443), 'HTTPS from the VPC');
     // Amazon Keyspaces speaks CQL over TLS on 9142 through its endpoint.
-    this.endpointSecurityGroup.addIngressRule(
+    endpointSecurityGroup.addIngressRule(
       ec2.Peer.ipv4(VPC_CIDR),
       ec2.Port.tcp(9142),
       'CQL/TLS to Amazon Keyspaces from the VPC',
@@ -118,10 +127,11 @@ export class Network extends Construct {
       this.vpc.addInterfaceEndpoint(name, {
         service,
         privateDnsEnabled: true,
-        securityGroups: [this.endpointSecurityGroup],
+        securityGroups: [endpointSecurityGroup],
         subnets: this.privateSubnets,
         open: false,
       });
     }
+    return endpointSecurityGroup;
   }
 }

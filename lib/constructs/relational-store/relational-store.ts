@@ -1,44 +1,34 @@
-import { CustomResource, Duration, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
+import type { CustomResource } from 'aws-cdk-lib';
+import { Duration, RemovalPolicy, Validations } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as rds from 'aws-cdk-lib/aws-rds';
-import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
-import * as cr from 'aws-cdk-lib/custom-resources';
 import { Construct } from 'constructs';
-import {
-  type ApplicationRole,
-  MIGRATIONS,
-  READER_ROLE,
-  WRITER_ROLE,
-} from '../../../lambdas/shared/schema/postgres/index.js';
+import { READER_ROLE, WRITER_ROLE } from '../../../lambdas/shared/schema/postgres/index.js';
 import type { DatabaseSettings } from '../../config/stage-settings.js';
 import type { Client, ServiceAccess, SinkAccess } from '../shared/access.js';
 import { acknowledgeIamFindings } from '../shared/acknowledge.js';
 import { skipCheckov } from '../shared/checkov.js';
-import { PipelineFunction, retentionDays, useProjectRuntime } from '../shared/pipeline-function.js';
-import { migrationsHash } from './migrations-hash.js';
+import { retentionDays } from '../shared/pipeline-function.js';
+import { createApplicationLogin } from './application-login.js';
+import { createDatabaseProxy } from './database-proxy.js';
+import {
+  DATABASE_NAME,
+  DATABASE_USER,
+  type DatabaseLogin,
+  POSTGRES_PORT,
+  postgresConnectionEnvironment,
+} from './postgres-connection.js';
+import { PostgresMigrations } from './postgres-migrations.js';
+
+export { DATABASE_NAME, DATABASE_USER, type DatabaseLogin, POSTGRES_PORT } from './postgres-connection.js';
 
 /** PostgreSQL major.minor the pipeline runs (the local mirror runs PostgreSQL 17 too). */
 export const POSTGRES_ENGINE_VERSION = rds.PostgresEngineVersion.VER_17_9;
 
 /** PostgreSQL logs exported to CloudWatch Logs. */
 export const RDS_LOG_EXPORTS = ['postgresql', 'upgrade'] as const;
-
-/** PostgreSQL port of the instance and the proxy. */
-export const POSTGRES_PORT = 5432;
-
-/** Database the pipeline's tables live in (PGDATABASE). */
-export const DATABASE_NAME = 'pipeline';
-
-/** Master user: only the migrations custom resource logs in with it. */
-export const DATABASE_USER = 'pipeline_admin';
-
-/** A PostgreSQL login and the Secrets Manager secret holding its password (and host, port, dbname). */
-export interface DatabaseLogin {
-  readonly username: string;
-  readonly secret: secretsmanager.ISecret;
-}
 
 /** Props of {@link RelationalStore}: the stage's database settings and where the store lives. */
 export interface RelationalStoreProps extends DatabaseSettings {
@@ -56,8 +46,9 @@ export interface RelationalStoreProps extends DatabaseSettings {
 
 /**
  * RDS for PostgreSQL 17: private, encrypted, credentials in Secrets Manager with single-user rotation, an
- * RDS Proxy (TLS required) for the Lambdas, and a custom resource that runs the schema migrations whenever
- * they change.
+ * RDS Proxy (TLS required) for the Lambdas ({@link createDatabaseProxy}), one rotated secret per application
+ * role ({@link createApplicationLogin}), and a custom resource that runs the schema migrations whenever they
+ * change ({@link PostgresMigrations}).
  */
 export class RelationalStore extends Construct {
   /** The instance. */
@@ -89,12 +80,48 @@ export class RelationalStore extends Construct {
     });
     // The master secret outlives a deleted stack wherever the data does (a snapshot is kept).
     if (props.deletionProtection) this.secret.applyRemovalPolicy(RemovalPolicy.RETAIN);
+    this.instance = this.createInstance(props);
+    this.instance.addRotationSingleUser({
+      automaticallyAfter: Duration.days(props.rotationDays ?? 30),
+      vpcSubnets: props.subnets,
+    });
+    this.acknowledgeScannerFindings(props);
+    const loginProps = {
+      instance: this.instance,
+      encryptionKey: this.key,
+      vpc: props.vpc,
+      subnets: props.subnets,
+      rotationDays: props.rotationDays,
+    };
+    this.writer = createApplicationLogin(this, { ...loginProps, id: 'Writer', role: WRITER_ROLE });
+    this.reader = createApplicationLogin(this, { ...loginProps, id: 'Reader', role: READER_ROLE });
+    this.proxy = createDatabaseProxy(this, {
+      instance: this.instance,
+      logins: [this.writer, this.reader],
+      vpc: props.vpc,
+      subnets: props.subnets,
+    });
+    const migrations = new PostgresMigrations(this, {
+      instance: this.instance,
+      masterSecret: this.secret,
+      writer: this.writer,
+      reader: this.reader,
+      vpc: props.vpc,
+      subnets: props.subnets,
+      logRetentionDays: props.logRetentionDays,
+    });
+    this.migrations = migrations.resource;
+    this.migrationsHash = migrations.hash;
+  }
+
+  /** The instance in its security group, its exported log groups (with retention) and its stage decisions. */
+  private createInstance(props: RelationalStoreProps): rds.DatabaseInstance {
     const dbSecurityGroup = new ec2.SecurityGroup(this, 'DatabaseSecurityGroup', {
       vpc: props.vpc,
       description: 'RDS PostgreSQL: from the proxy, the migrations and the rotation function only',
       allowAllOutbound: false,
     });
-    this.instance = new rds.DatabaseInstance(this, 'Instance', {
+    const instance = new rds.DatabaseInstance(this, 'Instance', {
       engine: rds.DatabaseInstanceEngine.postgres({ version: POSTGRES_ENGINE_VERSION }),
       instanceType: new ec2.InstanceType(props.instanceType),
       vpc: props.vpc,
@@ -125,107 +152,10 @@ export class RelationalStore extends Construct {
         retention: retentionDays(props.logRetentionDays),
         removalPolicy: RemovalPolicy.DESTROY,
       });
-      this.instance.node.addDependency(group);
+      instance.node.addDependency(group);
     }
-    Validations.of(this.instance).acknowledge({
-      id: 'AwsSolutions::AwsSolutions-RDS11',
-      reason:
-        'PostgreSQL keeps its default port: the instance is private, reachable only from the proxy, migrations ' +
-        'and rotation security groups; a non-standard port adds no protection.',
-    });
-    if (!props.multiAz) {
-      Validations.of(this.instance).acknowledge({
-        id: 'AwsSolutions::AwsSolutions-RDS3',
-        reason: 'Single-AZ by stage setting (database.multiAz=false) to save cost; prod runs Multi-AZ.',
-      });
-    }
-    if (!props.deletionProtection) {
-      Validations.of(this.instance).acknowledge({
-        id: 'AwsSolutions::AwsSolutions-RDS10',
-        reason: 'Disposable development data (database.deletionProtection=false); prod is protected.',
-      });
-    }
-    this.instance.addRotationSingleUser({
-      automaticallyAfter: Duration.days(props.rotationDays ?? 30),
-      vpcSubnets: props.subnets,
-    });
-    this.acknowledgeScannerFindings(props);
-    this.writer = this.applicationLogin('Writer', WRITER_ROLE, props);
-    this.reader = this.applicationLogin('Reader', READER_ROLE, props);
-
-    const proxySecurityGroup = new ec2.SecurityGroup(this, 'ProxySecurityGroup', {
-      vpc: props.vpc,
-      description: 'RDS Proxy: from the pipeline Lambdas',
-      allowAllOutbound: true,
-    });
-    this.proxy = this.instance.addProxy('Proxy', {
-      // Application roles only: the master user cannot log in through the proxy.
-      secrets: [this.writer.secret, this.reader.secret],
-      vpc: props.vpc,
-      vpcSubnets: props.subnets,
-      securityGroups: [proxySecurityGroup],
-      requireTLS: true,
-      iamAuth: false,
-      borrowTimeout: Duration.seconds(30),
-      maxConnectionsPercent: 80,
-    });
-    this.instance.connections.allowDefaultPortFrom(proxySecurityGroup, 'RDS Proxy');
-
-    // Migrations: one direct connection (the runner's advisory lock needs a session), every time the SQL
-    // changes. The runner is idempotent, so a re-run (e.g. after the instance was replaced) is harmless.
-    const migrationsSecurityGroup = new ec2.SecurityGroup(this, 'MigrationsSecurityGroup', {
-      vpc: props.vpc,
-      description: 'Migrations custom resource: to PostgreSQL and Secrets Manager',
-      allowAllOutbound: true,
-    });
-    this.instance.connections.allowDefaultPortFrom(migrationsSecurityGroup, 'Migrations custom resource');
-    const migrationsFunction = new PipelineFunction(this, 'MigrationsFunction', {
-      entry: 'migrations/handler.ts',
-      serviceName: 'migrations',
-      noDeadLetterQueueReason: 'Invoked synchronously by the custom resource provider framework.',
-      description: 'Applies the PostgreSQL schema migrations (custom resource)',
-      timeout: Duration.minutes(5),
-      logRetentionDays: props.logRetentionDays,
-      vpc: props.vpc,
-      vpcSubnets: props.subnets,
-      securityGroups: [migrationsSecurityGroup],
-      environment: {
-        ...this.connectionEnvironment(
-          { username: DATABASE_USER, secret: this.secret },
-          this.instance.dbInstanceEndpointAddress,
-          this.instance.dbInstanceEndpointPort,
-        ),
-        // After migrating, the custom resource gives each application role LOGIN and its secret's password.
-        PG_ROLE_SECRET_ARNS: Stack.of(this).toJsonString({
-          [WRITER_ROLE]: this.writer.secret.secretArn,
-          [READER_ROLE]: this.reader.secret.secretArn,
-        }),
-      },
-    });
-    for (const secret of [this.secret, this.writer.secret, this.reader.secret])
-      secret.grantRead(migrationsFunction.function);
-
-    const providerLogs = new logs.LogGroup(this, 'MigrationsProviderLogs', {
-      retention: retentionDays(props.logRetentionDays),
-      removalPolicy: RemovalPolicy.DESTROY,
-    });
-    const provider = new cr.Provider(this, 'MigrationsProvider', {
-      onEventHandler: migrationsFunction.function,
-      logGroup: providerLogs,
-    });
-    useProjectRuntime(provider);
-    this.migrationsHash = migrationsHash();
-    this.migrations = new CustomResource(this, 'Migrations', {
-      serviceToken: provider.serviceToken,
-      resourceType: 'Custom::PostgresMigrations',
-      properties: {
-        MigrationsHash: this.migrationsHash,
-        LatestVersion: String(MIGRATIONS.at(-1)?.version ?? 0),
-        // A replaced instance has a new endpoint: the migrations run again on it.
-        DatabaseEndpoint: this.instance.dbInstanceEndpointAddress,
-      },
-    });
-    this.migrations.node.addDependency(this.instance);
+    acknowledgeInstanceFindings(instance, props);
+    return instance;
   }
 
   /**
@@ -239,16 +169,7 @@ export class RelationalStore extends Construct {
     host: string = this.proxy.endpoint,
     port = String(POSTGRES_PORT),
   ): Record<string, string> {
-    return {
-      PGHOST: host,
-      PGPORT: port,
-      PGDATABASE: DATABASE_NAME,
-      PGUSER: login.username,
-      PG_SECRET_ARN: login.secret.secretArn,
-      PGSSL: 'true',
-      // RDS and RDS Proxy certificates verify against the CA bundle the Lambda runtime ships.
-      NODE_EXTRA_CA_CERTS: '/var/runtime/ca-cert.pem',
-    };
+    return postgresConnectionEnvironment(login, host, port);
   }
 
   /** What the processor's `postgres` sink needs: the writer's PG* environment, its secret and the proxy port. */
@@ -280,29 +201,6 @@ export class RelationalStore extends Construct {
   /** Opens the proxy's PostgreSQL port to a peer. */
   allowProxyFrom(peer: ec2.IConnectable | ec2.ISecurityGroup, description: string): void {
     this.proxy.connections.allowFrom(peer, ec2.Port.tcp(POSTGRES_PORT), description);
-  }
-
-  /**
-   * An application role's own secret, rotated single-user every `rotationDays` (the role changes its own
-   * password; the username stays, so `PGUSER` is fixed). The first rotation waits for the schedule: the
-   * role only gets LOGIN when the migrations custom resource has run.
-   */
-  private applicationLogin(id: string, role: ApplicationRole, props: RelationalStoreProps): DatabaseLogin {
-    const secret = new rds.DatabaseSecret(this, `${id}Secret`, {
-      username: role,
-      dbname: DATABASE_NAME,
-      encryptionKey: this.key,
-    }).attach(this.instance);
-    new secretsmanager.SecretRotation(this, `${id}Rotation`, {
-      application: secretsmanager.SecretRotationApplication.POSTGRES_ROTATION_SINGLE_USER,
-      secret,
-      target: this.instance,
-      vpc: props.vpc,
-      vpcSubnets: props.subnets,
-      automaticallyAfter: Duration.days(props.rotationDays ?? 30),
-      rotateImmediatelyOnUpdate: false,
-    });
-    return { username: role, secret };
   }
 
   /** Performance Insights and enhanced monitoring, as the stage asks. */
@@ -349,5 +247,27 @@ export class RelationalStore extends Construct {
         'RDS enhanced monitoring role: the AWS managed policy is the one RDS documents for it, scoped to ' +
           'the RDSOSMetrics log group.',
       );
+  }
+}
+
+/** cdk-nag findings on the instance that are stage decisions, each with its reason. */
+function acknowledgeInstanceFindings(instance: rds.DatabaseInstance, props: RelationalStoreProps): void {
+  Validations.of(instance).acknowledge({
+    id: 'AwsSolutions::AwsSolutions-RDS11',
+    reason:
+      'PostgreSQL keeps its default port: the instance is private, reachable only from the proxy, migrations ' +
+      'and rotation security groups; a non-standard port adds no protection.',
+  });
+  if (!props.multiAz) {
+    Validations.of(instance).acknowledge({
+      id: 'AwsSolutions::AwsSolutions-RDS3',
+      reason: 'Single-AZ by stage setting (database.multiAz=false) to save cost; prod runs Multi-AZ.',
+    });
+  }
+  if (!props.deletionProtection) {
+    Validations.of(instance).acknowledge({
+      id: 'AwsSolutions::AwsSolutions-RDS10',
+      reason: 'Disposable development data (database.deletionProtection=false); prod is protected.',
+    });
   }
 }

@@ -2,7 +2,7 @@ import { Duration, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
 import type * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
-import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
+import { type BundlingOptions, NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import type * as cr from 'aws-cdk-lib/custom-resources';
@@ -90,34 +90,8 @@ export class PipelineFunction extends Construct {
       retention: retentionDays(props.logRetentionDays),
       removalPolicy: props.logRemovalPolicy ?? RemovalPolicy.DESTROY,
     });
-    // An explicit role instead of the AWS managed execution policies: logs only to its own log group, and
-    // the ENI actions only when the function is in a VPC.
-    this.role = new iam.Role(this, 'Role', {
-      assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
-      description: `Execution role of the ${props.serviceName} function`,
-    });
-    this.role.addToPolicy(
-      new iam.PolicyStatement({
-        actions: ['logs:CreateLogStream', 'logs:PutLogEvents'],
-        resources: [this.logGroup.logGroupArn],
-      }),
-    );
-    const wildcardReasons: string[] = ['X-Ray PutTraceSegments/PutTelemetryRecords take no resource ARN'];
-    if (props.vpc) {
-      this.role.addToPolicy(
-        new iam.PolicyStatement({
-          actions: [
-            'ec2:CreateNetworkInterface',
-            'ec2:DescribeNetworkInterfaces',
-            'ec2:DeleteNetworkInterface',
-            'ec2:AssignPrivateIpAddresses',
-            'ec2:UnassignPrivateIpAddresses',
-          ],
-          resources: ['*'],
-        }),
-      );
-      wildcardReasons.push('the VPC ENI actions Lambda needs take no resource ARN');
-    }
+    const { role, wildcardReasons } = createExecutionRole(this, props, this.logGroup);
+    this.role = role;
     this.function = new NodejsFunction(this, 'Function', {
       role: this.role,
       ...(props.deadLetterQueue ? { deadLetterQueue: props.deadLetterQueue } : {}),
@@ -147,21 +121,13 @@ export class PipelineFunction extends Construct {
         NODE_OPTIONS: PIPELINE_NODE_OPTIONS,
         ...props.environment,
       },
-      bundling: {
-        forceDockerBundling: false,
-        format: OutputFormat.ESM,
-        target: 'node24',
-        minify: true,
-        sourceMap: true,
-        sourcesContent: false,
-        // ESM output needs `require` for CommonJS dependencies (pg, kafkajs, cassandra-driver).
-        banner:
-          "import { createRequire as __pipelineCreateRequire } from 'node:module'; const require = __pipelineCreateRequire(import.meta.url);",
-        // Provided by the Node.js 24 Lambda runtime.
-        externalModules: ['@aws-sdk/*'],
-        ...(props.bundlingAliases ? { esbuildArgs: aliasArgs(props.bundlingAliases) } : {}),
-      },
+      bundling: pipelineBundling(props.bundlingAliases),
     });
+    this.acknowledgeFindings(props, wildcardReasons);
+  }
+
+  /** cdk-nag and checkov findings the function answers by design, each with its reason. */
+  private acknowledgeFindings(props: PipelineFunctionProps, wildcardReasons: readonly string[]): void {
     Validations.of(this.role).acknowledge({
       id: 'AwsSolutions::AwsSolutions-IAM5[Resource::*]',
       reason: `Only actions without resource-level permissions use '*': ${wildcardReasons.join('; ')}.`,
@@ -178,6 +144,62 @@ export class PipelineFunction extends Construct {
       reason: `Only actions without resource-level permissions use '*': ${wildcardReasons.join('; ')}.`,
     });
   }
+}
+
+/**
+ * An explicit role instead of the AWS managed execution policies: logs only to the function's own log group,
+ * and the ENI actions only when the function is in a VPC. Returns why each `*` resource is there.
+ */
+function createExecutionRole(
+  scope: Construct,
+  props: PipelineFunctionProps,
+  logGroup: logs.ILogGroup,
+): { role: iam.Role; wildcardReasons: string[] } {
+  const role = new iam.Role(scope, 'Role', {
+    assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
+    description: `Execution role of the ${props.serviceName} function`,
+  });
+  role.addToPolicy(
+    new iam.PolicyStatement({
+      actions: ['logs:CreateLogStream', 'logs:PutLogEvents'],
+      resources: [logGroup.logGroupArn],
+    }),
+  );
+  const wildcardReasons: string[] = ['X-Ray PutTraceSegments/PutTelemetryRecords take no resource ARN'];
+  if (props.vpc) {
+    role.addToPolicy(
+      new iam.PolicyStatement({
+        actions: [
+          'ec2:CreateNetworkInterface',
+          'ec2:DescribeNetworkInterfaces',
+          'ec2:DeleteNetworkInterface',
+          'ec2:AssignPrivateIpAddresses',
+          'ec2:UnassignPrivateIpAddresses',
+        ],
+        resources: ['*'],
+      }),
+    );
+    wildcardReasons.push('the VPC ENI actions Lambda needs take no resource ARN');
+  }
+  return { role, wildcardReasons };
+}
+
+/** Local esbuild (never Docker), minified ESM for Node.js 24 with source maps. */
+function pipelineBundling(aliases: Readonly<Record<string, string>> | undefined): BundlingOptions {
+  return {
+    forceDockerBundling: false,
+    format: OutputFormat.ESM,
+    target: 'node24',
+    minify: true,
+    sourceMap: true,
+    sourcesContent: false,
+    // ESM output needs `require` for CommonJS dependencies (pg, kafkajs, cassandra-driver).
+    banner:
+      "import { createRequire as __pipelineCreateRequire } from 'node:module'; const require = __pipelineCreateRequire(import.meta.url);",
+    // Provided by the Node.js 24 Lambda runtime.
+    externalModules: ['@aws-sdk/*'],
+    ...(aliases ? { esbuildArgs: aliasArgs(aliases) } : {}),
+  };
 }
 
 /** Environment variables of every project function hold configuration, never credentials. */

@@ -100,42 +100,20 @@ export class Streaming extends Construct {
         enableKeyRotation: true,
         removalPolicy,
       });
-      const brokerLogs = new logs.LogGroup(this, 'BrokerLogs', {
-        retention: retentionDays(props.logRetentionDays),
-        removalPolicy: RemovalPolicy.DESTROY,
-      });
-      cluster = new msk.CfnCluster(this, 'Cluster', {
-        clusterName: this.clusterName,
-        kafkaVersion: props.cluster.kafkaVersion,
-        numberOfBrokerNodes: props.cluster.brokerCount,
-        brokerNodeGroupInfo: {
-          instanceType: props.cluster.brokerInstanceType,
-          clientSubnets: subnetIds,
-          securityGroups: [this.securityGroup.securityGroupId],
-          storageInfo: { ebsStorageInfo: { volumeSize: props.cluster.volumeSizeGiB } },
-        },
-        clientAuthentication: {
-          sasl: { iam: { enabled: true } },
-          unauthenticated: { enabled: false },
-        },
-        encryptionInfo: {
-          encryptionAtRest: { dataVolumeKmsKeyId: this.encryptionKey.keyArn },
-          encryptionInTransit: { clientBroker: 'TLS', inCluster: true },
-        },
-        loggingInfo: {
-          brokerLogs: { cloudWatchLogs: { enabled: true, logGroup: brokerLogs.logGroupName } },
-        },
-        enhancedMonitoring: 'PER_BROKER',
-      });
-      this.clusterArn = cluster.attrArn;
+      cluster = this.createProvisionedCluster(
+        props.cluster,
+        subnetIds,
+        this.encryptionKey,
+        props.logRetentionDays,
+      );
     } else {
       cluster = new msk.CfnServerlessCluster(this, 'Cluster', {
         clusterName: this.clusterName,
         clientAuthentication: { sasl: { iam: { enabled: true } } },
         vpcConfigs: [{ subnetIds, securityGroups: [this.securityGroup.securityGroupId] }],
       });
-      this.clusterArn = cluster.attrArn;
     }
+    this.clusterArn = cluster.attrArn;
     cluster.applyRemovalPolicy(removalPolicy);
     this.arns = new KafkaArns(this, this.clusterArn);
 
@@ -156,6 +134,42 @@ export class Streaming extends Construct {
       for (const resource of [this.topicResource, this.failureTopicResource])
         resource.node.addDependency(cluster);
     }
+  }
+
+  /** The provisioned cluster: IAM auth only, TLS everywhere, encrypted with `key`, broker logs kept. */
+  private createProvisionedCluster(
+    settings: Extract<StreamingSettings, { kind: 'provisioned' }>,
+    subnetIds: string[],
+    key: kms.IKey,
+    logRetentionDays: number,
+  ): msk.CfnCluster {
+    const brokerLogs = new logs.LogGroup(this, 'BrokerLogs', {
+      retention: retentionDays(logRetentionDays),
+      removalPolicy: RemovalPolicy.DESTROY,
+    });
+    return new msk.CfnCluster(this, 'Cluster', {
+      clusterName: this.clusterName,
+      kafkaVersion: settings.kafkaVersion,
+      numberOfBrokerNodes: settings.brokerCount,
+      brokerNodeGroupInfo: {
+        instanceType: settings.brokerInstanceType,
+        clientSubnets: subnetIds,
+        securityGroups: [this.securityGroup.securityGroupId],
+        storageInfo: { ebsStorageInfo: { volumeSize: settings.volumeSizeGiB } },
+      },
+      clientAuthentication: {
+        sasl: { iam: { enabled: true } },
+        unauthenticated: { enabled: false },
+      },
+      encryptionInfo: {
+        encryptionAtRest: { dataVolumeKmsKeyId: key.keyArn },
+        encryptionInTransit: { clientBroker: 'TLS', inCluster: true },
+      },
+      loggingInfo: {
+        brokerLogs: { cloudWatchLogs: { enabled: true, logGroup: brokerLogs.logGroupName } },
+      },
+      enhancedMonitoring: 'PER_BROKER',
+    });
   }
 
   /**
