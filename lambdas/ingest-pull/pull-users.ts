@@ -127,18 +127,10 @@ export async function pullUsers(request: PullRequest, deps: PullDependencies): P
     const offset = fetched;
     fetched += results.length;
 
-    const ingestedAt = new Date(now());
-    const events: UserCreatedEvent[] = [];
-    results.forEach((result, i) => {
-      const outcome = toEvent(result, newUserId, ingestedAt);
-      if (outcome.ok) {
-        events.push(outcome.event);
-        return;
-      }
+    const events = eventsOfPage(results, offset, { newUserId, ingestedAt: new Date(now()) }, (failure) => {
       failed += 1;
-      if (failures.length < MAX_LISTED_FAILURES) failures.push({ index: offset + i, ...outcome.failure });
+      if (failures.length < MAX_LISTED_FAILURES) failures.push(failure);
     });
-
     if (events.length === 0) continue;
     try {
       await deps.publish(events);
@@ -174,6 +166,22 @@ export async function pullUsers(request: PullRequest, deps: PullDependencies): P
     });
   }
   return result;
+}
+
+/** The events of one page's results; each result refused by the mapping or the contract goes to `onFailure`. */
+function eventsOfPage(
+  results: readonly unknown[],
+  offset: number,
+  options: { readonly newUserId: () => string; readonly ingestedAt: Date },
+  onFailure: (failure: PullFailure) => void,
+): UserCreatedEvent[] {
+  const events: UserCreatedEvent[] = [];
+  results.forEach((result, i) => {
+    const outcome = toEvent(result, options.newUserId, options.ingestedAt);
+    if (outcome.ok) events.push(outcome.event);
+    else onFailure({ index: offset + i, ...outcome.failure });
+  });
+  return events;
 }
 
 type EventOutcome =
