@@ -101,7 +101,7 @@ export class KafkaService implements LocalService {
     );
     if (existsSync(join(dataDir, 'meta.properties'))) return;
     progress('formatting Kafka storage (KRaft, standalone controller)');
-    const clusterId = randomBytes(16).toString('base64url');
+    const clusterId = kafkaClusterId();
     const result = spawnSync(
       'java',
       [
@@ -198,5 +198,16 @@ export class KafkaService implements LocalService {
       '-cp',
       `${this.jarDir}/*`,
     ];
+  }
+}
+
+/**
+ * A cluster id as Kafka's own `random-uuid` makes it: 16 random bytes in base64url, never starting with '-',
+ * which StorageTool's argument parser would read as an option (Kafka's Uuid.randomUuid() redraws those too).
+ */
+export function kafkaClusterId(): string {
+  for (;;) {
+    const id = randomBytes(16).toString('base64url');
+    if (!id.startsWith('-')) return id;
   }
 }
