@@ -14,10 +14,12 @@ import { cpSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { applyCassandraSchema } from '../../lambdas/shared/schema/cassandra/index.js';
 import { READER_ROLE, WRITER_ROLE } from '../../lambdas/shared/schema/postgres/roles.js';
 import { startRandomUserServer } from '../../local/randomuser/server.js';
 import { toApiGatewayProxyEvent } from '../../local/runtime/http-api-event.js';
 import { ensureTopics } from '../../local/runtime/kafka-topics.js';
+import { stageSignupDayLayout } from '../../local/runtime/local-mapping.js';
 import { readerFunctionEnvironment, repoRoot, roleLogin } from '../../local/services/config.js';
 import {
   cleanUpSyntheses,
@@ -38,6 +40,9 @@ import { userPayload } from '../support/user-events.js';
 const OUT = join(repoRoot, '.cache', 'bundled-functions');
 const topic = uniqueName('bundled_fn');
 const failureTopic = uniqueName('bundled_fn_failed');
+// A keyspace of its own, with dev's day-table layout, as `npm start --stage dev` would create it: nothing else
+// in the run is relied on to have created one.
+const keyspace = uniqueName('bundled_fn');
 const user = userPayload(1);
 let stage: SynthesizedStage;
 let randomUserUrl: string;
@@ -92,7 +97,7 @@ function localConnection(name: string, value: unknown, env: Record<string, unkno
     case 'CASSANDRA_TLS':
       return {};
     case 'CASSANDRA_KEYSPACE':
-      return { CASSANDRA_KEYSPACE: 'pipeline' };
+      return { CASSANDRA_KEYSPACE: keyspace };
     case 'RANDOMUSER_BASE_URL':
       return { RANDOMUSER_BASE_URL: randomUserUrl };
     default:
@@ -261,12 +266,16 @@ beforeAll(async () => {
     { topic: failureTopic, numPartitions: 1 },
   ]);
   admin = adminPostgresPool();
+  const cassandra = cassandraClient();
+  await applyCassandraSchema(cassandra, { keyspace, signupDay: stageSignupDayLayout('dev') }).finally(() =>
+    cassandra.shutdown(),
+  );
 }, 300_000);
 
 afterAll(async () => {
   await admin?.query('delete from users where user_id = $1', [user.id]);
-  const cassandra = cassandraClient('pipeline');
-  await cassandra.execute('DELETE FROM created_users WHERE id = ?', [user.id], { prepare: true });
+  const cassandra = cassandraClient();
+  await cassandra.execute(`DROP KEYSPACE IF EXISTS ${keyspace}`);
   await cassandra.shutdown();
   await admin?.end();
   await closeRandomUser?.();
