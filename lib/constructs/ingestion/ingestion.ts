@@ -7,12 +7,12 @@ import * as schedulerTargets from 'aws-cdk-lib/aws-scheduler-targets';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import type * as wafv2 from 'aws-cdk-lib/aws-wafv2';
 import { Construct } from 'constructs';
-import type { ApiAuthMode, PullScheduleSettings } from '../../config/stage-settings.js';
+import type { PullScheduleSettings } from '../../config/stage-settings.js';
 import type { ServiceAccess } from '../shared/access.js';
 import { acknowledgeIamFindings } from '../shared/acknowledge.js';
 import { skipCheckov } from '../shared/checkov.js';
 import { PipelineFunction, type PipelineFunctionProps } from '../shared/pipeline-function.js';
-import { IngestionApi } from './ingestion-api.js';
+import { IngestionApi, type IngestionApiProps } from './ingestion-api.js';
 
 /** The optional VPC placement of the ingestion Lambdas. */
 export interface IngestionNetwork {
@@ -22,32 +22,16 @@ export interface IngestionNetwork {
   readonly subnets: ec2.SubnetSelection;
 }
 
-/** Props of {@link Ingestion}. */
-export interface IngestionProps {
-  /** Stage name: the API stage and part of resource names. */
-  readonly stageName: string;
+/** Props of {@link Ingestion}: the API's (its handler is the construct's own ingest-http function) and the pull's. */
+export interface IngestionProps extends Omit<IngestionApiProps, 'handler'> {
   /** Kafka producer settings and grants. */
   readonly kafka: ServiceAccess;
   /** VPC placement; undefined for the LocalStack stage. @default - not in a VPC */
   readonly network?: IngestionNetwork;
-  /** Caller authentication for `POST /v1/users` and `DELETE /v1/users/{id}`. */
-  readonly auth: ApiAuthMode;
-  /** Steady-state requests per second. */
-  readonly throttleRateLimit: number;
-  /** Burst requests. */
-  readonly throttleBurstLimit: number;
-  /** Attach an AWS WAF web ACL with AWS managed rule groups. @default false */
-  readonly waf?: boolean;
-  /** With `waf`: requests per client IP per 5 minutes before the web ACL blocks it. @default 2000 */
-  readonly wafRequestsPerIpPer5Minutes?: number;
-  /** Execution logging and the account-level API Gateway CloudWatch role (not on LocalStack). @default true */
-  readonly executionLogging?: boolean;
   /** Pull schedule; undefined creates no schedule. @default - no schedule */
   readonly pullSchedule?: PullScheduleSettings;
   /** randomuser.me-compatible API of the pull Lambda. @default 'https://randomuser.me' */
   readonly randomUserBaseUrl?: string;
-  /** Days logs are kept. */
-  readonly logRetentionDays: number;
 }
 
 /**
