@@ -1,9 +1,15 @@
-import type { Kafka, KafkaMessage } from 'kafkajs';
+import type { KafkaMessage } from 'kafkajs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { UserCreatedEvent } from '../../lambdas/shared/contract/index.js';
 import { type HttpApi, startHttpApi } from '../../local/runtime/http-adapter.js';
 import { ensureTopics } from '../../local/runtime/kafka-topics.js';
-import { consumeAll, kafkaClient, services, uniqueName } from '../support/local-services.js';
+import {
+  consumeAll,
+  highWatermarkTotal,
+  kafkaClient,
+  services,
+  uniqueName,
+} from '../support/local-services.js';
 import { sampleUserPayload } from '../unit/contract/fixtures.js';
 
 const PARTITIONS = 3;
@@ -25,17 +31,6 @@ function user(n: number, overrides: Record<string, unknown> = {}) {
     id: `3f0c9d1e-2b4a-4c6d-8e0f-${n.toString(16).padStart(12, '0')}`,
     ...overrides,
   });
-}
-
-async function highWatermarkTotal(kafka: Kafka, topic: string): Promise<bigint> {
-  const admin = kafka.admin();
-  await admin.connect();
-  try {
-    const offsets = await admin.fetchTopicOffsets(topic);
-    return offsets.reduce((sum, p) => sum + BigInt(p.high), 0n);
-  } finally {
-    await admin.disconnect();
-  }
 }
 
 describe('ingest-http over real HTTP (local API Gateway adapter) into the real Kafka', () => {

@@ -145,3 +145,15 @@ export async function consumeAll(kafka: Kafka, topic: string, expected: number):
     await consumer.disconnect();
   }
 }
+
+/** Every record ever appended to `topic`: the sum of its partitions' high watermarks. */
+export async function highWatermarkTotal(kafka: Kafka, topic: string): Promise<bigint> {
+  const admin = kafka.admin();
+  await admin.connect();
+  try {
+    const offsets = await admin.fetchTopicOffsets(topic);
+    return offsets.reduce((sum, p) => sum + BigInt(p.high), 0n);
+  } finally {
+    await admin.disconnect();
+  }
+}
