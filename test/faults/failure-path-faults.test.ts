@@ -131,10 +131,15 @@ describe('failure path under faults', () => {
     expect(first.replayed.count).toBe(failed);
     expect(first.skipped.count).toBe(0);
     await caughtUp();
-    await waitFor('every accepted event in both stores', async () => {
-      const stored = await storedEventIds(pool, cassandra, ids);
-      return stored.pg.size === ids.length && stored.cassandra.size === ids.length;
-    });
+    let seen = '';
+    await waitFor(
+      () => `every accepted event in both stores (${seen})`,
+      async () => {
+        const stored = await storedEventIds(pool, cassandra, ids);
+        seen = `postgres ${stored.pg.size}/${ids.length}, cassandra ${stored.cassandra.size}/${ids.length}`;
+        return stored.pg.size === ids.length && stored.cassandra.size === ids.length;
+      },
+    );
     const stored = await storedEventIds(pool, cassandra, ids);
     for (const [userId, eventId] of traffic.accepted) {
       expect(stored.pg.get(userId)).toBe(eventId);

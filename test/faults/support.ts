@@ -119,14 +119,16 @@ export class Traffic {
   }
 }
 
+/** Polls `condition` until it holds; `what` may be a function, to name the last state seen in the timeout. */
 export async function waitFor(
-  what: string,
+  what: string | (() => string),
   condition: () => Promise<boolean> | boolean,
   timeoutMs = 180_000,
 ): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (!(await condition())) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    if (Date.now() > deadline)
+      throw new Error(`timed out waiting for ${typeof what === 'function' ? what() : what}`);
     await new Promise((r) => setTimeout(r, 500));
   }
 }
