@@ -9,6 +9,8 @@ import pg from 'pg';
 import {
   assertCqlIdentifier,
   dayTableReads,
+  SIGNUP_DAY_CLUSTERING_FIELDS,
+  SIGNUP_INSTANT_FIELD,
   type SignupDayLayout,
   usersBySignupDayKey,
 } from '../lambdas/shared/schema/cassandra/index.js';
@@ -96,7 +98,7 @@ const asJson = (row: { keys(): string[]; get(name: string): unknown } | undefine
 
 /** The users of one day and country, partition by partition. */
 async function showSignupDay(day: string, where: string): Promise<void> {
-  const columns = values.count ? ['id'] : ['id', 'registered_date', 'first_name', 'last_name', 'email'];
+  const columns = values.count ? ['id'] : ['id', SIGNUP_INSTANT_FIELD, 'first_name', 'last_name', 'email'];
   const partitions = await readSignupDay(cassandra, keyspace, reads, day, where, columns);
   const total = partitions.reduce((sum, p) => sum + p.rows.length, 0);
   if (!values.count)
@@ -126,7 +128,7 @@ async function showUser(id: string): Promise<void> {
   if (row) {
     // The user's own row: located with the writers' key function, as a delete would (a point read).
     const key = usersBySignupDayKey(
-      { id, address: row.address, registered_date: new Date(row.registered_date).toISOString() },
+      { id, address: row.address, [SIGNUP_INSTANT_FIELD]: new Date(row[SIGNUP_INSTANT_FIELD]).toISOString() },
       layout.buckets,
     );
     const partition =
@@ -134,7 +136,7 @@ async function showUser(id: string): Promise<void> {
     const restriction = reads.table.partitionKey.map((c) => `${c} = ?`).join(' AND ');
     const day = (
       await cassandra.execute(
-        `SELECT * FROM ${keyspace}.${reads.table.name} WHERE ${restriction} AND registered_date = ? AND id = ?`,
+        `SELECT * FROM ${keyspace}.${reads.table.name} WHERE ${restriction} AND ${SIGNUP_DAY_CLUSTERING_FIELDS.map((c) => `${c} = ?`).join(' AND ')}`,
         [...partition, key.signupInstant, id],
         { prepare: true },
       )

@@ -24,6 +24,7 @@ import { executeIdempotentWrites } from '../../lambdas/shared/clients/keyspaces-
 import {
   LEGACY_USERS_BY_SIGNUP_DAY_TABLE,
   SIGNUP_DAY_BUCKET_COLUMN,
+  SIGNUP_INSTANT_FIELD,
   USERS_BY_SIGNUP_DAY_TABLE,
   usersBySignupDayPartition,
 } from '../../lambdas/shared/schema/cassandra/index.js';
@@ -100,10 +101,10 @@ interface CopiedRow {
 export function bucketedRowOf(row: types.Row, buckets: number): CopiedRow {
   const id = String(row.get('id'));
   if (row.get('event_id') === null) return { params: undefined, mismatch: false, id };
-  const registered = row.get('registered_date') as Date;
+  const registered = row.get(SIGNUP_INSTANT_FIELD) as Date;
   const storedCountry = String(row.get('country'));
   const key = usersBySignupDayPartition(
-    { id, address: `, ${storedCountry}`, registered_date: registered.toISOString() },
+    { id, address: `, ${storedCountry}`, [SIGNUP_INSTANT_FIELD]: registered.toISOString() },
     buckets,
   );
   const storedDay = row.get('signup_day') as types.LocalDate;

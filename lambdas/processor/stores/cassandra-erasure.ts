@@ -7,7 +7,7 @@
  * - the users_by_signup_day row of a user lives in a partition derived from the user's data; a deletion takes
  *   the user's stored created_users row and derives the partition with the insert's own key columns
  *   (cassandraRow, users-by-signup-day-key.ts);
- * - an older create arriving after the deletion (a replayed batch, a late feed with another registered_date)
+ * - an older create arriving after the deletion (a replayed batch, a late feed with another signup instant)
  *   is refused by the sink, which reads the user's row in `user_tombstones` (no personal data) before writing;
  * - the statements go in three steps: the day-table rows, then the created_users row (the one the day rows
  *   are found by), then the tombstone, so a batch retried after a partial failure still finds what it must

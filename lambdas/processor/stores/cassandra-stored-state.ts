@@ -1,7 +1,7 @@
 /**
  * Newest-wins in Cassandra / Keyspaces, decided by the processor. Keyspaces refuses a `USING TIMESTAMP` older
  * than 2 days (keyspaces-write-time.ts), and events are often older than that (a pulled user's occurred_at is
- * its registered_date; a replayed dead letter or batch), so the write time can no longer be the event's
+ * its signup instant; a replayed dead letter or batch), so the write time can no longer be the event's
  * occurred_at. Instead, before writing, the processor reads what is stored for each user of the batch (its
  * created_users row and its tombstone, with their order keys and write times), keeps only the events newer
  * than that under the one order (event-order.ts), and writes them at windowSafeWriteTime: now, or 1 µs after
