@@ -49,15 +49,43 @@ export function toApiGatewayProxyEvent(
   request: RawHttpRequest,
   options: ApiEventOptions,
 ): APIGatewayProxyEvent | null {
-  const url = new URL(request.url, 'http://local');
   const path = requestPath(request.url);
   const match = matchResource(path, options.resources);
   if (match === null) return null;
+  const { headers, multiValueHeaders } = eventHeaders(request);
+  const query = queryParameters(new URL(request.url, 'http://local'));
+  const headerValue = (wanted: string) =>
+    Object.entries(headers).find(([name]) => name.toLowerCase() === wanted)?.[1];
+  const isBase64Encoded =
+    request.body.length > 0 && isBinary(headerValue('content-type'), options.binaryMediaTypes);
+  return {
+    resource: match.resource,
+    path,
+    httpMethod: request.method,
+    headers,
+    multiValueHeaders,
+    ...query,
+    pathParameters: match.pathParameters,
+    stageVariables: null,
+    requestContext: requestContextOf(request, options, {
+      path,
+      resource: match.resource,
+      host: headerValue('host') ?? 'localhost',
+      userAgent: headerValue('user-agent') ?? null,
+    }),
+    body: request.body.length === 0 ? null : request.body.toString(isBase64Encoded ? 'base64' : 'utf8'),
+    isBase64Encoded,
+  };
+}
 
+/** The client's headers (their casing kept; a repeated one keeps its last value in `headers`) and API Gateway's. */
+function eventHeaders(request: RawHttpRequest): {
+  headers: Record<string, string>;
+  multiValueHeaders: Record<string, string[]>;
+} {
   const headers: Record<string, string> = {};
   const multiValueHeaders: Record<string, string[]> = {};
   const addHeader = (name: string, value: string) => {
-    // Keys keep the client's casing; a repeated header keeps its last value in `headers`.
     const key = Object.keys(multiValueHeaders).find((k) => k.toLowerCase() === name.toLowerCase()) ?? name;
     headers[key] = value;
     multiValueHeaders[key] = [...(multiValueHeaders[key] ?? []), value];
@@ -71,74 +99,65 @@ export function toApiGatewayProxyEvent(
   if (!existing.has('x-forwarded-for')) addHeader('X-Forwarded-For', request.sourceIp);
   if (!existing.has('x-forwarded-port')) addHeader('X-Forwarded-Port', String(request.localPort));
   if (!existing.has('x-forwarded-proto')) addHeader('X-Forwarded-Proto', 'http');
+  return { headers, multiValueHeaders };
+}
 
-  const queryStringParameters: Record<string, string> = {};
-  const multiValueQueryStringParameters: Record<string, string[]> = {};
+/** The query string as both maps, each null when there is none. */
+function queryParameters(
+  url: URL,
+): Pick<APIGatewayProxyEvent, 'queryStringParameters' | 'multiValueQueryStringParameters'> {
+  const single: Record<string, string> = {};
+  const multi: Record<string, string[]> = {};
   for (const [name, value] of url.searchParams) {
-    queryStringParameters[name] = value;
-    multiValueQueryStringParameters[name] = [...(multiValueQueryStringParameters[name] ?? []), value];
+    single[name] = value;
+    multi[name] = [...(multi[name] ?? []), value];
   }
-  const hasQuery = Object.keys(queryStringParameters).length > 0;
-
-  const contentType = Object.entries(headers).find(([name]) => name.toLowerCase() === 'content-type')?.[1];
-  const isBase64Encoded = request.body.length > 0 && isBinary(contentType, options.binaryMediaTypes);
-  const body =
-    request.body.length === 0
-      ? null
-      : isBase64Encoded
-        ? request.body.toString('base64')
-        : request.body.toString('utf8');
-
-  const userAgent =
-    Object.entries(headers).find(([name]) => name.toLowerCase() === 'user-agent')?.[1] ?? null;
-  const host = Object.entries(headers).find(([name]) => name.toLowerCase() === 'host')?.[1] ?? 'localhost';
-  const requestId = options.requestId ?? randomUUID();
+  const hasQuery = Object.keys(single).length > 0;
   return {
-    resource: match.resource,
-    path,
+    queryStringParameters: hasQuery ? single : null,
+    multiValueQueryStringParameters: hasQuery ? multi : null,
+  };
+}
+
+function requestContextOf(
+  request: RawHttpRequest,
+  options: ApiEventOptions,
+  seen: { path: string; resource: string; host: string; userAgent: string | null },
+): APIGatewayProxyEvent['requestContext'] {
+  const { path, resource, host, userAgent } = seen;
+  return {
+    accountId: '000000000000',
+    apiId: 'local',
+    authorizer: null,
+    domainName: host,
+    domainPrefix: host.split('.')[0] ?? host,
+    extendedRequestId: randomBytes(8).toString('base64url'),
     httpMethod: request.method,
-    headers,
-    multiValueHeaders,
-    queryStringParameters: hasQuery ? queryStringParameters : null,
-    multiValueQueryStringParameters: hasQuery ? multiValueQueryStringParameters : null,
-    pathParameters: match.pathParameters,
-    stageVariables: null,
-    requestContext: {
-      accountId: '000000000000',
-      apiId: 'local',
-      authorizer: null,
-      domainName: host,
-      domainPrefix: host.split('.')[0] ?? host,
-      extendedRequestId: randomBytes(8).toString('base64url'),
-      httpMethod: request.method,
-      identity: {
-        accessKey: null,
-        accountId: null,
-        apiKey: null,
-        apiKeyId: null,
-        caller: null,
-        clientCert: null,
-        cognitoAuthenticationProvider: null,
-        cognitoAuthenticationType: null,
-        cognitoIdentityId: null,
-        cognitoIdentityPoolId: null,
-        principalOrgId: null,
-        sourceIp: request.sourceIp,
-        user: null,
-        userAgent,
-        userArn: null,
-      },
-      path: `/${options.stage}${path}`,
-      protocol: 'HTTP/1.1',
-      requestId,
-      requestTime: formatRequestTime(request.receivedAt),
-      requestTimeEpoch: request.receivedAt.getTime(),
-      resourceId: 'local',
-      resourcePath: match.resource,
-      stage: options.stage,
+    identity: {
+      accessKey: null,
+      accountId: null,
+      apiKey: null,
+      apiKeyId: null,
+      caller: null,
+      clientCert: null,
+      cognitoAuthenticationProvider: null,
+      cognitoAuthenticationType: null,
+      cognitoIdentityId: null,
+      cognitoIdentityPoolId: null,
+      principalOrgId: null,
+      sourceIp: request.sourceIp,
+      user: null,
+      userAgent,
+      userArn: null,
     },
-    body,
-    isBase64Encoded,
+    path: `/${options.stage}${path}`,
+    protocol: 'HTTP/1.1',
+    requestId: options.requestId ?? randomUUID(),
+    requestTime: formatRequestTime(request.receivedAt),
+    requestTimeEpoch: request.receivedAt.getTime(),
+    resourceId: 'local',
+    resourcePath: resource,
+    stage: options.stage,
   };
 }
 

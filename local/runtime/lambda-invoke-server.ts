@@ -101,96 +101,7 @@ export async function startLambdaInvokeServer(
   const invocations: Record<string, number> = {};
   const limit = options.maxPayloadBytes ?? 6 * 1024 * 1024;
   const server = createServer((req, res) => {
-    void (async () => {
-      const url = new URL(req.url ?? '/', 'http://local');
-      const mappings = MAPPINGS_PATH.exec(url.pathname);
-      if (req.method === 'GET' && mappings) {
-        serveEventSourceMappings(res, options.eventSourceMappings?.() ?? [], mappings[1] ?? '', url);
-        return;
-      }
-      const match = INVOKE_PATH.exec(url.pathname);
-      if (req.method !== 'POST' || !match?.[1]) {
-        send(
-          res,
-          404,
-          { message: 'Only POST /2015-03-31/functions/{name}/invocations is served' },
-          {
-            'x-amzn-errortype': 'UnknownOperationException',
-          },
-        );
-        return;
-      }
-      const name = functionNameOf(match[1]);
-      const handler = options.functions[name];
-      if (!handler) {
-        send(
-          res,
-          404,
-          { Type: 'User', message: `Function not found: ${name}` },
-          {
-            'x-amzn-errortype': 'ResourceNotFoundException',
-          },
-        );
-        return;
-      }
-      const invocationType = String(req.headers['x-amz-invocation-type'] ?? 'RequestResponse');
-      if (invocationType !== 'RequestResponse' && invocationType !== 'DryRun') {
-        send(
-          res,
-          400,
-          { Type: 'User', message: `InvocationType ${invocationType} is not supported locally` },
-          {
-            'x-amzn-errortype': 'InvalidParameterValueException',
-          },
-        );
-        return;
-      }
-      const body = await readBody(req, limit);
-      if (body === undefined) {
-        send(
-          res,
-          413,
-          { Type: 'User', message: `Request must be smaller than ${limit} bytes` },
-          {
-            'x-amzn-errortype': 'RequestTooLargeException',
-          },
-        );
-        return;
-      }
-      let event: unknown;
-      try {
-        event = body.length === 0 ? {} : JSON.parse(body.toString('utf8'));
-      } catch {
-        send(
-          res,
-          400,
-          { Type: 'User', message: 'Could not parse request body into json' },
-          {
-            'x-amzn-errortype': 'InvalidRequestContentException',
-          },
-        );
-        return;
-      }
-      if (invocationType === 'DryRun') {
-        send(res, 204, undefined);
-        return;
-      }
-      const context = localLambdaContext(name);
-      const headers = { 'x-amz-executed-version': '$LATEST', 'x-amzn-requestid': context.awsRequestId };
-      invocations[name] = (invocations[name] ?? 0) + 1;
-      try {
-        const result = await handler(event as never, context);
-        send(res, 200, result ?? null, headers);
-      } catch (error) {
-        const err = error instanceof Error ? error : new Error(String(error));
-        send(
-          res,
-          200,
-          { errorType: err.name, errorMessage: err.message, trace: (err.stack ?? '').split('\n') },
-          { ...headers, 'x-amz-function-error': 'Unhandled' },
-        );
-      }
-    })().catch((error: unknown) => {
+    serveRequest(options, { invocations, limit }, req, res).catch((error: unknown) => {
       send(res, 500, { message: error instanceof Error ? error.message : String(error) });
     });
   });
@@ -204,4 +115,84 @@ export async function startLambdaInvokeServer(
     invocations,
     close: () => new Promise((resolve) => server.close(() => resolve())),
   };
+}
+
+/** Lambda's error answer for a request it refuses: the status, a message and `x-amzn-errortype`. */
+function refuse(res: ServerResponse, status: number, errorType: string, message: string, user = true): void {
+  send(res, status, user ? { Type: 'User', message } : { message }, { 'x-amzn-errortype': errorType });
+}
+
+/** One request: a mapping description (GET), or an invocation (POST). */
+async function serveRequest(
+  options: LambdaInvokeServerOptions,
+  state: { readonly invocations: Record<string, number>; readonly limit: number },
+  req: IncomingMessage,
+  res: ServerResponse,
+): Promise<void> {
+  const url = new URL(req.url ?? '/', 'http://local');
+  const mappings = MAPPINGS_PATH.exec(url.pathname);
+  if (req.method === 'GET' && mappings) {
+    serveEventSourceMappings(res, options.eventSourceMappings?.() ?? [], mappings[1] ?? '', url);
+    return;
+  }
+  const invocation = await readInvocation(options, state.limit, req, res);
+  if (!invocation) return;
+  if (invocation.type === 'DryRun') {
+    send(res, 204, undefined);
+    return;
+  }
+  const { name, handler, event } = invocation;
+  const context = localLambdaContext(name);
+  const headers = { 'x-amz-executed-version': '$LATEST', 'x-amzn-requestid': context.awsRequestId };
+  state.invocations[name] = (state.invocations[name] ?? 0) + 1;
+  try {
+    const result = await handler(event as never, context);
+    send(res, 200, result ?? null, headers);
+  } catch (error) {
+    const err = error instanceof Error ? error : new Error(String(error));
+    send(
+      res,
+      200,
+      { errorType: err.name, errorMessage: err.message, trace: (err.stack ?? '').split('\n') },
+      { ...headers, 'x-amz-function-error': 'Unhandled' },
+    );
+  }
+}
+
+/** The function, invocation type and event of an Invoke request; undefined once it answered a refusal. */
+async function readInvocation(
+  options: LambdaInvokeServerOptions,
+  limit: number,
+  req: IncomingMessage,
+  res: ServerResponse,
+) {
+  const match = INVOKE_PATH.exec(new URL(req.url ?? '/', 'http://local').pathname);
+  if (req.method !== 'POST' || !match?.[1]) {
+    const message = 'Only POST /2015-03-31/functions/{name}/invocations is served';
+    refuse(res, 404, 'UnknownOperationException', message, false);
+    return undefined;
+  }
+  const name = functionNameOf(match[1]);
+  const handler = options.functions[name];
+  if (!handler) {
+    refuse(res, 404, 'ResourceNotFoundException', `Function not found: ${name}`);
+    return undefined;
+  }
+  const type = String(req.headers['x-amz-invocation-type'] ?? 'RequestResponse');
+  if (type !== 'RequestResponse' && type !== 'DryRun') {
+    refuse(res, 400, 'InvalidParameterValueException', `InvocationType ${type} is not supported locally`);
+    return undefined;
+  }
+  const body = await readBody(req, limit);
+  if (body === undefined) {
+    refuse(res, 413, 'RequestTooLargeException', `Request must be smaller than ${limit} bytes`);
+    return undefined;
+  }
+  try {
+    const event: unknown = body.length === 0 ? {} : JSON.parse(body.toString('utf8'));
+    return { name, handler, type, event };
+  } catch {
+    refuse(res, 400, 'InvalidRequestContentException', 'Could not parse request body into json');
+    return undefined;
+  }
 }
