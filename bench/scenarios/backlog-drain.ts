@@ -13,11 +13,12 @@ import { localMappingSettings, type MirroredStage } from '../../local/runtime/lo
 import { userEvent, userPayload } from '../../test/support/user-events.js';
 import { benchEnvironment } from '../lib/bench-stores.js';
 import { findBottleneck } from '../lib/bottleneck.js';
-import { type BenchContext, waitWithProgress } from '../lib/context.js';
-import { BenchWorkerError, captureOutput, exited, spawnTsWorker } from '../lib/node-worker.js';
-import { ProcessSampler, rssTrend } from '../lib/process-sampler.js';
+import type { BenchContext } from '../lib/context.js';
+import { spawnTsWorker } from '../lib/node-worker.js';
+import { rssTrend } from '../lib/process-sampler.js';
+import { followProcessorWorker } from '../lib/processor-worker-run.js';
 import type { BacklogDrainRun } from '../lib/results.js';
-import type { ProcessorWorkerMessage, ProcessorWorkerSettings } from '../workers/processor-worker.js';
+import type { ProcessorWorkerSettings } from '../workers/processor-worker.js';
 
 export interface BacklogDrainOptions {
   readonly events: number;
@@ -137,48 +138,10 @@ async function drain(context: BenchContext, settings: ProcessorWorkerSettings) {
     'bench/workers/processor-worker.ts',
     benchEnvironment(context.settings, { BENCH_PROCESSOR_WORKER: JSON.stringify(settings) }),
   );
-  const output = captureOutput(child);
-  const sampler = new ProcessSampler([
-    { name: 'processor', pid: child.pid as number, descendantsOnly: true },
-    { name: 'msk bridge', pid: child.pid as number },
-    ...context.services,
-  ]);
-  let progress = { records: 0, invocations: 0 };
-  let usage: ReturnType<ProcessSampler['stop']> | undefined;
-  let result: Extract<ProcessorWorkerMessage, { type: 'done' }> | undefined;
-  let failure: string | undefined;
-  child.on('message', (message: ProcessorWorkerMessage) => {
-    if (message.type === 'first-invocation') sampler.start();
-    else if (message.type === 'progress') progress = message;
-    else if (message.type === 'done') {
-      usage = sampler.stop();
-      result = message;
-    } else failure = message.error;
+  return followProcessorWorker(context, child, {
+    what: 'the backlog drain',
+    expected: settings.expected,
+    timeoutMs: 60 * 60_000,
+    reportEveryMs: 15_000,
   });
-  const exit = exited(child);
-  let exitCode: number | null | undefined;
-  void exit.then((code) => {
-    exitCode = code;
-  });
-  try {
-    await waitWithProgress({
-      what: 'the backlog drain',
-      done: () => {
-        if (failure) throw new BenchWorkerError(`processor worker failed: ${failure}`);
-        if (exitCode !== undefined && !result)
-          throw new BenchWorkerError(`processor worker exited (${exitCode}) early:\n${output()}`);
-        return result !== undefined;
-      },
-      describe: () =>
-        `${progress.records.toLocaleString('en-US')}/${settings.expected.toLocaleString('en-US')} records, ${progress.invocations.toLocaleString('en-US')} invocations`,
-      log: context.log,
-      reportEveryMs: 15_000,
-      timeoutMs: 60 * 60_000,
-    });
-  } finally {
-    if (!result) child.kill('SIGKILL');
-  }
-  await exit;
-  if (!usage || !result) throw new BenchWorkerError('the drain finished without a CPU sample');
-  return { result, usage };
 }

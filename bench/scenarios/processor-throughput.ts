@@ -4,11 +4,11 @@ import { toKafkaMessage } from '../../lambdas/shared/contract/index.js';
 import { ensureTopics } from '../../local/runtime/kafka-topics.js';
 import { benchEnvironment } from '../lib/bench-stores.js';
 import { findBottleneck } from '../lib/bottleneck.js';
-import { type BenchContext, waitWithProgress } from '../lib/context.js';
-import { BenchWorkerError, captureOutput, exited, spawnTsWorker } from '../lib/node-worker.js';
-import { ProcessSampler } from '../lib/process-sampler.js';
+import type { BenchContext } from '../lib/context.js';
+import { spawnTsWorker } from '../lib/node-worker.js';
+import { followProcessorWorker } from '../lib/processor-worker-run.js';
 import type { ProcessorRun } from '../lib/results.js';
-import type { ProcessorWorkerMessage, ProcessorWorkerSettings } from '../workers/processor-worker.js';
+import type { ProcessorWorkerSettings } from '../workers/processor-worker.js';
 
 export interface ProcessorMatrixOptions {
   readonly events: readonly UserCreatedEvent[];
@@ -128,51 +128,11 @@ async function runOnce(
     [],
     run.profileDir ? ['--cpu-prof', `--cpu-prof-dir=${run.profileDir}`] : [],
   );
-  const output = captureOutput(child);
-  // Sampled from the first invocation to the last: process start-up and the group join are not the run.
-  const sampler = new ProcessSampler([
-    { name: 'processor', pid: child.pid as number, descendantsOnly: true },
-    { name: 'msk bridge', pid: child.pid as number },
-    ...context.services,
-  ]);
-  let progress = { records: 0, invocations: 0 };
-  let usage: ReturnType<ProcessSampler['stop']> | undefined;
-  let done: Extract<ProcessorWorkerMessage, { type: 'done' }> | undefined;
-  let failure: string | undefined;
-  child.on('message', (message: ProcessorWorkerMessage) => {
-    if (message.type === 'first-invocation') sampler.start();
-    else if (message.type === 'progress') progress = message;
-    else if (message.type === 'done') {
-      usage = sampler.stop();
-      done = message;
-    } else failure = message.error;
+  const { result, usage } = await followProcessorWorker(context, child, {
+    what: `the processor (batch size ${run.batchSize}, ${run.partitions} partitions)`,
+    expected,
+    timeoutMs: 30 * 60_000,
   });
-  const exit = exited(child);
-  let exitCode: number | null | undefined;
-  void exit.then((code) => {
-    exitCode = code;
-  });
-  try {
-    await waitWithProgress({
-      what: `the processor (batch size ${run.batchSize}, ${run.partitions} partitions)`,
-      done: () => {
-        if (failure) throw new BenchWorkerError(`processor worker failed: ${failure}`);
-        if (exitCode !== undefined && !done) {
-          throw new BenchWorkerError(`processor worker exited (${exitCode}) early:\n${output()}`);
-        }
-        return done !== undefined;
-      },
-      describe: () =>
-        `${progress.records.toLocaleString('en-US')}/${expected.toLocaleString('en-US')} records, ${progress.invocations} invocations`,
-      log: context.log,
-      timeoutMs: 30 * 60_000,
-    });
-  } finally {
-    if (!done) child.kill('SIGKILL');
-  }
-  await exit;
-  if (!usage) throw new BenchWorkerError('the processor finished without a CPU sample');
-  const result = done as Extract<ProcessorWorkerMessage, { type: 'done' }>;
   return {
     batchSize: run.batchSize,
     partitions: run.partitions,
