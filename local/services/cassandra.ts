@@ -93,8 +93,10 @@ commitlog_directory: ${data('commitlog')}
 saved_caches_directory: ${data('saved_caches')}
 hints_directory: ${data('hints')}
 cdc_raw_directory: ${data('cdc_raw')}
-commitlog_sync: periodic
-commitlog_sync_period: 10000ms
+# Acknowledge a write only once its commitlog section is synced, as Keyspaces acknowledges only durable writes.
+# With 'periodic', a SIGKILL loses what was written since the last sync (up to 10 s of acknowledged writes,
+# which the pipeline has already committed its offsets past): test/faults/store-durability.test.ts.
+commitlog_sync: batch
 # A development node: TRUNCATE and DROP (tests, the benchmark) must not pile up snapshots on disk.
 auto_snapshot: false
 seed_provider:

@@ -88,6 +88,23 @@ export function isOurProcessAlive(record: PidRecord): boolean {
 }
 
 /**
+ * Waits until `pid` is gone (exited and reaped). A SIGKILLed JVM loses its command line (so isOurProcessAlive
+ * says no) before its last thread has closed its sockets, and PostgreSQL refuses to start while the pid in
+ * its lock file still exists: a server started in that gap fails. Bounded, since the pid might be reused.
+ */
+export async function waitForExit(pid: number, timeoutMs = 15_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    try {
+      process.kill(pid, 0);
+    } catch {
+      return;
+    }
+    await sleep(100);
+  }
+}
+
+/**
  * The stop signal (the server's own clean shutdown), wait for the exit, then SIGKILL once `graceMs` is over
  * (Infinity: never). Only ever called with a pid from our own pid file.
  */
@@ -100,11 +117,14 @@ export async function stopProcess(
   process.kill(record.pid, signal);
   const deadline = Date.now() + graceMs;
   while (Date.now() < deadline) {
-    if (!isOurProcessAlive(record)) return 'stopped';
+    if (!isOurProcessAlive(record)) {
+      await waitForExit(record.pid);
+      return 'stopped';
+    }
     await sleep(200);
   }
   process.kill(record.pid, 'SIGKILL');
-  while (isOurProcessAlive(record)) await sleep(100);
+  await waitForExit(record.pid);
   return 'killed';
 }
 

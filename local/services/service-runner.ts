@@ -14,6 +14,7 @@ import {
   ServiceStartError,
   stopProcess,
   tailFile,
+  waitForExit,
 } from './process-supervisor.js';
 
 export function createLocalServices(settings: LocalServicesSettings): LocalService[] {
@@ -103,6 +104,8 @@ async function bringUpOne(service: LocalService, report: ProgressReporter): Prom
     await service.afterHealthy?.(report);
     return { name: service.name, outcome: 'already-running', pid: existing.pid, seconds: seconds() };
   }
+  // A previous run that died (a crash, a SIGKILL) may still be releasing its ports.
+  if (existing) await waitForExit(existing.pid);
   removePidFile(service.pidFile);
   if (await isPortOpen(service.host, service.port)) {
     throw new ServiceStartError(

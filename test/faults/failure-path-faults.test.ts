@@ -9,6 +9,8 @@
  *   the failure topic, and the rest of its batch lands.
  */
 import type { ChildProcess } from 'node:child_process';
+import { createWriteStream } from 'node:fs';
+import { join } from 'node:path';
 import type { Client as CassandraClient } from 'cassandra-driver';
 import type { Kafka } from 'kafkajs';
 import type pg from 'pg';
@@ -73,6 +75,10 @@ beforeAll(async () => {
     ],
     { ...process.env, KAFKA_TOPIC: topic, KAFKA_FAILURE_TOPIC: failureTopic },
   );
+  // The pipeline's whole output, for a failed run's post-mortem (recentOutput keeps only the tail).
+  const output = createWriteStream(join(services.stateDir, 'logs', 'failure-path-pipeline.log'));
+  started.child.stdout?.pipe(output);
+  started.child.stderr?.pipe(output);
   started.child.once('exit', (code, signal) => {
     if (code !== 0 && code !== 130) log(`pipeline exited (${code ?? signal}):\n${started.recentOutput()}`);
   });
@@ -93,6 +99,47 @@ const caughtUp = () =>
     async () => (await consumerLag(kafka, topic, 'local-processor')) === 0,
     600_000,
   );
+
+/**
+ * Where each accepted event missing from Cassandra is: its place in the traffic (before the kill, during the
+ * outage, after the restart), its source-topic record, whether a failure-topic record names it, and whether a
+ * day-table row holds it. Printed when the stores never converge, so a failed run says what was lost.
+ */
+async function missingReport(
+  accepted: ReadonlyMap<string, string>,
+  marks: { readonly atKill: number; readonly afterBack: number },
+): Promise<string> {
+  const ids = [...accepted.keys()];
+  const stored = await storedEventIds(pool, cassandra, ids);
+  const missing = ids.filter((id) => !stored.cassandra.has(id));
+  const source = await consumeAll(kafka, topic, Number(await topicSize(kafka, topic)));
+  const failures = await consumeAll(kafka, failureTopic, await topicSize(kafka, failureTopic));
+  const lines = [`${missing.length} accepted events missing from created_users:`];
+  for (const id of missing) {
+    const index = ids.indexOf(id);
+    const phase =
+      index < marks.atKill
+        ? 'before the kill'
+        : index < marks.afterBack
+          ? 'during the outage'
+          : 'after the restart';
+    const records = source.filter((m) => m.message.key?.toString() === id);
+    const failed = failures.filter((m) => m.message.key?.toString() === id);
+    // A diagnostic read of a few ids: filtering the day table is fine here, never in the pipeline.
+    const day = await cassandra.execute(
+      'SELECT id FROM pipeline.users_by_signup_day_bucketed WHERE id = ? ALLOW FILTERING',
+      [id],
+      { prepare: true },
+    );
+    const where = records.map((m) => `${m.partition}@${m.message.offset}`).join(',') || 'none';
+    const inPostgres = stored.pg.get(id) === accepted.get(id) ? 'its event' : 'not its event';
+    lines.push(
+      `  #${index} ${id} (${phase}): source ${where}; failure-topic records ${failed.length}; ` +
+        `day-table rows ${day.rows.length}; PostgreSQL ${inPostgres}`,
+    );
+  }
+  return lines.join('\n');
+}
 
 describe('failure path under faults', () => {
   it('store outage: failed batches reach the failure topic, replay brings every 202 event into both stores once', async () => {
@@ -139,7 +186,10 @@ describe('failure path under faults', () => {
         seen = `postgres ${stored.pg.size}/${ids.length}, cassandra ${stored.cassandra.size}/${ids.length}`;
         return stored.pg.size === ids.length && stored.cassandra.size === ids.length;
       },
-    );
+    ).catch(async (error) => {
+      log(await missingReport(traffic.accepted, { atKill, afterBack }));
+      throw error;
+    });
     const stored = await storedEventIds(pool, cassandra, ids);
     for (const [userId, eventId] of traffic.accepted) {
       expect(stored.pg.get(userId)).toBe(eventId);
