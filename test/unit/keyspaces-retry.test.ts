@@ -29,13 +29,19 @@ function info(nbRetry: number, idempotent: boolean): policies.retry.OperationInf
 describe('KeyspacesRetryPolicy', () => {
   const policy = new KeyspacesRetryPolicy(2);
 
-  it('retries an idempotent write or read timeout (a capacity error) on the same host, same consistency', () => {
+  it('retries an idempotent write or read timeout (a capacity error) on the same host, at its own consistency', () => {
     for (const decision of [
       policy.onWriteTimeout(info(0, true), QUORUM, 0, 2, 'SIMPLE'),
       policy.onReadTimeout(info(1, true), QUORUM, 0, 2, false),
     ]) {
-      expect(decision).toEqual({ decision: retry, consistency: QUORUM, useCurrentHost: true });
+      // `undefined`: the driver keeps the statement's own consistency.
+      expect(decision).toEqual({ decision: retry, consistency: undefined, useCurrentHost: true });
     }
+  });
+
+  it('retries a conditional write (IF NOT EXISTS) at its own consistency, never at the serial one it reports', () => {
+    const decision = policy.onWriteTimeout(info(0, true), types.consistencies.serial, 0, 1, 'CAS');
+    expect(decision).toEqual({ decision: retry, consistency: undefined, useCurrentHost: true });
   });
 
   it('retries connection errors and Unavailable on the next host', () => {

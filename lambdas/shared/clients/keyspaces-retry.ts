@@ -43,40 +43,46 @@ export class KeyspacesRetryPolicy extends policies.retry.RetryPolicy {
 
   override onWriteTimeout(
     info: Info,
-    consistency: types.consistencies,
+    _consistency: types.consistencies,
     _received: number,
     _blockFor: number,
     _writeType: string,
   ): Decision {
-    return this.decide(info, consistency, true);
+    return this.decide(info, true);
   }
 
   override onReadTimeout(
     info: Info,
-    consistency: types.consistencies,
+    _consistency: types.consistencies,
     _received: number,
     _blockFor: number,
     _isDataPresent: boolean,
   ): Decision {
-    return this.decide(info, consistency, true);
+    return this.decide(info, true);
   }
 
   override onUnavailable(
     info: Info,
-    consistency: types.consistencies,
+    _consistency: types.consistencies,
     _required: number,
     _alive: boolean,
   ): Decision {
-    return this.decide(info, consistency, false);
+    return this.decide(info, false);
   }
 
-  override onRequestError(info: Info, consistency: types.consistencies, _err: Error): Decision {
-    return this.decide(info, consistency, false);
+  override onRequestError(info: Info, _consistency: types.consistencies, _err: Error): Decision {
+    return this.decide(info, false);
   }
 
-  private decide(info: Info, consistency: types.consistencies, useCurrentHost: boolean): Decision {
+  /**
+   * The retry keeps the statement's own consistency (`undefined`): for a conditional write (`IF NOT EXISTS`,
+   * the day-table backfill) the consistency a write timeout reports is the serial one, which Cassandra refuses
+   * as a commit consistency ("SERIAL is not supported as conditional update commit consistency").
+   */
+  private decide(info: Info, useCurrentHost: boolean): Decision {
     if (info.nbRetry >= this.maxRetries || !info.executionOptions.isIdempotent()) return this.rethrowResult();
-    return this.retryResult(consistency, useCurrentHost);
+    // The driver documents `consistency` as optional ("when specified"); its typings require it.
+    return this.retryResult(undefined as unknown as types.consistencies, useCurrentHost);
   }
 }
 
