@@ -1,6 +1,5 @@
 import { userInfo } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join, resolve } from 'node:path';
 import type pg from 'pg';
 import {
   dayTableReadsJson,
