@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { repoRoot } from '../../tools/repo-root.js';
 
 /**
- * One purpose per top-level folder (CONTRIBUTING.md, "Where code goes"), checked on the import statements:
+ * One purpose per top-level folder (CONTRIBUTING.md, "Layout"), checked on the import statements:
  * - the deployed code (bin/, lib/, lambdas/) imports none of the development folders;
  * - tools/ (developer tooling) imports neither the local mirror (local/) nor the bench, nor planning/;
  * - local/ (the mirror) imports neither the bench nor planning/;
