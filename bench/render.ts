@@ -4,8 +4,8 @@
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import { basename } from 'node:path';
-import { exitWithUsage, parseCli } from '../local/cli/args.js';
-import type { BenchResults } from './lib/results.js';
+import { exitWithUsage, parseCli } from '../tools/cli/args.js';
+import type { BenchResults } from './harness/results.js';
 import { renderChartSvg } from './report/chart-svg.js';
 import { renderMarkdown } from './report/markdown.js';
 

@@ -14,7 +14,7 @@ import {
   type SignupDayLayout,
   usersBySignupDayKey,
 } from '../lambdas/shared/schema/cassandra/index.js';
-import { exitWithUsage, parseCli, wholeNumberFlag } from './cli/args.js';
+import { exitWithUsage, parseCli, wholeNumberFlag } from '../tools/cli/args.js';
 import { readSignupDay } from './day-table/read.js';
 import {
   localSignupDayLayout,

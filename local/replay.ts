@@ -9,7 +9,7 @@
 import { Kafka, logLevel } from 'kafkajs';
 import { parseReplayParams, ReplayParamError } from '../lambdas/replay-failed-batches/params.js';
 import { replayFailedBatches } from '../lambdas/replay-failed-batches/replay.js';
-import { exitWithUsage, parseCli } from './cli/args.js';
+import { exitWithUsage, parseCli } from '../tools/cli/args.js';
 import { localKafkaLogCreator } from './runtime/kafka-log.js';
 import { LOCAL_REPLAY_GROUP, localMappingSettings } from './runtime/local-mapping.js';
 import { readLocalServicesSettings } from './services/config.js';

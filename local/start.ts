@@ -31,7 +31,8 @@ import {
   dayTableReads,
   signupDayEnvironment,
 } from '../lambdas/shared/schema/cassandra/index.js';
-import { exitWithUsage, parseCli, wholeNumberFlag } from './cli/args.js';
+import { exitWithUsage, parseCli, wholeNumberFlag } from '../tools/cli/args.js';
+import { repoRoot } from '../tools/repo-root.js';
 import type { LocalConsole } from './console/local-console.js';
 import { LOCAL_NAMES } from './console/local-definition.js';
 import { cassandraEstimates, postgresEstimates } from './console/pipeline-snapshot.js';
@@ -67,7 +68,6 @@ import {
   applyConnectionEnvironment,
   readerFunctionEnvironment,
   readLocalServicesSettings,
-  repoRoot,
 } from './services/config.js';
 import type { LocalService } from './services/local-service.js';
 import {

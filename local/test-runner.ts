@@ -5,9 +5,10 @@
 import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { wantsHelp } from './cli/args.js';
+import { wantsHelp } from '../tools/cli/args.js';
+import { repoRoot } from '../tools/repo-root.js';
 import { type PipelineProcess, startPipelineProcess } from './runtime/pipeline-process.js';
-import { applyConnectionEnvironment, readLocalServicesSettings, repoRoot } from './services/config.js';
+import { applyConnectionEnvironment, readLocalServicesSettings } from './services/config.js';
 import type { LocalService } from './services/local-service.js';
 import { bringDown, bringUp, createLocalServices, describeFailure } from './services/service-runner.js';
 

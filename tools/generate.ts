@@ -4,9 +4,9 @@
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { parseCli } from '../local/cli/args.js';
-import { repoRoot } from '../local/services/config.js';
+import { parseCli } from './cli/args.js';
 import { generatedFiles, staleGeneratedFiles } from './generated-files.js';
+import { repoRoot } from './repo-root.js';
 
 const USAGE = `usage: npm run generate [-- --check]
 

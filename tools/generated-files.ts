@@ -11,8 +11,8 @@ import {
   MIGRATIONS_MODULE_FILE,
   renderMigrationsModule,
 } from '../lambdas/shared/schema/postgres/render-migrations-module.js';
-import { repoRoot } from '../local/services/config.js';
 import { renderPythonFieldsModule } from './render-python-fields.js';
+import { repoRoot } from './repo-root.js';
 
 export interface GeneratedFile {
   /** Path relative to the repository root. */

@@ -5,7 +5,7 @@ import {
   type HttpRun,
   type LatencyPercentiles,
   type ProcessorRun,
-} from '../lib/results.js';
+} from '../harness/results.js';
 
 /**
  * Renders one `BenchResults` as a self-contained SVG: no external fonts, scripts or styles, so the file

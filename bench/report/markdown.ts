@@ -6,7 +6,7 @@ import {
   ceilingsOf,
   type ProcessUsage,
   type RunUsage,
-} from '../lib/results.js';
+} from '../harness/results.js';
 import { formatMs, formatNumber } from './chart-svg.js';
 
 /**

@@ -11,13 +11,13 @@ import { toKafkaMessage } from '../../lambdas/shared/contract/index.js';
 import { ensureTopics } from '../../local/runtime/kafka-topics.js';
 import { localMappingSettings, type MirroredStage } from '../../local/runtime/local-mapping.js';
 import { userEvent, userPayload } from '../../test/support/user-events.js';
-import { benchEnvironment } from '../lib/bench-stores.js';
-import { findBottleneck } from '../lib/bottleneck.js';
-import type { BenchContext } from '../lib/context.js';
-import { spawnTsWorker } from '../lib/node-worker.js';
-import { rssTrend } from '../lib/process-sampler.js';
-import { followProcessorWorker } from '../lib/processor-worker-run.js';
-import type { BacklogDrainRun } from '../lib/results.js';
+import { benchEnvironment } from '../harness/bench-stores.js';
+import { findBottleneck } from '../harness/bottleneck.js';
+import type { BenchContext } from '../harness/context.js';
+import { spawnTsWorker } from '../harness/node-worker.js';
+import { rssTrend } from '../harness/process-sampler.js';
+import { followProcessorWorker } from '../harness/processor-worker-run.js';
+import type { BacklogDrainRun } from '../harness/results.js';
 import type { ProcessorWorkerSettings } from '../workers/processor-worker.js';
 
 export interface BacklogDrainOptions {

@@ -7,9 +7,9 @@ import { spawn } from 'node:child_process';
 import { mkdir, mkdtemp, readdir, readFile, rm, stat, symlink } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
-import { repoRoot } from '../../local/services/config.js';
-import { bundleComposition, type SourceMapV3 } from '../lib/bundle-composition.js';
-import type { BundleFigure } from '../lib/results.js';
+import { repoRoot } from '../../tools/repo-root.js';
+import { bundleComposition, type SourceMapV3 } from '../harness/bundle-composition.js';
+import type { BundleFigure } from '../harness/results.js';
 
 export interface BundlesOptions {
   readonly log: (message: string) => void;

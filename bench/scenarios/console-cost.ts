@@ -13,14 +13,14 @@ import { Agent, request } from 'node:http';
 import { consoleUrlOf } from '../../local/console/console-url.js';
 import { type PipelineProcess, startPipelineProcess } from '../../local/runtime/pipeline-process.js';
 import { userPayload } from '../../test/support/user-events.js';
-import { BENCH_API_THROTTLE_ARGS } from '../lib/bench-api.js';
-import { benchEnvironment } from '../lib/bench-stores.js';
-import type { BenchContext } from '../lib/context.js';
-import { median } from '../lib/median.js';
-import { usersDue } from '../lib/open-loop.js';
-import { preloadUsers, waitForSettledStores } from '../lib/preload-users.js';
-import { ProcessSampler } from '../lib/process-sampler.js';
-import type { ConsoleCost, ConsolePipelineRun, ConsoleRun } from '../lib/results.js';
+import { BENCH_API_THROTTLE_ARGS } from '../harness/bench-api.js';
+import { benchEnvironment } from '../harness/bench-stores.js';
+import type { BenchContext } from '../harness/context.js';
+import { median } from '../harness/median.js';
+import { usersDue } from '../harness/open-loop.js';
+import { preloadUsers, waitForSettledStores } from '../harness/preload-users.js';
+import { ProcessSampler } from '../harness/process-sampler.js';
+import type { ConsoleCost, ConsolePipelineRun, ConsoleRun } from '../harness/results.js';
 
 export interface ConsoleCostOptions {
   /** Users offered per second. */

@@ -7,13 +7,13 @@ import { MAX_USERS_PER_REQUEST } from '../../lambdas/ingest-http/api.js';
 import { localMappingSettings, type MirroredStage } from '../../local/runtime/local-mapping.js';
 import { type PipelineProcess, startPipelineProcess } from '../../local/runtime/pipeline-process.js';
 import { userPayload } from '../../test/support/user-events.js';
-import { BENCH_API_THROTTLE_ARGS, BENCH_API_THROTTLE_NOTE } from '../lib/bench-api.js';
-import { BENCH_KEYSPACE, benchEnvironment } from '../lib/bench-stores.js';
-import { findBottleneck } from '../lib/bottleneck.js';
-import type { BenchContext } from '../lib/context.js';
-import { usersDue } from '../lib/open-loop.js';
-import { ProcessSampler } from '../lib/process-sampler.js';
-import type { EndToEndRun, LatencyPercentiles } from '../lib/results.js';
+import { BENCH_API_THROTTLE_ARGS, BENCH_API_THROTTLE_NOTE } from '../harness/bench-api.js';
+import { BENCH_KEYSPACE, benchEnvironment } from '../harness/bench-stores.js';
+import { findBottleneck } from '../harness/bottleneck.js';
+import type { BenchContext } from '../harness/context.js';
+import { usersDue } from '../harness/open-loop.js';
+import { ProcessSampler } from '../harness/process-sampler.js';
+import type { EndToEndRun, LatencyPercentiles } from '../harness/results.js';
 
 export interface EndToEndOptions {
   readonly ratesPerSecond: readonly number[];

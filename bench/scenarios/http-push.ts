@@ -2,13 +2,13 @@ import { randomUUID } from 'node:crypto';
 import autocannon from 'autocannon';
 import { ensureTopics } from '../../local/runtime/kafka-topics.js';
 import { userPayload } from '../../test/support/user-events.js';
-import { BENCH_API_THROTTLE_ARGS, BENCH_API_THROTTLE_NOTE, benchApiHeaders } from '../lib/bench-api.js';
-import { benchEnvironment } from '../lib/bench-stores.js';
-import { findBottleneck } from '../lib/bottleneck.js';
-import type { BenchContext } from '../lib/context.js';
-import { BenchWorkerError, captureOutput, exited, spawnTsWorker } from '../lib/node-worker.js';
-import { ProcessSampler } from '../lib/process-sampler.js';
-import type { HttpRun } from '../lib/results.js';
+import { BENCH_API_THROTTLE_ARGS, BENCH_API_THROTTLE_NOTE, benchApiHeaders } from '../harness/bench-api.js';
+import { benchEnvironment } from '../harness/bench-stores.js';
+import { findBottleneck } from '../harness/bottleneck.js';
+import type { BenchContext } from '../harness/context.js';
+import { BenchWorkerError, captureOutput, exited, spawnTsWorker } from '../harness/node-worker.js';
+import { ProcessSampler } from '../harness/process-sampler.js';
+import type { HttpRun } from '../harness/results.js';
 
 export interface HttpPushOptions {
   /** Single-user requests at each of these numbers of connections. */

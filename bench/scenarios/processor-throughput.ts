@@ -2,12 +2,12 @@ import type { Kafka } from 'kafkajs';
 import type { UserCreatedEvent } from '../../lambdas/shared/contract/index.js';
 import { toKafkaMessage } from '../../lambdas/shared/contract/index.js';
 import { ensureTopics } from '../../local/runtime/kafka-topics.js';
-import { benchEnvironment } from '../lib/bench-stores.js';
-import { findBottleneck } from '../lib/bottleneck.js';
-import type { BenchContext } from '../lib/context.js';
-import { spawnTsWorker } from '../lib/node-worker.js';
-import { followProcessorWorker } from '../lib/processor-worker-run.js';
-import type { ProcessorRun } from '../lib/results.js';
+import { benchEnvironment } from '../harness/bench-stores.js';
+import { findBottleneck } from '../harness/bottleneck.js';
+import type { BenchContext } from '../harness/context.js';
+import { spawnTsWorker } from '../harness/node-worker.js';
+import { followProcessorWorker } from '../harness/processor-worker-run.js';
+import type { ProcessorRun } from '../harness/results.js';
 import type { ProcessorWorkerSettings } from '../workers/processor-worker.js';
 
 export interface ProcessorMatrixOptions {

@@ -15,8 +15,8 @@ import { decodeJsonDocument } from '../../lambdas/shared/contract/user-created-e
 import { stageSignupDayLayout } from '../../local/runtime/local-mapping.js';
 import { toMskEvent } from '../../local/runtime/msk-event.js';
 import { messageOf, userEvent, userPayload } from '../../test/support/user-events.js';
-import { median } from '../lib/median.js';
-import type { RecordCpu } from '../lib/results.js';
+import { median } from '../harness/median.js';
+import type { RecordCpu } from '../harness/results.js';
 
 export interface RecordCpuOptions {
   /** Records per measured pass. @default 20000 */

@@ -8,11 +8,11 @@ import {
 import type { UserCreatedEvent } from '../../lambdas/shared/contract/index.js';
 import { cassandraTablesOf, type TableDefinition } from '../../lambdas/shared/schema/cassandra/index.js';
 import { localSignupDayLayout } from '../../local/runtime/local-mapping.js';
-import { BENCH_KEYSPACE } from '../lib/bench-stores.js';
-import { findBottleneck } from '../lib/bottleneck.js';
-import type { BenchContext } from '../lib/context.js';
-import { ProcessSampler } from '../lib/process-sampler.js';
-import type { CeilingRun } from '../lib/results.js';
+import { BENCH_KEYSPACE } from '../harness/bench-stores.js';
+import { findBottleneck } from '../harness/bottleneck.js';
+import type { BenchContext } from '../harness/context.js';
+import { ProcessSampler } from '../harness/process-sampler.js';
+import type { CeilingRun } from '../harness/results.js';
 
 /** Rows per multi-row INSERT: 1,000 × ~21 columns, well under PostgreSQL's 65,535 parameters. */
 export const POSTGRES_ROWS_PER_INSERT = 1_000;

@@ -8,7 +8,7 @@
 import { Kafka, logLevel } from 'kafkajs';
 import { LambdaContainerPool } from '../../local/runtime/lambda-container-pool.js';
 import { type FailureHandling, MskBridge } from '../../local/runtime/msk-bridge.js';
-import { peakRssOfProcessMiB, rssOfProcessMiB } from '../lib/process-sampler.js';
+import { peakRssOfProcessMiB, rssOfProcessMiB } from '../harness/process-sampler.js';
 
 export interface ProcessorWorkerSettings {
   readonly brokers: string;

@@ -14,7 +14,7 @@ import { Kafka, logLevel } from 'kafkajs';
 import pg from 'pg';
 import { type ProcessorLogger, processMskEvent } from '../../lambdas/processor/process-batch.js';
 import { sinksOf } from '../../lambdas/processor/sink-list.js';
-import { CliUsageError, exitWithUsage, parseCli } from '../cli/args.js';
+import { CliUsageError, exitWithUsage, parseCli } from '../../tools/cli/args.js';
 import { localMappingSettings, localSignupDayLayout } from '../runtime/local-mapping.js';
 import { MskBridge } from '../runtime/msk-bridge.js';
 import { localCassandraClient, processorPostgresSettings } from './store-settings.js';

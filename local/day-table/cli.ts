@@ -13,7 +13,7 @@ import {
   LEGACY_USERS_BY_SIGNUP_DAY_TABLE,
   MAX_SIGNUP_DAY_BUCKETS,
 } from '../../lambdas/shared/schema/cassandra/index.js';
-import { CliUsageError, exitWithUsage, parseCli } from '../cli/args.js';
+import { CliUsageError, exitWithUsage, parseCli } from '../../tools/cli/args.js';
 import { localSignupDayLayout, MIRRORED_STAGES, type MirroredStage } from '../runtime/local-mapping.js';
 import { applyConnectionEnvironment, readLocalServicesSettings } from '../services/config.js';
 import { backfillDayTable } from './backfill.js';

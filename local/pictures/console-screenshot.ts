@@ -1,10 +1,10 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Browser } from 'playwright-core';
+import { repoRoot } from '../../tools/repo-root.js';
 import { launchChromium } from '../console/chromium.js';
 import { consoleUrlOf } from '../console/console-url.js';
 import { type PipelineProcess, startPipelineProcess } from '../runtime/pipeline-process.js';
-import { repoRoot } from '../services/config.js';
 import {
   CONSOLE_DEFINITION_SHA256,
   defaultConsoleDefinition,

@@ -6,8 +6,8 @@
  */
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { exitWithUsage, parseCli } from '../cli/args.js';
-import { repoRoot } from '../services/config.js';
+import { exitWithUsage, parseCli } from '../../tools/cli/args.js';
+import { repoRoot } from '../../tools/repo-root.js';
 import { CONSOLE_PNG, consoleScreenshot } from './console-screenshot.js';
 import { PROD_DASHBOARD_SVG, prodDashboardSvg } from './prod-dashboard.js';
 

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { loadStageConfig } from '../../bin/config/index.js';
 import { createPipelineApp } from '../../bin/pipeline-app.js';
 import { dashboardLayoutSvg } from '../../lib/constructs/observability/definition/layout-svg.js';
-import { repoRoot } from '../services/config.js';
+import { repoRoot } from '../../tools/repo-root.js';
 
 /** Where the README's dashboard picture lives. */
 export const PROD_DASHBOARD_SVG = join('docs', 'images', 'prod-dashboard.svg');

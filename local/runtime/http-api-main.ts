@@ -8,7 +8,7 @@
  */
 import { Kafka, logLevel } from 'kafkajs';
 import { USERS_CREATED_TOPIC } from '../../lambdas/shared/contract/index.js';
-import { exitWithUsage, parseCli, wholeNumberFlag } from '../cli/args.js';
+import { exitWithUsage, parseCli, wholeNumberFlag } from '../../tools/cli/args.js';
 import { readLocalServicesSettings } from '../services/config.js';
 import { describeApiAccess, stageApiAccess } from './api-gateway-access.js';
 import { startHttpApi } from './http-adapter.js';

@@ -4,7 +4,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import type { Context } from 'aws-lambda';
-import { repoRoot } from '../services/config.js';
+import { repoRoot } from '../../tools/repo-root.js';
 import type { ContainerRequest, ContainerResponse } from './lambda-container.js';
 
 export interface LambdaContainerPoolOptions {

@@ -1,5 +1,5 @@
 import { type ChildProcess, spawn } from 'node:child_process';
-import { repoRoot } from '../services/config.js';
+import { repoRoot } from '../../tools/repo-root.js';
 import { callerHeaders, type LocalApiAuth } from './api-gateway-access.js';
 
 /** `local/start.ts` running as a child process, once its banner is printed. */

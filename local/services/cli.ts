@@ -1,4 +1,4 @@
-import { CliUsageError, exitWithUsage, wantsHelp } from '../cli/args.js';
+import { CliUsageError, exitWithUsage, wantsHelp } from '../../tools/cli/args.js';
 import { connectionExports, readLocalServicesSettings } from './config.js';
 import { SERVICE_NAMES, type ServiceName } from './local-service.js';
 import { tailFile } from './process-supervisor.js';

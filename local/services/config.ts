@@ -1,6 +1,5 @@
 import { userInfo } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join, resolve } from 'node:path';
 import type pg from 'pg';
 import {
   dayTableReadsJson,
@@ -12,11 +11,9 @@ import {
   type RoleLogin,
   WRITER_ROLE,
 } from '../../lambdas/shared/schema/postgres/roles.js';
+import { repoRoot } from '../../tools/repo-root.js';
 import { ensureLocalApiKey } from '../runtime/api-gateway-access.js';
 import { stageSignupDayLayout } from '../runtime/local-mapping.js';
-
-/** Repository root, derived from this file's location so every entry point agrees on it. */
-export const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
 
 export class InvalidServiceSettingError extends Error {
   constructor(variable: string, value: string, expected: string) {

@@ -2,7 +2,7 @@ import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { repoRoot } from './config.js';
+import { repoRoot } from '../../tools/repo-root.js';
 import type { ProgressReporter } from './local-service.js';
 
 export class JarResolutionError extends Error {

@@ -8,7 +8,7 @@ import { randomBytes } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Kafka, logLevel } from 'kafkajs';
 import { isStageName, loadStageConfig } from '../../bin/config/index.js';
-import { exitWithUsage, parseCli, wholeNumberFlag } from '../cli/args.js';
+import { exitWithUsage, parseCli, wholeNumberFlag } from '../../tools/cli/args.js';
 import { ensureLocalApiKey } from '../runtime/api-gateway-access.js';
 import { localKafkaLogCreator } from '../runtime/kafka-log.js';
 import { readLocalServicesSettings } from '../services/config.js';

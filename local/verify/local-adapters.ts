@@ -7,13 +7,9 @@ import { LambdaClient } from '@aws-sdk/client-lambda';
 import kafkajs, { type Kafka } from 'kafkajs';
 import { PROCESSOR_SINK_NAMES } from '../../lambdas/processor/metric-names.js';
 import { alarmName } from '../../lib/constructs/observability/definition/types.js';
+import { repoRoot } from '../../tools/repo-root.js';
 import { LOCAL_NAMES, localDashboard } from '../console/local-definition.js';
-import {
-  connectionEnvironment,
-  KAFKA_VERSION,
-  type LocalServicesSettings,
-  repoRoot,
-} from '../services/config.js';
+import { connectionEnvironment, KAFKA_VERSION, type LocalServicesSettings } from '../services/config.js';
 import { keyedPushApi } from './aws/push-api.js';
 import { SdkLambdaPort } from './lambda-port.js';
 import { LocalAirflowDagRunner } from './local-airflow.js';

@@ -14,7 +14,6 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync, statSync } from 'no
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { repoRoot } from '../../local/services/config.js';
 import type { LocalService, ServiceName } from '../../local/services/local-service.js';
 import {
   bringDown,
@@ -23,6 +22,7 @@ import {
   statusOf,
   survivingProcesses,
 } from '../../local/services/service-runner.js';
+import { repoRoot } from '../../tools/repo-root.js';
 import { services } from '../support/local-services.js';
 import { Traffic, waitFor } from './support.js';
 

@@ -10,10 +10,10 @@ import { callerHeaders, stageApiAccess } from '../../local/runtime/api-gateway-a
 import { lagByPartition, topicDepth } from '../../local/runtime/kafka-offsets.js';
 import { LOCAL_MAPPING_STAGE } from '../../local/runtime/local-mapping.js';
 import { startPipelineProcess } from '../../local/runtime/pipeline-process.js';
-import { repoRoot } from '../../local/services/config.js';
 import type { ServiceName } from '../../local/services/local-service.js';
 import { isOurProcessAlive, readPidRecord } from '../../local/services/process-supervisor.js';
 import { createLocalServices } from '../../local/services/service-runner.js';
+import { repoRoot } from '../../tools/repo-root.js';
 import { services } from '../support/local-services.js';
 import { userPayload } from '../support/user-events.js';
 

@@ -3,7 +3,7 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import { loadStageConfig, type ResolvedStageConfig } from '../../bin/config/index.js';
-import { LIMITS } from '../../local/capacity/limits.js';
+import { LIMITS } from '../../planning/capacity/limits.js';
 import {
   type CapacityInputs,
   cpuMicrosPerRecordFromBench,
@@ -13,7 +13,8 @@ import {
   processorRecordsPerSecond,
   RDS_WRITE_CPU_SHARE,
   stageCapacity,
-} from '../../local/capacity/model.js';
+} from '../../planning/capacity/model.js';
+import { sampleBenchResults, sampleCeilingRun, sampleProcessorRun } from '../unit/bench/fixtures.js';
 
 const dev = loadStageConfig('dev', {});
 const prod = loadStageConfig('prod', {});
@@ -39,7 +40,7 @@ const ceilingNamed = (
 
 async function cli(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
   try {
-    const { stdout, stderr } = await run('npx', ['tsx', 'local/capacity/cli.ts', ...args], { cwd: ROOT });
+    const { stdout, stderr } = await run('npx', ['tsx', 'planning/capacity/cli.ts', ...args], { cwd: ROOT });
     return { code: 0, stdout, stderr };
   } catch (error) {
     const e = error as { code: number; stdout: string; stderr: string };
@@ -64,13 +65,13 @@ describe('capacity model', () => {
   });
 
   it('reads CPU per record from a bench result (worst processor run)', () => {
-    const result = {
-      at: 'x',
-      processor: [
-        { events: 1000, seconds: 2, processes: [{ name: 'processor', cpuPercent: 50 }] },
-        { events: 1000, seconds: 1, processes: [{ name: 'processor', cpuPercent: 40 }] },
-      ],
-    };
+    const processor = (seconds: number, cpuPercent: number) =>
+      sampleProcessorRun({
+        events: 1000,
+        seconds,
+        processes: [{ name: 'processor', cpuPercent, peakRssMiB: 180 }],
+      });
+    const result = { at: 'x', processor: [processor(2, 50), processor(1, 40)] };
     expect(cpuMicrosPerRecordFromBench(result)).toBeCloseTo(1000, 6); // 0.5 × 2 s / 1000 records
     expect(() => cpuMicrosPerRecordFromBench({ at: 'y' })).toThrow(/no processor run/);
   });
@@ -159,19 +160,27 @@ describe('capacity model', () => {
   });
 
   it('reads the PostgreSQL figure from the bench: the measured upsert, else a labelled lower bound', () => {
+    const upsertCeiling = (rowsPerServerCpuSecond: number, serverCpuPercent: number) =>
+      sampleCeilingRun({
+        postgresUpsert: {
+          rowsPerSecond: rowsPerServerCpuSecond * (serverCpuPercent / 100),
+          serverCpuPercent,
+          rowsPerServerCpuSecond,
+          walBytesPerRow: 400,
+          connections: 4,
+          rowsPerStatement: 500,
+        },
+      });
     const measured = postgresWriteFigureFromBench({
       at: 'a',
-      ceilings: [
-        { postgresUpsert: { rowsPerServerCpuSecond: 50_000, serverCpuPercent: 40 } },
-        { postgresUpsert: { rowsPerServerCpuSecond: 45_000, serverCpuPercent: 42 } },
-      ],
+      ceilings: [upsertCeiling(50_000, 40), upsertCeiling(45_000, 42)],
     });
     expect(measured?.upsertsPerCpuSecond).toBe(45_000);
     expect(measured?.basis).toMatch(/upsert/);
     const older = postgresWriteFigureFromBench({
       at: 'b',
-      machine: { cpus: 2 },
-      ceiling: { postgresAloneRecordsPerSecond: 60_000 },
+      machine: { ...sampleBenchResults().machine, cpus: 2 },
+      ceiling: sampleCeilingRun({ postgresAloneRecordsPerSecond: 60_000 }),
     });
     expect(older?.upsertsPerCpuSecond).toBe(30_000);
     expect(older?.basis).toMatch(/lower bound/);

@@ -9,14 +9,14 @@ import {
   RECONCILE_RUNS_PER_MONTH,
   sampledTracesPerSecond,
   summarize,
-} from '../../local/cost/model.js';
+} from '../../planning/cost/model.js';
 import {
   HOURS_PER_MONTH,
   listUnitPrices,
   SECONDS_PER_MONTH,
   UNIT_PRICES,
   UNIT_PRICES_AS_OF,
-} from '../../local/cost/unit-prices.js';
+} from '../../planning/cost/unit-prices.js';
 
 const dev = loadStageConfig('dev', {});
 const prod = loadStageConfig('prod', {});

@@ -20,7 +20,8 @@ import { startRandomUserServer } from '../../local/randomuser/server.js';
 import { toApiGatewayProxyEvent } from '../../local/runtime/http-api-event.js';
 import { ensureTopics } from '../../local/runtime/kafka-topics.js';
 import { stageSignupDayLayout } from '../../local/runtime/local-mapping.js';
-import { readerFunctionEnvironment, repoRoot, roleLogin } from '../../local/services/config.js';
+import { readerFunctionEnvironment, roleLogin } from '../../local/services/config.js';
+import { repoRoot } from '../../tools/repo-root.js';
 import {
   cleanUpSyntheses,
   resourcesOfType,

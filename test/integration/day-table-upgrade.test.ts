@@ -36,7 +36,7 @@ import {
 import { backfillDayTable } from '../../local/day-table/backfill.js';
 import { CheckpointStore } from '../../local/day-table/checkpoint.js';
 import { readSignupDay } from '../../local/day-table/read.js';
-import { repoRoot } from '../../local/services/config.js';
+import { repoRoot } from '../../tools/repo-root.js';
 import { throwawayKeyspace } from '../support/local-services.js';
 import { userEvent, userPayload } from '../support/user-events.js';
 

@@ -11,7 +11,7 @@ import {
   RefreshingCredentials,
   type SigV4Credentials,
 } from '../../lambdas/shared/clients/keyspaces-sigv4.js';
-import { repoRoot } from '../../local/services/config.js';
+import { repoRoot } from '../../tools/repo-root.js';
 
 interface ReferenceCase {
   readonly challenge: string;

@@ -16,7 +16,7 @@ import { consoleUrlOf } from '../../local/console/console-url.js';
 import { readSignupDay } from '../../local/day-table/read.js';
 import { stageSignupDayLayout } from '../../local/runtime/local-mapping.js';
 import { type PipelineProcess, startPipelineProcess } from '../../local/runtime/pipeline-process.js';
-import { repoRoot } from '../../local/services/config.js';
+import { repoRoot } from '../../tools/repo-root.js';
 import { adminPostgresPool, cassandraClient, uniqueName } from '../support/local-services.js';
 import { userPayload } from '../support/user-events.js';
 

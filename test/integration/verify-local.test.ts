@@ -9,8 +9,9 @@ import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { consoleUrlOf } from '../../local/console/console-url.js';
 import { type PipelineProcess, startPipelineProcess } from '../../local/runtime/pipeline-process.js';
-import { adminConnection, repoRoot } from '../../local/services/config.js';
+import { adminConnection } from '../../local/services/config.js';
 import { VERIFY_CHECKS } from '../../local/verify/checks/index.js';
+import { repoRoot } from '../../tools/repo-root.js';
 import {
   adminPostgresPool,
   cassandraClient,

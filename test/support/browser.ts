@@ -6,7 +6,7 @@ export { launchChromium } from '../../local/console/chromium.js';
 
 import { consoleUrlOf } from '../../local/console/console-url.js';
 import type { PipelineProcess } from '../../local/runtime/pipeline-process.js';
-import { repoRoot } from '../../local/services/config.js';
+import { repoRoot } from '../../tools/repo-root.js';
 
 /** The pipeline's local console in a new page (1400 px wide), once the page has drawn its first refresh. */
 export async function openConsole(

@@ -7,7 +7,7 @@ import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { repoRoot } from '../../local/services/config.js';
+import { repoRoot } from '../../tools/repo-root.js';
 
 interface CliCase {
   readonly script: string;

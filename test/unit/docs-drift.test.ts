@@ -1,7 +1,7 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { repoRoot } from '../../local/services/config.js';
+import { repoRoot } from '../../tools/repo-root.js';
 
 /**
  * Docs name code: every `SomethingError` a README or docs page mentions must be an error class of the code
@@ -11,9 +11,20 @@ import { repoRoot } from '../../local/services/config.js';
 /** Directories never walked for docs or code. */
 const SKIPPED_DIRECTORIES = new Set(['node_modules', '.git', '.cache', '.local', 'cdk.out', '.ci']);
 /** Where the project's own error classes are defined. */
-const CODE_ROOTS = ['lambdas', 'lib', 'local', 'bin', 'tools', 'bench'];
+const CODE_ROOTS = ['lambdas', 'lib', 'local', 'bin', 'tools', 'bench', 'planning'];
 /** Top-level directories a backticked repo path starts with. */
-const REPO_DIRECTORIES = ['bench', 'bin', 'docs', 'lambdas', 'lib', 'local', 'mwaa-dags', 'test', 'tools'];
+const REPO_DIRECTORIES = [
+  'bench',
+  'bin',
+  'docs',
+  'lambdas',
+  'lib',
+  'local',
+  'mwaa-dags',
+  'planning',
+  'test',
+  'tools',
+];
 
 /** Names ending in `Error` that docs mention on purpose although no code declares them, with why. */
 const NOT_ERROR_CLASSES: ReadonlyMap<string, string> = new Map([

@@ -1,11 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { repoRoot } from '../../local/services/config.js';
 import {
   FUNCTION_LENGTH_ROOTS,
   functionLengths,
   functionsIn,
   MAX_FUNCTION_LINES,
 } from '../../tools/function-lengths.js';
+import { repoRoot } from '../../tools/repo-root.js';
 
 /**
  * Functions allowed over {@link MAX_FUNCTION_LINES}, by `path` and `name` (as tools/function-lengths.ts names

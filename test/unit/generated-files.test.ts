@@ -1,8 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { repoRoot } from '../../local/services/config.js';
 import { generatedFiles } from '../../tools/generated-files.js';
+import { repoRoot } from '../../tools/repo-root.js';
 
 describe('generated files (npm run generate)', () => {
   const files = generatedFiles();

@@ -26,6 +26,6 @@ mkdir -p "$(dirname "$venv")"
 exec 9>"$venv.lock"
 flock 9
 log "creating ${venv#"$root"/} with $pin"
-VENV_PYTHON="$python_bin" bash "$root/local/python/make-venv.sh" "$venv" --constraint "$constraints" "$pin"
+VENV_PYTHON="$python_bin" bash "$root/tools/python/make-venv.sh" "$venv" --constraint "$constraints" "$pin"
 echo "$stamp" >"$venv/.stamp"
 echo "$venv/bin/python"

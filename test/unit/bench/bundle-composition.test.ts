@@ -1,6 +1,6 @@
 import { build } from 'esbuild';
 import { describe, expect, it } from 'vitest';
-import { bundleComposition, decodeVlqSegment, packageOf } from '../../../bench/lib/bundle-composition.js';
+import { bundleComposition, decodeVlqSegment, packageOf } from '../../../bench/harness/bundle-composition.js';
 
 describe('bundleComposition', () => {
   it('decodes Base64 VLQ segments, signs and continuation digits included', () => {

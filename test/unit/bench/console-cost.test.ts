@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { median } from '../../../bench/lib/median.js';
-import { usersDue } from '../../../bench/lib/open-loop.js';
-import type { ConsoleRun } from '../../../bench/lib/results.js';
+import { median } from '../../../bench/harness/median.js';
+import { usersDue } from '../../../bench/harness/open-loop.js';
+import type { ConsoleRun } from '../../../bench/harness/results.js';
 import {
   CONSOLE_POLL_INTERVAL_MS,
   consoleCostOf,

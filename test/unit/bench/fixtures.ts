@@ -11,7 +11,7 @@ import type {
   LatencyPercentiles,
   ProcessorRun,
   ProcessUsage,
-} from '../../../bench/lib/results.js';
+} from '../../../bench/harness/results.js';
 
 /**
  * Realistic `BenchResults` for renderer and report tests, shaped like a run on the 2-core development box.

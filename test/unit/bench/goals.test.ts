@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { evaluateGoals } from '../../../bench/lib/goals.js';
-import type { BenchResults } from '../../../bench/lib/results.js';
+import { evaluateGoals } from '../../../bench/harness/goals.js';
+import type { BenchResults } from '../../../bench/harness/results.js';
 import {
   latency,
   sampleBacklogDrain,

@@ -11,7 +11,7 @@ import {
   definitionSha256,
 } from '../../../local/pictures/console-definition.js';
 import { CONSOLE_PNG } from '../../../local/pictures/console-screenshot.js';
-import { repoRoot } from '../../../local/services/config.js';
+import { repoRoot } from '../../../tools/repo-root.js';
 
 describe('the console picture', () => {
   it('was taken of the current dashboard definition', () => {

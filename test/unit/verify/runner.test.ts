@@ -1,10 +1,10 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { repoRoot } from '../../../local/services/config.js';
 import { CheckFailedError, left, pass, type VerifyCheck } from '../../../local/verify/check.js';
 import { VERIFY_CHECKS } from '../../../local/verify/checks/index.js';
 import { runChecks } from '../../../local/verify/runner.js';
+import { repoRoot } from '../../../tools/repo-root.js';
 import { fakeContext, fakePorts } from './fake-stage.js';
 
 async function run(checks: VerifyCheck[]) {

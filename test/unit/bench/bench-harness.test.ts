@@ -1,8 +1,8 @@
 import * as hdr from 'hdr-histogram-js';
 import { describe, expect, it } from 'vitest';
-import { BenchUsageError, parseBenchArgs } from '../../../bench/lib/args.js';
-import { findBottleneck } from '../../../bench/lib/bottleneck.js';
-import { parseMachineStat, parseProcStat } from '../../../bench/lib/process-sampler.js';
+import { BenchUsageError, parseBenchArgs } from '../../../bench/harness/args.js';
+import { findBottleneck } from '../../../bench/harness/bottleneck.js';
+import { parseMachineStat, parseProcStat } from '../../../bench/harness/process-sampler.js';
 import { percentilesOf } from '../../../bench/scenarios/end-to-end.js';
 import { multiRowInsert } from '../../../bench/scenarios/store-ceiling.js';
 import { USER_COLUMN_NAMES } from '../../../lambdas/processor/stores/postgres-user-store.js';

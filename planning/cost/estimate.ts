@@ -1,7 +1,7 @@
 #!/usr/bin/env node
-// Monthly cost estimate of a stage: npx tsx local/cost/estimate.ts --stage dev|prod [--events-per-second N]
+// Monthly cost estimate of a stage: npx tsx planning/cost/estimate.ts --stage dev|prod [--events-per-second N]
 import { isStageName, loadStageConfig, STAGE_NAMES } from '../../bin/config/index.js';
-import { exitWithUsage, parseCli } from '../cli/args.js';
+import { exitWithUsage, parseCli } from '../../tools/cli/args.js';
 import {
   type CostLine,
   DEFAULT_TTL_OPTION_DAYS,
@@ -16,7 +16,7 @@ const UNCONFIRMED_MARK = '(unconfirmed)';
 
 const USAGE = `usage: npm run cost -- [--stage NAME] [--events-per-second N] [--api-share F] [--ttl-days N]
 
-Monthly AWS cost estimate of a stage, from its stage config and the unit prices in local/cost/unit-prices.ts.
+Monthly AWS cost estimate of a stage, from its stage config and the unit prices in planning/cost/unit-prices.ts.
 
 options:
   --stage NAME              stage to price: ${STAGE_NAMES.join(', ')} (default dev)
@@ -77,7 +77,7 @@ const format = (row: string[]) =>
   row.map((cell, i) => (i >= 3 ? cell.padStart(widths[i] ?? 0) : cell.padEnd(widths[i] ?? 0))).join('  ');
 console.log(
   `Stage ${config.stageName}, ${eventsPerSecond} events/s (${(eventsPerSecond * 2.592).toFixed(2)} M events/month), ` +
-    `API share ${apiShare}. List prices ${UNIT_PRICES_REGION} as of ${UNIT_PRICES_AS_OF} (see local/cost/unit-prices.ts).`,
+    `API share ${apiShare}. List prices ${UNIT_PRICES_REGION} as of ${UNIT_PRICES_AS_OF} (see planning/cost/unit-prices.ts).`,
 );
 console.log(format(header));
 console.log(widths.map((w) => '-'.repeat(w)).join('  '));

@@ -9,7 +9,7 @@
 # API's answers, not API Gateway's token bucket (test/integration/api-gateway-access.test.ts covers the 429).
 #
 # Environment: SCHEMATHESIS_PORT (default 3917), SCHEMATHESIS_MAX_EXAMPLES (per operation, default 50),
-# SCHEMATHESIS_SEED (default 1, so a CI run is reproducible), SCHEMATHESIS_REPORT_DIR (default .local/schemathesis),
+# SCHEMATHESIS_SEED (default 1, so a CI run is reproducible), SCHEMATHESIS_REPORT_DIR (default .tools/schemathesis),
 # API_KEY (default: the state directory's, as `npm run -s services -- env` exports it).
 # Needs the local services up (`npm run services -- up`) and their environment (`npm run -s services -- env`).
 set -euo pipefail
@@ -18,16 +18,16 @@ cd "$root"
 log() { printf '[schemathesis] %s\n' "$*" >&2; }
 
 venv="$root/.cache/schemathesis-venv"
-requirements="$root/local/schemathesis/requirements.txt"
+requirements="$root/tools/schemathesis/requirements.txt"
 stamp="$(sha256sum "$requirements" | cut -d' ' -f1)"
 if [ "$(cat "$venv/.stamp" 2>/dev/null)" != "$stamp" ]; then
   log "installing $(grep -v '^#' "$requirements" | tr '\n' ' ')into ${venv#"$root"/}"
-  bash "$root/local/python/make-venv.sh" "$venv" --requirement "$requirements"
+  bash "$root/tools/python/make-venv.sh" "$venv" --requirement "$requirements"
   echo "$stamp" >"$venv/.stamp"
 fi
 
 port="${SCHEMATHESIS_PORT:-3917}"
-report_dir="${SCHEMATHESIS_REPORT_DIR:-$root/.local/schemathesis}"
+report_dir="${SCHEMATHESIS_REPORT_DIR:-$root/.tools/schemathesis}"
 mkdir -p "$report_dir"
 base="http://127.0.0.1:$port"
 api_key="${API_KEY:-$(npm run -s services -- env | sed -n 's/^export API_KEY=//p')}"

@@ -137,7 +137,7 @@ export interface EndToEndRun extends RunUsage {
   readonly alarmP99Ms?: number;
 }
 
-/** An RSS series' least-squares trend over a span (bench/lib/process-sampler.ts rssTrend). */
+/** An RSS series' least-squares trend over a span (bench/harness/process-sampler.ts rssTrend). */
 export interface RssTrend {
   readonly slopeMiBPerMinute: number;
   /** slope × the span: what the series grew by over it. */
@@ -315,7 +315,9 @@ export interface BenchResults {
 }
 
 /** The ceiling of every repeat; results written before `--repeat` have only `ceiling` (or none). */
-export function ceilingsOf(results: Pick<BenchResults, 'ceiling' | 'ceilings'>): readonly CeilingRun[] {
+export function ceilingsOf(
+  results: Partial<Pick<BenchResults, 'ceiling' | 'ceilings'>>,
+): readonly CeilingRun[] {
   if (results.ceilings?.length) return results.ceilings;
   return results.ceiling ? [results.ceiling] : [];
 }

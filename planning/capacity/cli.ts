@@ -4,9 +4,9 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { loadStageConfig } from '../../bin/config/index.js';
-import { CliUsageError, exitWithUsage, parseCli } from '../cli/args.js';
+import { CliUsageError, exitWithUsage, parseCli } from '../../tools/cli/args.js';
+import { repoRoot } from '../../tools/repo-root.js';
 import { DEFAULT_EVENT_KB } from '../cost/model.js';
-import { repoRoot } from '../services/config.js';
 import {
   type BenchResult,
   type CapacityReport,

@@ -118,7 +118,7 @@ function line(service: string, item: string, quantity: number, unit: string, pri
 function priceOf(table: Readonly<Record<string, UnitPrice>>, key: string, what: string): UnitPrice {
   const found = table[key];
   if (found === undefined)
-    throw new Error(`no unit price for ${what} ${key}; add it to local/cost/unit-prices.ts`);
+    throw new Error(`no unit price for ${what} ${key}; add it to planning/cost/unit-prices.ts`);
   return found;
 }
 

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Puts Node.js 24 (the Lambda runtime's major, nodejs24.x) first on PATH for the project's own scripts.
-# Source it (`. local/node/ensure-node24.sh`), or run a command under it (`local/node/ensure-node24.sh tsx
+# Source it (`. tools/node/ensure-node24.sh`), or run a command under it (`tools/node/ensure-node24.sh tsx
 # bench/run.ts`, as `npm run bench` does). If `node` is already 24, nothing changes; otherwise the
 # official Linux build is fetched once from the npm registry (`npm pack node-linux-<arch>@24`, the same
 # binary nodejs.org ships) into .cache/node/<version>/ and checked to run before it is used.

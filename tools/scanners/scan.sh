@@ -4,16 +4,16 @@
 #   2. cfn-lint 1.58 on every template: any error fails (warnings are printed, not fatal)
 #   3. checkov 3.3.30 on dev and prod: any failed check fails. Decided exceptions are `checkov: skip` metadata
 #      on the resource (lib/constructs/shared/checkov.ts, reason >= 40 characters); the set of skips is
-#      compared with the committed local/scanners/checkov-baseline.json, so a new skip shows up in review.
-#      `bash local/scanners/scan.sh --update-baseline` rewrites that file after a deliberate change.
-# The scanners live in .cache/scanners-venv (local/scanners/install.sh, pins in requirements.txt).
+#      compared with the committed tools/scanners/checkov-baseline.json, so a new skip shows up in review.
+#      `bash tools/scanners/scan.sh --update-baseline` rewrites that file after a deliberate change.
+# The scanners live in .cache/scanners-venv (tools/scanners/install.sh, pins in requirements.txt).
 set -euo pipefail
 
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 cd "$root"
 venv="${SCANNERS_VENV:-$root/.cache/scanners-venv}"
 out="${SCAN_OUT:-$root/.cache/scan}"
-baseline="$root/local/scanners/checkov-baseline.json"
+baseline="$root/tools/scanners/checkov-baseline.json"
 update_baseline=0
 usage="usage: npm run scan [-- --update-baseline]   (cfn-lint on every stage, checkov on dev and prod)"
 for arg in "$@"; do
@@ -25,7 +25,7 @@ for arg in "$@"; do
 done
 log() { printf '[scan] %s\n' "$*" >&2; }
 
-bash "$root/local/scanners/install.sh"
+bash "$root/tools/scanners/install.sh"
 rm -rf "$out" && mkdir -p "$out"
 for stage in dev prod local; do
   log "cdk synth -c stage=$stage"
@@ -41,5 +41,5 @@ for stage in dev prod; do
   "$venv/bin/checkov" -f "$out/$stage/Pipeline-$stage.template.json" --framework cloudformation \
     --skip-download -o json >"$out/checkov-$stage.json" || true
 done
-"$venv/bin/python" "$root/local/scanners/checkov_gate.py" "$baseline" "$update_baseline" \
+"$venv/bin/python" "$root/tools/scanners/checkov_gate.py" "$baseline" "$update_baseline" \
   dev="$out/checkov-dev.json" prod="$out/checkov-prod.json"

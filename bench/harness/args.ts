@@ -1,7 +1,7 @@
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { MIRRORED_STAGES, type MirroredStage } from '../../local/runtime/local-mapping.js';
-import { repoRoot } from '../../local/services/config.js';
+import { repoRoot } from '../../tools/repo-root.js';
 
 export class BenchUsageError extends Error {
   override readonly name = 'BenchUsageError';

@@ -2,7 +2,7 @@
 # Deploys the `local` CDK stage into LocalStack 4.14 running on the host (no Docker) and checks the result:
 # the stack reaches CREATE_COMPLETE and its Lambda functions exist (created, not invoked: invocation needs
 # Docker). Installs LocalStack into .cache/localstack-venv on first use (PyPI), starts it with fresh state
-# under .local/localstack, deploys with `npm run deploy:local`, verifies with local/localstack/verify.ts,
+# under .tools/localstack, deploys with `npm run deploy:local`, verifies with tools/localstack/verify.ts,
 # then stops exactly the LocalStack process it started. Last line: `N passed, M failed`.
 #
 # Needs Python 3.12+ (localstack-core 4.14 says >=3.10 but uses PEP 695 syntax); set LOCALSTACK_PYTHON to
@@ -13,7 +13,7 @@ root=$PWD
 log() { printf '[localstack] %s (%ss)\n' "$*" "$SECONDS"; }
 
 venv=$root/.cache/localstack-venv
-state=$root/.local/localstack
+state=$root/.tools/localstack
 pid_file=$state/localstack.pid
 log_file=$state/localstack.log
 port=4566
@@ -48,9 +48,9 @@ if ! installed; then
   log "installing localstack-core[runtime]==$localstack_version into $venv with $($python --version)"
   rm -rf "$venv"
   "$python" -m venv "$venv"
-  "$venv/bin/pip" install -q --disable-pip-version-check -c local/localstack/constraints.txt \
-    "localstack-core[runtime]==$localstack_version" service-identity ./local/localstack/no-docker-executor
-  rm -rf local/localstack/no-docker-executor/build local/localstack/no-docker-executor/*.egg-info
+  "$venv/bin/pip" install -q --disable-pip-version-check -c tools/localstack/constraints.txt \
+    "localstack-core[runtime]==$localstack_version" service-identity ./tools/localstack/no-docker-executor
+  rm -rf tools/localstack/no-docker-executor/build tools/localstack/no-docker-executor/*.egg-info
   installed || { echo "[localstack] installation check failed" >&2; exit 1; }
 fi
 
@@ -82,7 +82,7 @@ rm -rf "$state/fs"
 mkdir -p "$state"
 log "starting LocalStack $localstack_version on $endpoint (log: ${log_file#"$root"/})"
 # Fresh state every run (no PERSISTENCE), so the deploy is always a create. LAMBDA_RUNTIME_EXECUTOR=no-docker
-# is local/localstack/no-docker-executor: functions become Active without Docker, invocations fail.
+# is tools/localstack/no-docker-executor: functions become Active without Docker, invocations fail.
 # GATEWAY_SERVER=hypercorn: the default (twisted) server ignores GATEWAY_LISTEN's host and binds 0.0.0.0.
 FILESYSTEM_ROOT=$state/fs \
   GATEWAY_LISTEN=127.0.0.1:$port \
@@ -125,7 +125,7 @@ failed=0
 if [ "$deploy_status" -eq 0 ]; then
   passed=1
   log "verifying"
-  verify_out=$(npx tsx local/localstack/verify.ts 2>&1) || true
+  verify_out=$(npx tsx tools/localstack/verify.ts 2>&1) || true
   printf '%s\n' "$verify_out" | sed '$d'
   summary=$(printf '%s\n' "$verify_out" | tail -n 1)
   if [[ "$summary" =~ ^([0-9]+)\ passed,\ ([0-9]+)\ failed$ ]]; then

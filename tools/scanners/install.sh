@@ -1,14 +1,14 @@
 #!/usr/bin/env bash
 # Creates (or refreshes) the virtualenv holding the outside IaC scanners (cfn-lint, checkov):
 #   .cache/scanners-venv   (git-ignored; override with SCANNERS_VENV)
-# Pins come from local/scanners/requirements.txt. Idempotent: a stamp of the requirements and the Python
+# Pins come from tools/scanners/requirements.txt. Idempotent: a stamp of the requirements and the Python
 # minor version skips the install when nothing changed.
 set -euo pipefail
 
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 venv="${SCANNERS_VENV:-$root/.cache/scanners-venv}"
 python_bin="${SCANNERS_PYTHON:-python3}"
-requirements="$root/local/scanners/requirements.txt"
+requirements="$root/tools/scanners/requirements.txt"
 log() { printf '[scanners-install] %s\n' "$*" >&2; }
 
 command -v "$python_bin" >/dev/null 2>&1 || { log "$python_bin not found (set SCANNERS_PYTHON)"; exit 1; }

@@ -1,3 +1,4 @@
+import { type BenchResults, ceilingsOf } from '../../bench/harness/results.js';
 import type { ResolvedStageConfig } from '../../bin/config/index.js';
 import { STORED_STATE_TABLES } from '../../lambdas/processor/stores/cassandra-stored-state.js';
 import { cassandraTablesOf } from '../../lambdas/shared/schema/cassandra/index.js';
@@ -334,23 +335,12 @@ export function stageCapacity(
   return { stage: config.stageName, ceilings, binding, notes: notesAt(config, eventsPerSecond, inputs) };
 }
 
-/** Bench result fields the model reads (bench/results/*.json, bench/lib/results.ts). */
-export interface BenchResult {
-  readonly at: string;
-  readonly machine?: { readonly cpus: number };
-  readonly processor?: readonly {
-    readonly events: number;
-    readonly seconds: number;
-    readonly processes: readonly { readonly name: string; readonly cpuPercent: number }[];
-  }[];
-  readonly ceiling?: BenchCeiling | null;
-  readonly ceilings?: readonly BenchCeiling[];
-}
-
-interface BenchCeiling {
-  readonly postgresAloneRecordsPerSecond?: number;
-  readonly postgresUpsert?: { readonly rowsPerServerCpuSecond: number; readonly serverCpuPercent: number };
-}
+/**
+ * The fields of a bench result (bench/harness/results.ts) the model reads; all but `at` may be absent in results
+ * written before they were measured.
+ */
+export type BenchResult = Pick<BenchResults, 'at'> &
+  Partial<Pick<BenchResults, 'machine' | 'processor' | 'ceiling' | 'ceilings'>>;
 
 /** Processor CPU per record, µs of one core: the processor process's CPU over a bench run / records (worst run). */
 export function cpuMicrosPerRecordFromBench(result: BenchResult): number {
@@ -369,7 +359,7 @@ export function cpuMicrosPerRecordFromBench(result: BenchResult): number {
  * ceiling run.
  */
 export function postgresWriteFigureFromBench(result: BenchResult): PostgresWriteFigure | undefined {
-  const ceilings = result.ceilings?.length ? result.ceilings : result.ceiling ? [result.ceiling] : [];
+  const ceilings = ceilingsOf(result);
   const measured = ceilings.flatMap((c) =>
     c.postgresUpsert && c.postgresUpsert.rowsPerServerCpuSecond > 0
       ? [c.postgresUpsert.rowsPerServerCpuSecond]

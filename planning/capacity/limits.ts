@@ -159,6 +159,6 @@ export const RDS_INSTANCE_CLASSES: Readonly<Record<string, RdsInstanceClass>> = 
 export function rdsInstanceClass(instanceType: string): RdsInstanceClass {
   const dbClass = `db.${instanceType}`;
   const found = RDS_INSTANCE_CLASSES[dbClass];
-  if (found === undefined) throw new Error(`no size for ${dbClass}; add it to local/capacity/limits.ts`);
+  if (found === undefined) throw new Error(`no size for ${dbClass}; add it to planning/capacity/limits.ts`);
   return found;
 }
