@@ -25,6 +25,7 @@ vi.mock('../../../lambdas/shared/clients/cassandra.js', async (importOriginal) =
           const failure = cassandra.connectFailures.shift();
           if (failure) throw failure;
         },
+        shutdown: async () => {},
       };
     },
   };

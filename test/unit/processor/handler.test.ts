@@ -62,7 +62,10 @@ vi.mock('../../../lambdas/processor/clients.js', async () => {
     processorSinks: {
       modules: sinkModules,
       sinks: async () => [
-        postgresSink.createSink(client as unknown as pg.Pool, readPostgresConnectionConfig({})),
+        postgresSink.createSink(
+          { connect: async () => client } as unknown as pg.Pool,
+          readPostgresConnectionConfig({}),
+        ),
         cassandraSink.createSink(cassandra as unknown as CassandraClient, settings),
       ],
       client: async () => undefined,
