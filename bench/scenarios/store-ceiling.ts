@@ -1,10 +1,10 @@
 import { concurrent, types } from 'cassandra-driver';
-import { cassandraUserWriter } from '../../lambdas/processor/stores/cassandra-user-store.js';
+import { cassandraUserWriter } from '../../lambdas/processor/sinks/cassandra/cassandra-user-store.js';
 import {
   PostgresUserStore,
   USER_COLUMN_NAMES,
   userRow,
-} from '../../lambdas/processor/stores/postgres-user-store.js';
+} from '../../lambdas/processor/sinks/postgres/postgres-user-store.js';
 import type { UserCreatedEvent } from '../../lambdas/shared/contract/index.js';
 import { cassandraTablesOf, type TableDefinition } from '../../lambdas/shared/schema/cassandra/index.js';
 import { localSignupDayLayout } from '../../local/runtime/local-mapping.js';

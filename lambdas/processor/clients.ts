@@ -1,28 +1,17 @@
 // Clients live for the container: created once at module scope, reused by every invocation.
 import { Logger } from '@aws-lambda-powertools/logger';
 import { Metrics } from '@aws-lambda-powertools/metrics';
-import { lazyCassandraClient } from '../shared/clients/lazy-cassandra.js';
-import { lambdaPostgresPool } from '../shared/clients/secrets.js';
-import { getProcessorConfig } from './config.js';
 import { PIPELINE_METRICS_NAMESPACE } from './metric-names.js';
-
-const config = getProcessorConfig();
+import { openSinks, sinkModules } from './sinks/index.js';
 
 export const logger = new Logger({ serviceName: 'processor' });
 export const metrics = new Metrics({ namespace: PIPELINE_METRICS_NAMESPACE, serviceName: 'processor' });
 
-export const postgresPool = lambdaPostgresPool(config.postgres, (message, detail) =>
-  logger.warn(message, detail),
-);
-
-/** The connected Cassandra/Keyspaces client; a failed first connect is retried on the next invocation. */
-export const cassandraClient = lazyCassandraClient(config.cassandra);
-
-export const processorSettings = {
-  keyspace: config.cassandra.keyspace,
-  cassandraWriteConcurrency: config.cassandraWriteConcurrency,
-  signupDay: config.signupDay,
-};
+/**
+ * The sinks of `sinkModules` on the container's clients. Each module's settings are read here, once per
+ * container: a misconfigured variable fails the import with a typed error naming it.
+ */
+export const processorSinks = openSinks(sinkModules, process.env, logger);
 
 /**
  * Ends the container's connections. Lambda never calls it (a container is frozen, then discarded); the local
@@ -30,5 +19,5 @@ export const processorSettings = {
  * "idle connection lost" warnings) or, for PostgreSQL, wait for them.
  */
 export async function closeProcessorClients(): Promise<void> {
-  await Promise.all([postgresPool.end(), cassandraClient.shutdown()]);
+  await processorSinks.close();
 }

@@ -12,9 +12,6 @@ export const ProcessorMetric = {
   endToEndLatency: 'EndToEndLatency',
 } as const;
 
-/** The processor's sinks, in write order (sinks.ts builds them); dashboards and alarms get a row for each. */
-export const PROCESSOR_SINK_NAMES = ['postgres', 'cassandra'] as const;
-
 export interface SinkMetricNames {
   /** Milliseconds one batch took to write to the sink. */
   readonly writeLatency: string;

@@ -8,13 +8,13 @@ import {
   type UserCreatedEvent,
   type UserDeletedEvent,
 } from '../shared/contract/index.js';
+import type { DeadLetter } from './dead-letter.js';
 import {
   type DecodedKafkaRecord,
   decodeMskRecord,
   type KafkaCoordinates,
   mskRecords,
 } from './msk-records.js';
-import type { DeadLetter } from './stores/dead-letter.js';
 
 /** A user.created event that passed the contract, with where it came from in Kafka. */
 export interface AcceptedEvent {

@@ -1,12 +1,12 @@
 import type { Client } from 'cassandra-driver';
 import type pg from 'pg';
-import type { PROCESSOR_SINK_NAMES } from '../processor/metric-names.js';
+import type { ProcessorSinkName } from '../processor/sinks/index.js';
 import { CREATED_USERS_TABLE } from '../shared/schema/cassandra/tables.js';
 
 /** Reads which of some users one of the processor's stores holds (read-only, by primary key). */
 export interface StoreReader {
-  /** The sink's name (PROCESSOR_SINK_NAMES): the store the processor writes as that sink. */
-  readonly name: (typeof PROCESSOR_SINK_NAMES)[number];
+  /** The sink's name (PROCESSOR_SINK_NAMES of lambdas/processor/sinks): the store the processor writes as that sink. */
+  readonly name: ProcessorSinkName;
   findUsers(userIds: readonly string[]): Promise<string[]>;
 }
 
@@ -19,7 +19,7 @@ export interface StoreReaderClients {
   readonly keyspace: string;
 }
 
-/** One reader per sink of the processor, in its sink order (lambdas/processor/sink-list.ts). */
+/** One reader per sink of the processor, in its sink order (lambdas/processor/sinks/index.ts). */
 export function storeReadersOf(clients: StoreReaderClients): StoreReader[] {
   return [
     {

@@ -1,9 +1,7 @@
-import { CfnOutput, Fn, SecretValue, Stack, type StackProps, Validations } from 'aws-cdk-lib';
+import { CfnOutput, Fn, Stack, type StackProps } from 'aws-cdk-lib';
 import type * as ec2 from 'aws-cdk-lib/aws-ec2';
-import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { StringParameter } from 'aws-cdk-lib/aws-ssm';
 import { Construct } from 'constructs';
-import { signupDayEnvironment } from '../../lambdas/shared/schema/cassandra/index.js';
 import type { ResolvedStageConfig } from '../config/stage-settings.js';
 import { Ingestion } from '../constructs/ingestion/ingestion.js';
 import {
@@ -11,18 +9,20 @@ import {
   KeyspacesStore,
   SIGNUP_DAY_TABLE_VARIABLE,
 } from '../constructs/keyspaces/keyspaces-store.js';
+import { localCassandraSinkAccess } from '../constructs/keyspaces/local-sink-access.js';
 import { Network } from '../constructs/network/network.js';
 import { Observability } from '../constructs/observability/observability.js';
 import { DEAD_LETTER_RETENTION_VARIABLE } from '../constructs/orchestration/airflow-variables.js';
 import { Orchestration } from '../constructs/orchestration/orchestration.js';
 import { FailedBatchesReplay } from '../constructs/processing/failed-batches-replay.js';
 import { Processing } from '../constructs/processing/processing.js';
+import { localPostgresSinkAccess } from '../constructs/relational-store/local-sink-access.js';
 import {
   DATABASE_NAME,
   POSTGRES_PORT,
   RelationalStore,
 } from '../constructs/relational-store/relational-store.js';
-import { type ServiceAccess, staticAccess, staticSinkAccess } from '../constructs/shared/access.js';
+import { type ServiceAccess, staticAccess } from '../constructs/shared/access.js';
 import { LogEncryption } from '../constructs/shared/log-encryption.js';
 import { Streaming } from '../constructs/streaming/streaming.js';
 import { Verification } from '../constructs/verification/verification.js';
@@ -261,6 +261,7 @@ export class PipelineStack extends Stack {
     const { streaming, relationalStore, keyspaces } = data;
     const consumerGroupId = processorConsumerGroup(config.stageName);
     const processing = new Processing(this, 'Processing', {
+      // The stores the processor writes, in its sink order (lambdas/processor/sinks/index.ts).
       sinks: [relationalStore.sinkAccess(), keyspaces.sinkAccess()],
       source: {
         clusterArn: streaming.clusterArn,
@@ -361,43 +362,9 @@ export class PipelineStack extends Stack {
       randomUserBaseUrl: local.randomUserBaseUrl,
       logRetentionDays: retention,
     });
-    const postgresSecret = new secretsmanager.Secret(this, 'LocalPostgresSecret', {
-      description: 'Credentials of the compose PostgreSQL (development defaults)',
-      secretObjectValue: {
-        username: SecretValue.unsafePlainText(local.postgresUser),
-        password: SecretValue.unsafePlainText(local.postgresPassword),
-      },
-    });
-    Validations.of(postgresSecret).acknowledge({
-      id: 'AwsSolutions::AwsSolutions-SMG4',
-      reason:
-        'LocalStack stage: the fixed development credentials of the compose PostgreSQL (docker-compose.localstack.yml); nothing to rotate.',
-    });
     const processing = new Processing(this, 'Processing', {
-      sinks: [
-        {
-          name: 'postgres',
-          environment: {
-            PGHOST: local.postgresHost,
-            PGPORT: String(local.postgresPort),
-            PGDATABASE: local.postgresDatabase,
-            PGUSER: local.postgresUser,
-            PG_SECRET_ARN: postgresSecret.secretArn,
-            PGSSL: 'false',
-          },
-          grant: (client) => postgresSecret.grantRead(client),
-        },
-        staticSinkAccess('cassandra', {
-          CASSANDRA_AUTH: 'none',
-          CASSANDRA_CONTACT_POINTS: local.cassandraContactPoints,
-          CASSANDRA_PORT: String(local.cassandraPort),
-          CASSANDRA_LOCAL_DC: local.cassandraLocalDataCenter,
-          CASSANDRA_TLS: 'false',
-          CASSANDRA_KEYSPACE: 'pipeline',
-          CASSANDRA_CONSISTENCY: 'LOCAL_ONE',
-          ...signupDayEnvironment(config.signupDayTable),
-        }),
-      ],
+      // The LocalStack stage's sinks, in the processor's order (lambdas/processor/sinks/index.ts).
+      sinks: [localPostgresSinkAccess(this, local), localCassandraSinkAccess(local, config.signupDayTable)],
       mapping: config.processor,
       reservedConcurrency: config.processor.reservedConcurrency,
       memorySizeMiB: config.processor.memorySizeMiB,

@@ -13,7 +13,9 @@
 import { Kafka, logLevel } from 'kafkajs';
 import pg from 'pg';
 import { type ProcessorLogger, processMskEvent } from '../../lambdas/processor/process-batch.js';
-import { sinksOf } from '../../lambdas/processor/sink-list.js';
+import { sinksOn } from '../../lambdas/processor/sinks/index.js';
+import { readCassandraConnectionConfig } from '../../lambdas/shared/clients/cassandra.js';
+import { readPostgresConnectionConfig } from '../../lambdas/shared/clients/postgres.js';
 import { CliUsageError, exitWithUsage, parseCli } from '../../tools/cli/args.js';
 import { localMappingSettings, localSignupDayLayout } from '../runtime/local-mapping.js';
 import { MskBridge } from '../runtime/msk-bridge.js';
@@ -87,7 +89,17 @@ async function main(): Promise<void> {
     warn: () => {},
     error: (m, ...a) => console.error(m, ...a),
   };
-  const sinks = sinksOf({ postgres: pool, cassandra, keyspace, signupDay: localSignupDayLayout() });
+  // The sinks on this tool's own clients; their settings as the processor reads them, in this keyspace.
+  const sinks = sinksOn({
+    postgres: { client: pool, settings: readPostgresConnectionConfig(process.env) },
+    cassandra: {
+      client: cassandra,
+      settings: {
+        connection: { ...readCassandraConnectionConfig(process.env), keyspace },
+        signupDay: localSignupDayLayout(),
+      },
+    },
+  });
   const bridge = new MskBridge({
     kafka,
     topic,

@@ -1,4 +1,4 @@
-import { PROCESSOR_SINK_NAMES } from '../../lambdas/processor/metric-names.js';
+import { PROCESSOR_SINK_NAMES } from '../../lambdas/processor/sinks/index.js';
 import { mappingDimensions } from '../../lib/constructs/observability/definition/metrics/lambda.js';
 import { LocalConsole } from './local-console.js';
 import { LOCAL_NAMES, localDashboard } from './local-definition.js';

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { PROCESSOR_SINK_NAMES } from '../../lambdas/processor/metric-names.js';
+import { PROCESSOR_SINK_NAMES } from '../../lambdas/processor/sinks/index.js';
 import { describeDashboard } from '../console/dashboard-state.js';
 import { localDashboard } from '../console/local-definition.js';
 import { localMappingSettings } from '../runtime/local-mapping.js';

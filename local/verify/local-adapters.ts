@@ -5,7 +5,7 @@
  */
 import { LambdaClient } from '@aws-sdk/client-lambda';
 import kafkajs, { type Kafka } from 'kafkajs';
-import { PROCESSOR_SINK_NAMES } from '../../lambdas/processor/metric-names.js';
+import { PROCESSOR_SINK_NAMES } from '../../lambdas/processor/sinks/index.js';
 import { alarmName } from '../../lib/constructs/observability/definition/types.js';
 import { repoRoot } from '../../tools/repo-root.js';
 import { LOCAL_NAMES, localDashboard } from '../console/local-definition.js';

@@ -1,6 +1,6 @@
 import { type BenchResults, ceilingsOf } from '../../bench/harness/results.js';
 import type { ResolvedStageConfig } from '../../bin/config/index.js';
-import { STORED_STATE_TABLES } from '../../lambdas/processor/stores/cassandra-stored-state.js';
+import { STORED_STATE_TABLES } from '../../lambdas/processor/sinks/cassandra/cassandra-stored-state.js';
 import { cassandraTablesOf } from '../../lambdas/shared/schema/cassandra/index.js';
 import { DEFAULT_EVENT_KB, DEFAULT_HTTP_MS, DEFAULT_PROCESSOR_BATCH_MS } from '../cost/model.js';
 import { LIMITS, rdsInstanceClass, type ServiceLimit } from './limits.js';

@@ -1,5 +1,5 @@
 import type { ResolvedStageConfig } from '../../bin/config/index.js';
-import { STORED_STATE_TABLES } from '../../lambdas/processor/stores/cassandra-stored-state.js';
+import { STORED_STATE_TABLES } from '../../lambdas/processor/sinks/cassandra/cassandra-stored-state.js';
 import { cassandraTablesOf } from '../../lambdas/shared/schema/cassandra/index.js';
 import { LIMITS, rdsInstanceClass } from '../capacity/limits.js';
 import { HOURS_PER_MONTH, SECONDS_PER_MONTH, UNIT_PRICES, type UnitPrice } from './unit-prices.js';

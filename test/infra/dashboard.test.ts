@@ -1,6 +1,10 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { App, Stack } from 'aws-cdk-lib';
+import { Template } from 'aws-cdk-lib/assertions';
 import { afterAll, describe, expect, it } from 'vitest';
+import { PIPELINE_METRICS_NAMESPACE } from '../../lambdas/processor/metric-names.js';
+import { PROCESSOR_SINK_NAMES } from '../../lambdas/processor/sinks/index.js';
 import {
   dashboardLayoutSvg,
   LAYOUT_SVG_HEADER,
@@ -13,8 +17,10 @@ import {
   RUNBOOK_PATH,
   runbookLink,
 } from '../../lib/constructs/observability/definition/types.js';
+import { Observability } from '../../lib/constructs/observability/observability.js';
 import { PROD_DASHBOARD_SVG } from '../../local/pictures/prod-dashboard.js';
 import { VERIFY_CHECKS } from '../../local/verify/checks/index.js';
+import { fileSink } from '../integration/support/file-sink/index.js';
 import { cleanUpSyntheses, repoRoot, resourcesOfType, synthStage } from './support/pipeline-fixture.js';
 
 afterAll(cleanUpSyntheses);
@@ -85,6 +91,54 @@ describe.each(['prod', 'dev', 'local'] as const)('dashboard of stage %s', (stage
       expect(alarm?.AlarmDescription).toContain(`Runbook: ${runbookLink(spec.id)}`);
       expect(anchors, spec.id).toContain(spec.id);
     }
+  });
+});
+
+describe('a third sink in the list (the throwaway file sink of test/integration/support/file-sink)', () => {
+  /** The Observability construct of a bare stack, as the stack builds it from `Processing.sinkNames`. */
+  function observe(sinks: readonly string[]) {
+    const stack = new Stack(new App(), 'ThreeSinks');
+    const observability = new Observability(stack, 'Observability', {
+      stageName: 'test',
+      api: { apiName: 'api', stageName: 'test' },
+      functions: { ingestHttp: 'ingest-http', ingestPull: 'ingest-pull', processor: 'processor' },
+      sinks,
+      deadLetterQueues: [],
+      offsetLagThreshold: 1000,
+      endToEndLatencyP99ThresholdMs: 5000,
+    });
+    const [[, dashboard] = []] = Object.entries(
+      Template.fromStack(stack).findResources('AWS::CloudWatch::Dashboard'),
+    );
+    return { observability, widgets: dashboardWidgets(dashboard?.Properties?.DashboardBody) };
+  }
+
+  it("draws the sink's row: its latency and failure widgets on its module's metric names", () => {
+    const { widgets } = observe([...PROCESSOR_SINK_NAMES, fileSink.name]);
+    const headings = widgets.filter((w) => w.type === 'text').map((w) => w.properties.markdown);
+    expect(headings).toContain('### Processor · Sink: file');
+    const titled = (title: string) => widgets.find((w) => w.properties.title === title);
+    const namespace = PIPELINE_METRICS_NAMESPACE;
+    expect(bodyMetricNames(titled('file write latency') as BodyWidget)).toEqual([
+      `${namespace}/${fileSink.metricNames.writeLatency}`,
+    ]);
+    expect(bodyMetricNames(titled('file write failures') as BodyWidget)).toEqual([
+      `${namespace}/${fileSink.metricNames.writeFailures}`,
+    ]);
+    expect(fileSink.metricNames).toEqual({
+      writeLatency: 'FileWriteLatency',
+      writeFailures: 'FileWriteFailures',
+    });
+    // The production sinks keep their rows, in the list's order, before the new one.
+    const rows = headings.filter((h) => h?.startsWith('### Processor · Sink: '));
+    expect(rows).toEqual([...PROCESSOR_SINK_NAMES, 'file'].map((sink) => `### Processor · Sink: ${sink}`));
+  });
+
+  it('adds no alarm: the processor-errors alarm covers a failed write to any sink', () => {
+    const two = observe(PROCESSOR_SINK_NAMES).observability.alarmNames;
+    const three = observe([...PROCESSOR_SINK_NAMES, fileSink.name]).observability.alarmNames;
+    expect(three).toEqual(two);
+    expect(three).toContain('realtime-user-pipeline-test-processor-errors');
   });
 });
 

@@ -14,10 +14,10 @@ import { pipelineStackName } from '../../bin/pipeline-app.js';
 import { IngestHttpMetric } from '../../lambdas/ingest-http/metric-names.js';
 import {
   PIPELINE_METRICS_NAMESPACE,
-  PROCESSOR_SINK_NAMES,
   ProcessorMetric,
   sinkMetricNames,
 } from '../../lambdas/processor/metric-names.js';
+import { PROCESSOR_SINK_NAMES } from '../../lambdas/processor/sinks/index.js';
 import {
   CASSANDRA_TABLES,
   keyspaceTables,

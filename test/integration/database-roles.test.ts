@@ -1,8 +1,8 @@
 import type pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { DeadLetter } from '../../lambdas/processor/dead-letter.js';
 import type { AcceptedEvent } from '../../lambdas/processor/process-batch.js';
-import type { DeadLetter } from '../../lambdas/processor/stores/dead-letter.js';
-import { PostgresUserStore } from '../../lambdas/processor/stores/postgres-user-store.js';
+import { PostgresUserStore } from '../../lambdas/processor/sinks/postgres/postgres-user-store.js';
 import { buildUserDeletedEvent } from '../../lambdas/shared/contract/index.js';
 import {
   type ApplicationRole,

@@ -15,12 +15,12 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AcceptedEvent } from '../../lambdas/processor/process-batch.js';
-import { eventMicros, longOf } from '../../lambdas/processor/stores/cassandra-stored-state.js';
+import { eventMicros, longOf } from '../../lambdas/processor/sinks/cassandra/cassandra-stored-state.js';
 import {
   CassandraUserStore,
   cassandraRow,
   insertStatement,
-} from '../../lambdas/processor/stores/cassandra-user-store.js';
+} from '../../lambdas/processor/sinks/cassandra/cassandra-user-store.js';
 import {
   applyCassandraSchema,
   CREATED_USERS_TABLE,

@@ -1,6 +1,6 @@
 /**
  * Erasure on the real local Kafka, PostgreSQL and Cassandra: events go through a topic, the local MSK bridge and
- * the processor's own code (processMskEvent with the sinks of sinksOf, PostgreSQL as pipeline_writer), into a
+ * the processor's own code (processMskEvent with the sinks of sinksOn, PostgreSQL as pipeline_writer), into a
  * PostgreSQL schema migrated by the project's migrations and a Cassandra keyspace built from its table
  * definitions, both this suite's own (so "appears in no table" can look at every table).
  */
@@ -9,9 +9,11 @@ import type { Kafka, Producer } from 'kafkajs';
 import type pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type AcceptedEvent, processMskEvent } from '../../lambdas/processor/process-batch.js';
-import { sinksOf } from '../../lambdas/processor/sink-list.js';
-import { cassandraRow } from '../../lambdas/processor/stores/cassandra-user-store.js';
+import { cassandraRow } from '../../lambdas/processor/sinks/cassandra/cassandra-user-store.js';
+import { sinksOn } from '../../lambdas/processor/sinks/index.js';
 import { replayFailedBatches } from '../../lambdas/replay-failed-batches/replay.js';
+import { readCassandraConnectionConfig } from '../../lambdas/shared/clients/cassandra.js';
+import { readPostgresConnectionConfig } from '../../lambdas/shared/clients/postgres.js';
 import type { PipelineEvent, UserCreatedEvent } from '../../lambdas/shared/contract/index.js';
 import {
   applyCassandraSchema,
@@ -212,7 +214,13 @@ beforeAll(async () => {
   producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1 });
   await producer.connect();
   writer = rolePostgresPool(WRITER_ROLE, schema);
-  const sinks = sinksOf({ postgres: writer, cassandra, keyspace, signupDay });
+  const sinks = sinksOn({
+    postgres: { client: writer, settings: readPostgresConnectionConfig(process.env) },
+    cassandra: {
+      client: cassandra,
+      settings: { connection: { ...readCassandraConnectionConfig(process.env), keyspace }, signupDay },
+    },
+  });
   const quiet = { info: () => {}, warn: () => {}, error: () => {} };
   bridge = new MskBridge({
     kafka,

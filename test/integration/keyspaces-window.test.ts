@@ -9,12 +9,12 @@ import type { Client } from 'cassandra-driver';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { INGEST_PULL_SOURCE } from '../../lambdas/ingest-pull/pull-users.js';
 import type { AcceptedDeletion, AcceptedEvent } from '../../lambdas/processor/process-batch.js';
-import { eventMicros, longOf } from '../../lambdas/processor/stores/cassandra-stored-state.js';
+import { eventMicros, longOf } from '../../lambdas/processor/sinks/cassandra/cassandra-stored-state.js';
 import {
   CassandraUserStore,
   cassandraRow,
   insertStatement,
-} from '../../lambdas/processor/stores/cassandra-user-store.js';
+} from '../../lambdas/processor/sinks/cassandra/cassandra-user-store.js';
 import { executeIdempotentWrites } from '../../lambdas/shared/clients/keyspaces-retry.js';
 import {
   KEYSPACES_WRITE_TIME_WINDOW,

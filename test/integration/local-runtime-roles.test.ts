@@ -37,11 +37,8 @@ describe('the local runtime connects as the roles', () => {
       import('../../lambdas/processor/clients.js'),
     ]);
     processor = handlerModule.handler;
-    processorPool = clients.postgresPool;
-    closeProcessorClients = async () => {
-      await clients.postgresPool.end();
-      await (await clients.cassandraClient()).shutdown();
-    };
+    processorPool = (await clients.processorSinks.client('postgres')) as pg.Pool;
+    closeProcessorClients = clients.closeProcessorClients;
   });
 
   afterAll(async () => {

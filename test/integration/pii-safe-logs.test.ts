@@ -85,8 +85,7 @@ describe('PII never reaches the Lambda logs', () => {
     const httpClients = await import('../../lambdas/ingest-http/clients.js');
     processor = processorModule.handler;
     closeClients = async () => {
-      await processorClients.postgresPool.end();
-      await (await processorClients.cassandraClient()).shutdown();
+      await processorClients.closeProcessorClients();
       await httpClients.producer.disconnect();
     };
     api = await startHttpApi({ handler: http.handler, port: 0 });

@@ -26,8 +26,8 @@ export async function runBridgeUntil(
   return bridge;
 }
 
-/** Ends the processor handler's own PostgreSQL pool (module state of its clients), so the test process exits. */
+/** Ends the processor handler's own clients (module state of its container), so the test process exits. */
 export async function endProcessorPool(): Promise<void> {
-  const { postgresPool } = await import('../../lambdas/processor/clients.js');
-  await postgresPool.end();
+  const { closeProcessorClients } = await import('../../lambdas/processor/clients.js');
+  await closeProcessorClients();
 }

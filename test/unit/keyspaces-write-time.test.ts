@@ -4,8 +4,8 @@
  */
 import { types } from 'cassandra-driver';
 import { describe, expect, it } from 'vitest';
-import { deleteStatement } from '../../lambdas/processor/stores/cassandra-erasure.js';
-import { insertStatement } from '../../lambdas/processor/stores/cassandra-user-store.js';
+import { deleteStatement } from '../../lambdas/processor/sinks/cassandra/cassandra-erasure.js';
+import { insertStatement } from '../../lambdas/processor/sinks/cassandra/cassandra-user-store.js';
 import { executeIdempotentWrites } from '../../lambdas/shared/clients/keyspaces-retry.js';
 import {
   assertKeyspacesWriteTime,

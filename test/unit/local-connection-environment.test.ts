@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { readProcessorConfig } from '../../lambdas/processor/config.js';
+import { cassandraSink } from '../../lambdas/processor/sinks/cassandra/index.js';
 import { READER_ROLE, WRITER_ROLE } from '../../lambdas/shared/schema/postgres/roles.js';
 import {
   adminConnection,
@@ -26,9 +26,7 @@ describe('local PostgreSQL logins', () => {
   it('gives the processor the in-flight write count measured for the local Cassandra, which it reads', () => {
     const environment = functionEnvironment(settings);
     expect(environment.CASSANDRA_WRITE_CONCURRENCY).toBe(String(LOCAL_CASSANDRA_WRITE_CONCURRENCY));
-    expect(readProcessorConfig(environment).cassandraWriteConcurrency).toBe(
-      LOCAL_CASSANDRA_WRITE_CONCURRENCY,
-    );
+    expect(cassandraSink.readSettings(environment).writeConcurrency).toBe(LOCAL_CASSANDRA_WRITE_CONCURRENCY);
   });
 
   it('gives the functions the writer role, the migrations the administrator', () => {

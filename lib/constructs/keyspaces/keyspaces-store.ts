@@ -2,6 +2,7 @@ import { RemovalPolicy, Stack } from 'aws-cdk-lib';
 import * as cassandra from 'aws-cdk-lib/aws-cassandra';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
+import { CASSANDRA_SINK_NAME } from '../../../lambdas/processor/sinks/cassandra/name.js';
 import {
   DEFAULT_KEYSPACE,
   dayTableReadsJson,
@@ -117,7 +118,7 @@ export class KeyspacesStore extends Construct {
    */
   sinkAccess(): SinkAccess {
     return {
-      name: 'cassandra',
+      name: CASSANDRA_SINK_NAME,
       environment: { ...this.clientEnvironment(), ...signupDayEnvironment(this.signupDay) },
       grant: (client) => {
         this.grantWrite(client);

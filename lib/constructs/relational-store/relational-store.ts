@@ -5,6 +5,7 @@ import * as kms from 'aws-cdk-lib/aws-kms';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as rds from 'aws-cdk-lib/aws-rds';
 import { Construct } from 'constructs';
+import { POSTGRES_SINK_NAME } from '../../../lambdas/processor/sinks/postgres/name.js';
 import { READER_ROLE, WRITER_ROLE } from '../../../lambdas/shared/schema/postgres/index.js';
 import type { DatabaseSettings } from '../../config/stage-settings.js';
 import type { Client, ServiceAccess, SinkAccess } from '../shared/access.js';
@@ -175,7 +176,7 @@ export class RelationalStore extends Construct {
   /** What the processor's `postgres` sink needs: the writer's PG* environment, its secret and the proxy port. */
   sinkAccess(): SinkAccess {
     return {
-      name: 'postgres',
+      name: POSTGRES_SINK_NAME,
       environment: this.connectionEnvironment(this.writer),
       grant: (client) => this.grantConnect(client, 'Processor', this.writer),
     };

@@ -7,14 +7,17 @@
 import { type Client, types } from 'cassandra-driver';
 import { describe, expect, it } from 'vitest';
 import type { AcceptedDeletion, AcceptedEvent } from '../../../lambdas/processor/process-batch.js';
-import { CassandraErasure, deleteStatement } from '../../../lambdas/processor/stores/cassandra-erasure.js';
+import {
+  CassandraErasure,
+  deleteStatement,
+} from '../../../lambdas/processor/sinks/cassandra/cassandra-erasure.js';
 import {
   eventMicros,
   type Row,
   type StoredState,
   StoredStateReader,
-} from '../../../lambdas/processor/stores/cassandra-stored-state.js';
-import { cassandraRow } from '../../../lambdas/processor/stores/cassandra-user-store.js';
+} from '../../../lambdas/processor/sinks/cassandra/cassandra-stored-state.js';
+import { cassandraRow } from '../../../lambdas/processor/sinks/cassandra/cassandra-user-store.js';
 import { buildUserDeletedEvent } from '../../../lambdas/shared/contract/index.js';
 import {
   CREATED_USERS_TABLE,

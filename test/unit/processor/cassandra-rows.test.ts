@@ -11,7 +11,7 @@ import {
   cassandraRow,
   cassandraUserWriter,
   insertStatement,
-} from '../../../lambdas/processor/stores/cassandra-user-store.js';
+} from '../../../lambdas/processor/sinks/cassandra/cassandra-user-store.js';
 import {
   CREATED_USERS_TABLE,
   LEGACY_USERS_BY_SIGNUP_DAY_TABLE,

@@ -12,7 +12,7 @@ import {
   eventMicros,
   type StoredState,
   type StoredVersion,
-} from '../../../lambdas/processor/stores/cassandra-stored-state.js';
+} from '../../../lambdas/processor/sinks/cassandra/cassandra-stored-state.js';
 import { buildUserDeletedEvent } from '../../../lambdas/shared/contract/index.js';
 import { userEvent, userPayload } from '../../support/user-events.js';
 

@@ -25,6 +25,7 @@ vi.mock('../../../lambdas/shared/clients/cassandra.js', async (importOriginal) =
           const failure = cassandra.connectFailures.shift();
           if (failure) throw failure;
         },
+        shutdown: async () => {},
       };
     },
   };
@@ -51,7 +52,7 @@ beforeAll(async () => {
   clients = await import('../../../lambdas/processor/clients.js');
 });
 afterAll(async () => {
-  await clients.postgresPool.end();
+  await clients.closeProcessorClients();
   for (const [name, value] of Object.entries(saved)) {
     if (value === undefined) delete process.env[name];
     else process.env[name] = value;
@@ -59,16 +60,23 @@ afterAll(async () => {
 });
 
 describe('processor clients', () => {
-  it('reads the settings from the environment', () => {
-    expect(clients.processorSettings).toEqual({
-      keyspace: 'pipeline_dev',
-      cassandraWriteConcurrency: 16,
+  it('reads the settings from the environment', async () => {
+    const { cassandraSink } = await import('../../../lambdas/processor/sinks/cassandra/index.js');
+    expect(cassandraSink.readSettings(process.env)).toMatchObject({
+      connection: { keyspace: 'pipeline_dev' },
+      writeConcurrency: 16,
       signupDay: { buckets: 16, legacyTable: 'none' },
     });
   });
 
-  it('builds the PostgreSQL pool for RDS Proxy over TLS with the password from the secret', () => {
-    const options = clients.postgresPool.options as { host: string; ssl: unknown; password: unknown };
+  it('opens one client per sink module, in the list order', async () => {
+    const { PROCESSOR_SINK_NAMES } = await import('../../../lambdas/processor/sinks/index.js');
+    expect(clients.processorSinks.modules.map((module) => module.name)).toEqual([...PROCESSOR_SINK_NAMES]);
+  });
+
+  it('builds the PostgreSQL pool for RDS Proxy over TLS with the password from the secret', async () => {
+    const pool = (await clients.processorSinks.client('postgres')) as { options: unknown };
+    const options = pool.options as { host: string; ssl: unknown; password: unknown };
     expect(options.host).toBe('proxy.example');
     expect(options.ssl).toEqual({ rejectUnauthorized: true });
     expect(options.password).toBeTypeOf('function');
@@ -76,9 +84,9 @@ describe('processor clients', () => {
 
   it('retries a failed first Cassandra connect on the next invocation, then reuses the client', async () => {
     cassandra.connectFailures.push(new Error('NoHostAvailableError'));
-    await expect(clients.cassandraClient()).rejects.toThrow('NoHostAvailableError');
-    const second = (await clients.cassandraClient()) as unknown as { id: number };
-    const third = (await clients.cassandraClient()) as unknown as { id: number };
+    await expect(clients.processorSinks.client('cassandra')).rejects.toThrow('NoHostAvailableError');
+    const second = (await clients.processorSinks.client('cassandra')) as unknown as { id: number };
+    const third = (await clients.processorSinks.client('cassandra')) as unknown as { id: number };
     expect(second.id).toBe(2);
     expect(third).toBe(second);
     expect(cassandra.created).toBe(2);

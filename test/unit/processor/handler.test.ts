@@ -5,7 +5,11 @@
  * records, and a metrics object that records what the handler emits.
  */
 import type { Context } from 'aws-lambda';
+import type { Client as CassandraClient } from 'cassandra-driver';
+import type pg from 'pg';
 import { beforeEach, describe, expect, it, vi } from 'vitest';
+import { readCassandraConnectionConfig } from '../../../lambdas/shared/clients/cassandra.js';
+import { readPostgresConnectionConfig } from '../../../lambdas/shared/clients/postgres.js';
 import { mskEventOf } from '../../support/msk-fixtures.js';
 import { sampleEvent } from '../contract/fixtures.js';
 
@@ -18,7 +22,8 @@ const container = vi.hoisted(() => ({
   errors: [] as string[],
 }));
 
-vi.mock('../../../lambdas/processor/clients.js', () => {
+vi.mock('../../../lambdas/processor/clients.js', async () => {
+  const { sinkModules, postgresSink, cassandraSink } = await loadSinkModules();
   const client = {
     query: async (sql: string) => {
       container.postgresStatements.push(sql.trim().split(/\s+/).slice(0, 3).join(' ').toLowerCase());
@@ -26,6 +31,18 @@ vi.mock('../../../lambdas/processor/clients.js', () => {
       return { rows: [] };
     },
     release: () => {},
+  };
+  const cassandra = {
+    // The stored-state reads (nothing is stored for these users); every other statement is a write.
+    execute: async (query: string) => {
+      if (!query.startsWith('SELECT')) container.cassandraWrites += 1;
+      return { rows: [] };
+    },
+  };
+  const settings = {
+    connection: readCassandraConnectionConfig({}),
+    writeConcurrency: 4,
+    signupDay: { buckets: 4, legacyTable: 'none' as const },
   };
   return {
     logger: {
@@ -41,21 +58,30 @@ vi.mock('../../../lambdas/processor/clients.js', () => {
         container.published += 1;
       },
     },
-    postgresPool: { connect: async () => client },
-    cassandraClient: async () => ({
-      // The stored-state reads (nothing is stored for these users); every other statement is a write.
-      execute: async (query: string) => {
-        if (!query.startsWith('SELECT')) container.cassandraWrites += 1;
-        return { rows: [] };
-      },
-    }),
-    processorSettings: {
-      keyspace: 'pipeline',
-      cassandraWriteConcurrency: 4,
-      signupDay: { buckets: 4, legacyTable: 'none' },
+    // The real modules' sinks on the stand-in clients.
+    processorSinks: {
+      modules: sinkModules,
+      sinks: async () => [
+        postgresSink.createSink(
+          { connect: async () => client } as unknown as pg.Pool,
+          readPostgresConnectionConfig({}),
+        ),
+        cassandraSink.createSink(cassandra as unknown as CassandraClient, settings),
+      ],
+      client: async () => undefined,
+      close: async () => {},
     },
   };
 });
+
+async function loadSinkModules() {
+  const [{ sinkModules }, { postgresSink }, { cassandraSink }] = await Promise.all([
+    import('../../../lambdas/processor/sinks/index.js'),
+    import('../../../lambdas/processor/sinks/postgres/index.js'),
+    import('../../../lambdas/processor/sinks/cassandra/index.js'),
+  ]);
+  return { sinkModules, postgresSink, cassandraSink };
+}
 
 const { handler } = await import('../../../lambdas/processor/handler.js');
 

@@ -5,10 +5,14 @@
  */
 import type pg from 'pg';
 import { describe, expect, it } from 'vitest';
+import type { DeadLetter } from '../../../lambdas/processor/dead-letter.js';
 import type { AcceptedEvent } from '../../../lambdas/processor/process-batch.js';
-import type { DeadLetter } from '../../../lambdas/processor/stores/dead-letter.js';
-import { ERASE_USERS, eraseUsers, orderRowOf } from '../../../lambdas/processor/stores/postgres-erasure.js';
-import { PostgresUserStore } from '../../../lambdas/processor/stores/postgres-user-store.js';
+import {
+  ERASE_USERS,
+  eraseUsers,
+  orderRowOf,
+} from '../../../lambdas/processor/sinks/postgres/postgres-erasure.js';
+import { PostgresUserStore } from '../../../lambdas/processor/sinks/postgres/postgres-user-store.js';
 import { buildUserDeletedEvent, EVENT_ORDER_COLUMNS } from '../../../lambdas/shared/contract/index.js';
 import { MIGRATIONS } from '../../../lambdas/shared/schema/postgres/index.js';
 import { userEvent, userPayload } from '../../support/user-events.js';

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import type { DeadLetter } from '../../../lambdas/processor/dead-letter.js';
 import {
   type AcceptedDeletion,
   type AcceptedEvent,
@@ -7,7 +8,6 @@ import {
   processMskEvent,
   SinkWriteError,
 } from '../../../lambdas/processor/process-batch.js';
-import type { DeadLetter } from '../../../lambdas/processor/stores/dead-letter.js';
 import { mskEventOf } from '../../support/msk-fixtures.js';
 import { sampleDeletion, sampleEvent } from '../contract/fixtures.js';
 

@@ -14,16 +14,16 @@
  *   delete, and finds no tombstone until the data is gone.
  */
 import type { Client } from 'cassandra-driver';
-import { executeIdempotentWrites } from '../../shared/clients/keyspaces-retry.js';
-import { microsOf } from '../../shared/clients/keyspaces-write-time.js';
-import { USER_FIELDS, type UserField } from '../../shared/contract/fields.js';
+import { executeIdempotentWrites } from '../../../shared/clients/keyspaces-retry.js';
+import { microsOf } from '../../../shared/clients/keyspaces-write-time.js';
+import { USER_FIELDS, type UserField } from '../../../shared/contract/fields.js';
 import {
   CREATED_USERS_TABLE,
   ORDER_MICROS_COLUMN,
   type TableDefinition,
   USER_TOMBSTONES_TABLE,
-} from '../../shared/schema/cassandra/index.js';
-import type { AcceptedDeletion, AcceptedEvent } from '../process-batch.js';
+} from '../../../shared/schema/cassandra/index.js';
+import type { AcceptedDeletion, AcceptedEvent } from '../../process-batch.js';
 import {
   type DeletionToWrite,
   deletionsToWrite,

@@ -5,8 +5,8 @@
  * nothing else destructive: it has no DELETE on users and no UPDATE of raw bytes, only EXECUTE on the function.
  */
 import type pg from 'pg';
-import { EVENT_ORDER_COLUMNS } from '../../shared/contract/index.js';
-import type { AcceptedDeletion } from '../process-batch.js';
+import { EVENT_ORDER_COLUMNS } from '../../../shared/contract/index.js';
+import type { AcceptedDeletion } from '../../process-batch.js';
 
 /** What an erasure did, for the batch log. */
 export interface PostgresErasureOutcome {

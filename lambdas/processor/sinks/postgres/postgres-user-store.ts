@@ -5,10 +5,11 @@ import {
   postgresColumnOf,
   type UserField,
   userField,
-} from '../../shared/contract/fields.js';
-import { deadLetterFingerprint } from '../../shared/schema/postgres/dead-letter-fingerprint.js';
-import type { AcceptedDeletion, AcceptedEvent, Sink, SinkBatch } from '../process-batch.js';
-import type { DeadLetter } from './dead-letter.js';
+} from '../../../shared/contract/fields.js';
+import { deadLetterFingerprint } from '../../../shared/schema/postgres/dead-letter-fingerprint.js';
+import type { DeadLetter } from '../../dead-letter.js';
+import type { AcceptedDeletion, AcceptedEvent, Sink, SinkBatch } from '../../process-batch.js';
+import { POSTGRES_SINK_NAME } from './name.js';
 import { eraseUsers, orderRowOf } from './postgres-erasure.js';
 
 type Payload = AcceptedEvent['event']['payload'];
@@ -137,7 +138,7 @@ function deadLetterColumns(deadLetters: readonly DeadLetter[]): unknown[][] {
 
 /** The PostgreSQL sink: users and the batch's dead letters in one transaction; erasures through erase_users(). */
 export class PostgresUserStore implements Sink {
-  readonly name = 'postgres';
+  readonly name = POSTGRES_SINK_NAME;
   constructor(private readonly pool: pg.Pool) {}
 
   /** Tombstones, row deletes and dead-letter purges of the batch's deletions, atomically (postgres-erasure.ts). */

@@ -1,4 +1,4 @@
-import type { ContractFailureReason, ContractIssue } from '../../shared/contract/index.js';
+import type { ContractFailureReason, ContractIssue } from '../shared/contract/index.js';
 
 /** Why a record could not be processed; stored verbatim in dead_letters.reason. */
 export type DeadLetterReason = ContractFailureReason | 'empty_value' | 'key_mismatch';

@@ -1,7 +1,7 @@
 import { type Client, types } from 'cassandra-driver';
-import { executeIdempotentWrites } from '../../shared/clients/keyspaces-retry.js';
-import { microsOf } from '../../shared/clients/keyspaces-write-time.js';
-import { type LineageColumnName, USER_FIELDS, type UserField } from '../../shared/contract/fields.js';
+import { executeIdempotentWrites } from '../../../shared/clients/keyspaces-retry.js';
+import { microsOf } from '../../../shared/clients/keyspaces-write-time.js';
+import { type LineageColumnName, USER_FIELDS, type UserField } from '../../../shared/contract/fields.js';
 import {
   type ColumnDefinition,
   cassandraTablesOf,
@@ -12,8 +12,8 @@ import {
   type TableDefinition,
   type UsersBySignupDayPartition,
   usersBySignupDayPartition,
-} from '../../shared/schema/cassandra/index.js';
-import type { AcceptedDeletion, AcceptedEvent, Sink, SinkBatch } from '../process-batch.js';
+} from '../../../shared/schema/cassandra/index.js';
+import type { AcceptedDeletion, AcceptedEvent, Sink, SinkBatch } from '../../process-batch.js';
 import { CassandraErasure, primaryKeyOf, type Statement } from './cassandra-erasure.js';
 import {
   type CreateToWrite,
@@ -23,6 +23,7 @@ import {
   type Row,
   StoredStateReader,
 } from './cassandra-stored-state.js';
+import { CASSANDRA_SINK_NAME } from './name.js';
 
 type Event = AcceptedEvent['event'];
 type Payload = Event['payload'];
@@ -187,7 +188,7 @@ interface CreateStatements {
  * cassandra-erasure.ts.
  */
 export class CassandraUserStore implements Sink {
-  readonly name = 'cassandra';
+  readonly name = CASSANDRA_SINK_NAME;
   private readonly tables: readonly TableDefinition[];
   /** One INSERT per table of the layout, in the order of the writer's parameter lists. */
   private readonly statements: readonly string[];

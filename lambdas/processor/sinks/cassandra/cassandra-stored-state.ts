@@ -12,15 +12,15 @@
  * (within a batch, the sink writes creates before deletions and waits for each). A retried batch reads again.
  */
 import { type Client, types } from 'cassandra-driver';
-import { windowSafeWriteTime } from '../../shared/clients/keyspaces-write-time.js';
-import { compareEvents, type OrderedEvent, occurredAtMicros } from '../../shared/contract/index.js';
+import { windowSafeWriteTime } from '../../../shared/clients/keyspaces-write-time.js';
+import { compareEvents, type OrderedEvent, occurredAtMicros } from '../../../shared/contract/index.js';
 import {
   CREATED_USERS_TABLE,
   ORDER_MICROS_COLUMN,
   USER_TOMBSTONES_TABLE,
-} from '../../shared/schema/cassandra/index.js';
-import type { AcceptedDeletion, AcceptedEvent } from '../process-batch.js';
-import { latestPerUser } from '../process-batch.js';
+} from '../../../shared/schema/cassandra/index.js';
+import type { AcceptedDeletion, AcceptedEvent } from '../../process-batch.js';
+import { latestPerUser } from '../../process-batch.js';
 
 /** A stored event's order key (occurred_at µs, event_id) and the write time of its cells. */
 export interface StoredVersion {
