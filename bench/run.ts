@@ -64,129 +64,177 @@ function peakRssOver(runs: readonly ProcessorRunFigures[]): ProcessUsage[] {
   return [...peaks].map(([name, peakRssMiB]) => ({ name, cpuPercent: 0, peakRssMiB }));
 }
 
+type BenchParameters = ReturnType<typeof parseBenchArgs>;
+
+/** What one bench run is: its parameters, the scenarios it runs, when it started and its id. */
+interface BenchRun {
+  readonly parameters: BenchParameters;
+  readonly runs: ReadonlySet<Scenario>;
+  readonly at: Date;
+  readonly runId: string;
+  readonly settings: ReturnType<typeof readLocalServicesSettings>;
+}
+
+/** The figures of the scenarios that need the local services. */
+interface ServiceFigures {
+  processor: ProcessorRunFigures[];
+  ceilings: NonNullable<BenchResults['ceiling']>[];
+  http: BenchResults['http'];
+  endToEnd: BenchResults['endToEnd'];
+  consoleCost: BenchResults['consoleCost'];
+  backlogDrain: BenchResults['backlogDrain'];
+}
+
+const SERVICE_SCENARIOS: readonly Scenario[] = ['processor', 'ceiling', 'http', 'e2e', 'console', 'drain'];
+
 async function main(): Promise<void> {
   const parameters = parseBenchArgs(process.argv.slice(2));
-  const runs = new Set(parameters.only);
   const at = new Date();
-  const runId = `bench_${at.getTime().toString(36)}`;
-  const settings = readLocalServicesSettings();
-  applyConnectionEnvironment(settings);
-  log(`scenarios: ${[...runs].join(', ')}; results to ${parameters.outDir}; ${BENCH_API_THROTTLE_NOTE}`);
+  const bench: BenchRun = {
+    parameters,
+    runs: new Set(parameters.only),
+    at,
+    runId: `bench_${at.getTime().toString(36)}`,
+    settings: readLocalServicesSettings(),
+  };
+  applyConnectionEnvironment(bench.settings);
+  log(
+    `scenarios: ${[...bench.runs].join(', ')}; results to ${parameters.outDir}; ${BENCH_API_THROTTLE_NOTE}`,
+  );
 
-  const skipped = SCENARIOS.filter((s) => !runs.has(s)).map((s) => `${s}: not selected (--only)`);
   let recordCpu: BenchResults['recordCpu'] = null;
-  if (runs.has('cpu')) {
+  if (bench.runs.has('cpu')) {
     log('record CPU: decode + parse + validate + transform');
     recordCpu = measureRecordCpu();
     log(`  ${recordCpu.microsPerRecord.total} µs/record`);
   }
   let bundles: BundleFigure[] = [];
-  if (runs.has('bundles')) bundles = await measureBundles({ log, samples: parameters.bundleSamples });
+  if (bench.runs.has('bundles')) bundles = await measureBundles({ log, samples: parameters.bundleSamples });
+  const figures: ServiceFigures = {
+    processor: [],
+    ceilings: [],
+    http: [],
+    endToEnd: [],
+    consoleCost: null,
+    backlogDrain: null,
+  };
+  if (SERVICE_SCENARIOS.some((s) => bench.runs.has(s))) await runServiceScenarios(bench, figures);
+  writeResults(parameters.outDir, assembleResults(bench, figures, { recordCpu, bundles }));
+}
 
-  const needsServices = ['processor', 'ceiling', 'http', 'e2e', 'console', 'drain'].some((s) =>
-    runs.has(s as Scenario),
-  );
-  const processor: ProcessorRunFigures[] = [];
-  const ceilings: NonNullable<BenchResults['ceiling']>[] = [];
-  let http: BenchResults['http'] = [];
-  let endToEnd: BenchResults['endToEnd'] = [];
-  let consoleCost: BenchResults['consoleCost'] = null;
-  let backlogDrain: BenchResults['backlogDrain'] = null;
-  if (needsServices) {
-    const services = createLocalServices(settings);
-    await bringUp(services, log);
-    const watched: WatchedProcess[] = services.map((service) => {
-      const record = readPidRecord(service.pidFile);
-      if (!record) throw new Error(`${service.name} is up but has no pid file at ${service.pidFile}`);
-      return { name: service.name, pid: record.pid, withChildren: service.name === 'postgres' };
-    });
-    const kafka = new Kafka({
-      clientId: 'bench',
-      brokers: settings.kafka.brokers.split(','),
-      logLevel: logLevel.ERROR,
-    });
-    const stores = await BenchStores.open(settings);
-    const context: BenchContext = { settings, kafka, stores, services: watched, cores: cpus().length, log };
-    try {
-      // One set of events for every processor run and the ceiling, so they write the same rows.
-      const events: UserCreatedEvent[] = [];
-      if (runs.has('processor') || runs.has('ceiling')) {
-        log(`building ${parameters.events.toLocaleString('en-US')} events`);
-        const occurredAt = at.toISOString();
-        for (let i = 0; i < parameters.events; i++) events.push(userEvent(userPayload(i), occurredAt));
-      }
-      // Repeats alternate processor and ceiling runs, so each ratio compares runs minutes apart.
-      for (let repeat = 1; repeat <= parameters.repeat; repeat++) {
-        if (parameters.repeat > 1) log(`repeat ${repeat} of ${parameters.repeat}`);
-        if (runs.has('processor')) {
-          const matrix = await runProcessorMatrix(context, {
-            events,
-            batchSizes: parameters.batchSizes,
-            partitions: parameters.partitions,
-            batchWindowMs: parameters.batchWindowMs,
-            runId: parameters.repeat > 1 ? `${runId}_r${repeat}` : runId,
-            ...(parameters.profile ? { profileDir: join(parameters.outDir, `${runId}-profiles`) } : {}),
-          });
-          processor.push(...matrix.map((run) => ({ ...run, repeat })));
-        }
-        if (runs.has('ceiling')) ceilings.push({ ...(await runStoreCeiling(context, events)), repeat });
-      }
-      events.length = 0;
-      if (runs.has('http')) {
-        http = await runHttpPush(context, {
-          connections: parameters.httpConnections,
-          batchUsersPerRequest: parameters.httpBatchUsers,
-          batchConnections: parameters.httpBatchConnections,
-          containers: parameters.httpContainers,
-          durationSeconds: parameters.httpSeconds,
-          runId,
-        });
-      }
-      if (runs.has('e2e')) {
-        await stores.empty();
-        endToEnd = await runEndToEnd(context, {
-          ratesPerSecond: parameters.rates,
-          durationSeconds: parameters.e2eSeconds,
-          stages: parameters.e2eStages,
-          ...(parameters.e2eBatchSize === undefined ? {} : { batchSize: parameters.e2eBatchSize }),
-          ...(parameters.e2eBatchWindowMs === undefined
-            ? {}
-            : { batchWindowMs: parameters.e2eBatchWindowMs }),
-          runId,
-        });
-      }
-      if (runs.has('drain')) {
-        backlogDrain = await runBacklogDrain(context, {
-          events: parameters.drainEvents,
-          stage: parameters.drainStage,
-          runId,
-        });
-        log(
-          `  drained ${backlogDrain.records.toLocaleString('en-US')} at ${backlogDrain.drainRatePerSecond.toLocaleString('en-US')}/s; ` +
-            `failed records ${backlogDrain.failedRecords}; rows ${JSON.stringify(backlogDrain.rows)}`,
-        );
-      }
-      if (runs.has('console')) {
-        consoleCost = await runConsoleCost(context, {
-          ratePerSecond: parameters.consoleRate,
-          seconds: parameters.consoleSeconds,
-          preloadUsers: parameters.consolePreload,
-          rounds: parameters.consoleRounds,
-          runId,
-        });
-      }
-      await stores.empty();
-      await deleteBenchTopics(kafka, runId);
-    } finally {
-      await stores.close();
-    }
+/** Starts the services if needed, then runs every selected scenario that needs them, into `figures`. */
+async function runServiceScenarios(bench: BenchRun, figures: ServiceFigures): Promise<void> {
+  const { settings, runId } = bench;
+  const services = createLocalServices(settings);
+  await bringUp(services, log);
+  const watched: WatchedProcess[] = services.map((service) => {
+    const record = readPidRecord(service.pidFile);
+    if (!record) throw new Error(`${service.name} is up but has no pid file at ${service.pidFile}`);
+    return { name: service.name, pid: record.pid, withChildren: service.name === 'postgres' };
+  });
+  const kafka = new Kafka({
+    clientId: 'bench',
+    brokers: settings.kafka.brokers.split(','),
+    logLevel: logLevel.ERROR,
+  });
+  const stores = await BenchStores.open(settings);
+  const context: BenchContext = { settings, kafka, stores, services: watched, cores: cpus().length, log };
+  try {
+    await runProcessorAndCeiling(context, bench, figures);
+    await runLoadScenarios(context, bench, figures);
+    await stores.empty();
+    await deleteBenchTopics(kafka, runId);
+  } finally {
+    await stores.close();
   }
+}
 
-  // Every processor run and ceiling carries its repeat, so each run has its own repeat's ceiling (if run).
+/**
+ * The processor matrix and the store ceiling, on one set of events so they write the same rows. Repeats
+ * alternate processor and ceiling runs, so each ratio compares runs minutes apart.
+ */
+async function runProcessorAndCeiling(context: BenchContext, bench: BenchRun, figures: ServiceFigures) {
+  const { parameters, runs, runId } = bench;
+  if (!runs.has('processor') && !runs.has('ceiling')) return;
+  log(`building ${parameters.events.toLocaleString('en-US')} events`);
+  const occurredAt = bench.at.toISOString();
+  const events: UserCreatedEvent[] = [];
+  for (let i = 0; i < parameters.events; i++) events.push(userEvent(userPayload(i), occurredAt));
+  for (let repeat = 1; repeat <= parameters.repeat; repeat++) {
+    if (parameters.repeat > 1) log(`repeat ${repeat} of ${parameters.repeat}`);
+    if (runs.has('processor')) {
+      const matrix = await runProcessorMatrix(context, {
+        events,
+        batchSizes: parameters.batchSizes,
+        partitions: parameters.partitions,
+        batchWindowMs: parameters.batchWindowMs,
+        runId: parameters.repeat > 1 ? `${runId}_r${repeat}` : runId,
+        ...(parameters.profile ? { profileDir: join(parameters.outDir, `${runId}-profiles`) } : {}),
+      });
+      figures.processor.push(...matrix.map((run) => ({ ...run, repeat })));
+    }
+    if (runs.has('ceiling')) figures.ceilings.push({ ...(await runStoreCeiling(context, events)), repeat });
+  }
+}
+
+/** HTTP push, end to end, backlog drain and console cost, each if selected. */
+async function runLoadScenarios(context: BenchContext, bench: BenchRun, figures: ServiceFigures) {
+  const { parameters, runs, runId } = bench;
+  if (runs.has('http')) {
+    figures.http = await runHttpPush(context, {
+      connections: parameters.httpConnections,
+      batchUsersPerRequest: parameters.httpBatchUsers,
+      batchConnections: parameters.httpBatchConnections,
+      containers: parameters.httpContainers,
+      durationSeconds: parameters.httpSeconds,
+      runId,
+    });
+  }
+  if (runs.has('e2e')) {
+    await context.stores.empty();
+    figures.endToEnd = await runEndToEnd(context, {
+      ratesPerSecond: parameters.rates,
+      durationSeconds: parameters.e2eSeconds,
+      stages: parameters.e2eStages,
+      ...(parameters.e2eBatchSize === undefined ? {} : { batchSize: parameters.e2eBatchSize }),
+      ...(parameters.e2eBatchWindowMs === undefined ? {} : { batchWindowMs: parameters.e2eBatchWindowMs }),
+      runId,
+    });
+  }
+  if (runs.has('drain')) {
+    const drain = await runBacklogDrain(context, {
+      events: parameters.drainEvents,
+      stage: parameters.drainStage,
+      runId,
+    });
+    figures.backlogDrain = drain;
+    log(
+      `  drained ${drain.records.toLocaleString('en-US')} at ${drain.drainRatePerSecond.toLocaleString('en-US')}/s; ` +
+        `failed records ${drain.failedRecords}; rows ${JSON.stringify(drain.rows)}`,
+    );
+  }
+  if (runs.has('console')) {
+    figures.consoleCost = await runConsoleCost(context, {
+      ratePerSecond: parameters.consoleRate,
+      seconds: parameters.consoleSeconds,
+      preloadUsers: parameters.consolePreload,
+      rounds: parameters.consoleRounds,
+      runId,
+    });
+  }
+}
+
+/** The results document: every figure, each processor run's ratio to its own repeat's ceiling, the goals. */
+function assembleResults(
+  bench: BenchRun,
+  figures: ServiceFigures,
+  offline: Pick<BenchResults, 'recordCpu' | 'bundles'>,
+): BenchResults {
+  const { parameters, runs, settings } = bench;
   const ceilingRateOf = (repeat: number | undefined) =>
-    ceilings.find((c) => c.repeat === repeat)?.recordsPerSecond;
+    figures.ceilings.find((c) => c.repeat === repeat)?.recordsPerSecond;
   const withoutGoals: Omit<BenchResults, 'goals'> = {
-    at: at.toISOString(),
+    at: bench.at.toISOString(),
     machine: machineInfo(),
     versions: {
       kafka: settings.kafka.version,
@@ -195,36 +243,38 @@ async function main(): Promise<void> {
       node: process.version,
     },
     parameters: { ...parameters, outDir: undefined, apiThrottle: BENCH_API_THROTTLE },
-    processor: processor.map((run) => {
+    processor: figures.processor.map((run) => {
       const ceilingRate = ceilingRateOf(run.repeat);
       return {
         ...run,
         ratioToCeiling: ceilingRate ? Math.round((run.recordsPerSecond / ceilingRate) * 100) / 100 : 0,
       };
     }),
-    ceiling: ceilings[0] ?? null,
-    ceilings,
-    http,
-    endToEnd,
-    recordCpu,
-    bundles,
-    consoleCost,
-    backlogDrain,
-    peakRss: peakRssOver(processor),
-    skipped,
+    ceiling: figures.ceilings[0] ?? null,
+    ceilings: figures.ceilings,
+    http: figures.http,
+    endToEnd: figures.endToEnd,
+    ...offline,
+    consoleCost: figures.consoleCost,
+    backlogDrain: figures.backlogDrain,
+    peakRss: peakRssOver(figures.processor),
+    skipped: SCENARIOS.filter((s) => !runs.has(s)).map((s) => `${s}: not selected (--only)`),
   };
-  const results: BenchResults = { ...withoutGoals, goals: evaluateGoals(withoutGoals) };
+  return { ...withoutGoals, goals: evaluateGoals(withoutGoals) };
+}
 
-  mkdirSync(parameters.outDir, { recursive: true });
+/** bench/results/<timestamp>.json, .md and .svg; the markdown also to stdout. */
+function writeResults(outDir: string, results: BenchResults): void {
+  mkdirSync(outDir, { recursive: true });
   const stamp = results.at.replace(/[:.]/g, '-');
-  const base = join(parameters.outDir, stamp);
+  const base = join(outDir, stamp);
   const chartFile = `${stamp}.svg`;
   writeFileSync(`${base}.json`, `${JSON.stringify(results, null, 2)}\n`);
-  writeFileSync(join(parameters.outDir, chartFile), renderChartSvg(results));
+  writeFileSync(join(outDir, chartFile), renderChartSvg(results));
   const markdown = renderMarkdown(results, chartFile);
   writeFileSync(`${base}.md`, markdown);
   console.log(markdown);
-  log(`wrote ${base}.json, ${base}.md and ${join(parameters.outDir, chartFile)}`);
+  log(`wrote ${base}.json, ${base}.md and ${join(outDir, chartFile)}`);
 }
 
 async function deleteBenchTopics(kafka: Kafka, runId: string): Promise<void> {

@@ -1,5 +1,5 @@
 import { join, resolve } from 'node:path';
-import { parseArgs } from 'node:util';
+import { type ParseArgsOptionsConfig, parseArgs } from 'node:util';
 import { MIRRORED_STAGES, type MirroredStage } from '../../local/runtime/local-mapping.js';
 import { repoRoot } from '../../tools/repo-root.js';
 
@@ -153,41 +153,40 @@ function stages(flag: string, raw: string, most: number = MIRRORED_STAGES.length
   return names as MirroredStage[];
 }
 
+/** The bench's flags (BENCH_USAGE describes them). */
+const BENCH_OPTIONS = {
+  quick: { type: 'boolean', default: false },
+  profile: { type: 'boolean', default: false },
+  events: { type: 'string' },
+  'batch-sizes': { type: 'string' },
+  partitions: { type: 'string' },
+  'batch-window-ms': { type: 'string', default: '500' },
+  'http-connections': { type: 'string' },
+  'http-batch-users': { type: 'string', default: '100' },
+  'http-batch-connections': { type: 'string', default: '8' },
+  'http-containers': { type: 'string', default: '16' },
+  'http-seconds': { type: 'string' },
+  rates: { type: 'string' },
+  'e2e-seconds': { type: 'string' },
+  // Each stage's own batch size and window unless given (`npm start --stage` takes them from bin/config).
+  'e2e-stages': { type: 'string', default: MIRRORED_STAGES.join(',') },
+  'e2e-batch-size': { type: 'string' },
+  'e2e-batch-window-ms': { type: 'string' },
+  'drain-events': { type: 'string' },
+  'drain-stage': { type: 'string', default: 'dev' },
+  'bundle-samples': { type: 'string' },
+  'console-rate': { type: 'string' },
+  'console-seconds': { type: 'string' },
+  'console-preload': { type: 'string' },
+  'console-rounds': { type: 'string', default: '2' },
+  repeat: { type: 'string', default: '1' },
+  only: { type: 'string', default: SCENARIOS.join(',') },
+  out: { type: 'string', default: join(repoRoot, 'bench', 'results') },
+} satisfies ParseArgsOptionsConfig;
+
 /** Flags → parameters; --quick changes the defaults, explicit flags still win. */
 export function parseBenchArgs(argv: readonly string[]): BenchParameters {
-  const { values } = parseArgs({
-    args: [...argv],
-    strict: true,
-    options: {
-      quick: { type: 'boolean', default: false },
-      profile: { type: 'boolean', default: false },
-      events: { type: 'string' },
-      'batch-sizes': { type: 'string' },
-      partitions: { type: 'string' },
-      'batch-window-ms': { type: 'string', default: '500' },
-      'http-connections': { type: 'string' },
-      'http-batch-users': { type: 'string', default: '100' },
-      'http-batch-connections': { type: 'string', default: '8' },
-      'http-containers': { type: 'string', default: '16' },
-      'http-seconds': { type: 'string' },
-      rates: { type: 'string' },
-      'e2e-seconds': { type: 'string' },
-      // Each stage's own batch size and window unless given (`npm start --stage` takes them from bin/config).
-      'e2e-stages': { type: 'string', default: MIRRORED_STAGES.join(',') },
-      'e2e-batch-size': { type: 'string' },
-      'e2e-batch-window-ms': { type: 'string' },
-      'drain-events': { type: 'string' },
-      'drain-stage': { type: 'string', default: 'dev' },
-      'bundle-samples': { type: 'string' },
-      'console-rate': { type: 'string' },
-      'console-seconds': { type: 'string' },
-      'console-preload': { type: 'string' },
-      'console-rounds': { type: 'string', default: '2' },
-      repeat: { type: 'string', default: '1' },
-      only: { type: 'string', default: SCENARIOS.join(',') },
-      out: { type: 'string', default: join(repoRoot, 'bench', 'results') },
-    },
-  });
+  const { values } = parseArgs({ args: [...argv], strict: true, options: BENCH_OPTIONS });
   const defaults = values.quick ? QUICK : FULL;
   const pick = (flag: keyof typeof FULL) => (values[flag] as string | undefined) ?? defaults[flag];
   const only = (values.only as string).split(',').map((s) => s.trim());

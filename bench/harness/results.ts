@@ -73,7 +73,7 @@ export interface CeilingRun extends RunUsage {
   readonly postgresAloneRecordsPerSecond: number;
   readonly cassandraAloneRecordsPerSecond: number;
   /**
-   * The processor's PostgreSQL upsert alone (PostgresUserStore.write, newest-wins, one transaction per batch)
+   * The processor's PostgreSQL upsert alone (PostgresSink.write, newest-wins, one transaction per batch)
    * into an empty table, with the server's CPU: `npm run capacity` scales rowsPerServerCpuSecond to an RDS
    * instance class. Absent in results written before it.
    */

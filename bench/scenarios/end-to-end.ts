@@ -143,6 +143,190 @@ interface RateRun {
   readonly alarmP99Ms: number;
 }
 
+/**
+ * Open-loop HTTP load: every tick sends the users the clock says are due, however slow the answers are, as one
+ * request (a client batching its last 10 ms; the API takes up to MAX_USERS_PER_REQUEST users per request).
+ */
+class OpenLoopPoster {
+  sent = 0;
+  accepted = 0;
+  rejected = 0;
+  lastAcceptedAt = performance.now();
+  readonly failures: string[] = [];
+  private readonly agent = new Agent({ keepAlive: true, maxSockets: 256 });
+  private readonly template = userPayload(11);
+  private readonly url: URL;
+
+  constructor(
+    private readonly api: Pick<PipelineProcess, 'apiUrl' | 'apiHeaders'>,
+    /** Called with the first user of each accepted request: one tracked user per request. */
+    private readonly onAccepted: (id: string, acceptedAt: number) => void,
+  ) {
+    this.url = new URL(`${api.apiUrl}/v1/users`);
+  }
+
+  /** Sends `total` users at `rate` per second from `started`; the timer stops itself once all are sent. */
+  sendOpenLoop(rate: number, total: number, started: number): NodeJS.Timeout {
+    this.lastAcceptedAt = started;
+    const sender = setInterval(() => {
+      const due = usersDue(performance.now() - started, rate, total);
+      while (this.sent < due) {
+        const count = Math.min(due - this.sent, MAX_USERS_PER_REQUEST);
+        this.sent += count;
+        this.post(count);
+      }
+      if (this.sent >= total) clearInterval(sender);
+    }, SEND_INTERVAL_MS);
+    return sender;
+  }
+
+  get answered(): number {
+    return this.accepted + this.rejected;
+  }
+
+  close(): void {
+    this.agent.destroy();
+  }
+
+  /** One request holding `count` fresh users; each user's clock starts at the request's 202. */
+  private post(count: number): void {
+    const ids = Array.from({ length: count }, () => randomUUID());
+    const users = ids.map((id) => ({ ...this.template, id }));
+    const body = JSON.stringify(count === 1 ? users[0] : { users });
+    const headers = {
+      'content-type': 'application/json',
+      'content-length': Buffer.byteLength(body),
+      ...this.api.apiHeaders,
+    };
+    const req = request(this.url, { method: 'POST', agent: this.agent, headers }, (res) => {
+      res.resume();
+      res.on('end', () => {
+        if (res.statusCode === 202) {
+          this.accepted += count;
+          this.lastAcceptedAt = performance.now();
+          this.onAccepted(ids[0] as string, this.lastAcceptedAt);
+        } else this.fail(count, `HTTP ${res.statusCode}`);
+      });
+    });
+    req.on('error', (error) => this.fail(count, error.message));
+    req.end(body);
+  }
+
+  private fail(count: number, why: string): void {
+    this.rejected += count;
+    if (this.failures.length < 5) this.failures.push(why);
+  }
+}
+
+/**
+ * Users followed from their 202 until readable in PostgreSQL AND Cassandra. One tracked user per request keeps
+ * the store polling light (~100 ids/s whatever the rate), so the measurement does not load Cassandra; the row
+ * counts at the end account for every user.
+ */
+class ReadabilityTracker {
+  readonly pending = new Map<string, Pending>();
+  readonly histogram = hdr.build({
+    lowestDiscernibleValue: 1,
+    highestTrackableValue: 600_000_000,
+    numberOfSignificantValueDigits: 3,
+  });
+  confirmed = 0;
+
+  constructor(private readonly stores: BenchContext['stores']) {}
+
+  track(id: string, acceptedAt: number): void {
+    this.pending.set(id, { acceptedAt });
+  }
+
+  /** One look at both stores for the users still pending; records those now readable in both. */
+  async poll(): Promise<void> {
+    const waiting = (store: 'inPostgresAt' | 'inCassandraAt') =>
+      [...this.pending].filter(([, p]) => p[store] === undefined).map(([id]) => id);
+    const [inPostgres, inCassandra] = await Promise.all([
+      this.inPostgres(waiting('inPostgresAt')),
+      this.inCassandra(waiting('inCassandraAt')),
+    ]);
+    const now = performance.now();
+    for (const id of inPostgres) {
+      const entry = this.pending.get(id);
+      if (entry) entry.inPostgresAt ??= now;
+    }
+    for (const id of inCassandra) {
+      const entry = this.pending.get(id);
+      if (entry) entry.inCassandraAt ??= now;
+    }
+    for (const [id, entry] of [...this.pending]) this.record(id, entry);
+  }
+
+  private record(id: string, entry: Pending): void {
+    if (entry.inPostgresAt === undefined || entry.inCassandraAt === undefined) return;
+    const readableAt = Math.max(entry.inPostgresAt, entry.inCassandraAt);
+    this.histogram.recordValue(Math.max(1, Math.round((readableAt - entry.acceptedAt) * 1000)));
+    this.pending.delete(id);
+    this.confirmed += 1;
+  }
+
+  private async inPostgres(ids: readonly string[]): Promise<string[]> {
+    if (ids.length === 0) return [];
+    const result = await this.stores.postgres.query<{ user_id: string }>(
+      'select user_id from users where user_id = any($1::uuid[])',
+      [ids],
+    );
+    return result.rows.map((row) => row.user_id);
+  }
+
+  private async inCassandra(ids: readonly string[]): Promise<string[]> {
+    const lists = await Promise.all(
+      chunks(ids, CASSANDRA_IN_LIMIT).map(async (slice) => {
+        const result = await this.stores.cassandra.execute(
+          `SELECT id FROM ${BENCH_KEYSPACE}.created_users WHERE id IN ?`,
+          [slice.map((id) => types.Uuid.fromString(id))],
+          { prepare: true },
+        );
+        return result.rows.map((row) => String(row.get('id')));
+      }),
+    );
+    return lists.flat();
+  }
+}
+
+/** Polls until every sent user is answered and every tracked one readable, or the deadline. */
+async function followUntilReadable(
+  context: BenchContext,
+  poster: OpenLoopPoster,
+  tracker: ReadabilityTracker,
+  total: number,
+  deadline: number,
+): Promise<void> {
+  let lastReport = performance.now();
+  while (poster.sent < total || poster.answered < poster.sent || tracker.pending.size > 0) {
+    if (performance.now() > deadline) break;
+    await tracker.poll();
+    if (performance.now() - lastReport > 5_000) {
+      lastReport = performance.now();
+      context.log(
+        `    sent ${poster.sent}, accepted ${poster.accepted}; tracked users readable in both stores ${tracker.confirmed}, pending ${tracker.pending.size}`,
+      );
+    }
+    await new Promise((r) => setTimeout(r, POLL_INTERVAL_MS));
+  }
+}
+
+/** Users that landed in both stores since `before` (every accepted one, tracked or not), waiting to the deadline. */
+async function landedInBothStores(
+  context: BenchContext,
+  before: Awaited<ReturnType<BenchContext['stores']['rowCounts']>>,
+  accepted: number,
+  deadline: number,
+): Promise<number> {
+  for (;;) {
+    const now = await context.stores.rowCounts();
+    const landed = Math.min(now.postgres - before.postgres, now.cassandra - before.cassandra);
+    if (landed >= accepted || performance.now() > deadline) return landed;
+    await new Promise((r) => setTimeout(r, 500));
+  }
+}
+
 async function runAtRate(
   context: BenchContext,
   api: Pick<PipelineProcess, 'apiUrl' | 'apiHeaders'>,
@@ -154,158 +338,34 @@ async function runAtRate(
   context.log(
     `  ${rate} events/s for ${options.durationSeconds} s (${total.toLocaleString('en-US')} events)`,
   );
-  const histogram = hdr.build({
-    lowestDiscernibleValue: 1,
-    highestTrackableValue: 600_000_000,
-    numberOfSignificantValueDigits: 3,
-  });
-  const pending = new Map<string, Pending>();
-  const agent = new Agent({ keepAlive: true, maxSockets: 256 });
-  const template = userPayload(11);
-  const url = new URL(`${api.apiUrl}/v1/users`);
-  let sent = 0;
-  let accepted = 0;
-  let rejected = 0;
-  let confirmed = 0;
   const before = await context.stores.rowCounts();
-  const failures: string[] = [];
-
-  /** One request holding `count` fresh users; each user's clock starts at the request's 202. */
-  const post = (count: number) => {
-    const ids = Array.from({ length: count }, () => randomUUID());
-    const users = ids.map((id) => ({ ...template, id }));
-    const body = JSON.stringify(count === 1 ? users[0] : { users });
-    const req = request(
-      url,
-      {
-        method: 'POST',
-        agent,
-        headers: {
-          'content-type': 'application/json',
-          'content-length': Buffer.byteLength(body),
-          ...api.apiHeaders,
-        },
-      },
-      (res) => {
-        res.resume();
-        res.on('end', () => {
-          if (res.statusCode === 202) {
-            accepted += count;
-            lastAcceptedAt = performance.now();
-            // One tracked user per request keeps the store polling light (~100 ids/s whatever the rate), so
-            // the measurement does not load Cassandra; the row counts at the end account for every user.
-            pending.set(ids[0] as string, { acceptedAt: lastAcceptedAt });
-          } else {
-            rejected += count;
-            if (failures.length < 5) failures.push(`HTTP ${res.statusCode}`);
-          }
-        });
-      },
-    );
-    req.on('error', (error) => {
-      rejected += count;
-      if (failures.length < 5) failures.push(error.message);
-    });
-    req.end(body);
-  };
-
+  const tracker = new ReadabilityTracker(context.stores);
+  const poster = new OpenLoopPoster(api, (id, at) => tracker.track(id, at));
   const sampler = new ProcessSampler([
     { name: 'pipeline', pid: pipelinePid },
     { name: 'load generator', pid: process.pid },
     ...context.services,
   ]).start();
   const started = performance.now();
-  let lastAcceptedAt = started;
-  // Open loop: every tick sends what the clock says is due, however slow the responses are, as one request
-  // (a client batching its last 10 ms; the API takes up to MAX_USERS_PER_REQUEST users per request).
-  const sender = setInterval(() => {
-    const due = usersDue(performance.now() - started, rate, total);
-    while (sent < due) {
-      const count = Math.min(due - sent, MAX_USERS_PER_REQUEST);
-      sent += count;
-      post(count);
-    }
-    if (sent >= total) clearInterval(sender);
-  }, SEND_INTERVAL_MS);
-
-  const record = (id: string, entry: Pending) => {
-    if (entry.inPostgresAt === undefined || entry.inCassandraAt === undefined) return;
-    const readableAt = Math.max(entry.inPostgresAt, entry.inCassandraAt);
-    histogram.recordValue(Math.max(1, Math.round((readableAt - entry.acceptedAt) * 1000)));
-    pending.delete(id);
-    confirmed += 1;
-  };
-
-  const poll = async () => {
-    const waitingPostgres = [...pending].filter(([, p]) => p.inPostgresAt === undefined).map(([id]) => id);
-    const waitingCassandra = [...pending].filter(([, p]) => p.inCassandraAt === undefined).map(([id]) => id);
-    const [inPostgres, inCassandra] = await Promise.all([
-      waitingPostgres.length === 0
-        ? []
-        : context.stores.postgres
-            .query<{ user_id: string }>('select user_id from users where user_id = any($1::uuid[])', [
-              waitingPostgres,
-            ])
-            .then((r) => r.rows.map((row) => row.user_id)),
-      Promise.all(
-        chunks(waitingCassandra, CASSANDRA_IN_LIMIT).map((ids) =>
-          context.stores.cassandra
-            .execute(
-              `SELECT id FROM ${BENCH_KEYSPACE}.created_users WHERE id IN ?`,
-              [ids.map((id) => types.Uuid.fromString(id))],
-              { prepare: true },
-            )
-            .then((r) => r.rows.map((row) => String(row.get('id')))),
-        ),
-      ).then((lists) => lists.flat()),
-    ]);
-    const now = performance.now();
-    for (const id of inPostgres) {
-      const entry = pending.get(id);
-      if (entry) entry.inPostgresAt ??= now;
-    }
-    for (const id of inCassandra) {
-      const entry = pending.get(id);
-      if (entry) entry.inCassandraAt ??= now;
-    }
-    for (const [id, entry] of [...pending]) record(id, entry);
-  };
-
-  let lastReport = performance.now();
-  const drainDeadline = () => started + options.durationSeconds * 1000 + (options.drainTimeoutMs ?? 60_000);
-  while (sent < total || accepted + rejected < sent || pending.size > 0) {
-    if (performance.now() > drainDeadline()) break;
-    await poll();
-    if (performance.now() - lastReport > 5_000) {
-      lastReport = performance.now();
-      context.log(
-        `    sent ${sent}, accepted ${accepted}; tracked users readable in both stores ${confirmed}, pending ${pending.size}`,
-      );
-    }
-    await new Promise((r) => setTimeout(r, POLL_INTERVAL_MS));
-  }
+  const sender = poster.sendOpenLoop(rate, total, started);
+  const deadline = started + options.durationSeconds * 1000 + (options.drainTimeoutMs ?? 60_000);
+  await followUntilReadable(context, poster, tracker, total, deadline);
   clearInterval(sender);
-  // Every accepted user, tracked or not, must be in both stores.
-  let landed = 0;
-  for (;;) {
-    const now = await context.stores.rowCounts();
-    landed = Math.min(now.postgres - before.postgres, now.cassandra - before.cassandra);
-    if (landed >= accepted || performance.now() > drainDeadline()) break;
-    await new Promise((r) => setTimeout(r, 500));
-  }
+  const landed = await landedInBothStores(context, before, poster.accepted, deadline);
   // Accepted per second until the last 202: below the offered rate when the API cannot keep up.
-  const acceptSeconds = Math.max(options.durationSeconds, (lastAcceptedAt - started) / 1000);
+  const acceptSeconds = Math.max(options.durationSeconds, (poster.lastAcceptedAt - started) / 1000);
   const usage = sampler.stop();
-  agent.destroy();
-  if (rejected > 0) context.log(`    ${rejected} users not accepted, e.g. ${failures.join('; ')}`);
+  poster.close();
+  if (poster.rejected > 0)
+    context.log(`    ${poster.rejected} users not accepted, e.g. ${poster.failures.join('; ')}`);
   return {
     offeredPerSecond: rate,
-    achievedPerSecond: Math.round(accepted / acceptSeconds),
-    events: accepted,
-    latencyMs: percentilesOf(histogram),
-    unconfirmed: Math.max(0, accepted - landed),
-    trackedUsers: confirmed,
-    rejected,
+    achievedPerSecond: Math.round(poster.accepted / acceptSeconds),
+    events: poster.accepted,
+    latencyMs: percentilesOf(tracker.histogram),
+    unconfirmed: Math.max(0, poster.accepted - landed),
+    trackedUsers: tracker.confirmed,
+    rejected: poster.rejected,
     stage: options.stage,
     batchSize: options.batchSize,
     batchWindowMs: options.batchWindowMs,

@@ -6,9 +6,9 @@ import type { MSKRecord } from 'aws-lambda';
 import type { KafkaMessage } from 'kafkajs';
 import { type DecodedKafkaRecord, decodeMskRecord, mskRecords } from '../../lambdas/processor/msk-records.js';
 import { type AcceptedEvent, classifyRecord } from '../../lambdas/processor/process-batch.js';
+import { cassandraUserWriter } from '../../lambdas/processor/sinks/cassandra/cassandra-sink.js';
 import { longOf } from '../../lambdas/processor/sinks/cassandra/cassandra-stored-state.js';
-import { cassandraUserWriter } from '../../lambdas/processor/sinks/cassandra/cassandra-user-store.js';
-import { userColumns } from '../../lambdas/processor/sinks/postgres/postgres-user-store.js';
+import { userColumns } from '../../lambdas/processor/sinks/postgres/postgres-sink.js';
 import { microsOf, windowSafeWriteTime } from '../../lambdas/shared/clients/keyspaces-write-time.js';
 import { MAX_EVENT_BYTES, parseUserCreatedEvent } from '../../lambdas/shared/contract/index.js';
 import { decodeJsonDocument } from '../../lambdas/shared/contract/user-created-event.js';
@@ -74,7 +74,7 @@ const cassandraUserWrite = cassandraUserWriter(stageSignupDayLayout('prod'));
 
 /**
  * What the stores build for a batch: PostgreSQL column arrays, both Cassandra rows (with the user's bucket)
- * and the write time (as CassandraUserStore does). Returned so that nothing can be optimised away.
+ * and the write time (as CassandraSink does). Returned so that nothing can be optimised away.
  */
 function storeRows(batch: readonly AcceptedEvent[]): unknown[] {
   const rows: unknown[] = [userColumns(batch)];

@@ -1,10 +1,10 @@
 import { concurrent, types } from 'cassandra-driver';
-import { cassandraUserWriter } from '../../lambdas/processor/sinks/cassandra/cassandra-user-store.js';
+import { cassandraUserWriter } from '../../lambdas/processor/sinks/cassandra/cassandra-sink.js';
 import {
-  PostgresUserStore,
+  PostgresSink,
   USER_COLUMN_NAMES,
   userRow,
-} from '../../lambdas/processor/sinks/postgres/postgres-user-store.js';
+} from '../../lambdas/processor/sinks/postgres/postgres-sink.js';
 import type { UserCreatedEvent } from '../../lambdas/shared/contract/index.js';
 import { cassandraTablesOf, type TableDefinition } from '../../lambdas/shared/schema/cassandra/index.js';
 import { localSignupDayLayout } from '../../local/runtime/local-mapping.js';
@@ -68,11 +68,11 @@ export async function writePostgres(
 }
 
 /**
- * The processor's own PostgreSQL write (PostgresUserStore: the unnest() upsert, newest wins, one transaction
+ * The processor's own PostgreSQL write (PostgresSink: the unnest() upsert, newest wins, one transaction
  * per batch) of POSTGRES_ROWS_PER_INSERT-row batches on POSTGRES_CONNECTIONS connections: what RDS must carry.
  */
 async function upsertPostgres(context: BenchContext, events: readonly UserCreatedEvent[]): Promise<void> {
-  const store = new PostgresUserStore(context.stores.postgres);
+  const store = new PostgresSink(context.stores.postgres);
   let next = 0;
   await Promise.all(
     Array.from({ length: POSTGRES_CONNECTIONS }, async () => {

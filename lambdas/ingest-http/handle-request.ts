@@ -6,6 +6,7 @@ import {
   type PipelineEvent,
 } from '../shared/contract/index.js';
 import { KafkaUnavailableError } from '../shared/kafka/errors.js';
+import type { StructuredLogger } from '../shared/logger.js';
 import { type AcceptedBody, ErrorCode, errorResponse, jsonResponse } from './api.js';
 import { parseDeleteUserRequest } from './delete-user-request.js';
 import { IngestHttpMetric } from './metric-names.js';
@@ -13,12 +14,6 @@ import { parseUsersBody } from './users-body.js';
 
 /** The `source` of every event this API produces. */
 export const INGEST_HTTP_SOURCE = 'ingest-http';
-
-export interface IngestHttpLogger {
-  info(message: string, ...attributes: Record<string, unknown>[]): void;
-  warn(message: string, ...attributes: Record<string, unknown>[]): void;
-  error(message: string, ...attributes: Record<string, unknown>[]): void;
-}
 
 /** Structurally a Powertools `Metrics`. */
 export interface MetricsSink {
@@ -30,7 +25,7 @@ export type PublishUserEvents = (events: readonly PipelineEvent[], traceId: stri
 
 export interface IngestHttpDependencies {
   readonly publish: PublishUserEvents;
-  readonly logger: IngestHttpLogger;
+  readonly logger: StructuredLogger;
   readonly metrics: MetricsSink;
   /** Clock for ingested_at and the produce latency. */
   readonly now: () => Date;

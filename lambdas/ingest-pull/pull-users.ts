@@ -5,6 +5,7 @@ import {
   InvalidUserCreatedEventError,
   type UserCreatedEvent,
 } from '../shared/contract/index.js';
+import type { StructuredLogger } from '../shared/logger.js';
 import { mapRandomUser } from './map-randomuser.js';
 import type { PullRequest } from './pull-request.js';
 import type { RandomUserPageRequest, RandomUserSource, RetryNotice } from './randomuser-client.js';
@@ -46,17 +47,11 @@ export interface PullResult {
   readonly durationMs: number;
 }
 
-export interface PullLogger {
-  info(message: string, ...attributes: Record<string, unknown>[]): void;
-  warn(message: string, ...attributes: Record<string, unknown>[]): void;
-  error(message: string, ...attributes: Record<string, unknown>[]): void;
-}
-
 export interface PullDependencies {
   readonly source: RandomUserSource;
   /** Produces the events in one send and resolves once Kafka acknowledged all of them. */
   readonly publish: (events: readonly UserCreatedEvent[]) => Promise<unknown>;
-  readonly logger: PullLogger;
+  readonly logger: StructuredLogger;
   /** Users per API request; also the most events per Kafka send. */
   readonly pageSize: number;
   /** Epoch ms after which no page is fetched. */

@@ -8,6 +8,7 @@ import {
   type UserCreatedEvent,
   type UserDeletedEvent,
 } from '../shared/contract/index.js';
+import type { StructuredLogger } from '../shared/logger.js';
 import type { DeadLetter } from './dead-letter.js';
 import {
   type DecodedKafkaRecord,
@@ -38,26 +39,20 @@ export interface SinkBatch {
 }
 
 /**
- * One store the processor writes to. Both methods must be idempotent (a failed batch is retried whole, so a
+ * One sink: a store the processor writes every batch to. Both methods must be idempotent (a failed batch is retried whole, so a
  * sink that already succeeded sees the same calls again) and follow the one order of a user's events
  * (compareEvents: occurred_at, then event_id), whichever of a user's events arrives first:
  * - `write` upserts users: a create replaces a row only if it is newer, and never lands if the user's
  *   deletion is newer or equal. A sink that keeps dead letters (PostgreSQL) writes them; the others ignore them.
  * - `delete` erases users: each deletion removes the user's data if it is newer than what the sink holds, and
  *   the sink keeps a tombstone (no personal data) so that an older create arriving later is refused.
- * A store that cannot delete cannot be a sink: personal data must be erasable everywhere it is written.
+ * A sink must delete: personal data must be erasable everywhere it is written.
  */
 export interface Sink {
   /** Lower-case name: metric names and failure attribution (`PostgresWriteLatency`, `failedSinks`). */
   readonly name: string;
   write(batch: SinkBatch): Promise<void>;
   delete(deletions: readonly AcceptedDeletion[]): Promise<void>;
-}
-
-export interface ProcessorLogger {
-  info(message: string, ...attributes: Record<string, unknown>[]): void;
-  warn(message: string, ...attributes: Record<string, unknown>[]): void;
-  error(message: string, ...attributes: Record<string, unknown>[]): void;
 }
 
 /** The figures a batch reports; the handler turns them into CloudWatch metrics. */
@@ -78,9 +73,9 @@ export interface BatchOutcome {
 }
 
 export interface ProcessorDependencies {
-  /** The stores, in order; all are written concurrently and each must succeed. */
+  /** The sinks, in order; all are written concurrently and each must succeed. */
   readonly sinks: readonly Sink[];
-  readonly logger: ProcessorLogger;
+  readonly logger: StructuredLogger;
   readonly now?: () => number;
   /**
    * Versions of user.created this processor accepts. @default SUPPORTED_SCHEMA_VERSIONS (all of the registry).
@@ -144,7 +139,7 @@ export function classifyRecord(record: DecodedKafkaRecord, supported?: Supported
 }
 
 /**
- * Keeps one event per user (the newest by compareEvents, the order every store applies): a multi-row statement
+ * Keeps one event per user (the newest by compareEvents, the order every sink applies): a multi-row statement
  * may touch each key only once. Creates and deletions are collapsed separately and both go to the sinks, whose
  * newest-wins rules make their order irrelevant: a deletion superseded by a newer create in the same batch
  * still purges the dead letters and leaves a tombstone, and the create still lands.

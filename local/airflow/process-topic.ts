@@ -12,10 +12,11 @@
  */
 import { Kafka, logLevel } from 'kafkajs';
 import pg from 'pg';
-import { type ProcessorLogger, processMskEvent } from '../../lambdas/processor/process-batch.js';
+import { processMskEvent } from '../../lambdas/processor/process-batch.js';
 import { sinksOn } from '../../lambdas/processor/sinks/index.js';
 import { readCassandraConnectionConfig } from '../../lambdas/shared/clients/cassandra.js';
 import { readPostgresConnectionConfig } from '../../lambdas/shared/clients/postgres.js';
+import { type StructuredLogger, silentLogger } from '../../lambdas/shared/logger.js';
 import { CliUsageError, exitWithUsage, parseCli } from '../../tools/cli/args.js';
 import { localMappingSettings, localSignupDayLayout } from '../runtime/local-mapping.js';
 import { MskBridge } from '../runtime/msk-bridge.js';
@@ -84,11 +85,7 @@ async function main(): Promise<void> {
     brokers: (process.env.KAFKA_BROKERS ?? '127.0.0.1:9092').split(','),
     logLevel: logLevel.NOTHING,
   });
-  const quiet: ProcessorLogger = {
-    info: () => {},
-    warn: () => {},
-    error: (m, ...a) => console.error(m, ...a),
-  };
+  const quiet: StructuredLogger = { ...silentLogger, error: (m, ...a) => console.error(m, ...a) };
   // The sinks on this tool's own clients; their settings as the processor reads them, in this keyspace.
   const sinks = sinksOn({
     postgres: { client: pool, settings: readPostgresConnectionConfig(process.env) },

@@ -18,8 +18,8 @@
  * This is the one full read of a table the project does, once per stage, to move it; readers never scan.
  */
 import { type Client, types } from 'cassandra-driver';
+import { insertStatement } from '../../lambdas/processor/sinks/cassandra/cassandra-sink.js';
 import { StoredStateReader } from '../../lambdas/processor/sinks/cassandra/cassandra-stored-state.js';
-import { insertStatement } from '../../lambdas/processor/sinks/cassandra/cassandra-user-store.js';
 import { executeIdempotentWrites } from '../../lambdas/shared/clients/keyspaces-retry.js';
 import {
   LEGACY_USERS_BY_SIGNUP_DAY_TABLE,

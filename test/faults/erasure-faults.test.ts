@@ -9,7 +9,7 @@ import type { ChildProcess } from 'node:child_process';
 import type { Client as CassandraClient } from 'cassandra-driver';
 import type pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { cassandraRow } from '../../lambdas/processor/sinks/cassandra/cassandra-user-store.js';
+import { cassandraRow } from '../../lambdas/processor/sinks/cassandra/cassandra-sink.js';
 import { buildUserCreatedEvent, type UserPayloadInput } from '../../lambdas/shared/contract/index.js';
 import { USERS_BY_SIGNUP_DAY_TABLE } from '../../lambdas/shared/schema/cassandra/index.js';
 import { WRITER_ROLE } from '../../lambdas/shared/schema/postgres/roles.js';

@@ -2,7 +2,7 @@ import type pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DeadLetter } from '../../lambdas/processor/dead-letter.js';
 import type { AcceptedEvent } from '../../lambdas/processor/process-batch.js';
-import { PostgresUserStore } from '../../lambdas/processor/sinks/postgres/postgres-user-store.js';
+import { PostgresSink } from '../../lambdas/processor/sinks/postgres/postgres-sink.js';
 import { buildUserDeletedEvent } from '../../lambdas/shared/contract/index.js';
 import {
   type ApplicationRole,
@@ -67,7 +67,7 @@ afterAll(async () => {
 describe('processor role (pipeline_writer)', () => {
   it('runs the processor store upserts, twice (insert, then the ON CONFLICT paths)', async () => {
     const writer = poolAs(WRITER_ROLE);
-    const store = new PostgresUserStore(writer);
+    const store = new PostgresSink(writer);
     const batch = { users: [accepted(1, 10)], deadLetters: [deadLetter(11)] };
     await store.write(batch);
     await store.write(batch);
@@ -92,7 +92,7 @@ describe('processor role (pipeline_writer)', () => {
 describe('erasure and retention rights (migration 0007)', () => {
   it('the processor erases only through erase_users(): tombstone, row, dead-letter bytes; never a plain DELETE', async () => {
     const writer = poolAs(WRITER_ROLE);
-    const store = new PostgresUserStore(writer);
+    const store = new PostgresSink(writer);
     const user = accepted(2, 20);
     const keyed = { ...deadLetter(21), record: { ...deadLetter(21).record, key: user.event.payload.id } };
     await store.write({ users: [user], deadLetters: [keyed] });

@@ -15,12 +15,12 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AcceptedEvent } from '../../lambdas/processor/process-batch.js';
-import { eventMicros, longOf } from '../../lambdas/processor/sinks/cassandra/cassandra-stored-state.js';
 import {
-  CassandraUserStore,
+  CassandraSink,
   cassandraRow,
   insertStatement,
-} from '../../lambdas/processor/sinks/cassandra/cassandra-user-store.js';
+} from '../../lambdas/processor/sinks/cassandra/cassandra-sink.js';
+import { eventMicros, longOf } from '../../lambdas/processor/sinks/cassandra/cassandra-stored-state.js';
 import {
   applyCassandraSchema,
   CREATED_USERS_TABLE,
@@ -97,7 +97,7 @@ async function writeAsThePreviousRelease(users: readonly AcceptedEvent[]): Promi
 
 /** The processor's Cassandra sink in a phase of the upgrade. */
 async function processorWrites(phase: SignupDayLayout['legacyTable'], users: readonly AcceptedEvent[]) {
-  await new CassandraUserStore(cassandra.client(), { keyspace, signupDay: layout(phase) }).write({
+  await new CassandraSink(cassandra.client(), { keyspace, signupDay: layout(phase) }).write({
     users: [...users],
     deadLetters: [],
   });

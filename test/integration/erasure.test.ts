@@ -9,12 +9,13 @@ import type { Kafka, Producer } from 'kafkajs';
 import type pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type AcceptedEvent, processMskEvent } from '../../lambdas/processor/process-batch.js';
-import { cassandraRow } from '../../lambdas/processor/sinks/cassandra/cassandra-user-store.js';
+import { cassandraRow } from '../../lambdas/processor/sinks/cassandra/cassandra-sink.js';
 import { sinksOn } from '../../lambdas/processor/sinks/index.js';
 import { replayFailedBatches } from '../../lambdas/replay-failed-batches/replay.js';
 import { readCassandraConnectionConfig } from '../../lambdas/shared/clients/cassandra.js';
 import { readPostgresConnectionConfig } from '../../lambdas/shared/clients/postgres.js';
 import type { PipelineEvent, UserCreatedEvent } from '../../lambdas/shared/contract/index.js';
+import { silentLogger } from '../../lambdas/shared/logger.js';
 import {
   applyCassandraSchema,
   USERS_BY_SIGNUP_DAY_TABLE,
@@ -221,7 +222,6 @@ beforeAll(async () => {
       settings: { connection: { ...readCassandraConnectionConfig(process.env), keyspace }, signupDay },
     },
   });
-  const quiet = { info: () => {}, warn: () => {}, error: () => {} };
   bridge = new MskBridge({
     kafka,
     topic,
@@ -235,7 +235,7 @@ beforeAll(async () => {
       failureTopic,
       retryDelayMs: 10,
     },
-    handler: (event) => processMskEvent(event, { sinks, logger: quiet }),
+    handler: (event) => processMskEvent(event, { sinks, logger: silentLogger }),
   });
   await bridge.start();
 });

@@ -9,12 +9,12 @@ import type { Client } from 'cassandra-driver';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { INGEST_PULL_SOURCE } from '../../lambdas/ingest-pull/pull-users.js';
 import type { AcceptedDeletion, AcceptedEvent } from '../../lambdas/processor/process-batch.js';
-import { eventMicros, longOf } from '../../lambdas/processor/sinks/cassandra/cassandra-stored-state.js';
 import {
-  CassandraUserStore,
+  CassandraSink,
   cassandraRow,
   insertStatement,
-} from '../../lambdas/processor/sinks/cassandra/cassandra-user-store.js';
+} from '../../lambdas/processor/sinks/cassandra/cassandra-sink.js';
+import { eventMicros, longOf } from '../../lambdas/processor/sinks/cassandra/cassandra-stored-state.js';
 import { executeIdempotentWrites } from '../../lambdas/shared/clients/keyspaces-retry.js';
 import {
   KEYSPACES_WRITE_TIME_WINDOW,
@@ -40,7 +40,7 @@ const T1 = '2024-06-01T10:00:00.000Z';
 const T2 = '2024-06-01T11:00:00.000Z';
 const T3 = '2024-06-01T12:00:00.000Z';
 let cassandra: Client;
-let sink: CassandraUserStore;
+let sink: CassandraSink;
 let index = 0;
 
 /** A user.created event; a fresh user with its own signup day and country unless `id` is given. */
@@ -93,7 +93,7 @@ async function stored(id: string, dayRowsOf: readonly UserCreatedEvent[]) {
 beforeAll(async () => {
   cassandra = store.client();
   await applyCassandraSchema(cassandra, { keyspace, signupDay });
-  sink = new CassandraUserStore(cassandra, { keyspace, signupDay, concurrency: 8 });
+  sink = new CassandraSink(cassandra, { keyspace, signupDay, concurrency: 8 });
 });
 
 describe('writes outside Keyspaces’ client-side timestamp window', () => {

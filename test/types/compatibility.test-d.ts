@@ -14,15 +14,16 @@ import {
   type UserCreatedEvent,
   type UserDeletedEvent,
 } from '../../lambdas/shared/contract/index.js';
+import type { StructuredLogger } from '../../lambdas/shared/logger.js';
 import type { CassandraSchemaClient } from '../../lambdas/shared/schema/cassandra/index.js';
-import type { MigrationClient, MigrationLogger } from '../../lambdas/shared/schema/postgres/index.js';
+import type { MigrationClient } from '../../lambdas/shared/schema/postgres/index.js';
 
 // The migration runner takes a pg client (one session, for the advisory lock) or a pooled one.
 expectTypeOf<pg.Client>().toExtend<MigrationClient>();
 expectTypeOf<pg.PoolClient>().toExtend<MigrationClient>();
-// It logs through console locally and the Powertools logger in Lambda.
-expectTypeOf<Console>().toExtend<MigrationLogger>();
-expectTypeOf<Logger>().toExtend<MigrationLogger>();
+// The Lambda code logs through one type: the Powertools logger in Lambda, console locally and in tests.
+expectTypeOf<Console>().toExtend<StructuredLogger>();
+expectTypeOf<Logger>().toExtend<StructuredLogger>();
 
 // The Cassandra schema is applied with the driver's own client.
 expectTypeOf<Client>().toExtend<CassandraSchemaClient>();

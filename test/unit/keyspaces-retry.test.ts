@@ -1,6 +1,6 @@
 import { type ClientOptions, errors, policies, types } from 'cassandra-driver';
 import { describe, expect, it } from 'vitest';
-import { insertStatement } from '../../lambdas/processor/sinks/cassandra/cassandra-user-store.js';
+import { insertStatement } from '../../lambdas/processor/sinks/cassandra/cassandra-sink.js';
 import {
   createCassandraClient,
   readCassandraConnectionConfig,

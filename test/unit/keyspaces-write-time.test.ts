@@ -5,7 +5,7 @@
 import { types } from 'cassandra-driver';
 import { describe, expect, it } from 'vitest';
 import { deleteStatement } from '../../lambdas/processor/sinks/cassandra/cassandra-erasure.js';
-import { insertStatement } from '../../lambdas/processor/sinks/cassandra/cassandra-user-store.js';
+import { insertStatement } from '../../lambdas/processor/sinks/cassandra/cassandra-sink.js';
 import { executeIdempotentWrites } from '../../lambdas/shared/clients/keyspaces-retry.js';
 import {
   assertKeyspacesWriteTime,

@@ -1,6 +1,7 @@
 import type { Env } from '../../shared/config.js';
+import type { StructuredLogger } from '../../shared/logger.js';
 import { type SinkMetricNames, sinkMetricNames } from '../metric-names.js';
-import type { ProcessorLogger, Sink } from '../process-batch.js';
+import type { Sink } from '../process-batch.js';
 
 /** A sink's client for the container's life: created once, reused by every invocation. */
 export interface SinkClient<Client> {
@@ -17,7 +18,7 @@ export interface SinkDefinition<Name extends string, Settings, Client> {
   /** The sink's settings from the environment; throws a typed error naming the variable when misconfigured. */
   readSettings(env: Env): Settings;
   /** The container's client; no connection is opened before `connect()`. */
-  createClient(settings: Settings, logger: ProcessorLogger): SinkClient<Client>;
+  createClient(settings: Settings, logger: StructuredLogger): SinkClient<Client>;
   /** The Sink of one invocation, on the connected client. */
   createSink(client: Client, settings: Settings): Sink;
 }
@@ -62,7 +63,7 @@ export interface OpenedSinks {
  * Reads each module's settings once (a misconfigured variable throws here, when the container starts) and
  * creates its client; the clients connect on the first invocation.
  */
-export function openSinks(modules: readonly SinkModule[], env: Env, logger: ProcessorLogger): OpenedSinks {
+export function openSinks(modules: readonly SinkModule[], env: Env, logger: StructuredLogger): OpenedSinks {
   const opened = modules.map((module) => {
     const settings = module.readSettings(env);
     return { module, settings, client: module.createClient(settings, logger) };

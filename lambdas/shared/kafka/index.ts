@@ -16,7 +16,6 @@ export {
 } from './errors.js';
 export { generateMskIamToken, resolveMskBootstrapBrokers } from './msk.js';
 export {
-  type KafkaLogger,
   kafkaClientSettings,
   kafkaLogCreator,
   ManagedKafkaProducer,

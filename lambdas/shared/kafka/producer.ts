@@ -9,6 +9,7 @@ import {
   type ProducerRecord,
   type RecordMetadata,
 } from 'kafkajs';
+import type { StructuredLogger } from '../logger.js';
 import type { KafkaProducerConfig } from './config.js';
 import { KafkaUnavailableError, toKafkaFailure } from './errors.js';
 import { generateMskIamToken, resolveMskBootstrapBrokers } from './msk.js';
@@ -18,16 +19,9 @@ export interface MessageSender {
   send(record: ProducerRecord): Promise<RecordMetadata[]>;
 }
 
-export interface KafkaLogger {
-  error(message: string, ...attributes: Record<string, unknown>[]): void;
-  warn(message: string, ...attributes: Record<string, unknown>[]): void;
-  info(message: string, ...attributes: Record<string, unknown>[]): void;
-  debug(message: string, ...attributes: Record<string, unknown>[]): void;
-}
-
 export interface ManagedKafkaProducerDependencies {
   /** Receives kafkajs' own log lines (WARN and above). */
-  readonly logger?: KafkaLogger;
+  readonly logger?: StructuredLogger;
   /** Bootstrap brokers of an MSK cluster; defaults to the MSK GetBootstrapBrokers API (IAM listener). */
   readonly resolveMskBrokers?: (clusterArn: string, region: string) => Promise<string[]>;
   /** An MSK IAM auth token; defaults to aws-msk-iam-sasl-signer-js with the default credential chain. */
@@ -246,7 +240,7 @@ function isAnswerTakenAsDone(message: string, extra: Record<string, unknown>): b
 }
 
 /** Routes kafkajs log lines to the function's structured logger. */
-export function kafkaLogCreator(logger: KafkaLogger) {
+export function kafkaLogCreator(logger: StructuredLogger) {
   return (_level: logLevel) =>
     ({ namespace, level, log }: LogEntry) => {
       // kafkajs' own `timestamp` would clash with the logger's reserved key (a WARN on every line).

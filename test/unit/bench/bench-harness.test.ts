@@ -5,7 +5,7 @@ import { findBottleneck } from '../../../bench/harness/bottleneck.js';
 import { parseMachineStat, parseProcStat } from '../../../bench/harness/process-sampler.js';
 import { percentilesOf } from '../../../bench/scenarios/end-to-end.js';
 import { multiRowInsert } from '../../../bench/scenarios/store-ceiling.js';
-import { USER_COLUMN_NAMES } from '../../../lambdas/processor/sinks/postgres/postgres-user-store.js';
+import { USER_COLUMN_NAMES } from '../../../lambdas/processor/sinks/postgres/postgres-sink.js';
 
 describe('parseProcStat', () => {
   it('reads ppid, utime + stime and rss after a command name holding spaces and parentheses', () => {

@@ -94,7 +94,7 @@ export function recordingDependencies(options: { publishFailure?: Error; connect
       else published.push({ events: events as readonly UserCreatedEvent[], traceId });
     },
     producerConnected: () => options.connected ?? false,
-    logger: { info: log('info'), warn: log('warn'), error: log('error') },
+    logger: { debug: log('debug'), info: log('info'), warn: log('warn'), error: log('error') },
     metrics: { addMetric: (name, unit, value) => metrics.push({ name, unit, value }) },
     now: () => new Date('2024-05-01T12:00:00.000Z'),
     retryAfterSeconds: 5,

@@ -25,7 +25,7 @@ function dependencies(source: RandomUserSource, overrides: Partial<PullDependenc
     publish: async (events) => {
       sends.push([...events]);
     },
-    logger: { info: log('info'), warn: log('warn'), error: log('error') },
+    logger: { debug: log('debug'), info: log('info'), warn: log('warn'), error: log('error') },
     pageSize: 500,
     deadline: NOW + 60_000,
     now: () => NOW,

@@ -11,13 +11,13 @@ import {
   CassandraErasure,
   deleteStatement,
 } from '../../../lambdas/processor/sinks/cassandra/cassandra-erasure.js';
+import { cassandraRow } from '../../../lambdas/processor/sinks/cassandra/cassandra-sink.js';
 import {
   eventMicros,
   type Row,
   type StoredState,
   StoredStateReader,
 } from '../../../lambdas/processor/sinks/cassandra/cassandra-stored-state.js';
-import { cassandraRow } from '../../../lambdas/processor/sinks/cassandra/cassandra-user-store.js';
 import { buildUserDeletedEvent } from '../../../lambdas/shared/contract/index.js';
 import {
   CREATED_USERS_TABLE,

@@ -7,11 +7,11 @@ import { type Client, types } from 'cassandra-driver';
 import { describe, expect, it } from 'vitest';
 import type { AcceptedEvent } from '../../../lambdas/processor/process-batch.js';
 import {
-  CassandraUserStore,
+  CassandraSink,
   cassandraRow,
   cassandraUserWriter,
   insertStatement,
-} from '../../../lambdas/processor/sinks/cassandra/cassandra-user-store.js';
+} from '../../../lambdas/processor/sinks/cassandra/cassandra-sink.js';
 import {
   CREATED_USERS_TABLE,
   LEGACY_USERS_BY_SIGNUP_DAY_TABLE,
@@ -239,7 +239,7 @@ describe('insertStatement', () => {
   });
 });
 
-describe('CassandraUserStore.write', () => {
+describe('CassandraSink.write', () => {
   it.each([
     ['only the bucketed table', LAYOUT, TABLES],
     ['dual-write: the legacy table too', DUAL_WRITE, DUAL_WRITE_TABLES],
@@ -257,7 +257,7 @@ describe('CassandraUserStore.write', () => {
         },
       } as unknown as Client;
       const users = [accepted(1), accepted(2, '2024-03-01T00:30:00+01:00', '1969-12-31T23:59:59.999Z')];
-      await new CassandraUserStore(client, {
+      await new CassandraSink(client, {
         keyspace: 'ks',
         signupDay: layout,
         concurrency: 1,

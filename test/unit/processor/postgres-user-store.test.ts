@@ -12,7 +12,7 @@ import {
   eraseUsers,
   orderRowOf,
 } from '../../../lambdas/processor/sinks/postgres/postgres-erasure.js';
-import { PostgresUserStore } from '../../../lambdas/processor/sinks/postgres/postgres-user-store.js';
+import { PostgresSink } from '../../../lambdas/processor/sinks/postgres/postgres-sink.js';
 import { buildUserDeletedEvent, EVENT_ORDER_COLUMNS } from '../../../lambdas/shared/contract/index.js';
 import { MIGRATIONS } from '../../../lambdas/shared/schema/postgres/index.js';
 import { userEvent, userPayload } from '../../support/user-events.js';
@@ -70,24 +70,24 @@ const deadLetters: DeadLetter[] = [
   },
 ];
 
-describe('PostgresUserStore.write', () => {
+describe('PostgresSink.write', () => {
   it('writes users and dead letters in one transaction and returns a healthy connection', async () => {
     const { pool, log } = recordingPool();
-    await new PostgresUserStore(pool).write({ users, deadLetters });
+    await new PostgresSink(pool).write({ users, deadLetters });
     expect(log.steps).toEqual(['begin', 'users', 'dead_letters', 'commit']);
     expect(log.released).toEqual([undefined]);
   });
 
   it('takes no connection for an empty batch', async () => {
     const { pool, log } = recordingPool();
-    await new PostgresUserStore(pool).write({ users: [], deadLetters: [] });
+    await new PostgresSink(pool).write({ users: [], deadLetters: [] });
     expect(log.connects).toBe(0);
   });
 
   it('rolls back and rethrows when the users upsert fails, keeping the connection', async () => {
     const upsertFailed = new Error('deadlock detected');
     const { pool, log } = recordingPool({ users: upsertFailed });
-    await expect(new PostgresUserStore(pool).write({ users, deadLetters })).rejects.toBe(upsertFailed);
+    await expect(new PostgresSink(pool).write({ users, deadLetters })).rejects.toBe(upsertFailed);
     expect(log.steps).toEqual(['begin', 'users', 'rollback']);
     expect(log.released).toEqual([undefined]);
   });
@@ -95,7 +95,7 @@ describe('PostgresUserStore.write', () => {
   it('rolls back and rethrows when the commit fails', async () => {
     const commitFailed = new Error('could not serialize access');
     const { pool, log } = recordingPool({ commit: commitFailed });
-    await expect(new PostgresUserStore(pool).write({ users: [], deadLetters })).rejects.toBe(commitFailed);
+    await expect(new PostgresSink(pool).write({ users: [], deadLetters })).rejects.toBe(commitFailed);
     expect(log.steps).toEqual(['begin', 'dead_letters', 'commit', 'rollback']);
     expect(log.released).toEqual([undefined]);
   });
@@ -104,13 +104,13 @@ describe('PostgresUserStore.write', () => {
     const upsertFailed = new Error('Connection terminated unexpectedly');
     const rollbackFailed = new Error('Client has encountered a connection error and is not queryable');
     const { pool, log } = recordingPool({ users: upsertFailed, rollback: rollbackFailed });
-    await expect(new PostgresUserStore(pool).write({ users, deadLetters: [] })).rejects.toBe(upsertFailed);
+    await expect(new PostgresSink(pool).write({ users, deadLetters: [] })).rejects.toBe(upsertFailed);
     expect(log.steps).toEqual(['begin', 'users', 'rollback']);
     expect(log.released).toEqual([rollbackFailed]);
   });
 });
 
-describe('PostgresUserStore.delete', () => {
+describe('PostgresSink.delete', () => {
   it('erases the batch in one erase_users() call with one array per column, and skips an empty batch', async () => {
     const calls: { sql: string; params: unknown[] }[] = [];
     const pool = {
@@ -126,7 +126,7 @@ describe('PostgresUserStore.delete', () => {
       ),
       source,
     }));
-    await new PostgresUserStore(pool).delete(deletions);
+    await new PostgresSink(pool).delete(deletions);
     expect(calls).toEqual([
       {
         sql: ERASE_USERS,
@@ -140,7 +140,7 @@ describe('PostgresUserStore.delete', () => {
     ]);
     expect(await eraseUsers(pool, deletions)).toEqual({ usersDeleted: 1, deadLettersPurged: 2 });
     calls.length = 0;
-    await new PostgresUserStore(pool).delete([]);
+    await new PostgresSink(pool).delete([]);
     expect(calls).toEqual([]);
   });
 

@@ -8,6 +8,7 @@ import {
   processMskEvent,
   SinkWriteError,
 } from '../../../lambdas/processor/process-batch.js';
+import { silentLogger } from '../../../lambdas/shared/logger.js';
 import { mskEventOf } from '../../support/msk-fixtures.js';
 import { sampleDeletion, sampleEvent } from '../contract/fixtures.js';
 
@@ -55,7 +56,7 @@ function recordingStores(failures: { postgres?: Error; cassandra?: Error } = {})
         delete: deletes('cassandra'),
       },
     ],
-    logger: { info: () => {}, warn: () => {}, error: () => {} },
+    logger: silentLogger,
     now: () => 1_714_564_805_000,
   };
   return { deps, written };

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { silentLogger } from '../../../lambdas/shared/logger.js';
 import {
   MIGRATION_ADVISORY_LOCK_KEY,
   MIGRATIONS,
@@ -176,7 +177,7 @@ describe('runMigrations', () => {
     const warnings: unknown[] = [];
     const result = await runMigrations(session, {
       migrations: migrations.slice(0, 2),
-      logger: { info: () => {}, warn: (message, ...attributes) => warnings.push({ message, attributes }) },
+      logger: { ...silentLogger, warn: (message, ...attributes) => warnings.push({ message, attributes }) },
     });
     expect(result.unknownApplied).toEqual([3]);
     expect(result.applied).toEqual([]);

@@ -34,7 +34,7 @@ import {
   type StoredStateReader,
 } from './cassandra-stored-state.js';
 
-/** The column values the insert writes for a user (cassandra-user-store.ts cassandraRow): the key columns included. */
+/** The column values the insert writes for a user (cassandra-sink.ts cassandraRow): the key columns included. */
 export type RowOf = (table: TableDefinition, accepted: AcceptedEvent) => Record<string, unknown>;
 
 const FIELD_BY_NAME = new Map((USER_FIELDS as readonly UserField[]).map((field) => [field.name, field]));

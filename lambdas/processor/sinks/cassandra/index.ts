@@ -10,7 +10,7 @@ import {
   type SignupDayLayout,
 } from '../../../shared/schema/cassandra/day-table-layout.js';
 import { defineSink } from '../sink-module.js';
-import { CassandraUserStore } from './cassandra-user-store.js';
+import { CassandraSink } from './cassandra-sink.js';
 import { CASSANDRA_SINK_NAME } from './name.js';
 
 export interface CassandraSinkSettings {
@@ -41,7 +41,7 @@ export const cassandraSink = defineSink({
     return { connect: (): Promise<Client> => client(), close: () => client.shutdown() };
   },
   createSink: (client, settings) =>
-    new CassandraUserStore(client, {
+    new CassandraSink(client, {
       keyspace: settings.connection.keyspace,
       signupDay: settings.signupDay,
       ...(settings.writeConcurrency === undefined ? {} : { concurrency: settings.writeConcurrency }),

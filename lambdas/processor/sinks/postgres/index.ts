@@ -6,7 +6,7 @@ import {
 import { lambdaPostgresPool } from '../../../shared/clients/secrets.js';
 import { defineSink } from '../sink-module.js';
 import { POSTGRES_SINK_NAME } from './name.js';
-import { PostgresUserStore } from './postgres-user-store.js';
+import { PostgresSink } from './postgres-sink.js';
 
 /**
  * PostgreSQL (RDS through RDS Proxy in AWS): users, tombstones and the batch's dead letters, in one transaction
@@ -19,5 +19,5 @@ export const postgresSink = defineSink({
     const pool = lambdaPostgresPool(settings, (message, detail) => logger.warn(message, detail));
     return { connect: async (): Promise<pg.Pool> => pool, close: () => pool.end() };
   },
-  createSink: (pool) => new PostgresUserStore(pool),
+  createSink: (pool) => new PostgresSink(pool),
 });

@@ -9,7 +9,6 @@ export {
 export {
   MIGRATION_ADVISORY_LOCK_KEY,
   type MigrationClient,
-  type MigrationLogger,
   type MigrationRecord,
   type RunMigrationsOptions,
   type RunMigrationsResult,

@@ -1,3 +1,4 @@
+import { type StructuredLogger, silentLogger } from '../../logger.js';
 import {
   MigrationChecksumMismatchError,
   MigrationFailedError,
@@ -15,16 +16,10 @@ export interface MigrationClient {
   query(text: string, values?: unknown[]): Promise<{ rows: unknown[] }>;
 }
 
-/** Structurally compatible with the Powertools logger and `console`. */
-export interface MigrationLogger {
-  info(message: string, ...attributes: Array<Record<string, unknown>>): void;
-  warn(message: string, ...attributes: Array<Record<string, unknown>>): void;
-}
-
 export interface RunMigrationsOptions {
   /** Defaults to the project's migrations (migrations/*.sql, embedded in migrations.generated.ts). */
   readonly migrations?: readonly Migration[];
-  readonly logger?: MigrationLogger;
+  readonly logger?: StructuredLogger;
   /** How long to wait for a concurrent deploy's migration run; default 120 s. */
   readonly lockTimeoutMs?: number;
   /** How often to retry the lock while waiting; default 500 ms. */
@@ -58,8 +53,6 @@ const CREATE_SCHEMA_MIGRATIONS_SQL = `CREATE TABLE IF NOT EXISTS ${SCHEMA_MIGRAT
   applied_at   timestamptz NOT NULL DEFAULT now(),
   execution_ms integer     NOT NULL
 )`;
-
-const silentLogger: MigrationLogger = { info: () => {}, warn: () => {} };
 
 /**
  * Applies every pending migration, each in its own transaction, under a PostgreSQL advisory lock so that
@@ -138,7 +131,7 @@ async function acquireLock(
   }
 }
 
-async function releaseLock(client: MigrationClient, logger: MigrationLogger): Promise<void> {
+async function releaseLock(client: MigrationClient, logger: StructuredLogger): Promise<void> {
   try {
     await client.query('SELECT pg_advisory_unlock($1::bigint)', [MIGRATION_ADVISORY_LOCK_KEY]);
   } catch (error) {

@@ -2,9 +2,9 @@
 import { mkdir } from 'node:fs/promises';
 import { defineSink } from '../../../../lambdas/processor/sinks/index.js';
 import { requiredString } from '../../../../lambdas/shared/config.js';
-import { FILE_SINK_NAME, FileUserStore } from './file-user-store.js';
+import { FILE_SINK_NAME, FileSink } from './file-sink.js';
 
-export { readFileSinkState } from './file-user-store.js';
+export { readFileSinkState } from './file-sink.js';
 export { FILE_SINK_NAME };
 
 /** The directory the sink writes (FILE_SINK_DIR). */
@@ -23,5 +23,5 @@ export const fileSink = defineSink({
     },
     close: async () => {},
   }),
-  createSink: (directory) => new FileUserStore(directory),
+  createSink: (directory) => new FileSink(directory),
 });

@@ -166,7 +166,7 @@ function sameKey(a: readonly unknown[], b: readonly unknown[]): boolean {
   return a.length === b.length && a.every((value, i) => keyText(value) === keyText(b[i]));
 }
 
-export interface CassandraUserStoreOptions {
+export interface CassandraSinkOptions {
   readonly keyspace: string;
   /** The stage's day tables: the bucket count, and whether the legacy table is written too. */
   readonly signupDay: SignupDayLayout;
@@ -187,7 +187,7 @@ interface CreateStatements {
  * (cassandra-stored-state.ts), with prepared statements at a window-safe write time; deletions in
  * cassandra-erasure.ts.
  */
-export class CassandraUserStore implements Sink {
+export class CassandraSink implements Sink {
   readonly name = CASSANDRA_SINK_NAME;
   private readonly tables: readonly TableDefinition[];
   /** One INSERT per table of the layout, in the order of the writer's parameter lists. */
@@ -198,7 +198,7 @@ export class CassandraUserStore implements Sink {
 
   constructor(
     private readonly client: Client,
-    private readonly options: CassandraUserStoreOptions,
+    private readonly options: CassandraSinkOptions,
   ) {
     this.tables = cassandraTablesOf(options.signupDay);
     this.statements = this.tables.map((table) => insertStatement(options.keyspace, table));

@@ -65,7 +65,7 @@ const orderKey = (event: OrderedEvent): OrderedEvent => ({
  * only if newer than the stored create and the tombstone; a deletion newer than the tombstone removes the user
  * (if the stored create is older) and leaves a tombstone. Dead letters are not its business.
  */
-export class FileUserStore implements Sink {
+export class FileSink implements Sink {
   readonly name = FILE_SINK_NAME;
 
   constructor(private readonly directory: string) {}

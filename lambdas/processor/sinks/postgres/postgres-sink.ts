@@ -137,7 +137,7 @@ function deadLetterColumns(deadLetters: readonly DeadLetter[]): unknown[][] {
 }
 
 /** The PostgreSQL sink: users and the batch's dead letters in one transaction; erasures through erase_users(). */
-export class PostgresUserStore implements Sink {
+export class PostgresSink implements Sink {
   readonly name = POSTGRES_SINK_NAME;
   constructor(private readonly pool: pg.Pool) {}
 
