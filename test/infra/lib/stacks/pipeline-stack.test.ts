@@ -287,7 +287,7 @@ describe.each(AWS_STAGES)('AWS stage %s', (stageName) => {
     const [, mapping] = resourcesOfType(s, 'AWS::Lambda::EventSourceMapping')[0] ?? [];
     expect(mapping?.DependsOn).toEqual(expect.arrayContaining([topic, failureTopic]));
     // The failure topic keeps the records long, on the same cluster, with the main topic's partitions
-    // (its layout and configs in detail: test/infra/streaming.test.ts).
+    // (its layout and configs in detail: test/infra/lib/constructs/streaming/streaming.test.ts).
     s.template.hasResourceProperties('AWS::MSK::Topic', {
       TopicName: processor.failureDestination.topicName,
       PartitionCount: s.config.topic.partitions,

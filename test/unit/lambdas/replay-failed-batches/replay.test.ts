@@ -1,5 +1,5 @@
 // The replay loop against an in-memory stand-in for the three kafkajs clients it uses (the real broker is
-// exercised by test/integration/failure-path.test.ts and the fault suite).
+// exercised by test/integration/local/runtime/local-event-source-mapping.test.ts and the fault suite).
 import type { Kafka, KafkaMessage } from 'kafkajs';
 import { describe, expect, it } from 'vitest';
 import {

@@ -1,6 +1,6 @@
 /**
  * applyTopic's decisions, against an admin stand-in that holds one topic's state and records each request.
- * (test/integration/custom-resources.test.ts runs the same code on the real Kafka.)
+ * (test/integration/scenarios/custom-resources.test.ts runs the same code on the real Kafka.)
  */
 import kafkajs, { type Admin } from 'kafkajs';
 import { describe, expect, it } from 'vitest';

@@ -1,7 +1,7 @@
 /**
  * The topics custom resource in AWS: the brokers come from the MSK cluster (GetBootstrapBrokers), the client
  * uses IAM over TLS, and the admin connection is closed whatever happens. kafkajs and the MSK lookup are
- * stand-ins that record; test/integration/custom-resources.test.ts runs the handler on the real Kafka.
+ * stand-ins that record; test/integration/scenarios/custom-resources.test.ts runs the handler on the real Kafka.
  */
 import type { CloudFormationCustomResourceEvent } from 'aws-lambda';
 import type { KafkaConfig } from 'kafkajs';

@@ -115,7 +115,7 @@ describe('capacity errors, backoff and the retry plan', () => {
 
 /**
  * A stand-in for the driver's Client.execute only (the real client is exercised in
- * test/integration/keyspaces-retry.test.ts): each statement answers from its script, one answer per send.
+ * test/integration/lambdas/shared/clients/keyspaces-retry.test.ts): each statement answers from its script, one answer per send.
  */
 function scriptedClient(scripts: Record<string, readonly ('ok' | Error)[]>) {
   const sent: string[] = [];

@@ -2,7 +2,8 @@
  * The statements of the Cassandra erasure, from the stored state the processor read (cassandra-stored-state.ts
  * decides which deletion wins; its own tests cover that), and the order erase() sends them in, against an
  * in-memory stand-in that answers the single-partition reads and records the writes. What Cassandra then does
- * with them is proven on the real node in test/integration/erasure.test.ts and keyspaces-window.test.ts.
+ * with them is proven on the real node in test/integration/scenarios/erasure.test.ts and
+ * test/integration/lambdas/shared/clients/keyspaces-write-time.test.ts.
  */
 import { type Client, types } from 'cassandra-driver';
 import { describe, expect, it } from 'vitest';

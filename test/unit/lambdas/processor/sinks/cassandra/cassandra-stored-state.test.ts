@@ -1,7 +1,7 @@
 /**
  * The processor's newest-wins decision for Cassandra / Keyspaces (cassandra-stored-state.ts): which of a
  * batch's events are written, given what is stored, and at which write time. What Cassandra does with the
- * statements is proven on the real node in test/integration/keyspaces-window.test.ts.
+ * statements is proven on the real node in test/integration/lambdas/shared/clients/keyspaces-write-time.test.ts.
  */
 import { describe, expect, it } from 'vitest';
 import type { AcceptedDeletion, AcceptedEvent } from '../../../../../../lambdas/processor/process-batch.js';

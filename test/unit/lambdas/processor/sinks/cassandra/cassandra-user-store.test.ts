@@ -27,7 +27,7 @@ const DUAL_WRITE: SignupDayLayout = { buckets: BUCKETS, legacyTable: 'dual-write
 const cassandraUserWrite = cassandraUserWriter(LAYOUT);
 
 // The previous implementation, kept here only as the oracle (the bucket from the key function, which
-// test/unit/schema/cassandra-tables.test.ts pins against an independent implementation of the hash).
+// test/unit/lambdas/shared/schema/cassandra/tables.test.ts pins against an independent implementation of the hash).
 const reference = {
   createdUsers({ event }: AcceptedEvent): Record<string, unknown> {
     const p = event.payload;
