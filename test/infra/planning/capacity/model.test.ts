@@ -1,3 +1,4 @@
+// Tests planning/capacity/model.ts; also planning/capacity/limits.ts and planning/capacity/cli.ts (npm run capacity).
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';

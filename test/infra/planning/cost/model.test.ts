@@ -1,3 +1,4 @@
+// Tests planning/cost/model.ts; also planning/cost/unit-prices.ts.
 import { describe, expect, it } from 'vitest';
 import { loadStageConfig } from '../../../../bin/config/index.js';
 import {

@@ -1,3 +1,4 @@
+// Tests local/day-table/backfill.ts; also local/day-table/checkpoint.ts, read.ts and cli.ts (drop-legacy).
 /**
  * The upgrade of a deployed stage's day table (docs/scaling.md), on the real local Cassandra, from data the
  * previous release wrote: users_by_signup_day (partition signup_day, country) only. Then the procedure:

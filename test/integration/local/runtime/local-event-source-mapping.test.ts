@@ -1,3 +1,4 @@
+// Tests local/runtime/local-event-source-mapping.ts (its failure path); also lambdas/replay-failed-batches/handler.ts.
 // The local event source mapping's failure path on the real Kafka: bounded retries with bisection isolate
 // one poison record, which lands on the failure topic in the documented KafkaDlq format; replay puts it back
 // on its source topic once, and a second replay finds nothing to do.

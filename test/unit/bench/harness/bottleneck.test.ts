@@ -1,3 +1,4 @@
+// Tests bench/harness/bottleneck.ts; also bench/harness/args.ts, bench/harness/process-sampler.ts and the percentiles of bench/scenarios/end-to-end.ts and store-ceiling.ts.
 import * as hdr from 'hdr-histogram-js';
 import { describe, expect, it } from 'vitest';
 import { BenchUsageError, parseBenchArgs } from '../../../../bench/harness/args.js';

@@ -1,3 +1,4 @@
+// Tests bench/report/markdown.ts; also bench/report/chart-svg.ts.
 import { describe, expect, it } from 'vitest';
 import { niceTicks, renderChartSvg } from '../../../../bench/report/chart-svg.js';
 import { renderMarkdown } from '../../../../bench/report/markdown.js';

@@ -1,3 +1,4 @@
+// Tests lambdas/ingest-http/handler.ts; also lambdas/ingest-pull/handler.ts.
 /**
  * The two ingest Lambdas' entry points on the paths that need no broker: the health check and refused input.
  * They run with their real container clients, pointed at a broker address nothing listens on (never contacted

@@ -1,3 +1,4 @@
+// Tests local/console/emf-capture.ts; also local/console/emf.ts, metric-store.ts and alarms.ts.
 import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { AlarmSpec, MetricSpec } from '../../../../lib/constructs/observability/definition/types.js';

@@ -1,3 +1,4 @@
+// Tests local/console/local-console.ts; also dashboard-state.ts, local-definition.ts, metric-store.ts, pipeline-snapshot.ts and start-console.ts (local/console/).
 /**
  * The console's periodic refresh must stay cheap whatever the tables hold: no count(*), no read of a pipeline
  * table without a bound. Its store ports are recording fakes here, so every query it sends is seen.

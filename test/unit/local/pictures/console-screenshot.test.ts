@@ -1,3 +1,4 @@
+// Tests local/pictures/console-screenshot.ts; also local/pictures/console-definition.ts.
 /**
  * The README's console picture (docs/images/console.png) shows the dashboard definition whose hash lies
  * beside it; a changed definition (a widget, a row, an alarm, a label) needs a new picture.

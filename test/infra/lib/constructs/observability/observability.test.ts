@@ -1,3 +1,4 @@
+// Tests lib/constructs/observability/observability.ts; also definition/layout-svg.ts and local/pictures/prod-dashboard.ts.
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { App, Stack } from 'aws-cdk-lib';

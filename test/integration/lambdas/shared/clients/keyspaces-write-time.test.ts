@@ -1,3 +1,4 @@
+// Tests lambdas/shared/clients/keyspaces-write-time.ts on the real Cassandra; also the processor's Cassandra sink.
 /**
  * Amazon Keyspaces refuses a `USING TIMESTAMP` outside [now − 2 days, now + 5 minutes]; local Cassandra takes
  * any. On the real local Cassandra, through the processor's own Cassandra sink: events years old (a pulled

@@ -1,3 +1,4 @@
+// Tests lambdas/shared/contract/index.ts (the compiled parsers); also issues.ts and user-payload.ts.
 /**
  * The contract parses through z.compile'd schemas (a generated fast path for valid input, the runtime parser for
  * everything else). These differential tests hold the compiled parsers to the plain runtime parser of the very

@@ -1,3 +1,4 @@
+// Tests lambdas/shared/kafka/failed-record.ts; also lambdas/replay-failed-batches/params.ts, local/runtime/local-mapping.ts and the stage config's failure handling.
 import { describe, expect, it } from 'vitest';
 import {
   DEFAULT_SETTINGS,

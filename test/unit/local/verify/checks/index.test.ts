@@ -1,3 +1,4 @@
+// Tests local/verify/checks/index.ts; also every check of local/verify/checks/ and local/verify/check.ts.
 import { describe, expect, it } from 'vitest';
 import { CheckFailedError } from '../../../../../local/verify/check.js';
 import { checkCleanup } from '../../../../../local/verify/checks/cleanup.js';

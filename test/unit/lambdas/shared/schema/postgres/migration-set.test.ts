@@ -1,3 +1,4 @@
+// Tests lambdas/shared/schema/postgres/migration-set.ts; also render-migrations-module.ts.
 import { readdirSync, readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { USER_FIELDS } from '../../../../../../lambdas/shared/contract/index.js';
