@@ -1,6 +1,6 @@
 /**
  * Lengths of every function in the code a reader has to hold in their head (CONTRIBUTING: functions and
- * constructors under ~80 lines). test/unit/function-length.test.ts fails on any function over the limit that
+ * constructors under ~80 lines). test/unit/tools/function-lengths.test.ts fails on any function over the limit that
  * its allow-list does not name.
  */
 import { readdirSync, readFileSync, statSync } from 'node:fs';

@@ -41,7 +41,7 @@ export interface TemplateResource {
 type Resources = Readonly<Record<string, TemplateResource>>;
 
 // ---------------------------------------------------------------------------------------------------------
-// Pure helpers (unit-tested in test/unit/bench/bundles.test.ts)
+// Pure helpers (unit-tested in test/unit/bench/scenarios/bundles.test.ts)
 // ---------------------------------------------------------------------------------------------------------
 
 /** Construct ids (or id prefixes) of functions that aws-cdk-lib adds on its own. */

@@ -72,7 +72,7 @@ def test_epoch_millis_truncates_microseconds():
 
 
 def test_country_rule_matches_the_typescript_one():
-    # Same cases as test/unit/schema/cassandra-tables.test.ts (countryOf).
+    # Same cases as test/unit/lambdas/shared/schema/cassandra/tables.test.ts (countryOf).
     assert country_of("6524 Grafton Street, Ballina, Laois, Ireland") == "Ireland"
     assert country_of("12 Straße des 17. Juni, Berlin, Berlin,  Deutschland ") == "Deutschland"
     assert country_of("no commas at all") == "unknown"

@@ -6,7 +6,7 @@
 # key, stops the API, and prints the number of cases.
 #
 # The fuzz run raises the stage throttle (dev: 50 requests/s, burst 100) to 100000/s: schemathesis measures the
-# API's answers, not API Gateway's token bucket (test/integration/api-gateway-access.test.ts covers the 429).
+# API's answers, not API Gateway's token bucket (test/integration/local/runtime/api-gateway-access.test.ts covers the 429).
 #
 # Environment: SCHEMATHESIS_PORT (default 3917), SCHEMATHESIS_MAX_EXAMPLES (per operation, default 50),
 # SCHEMATHESIS_SEED (default 1, so a CI run is reproducible), SCHEMATHESIS_REPORT_DIR (default .tools/schemathesis),

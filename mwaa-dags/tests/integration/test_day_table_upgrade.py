@@ -4,7 +4,7 @@ Users written the way the previous release wrote them (the unbucketed ``users_by
 that table while the stage dual-writes (Variable ``signup_day_table`` with ``bucket_count`` null); the bucketed
 table does not have them before the backfill; ``npm run day-table -- backfill`` copies them; after the readers'
 switch the DAG finds every user in the bucketed table, reading every bucket. The TypeScript side of the same
-procedure is test/integration/day-table-upgrade.test.ts.
+procedure is test/integration/local/day-table/backfill.test.ts.
 """
 
 from __future__ import annotations

@@ -1,7 +1,7 @@
 """One market's signups, on the real services: 2,000 users of one country and one signup day go through the
 processor (local/airflow/process-topic.ts: the local MSK bridge and the processor's sinks), land in every bucket
 of that (day, country), and reconcile_stores finds all 2,000 by reading every bucket. The HTTP side of the same
-skew (``npm start``'s API, ``npm run query``, the console) is test/integration/signup-day-skew.test.ts."""
+skew (``npm start``'s API, ``npm run query``, the console) is test/integration/scenarios/signup-day-skew.test.ts."""
 
 from __future__ import annotations
 

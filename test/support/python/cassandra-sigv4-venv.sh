@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Prints the path of a Python that can `import cassandra_sigv4` (the SigV4 plugin the DAGs use), for the
-# signature cross-check in test/integration/keyspaces-sigv4-reference.test.ts:
+# signature cross-check in test/integration/lambdas/shared/clients/keyspaces-sigv4.reference.test.ts:
 #   the DAG virtualenv (.cache/airflow-venv, made by local/airflow/install.sh) when it is there, otherwise a
 #   small .cache/cassandra-sigv4-venv holding only cassandra-sigv4 at the version mwaa-dags/requirements.txt
 #   pins, under the DAGs' constraints file (same cassandra-driver and boto3) and on the DAGs' Python

@@ -1,6 +1,6 @@
 import { allAlarms, type DashboardSpec, type GraphWidgetSpec } from './types.js';
 
-/** First line of the generated picture (staleness-tested in test/infra/dashboard.test.ts). */
+/** First line of the generated picture (staleness-tested in test/infra/lib/constructs/observability/observability.test.ts). */
 export const LAYOUT_SVG_HEADER =
   '<!-- generated from lib/constructs/observability/definition by `npm run pictures`, do not edit -->';
 

@@ -40,7 +40,7 @@ export class LambdaFunctionMetrics {
  * metrics of each group this definition reads (AWS Lambda Developer Guide, "Types of metrics for Lambda
  * functions", section "Event source mapping metrics"). `OffsetLag` is a performance metric every Kafka
  * mapping publishes without a group. The processor's mapping enables exactly the groups the definition reads
- * (lib/constructs/processing), and test/infra/processing.test.ts checks the two agree.
+ * (lib/constructs/processing), and test/infra/lib/constructs/processing/processing.test.ts checks the two agree.
  */
 export const MAPPING_METRIC_GROUPS = {
   /** The mapping wrote a record to its on-failure destination (the failure topic). */
