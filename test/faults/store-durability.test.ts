@@ -10,6 +10,7 @@
 
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ServiceName } from '../../local/services/local-service.js';
+import { waitForExit } from '../../local/services/process-supervisor.js';
 import { bringUp, createLocalServices } from '../../local/services/service-runner.js';
 import {
   adminPostgresPool,
@@ -33,7 +34,10 @@ async function acknowledgedWrites(write: (i: number) => Promise<unknown>): Promi
 
 /** SIGKILL right after the last acknowledgement, then the service's own start and health check. */
 async function killAndRestart(name: ServiceName): Promise<void> {
-  log(`${WRITES} writes acknowledged; SIGKILL ${name} (pid ${killService(name)})`);
+  const pid = killService(name);
+  log(`${WRITES} writes acknowledged; SIGKILL ${name} (pid ${pid})`);
+  // Until the kernel has taken it down, the killed process still counts as a running server to `up`.
+  await waitForExit(pid);
   await bringUp(
     createLocalServices(services).filter((s) => s.name === name),
     log,
