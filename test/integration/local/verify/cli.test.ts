@@ -133,8 +133,11 @@ describe('npm run verify -- --stage local', () => {
     await pool.query('revoke insert, update on users from pipeline_writer');
     try {
       const { code, output } = await verify(['--wait-seconds', '15']);
+      // PostgreSQL holds none of the 5. Cassandra's count is not this test's subject and varies: it is written
+      // alongside the failing PostgreSQL write, but a pulled user whose partition is still retrying an earlier
+      // failed batch (the pushed users') is not processed within the wait, unless both arrived in one batch.
       expect(output, output).toMatch(
-        /^FAIL {2}stores +\d+\.\d s {2}after 1\d s: postgres 0\/5, cassandra 5\/5$/m,
+        /^FAIL {2}stores +\d+\.\d s {2}after 1\d s: postgres 0\/5, cassandra [0-5]\/5$/m,
       );
       expect(output).toMatch(/^FAIL {2}stores .*\n {6}runbook: docs\/runbook\.md#verify-stores$/m);
       expect(output).toMatch(/^PASS {2}push /m);
