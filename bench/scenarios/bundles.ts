@@ -87,7 +87,7 @@ export function functionNameFromPath(cdkPath: string): string | undefined {
   }
   const parts = [...inStack];
   if (parts.at(-1) === 'Resource') parts.pop();
-  if (parts.length > 1 && parts.at(-1) === 'Function') parts.pop();
+  while (parts.length > 1 && parts.at(-1) === 'Function') parts.pop(); // a PipelineFunction's own 'Function' levels
   const own = parts.at(-1);
   if (own === undefined) return undefined;
   const base = kebab(own.replace(/(.)Function$/, '$1'));

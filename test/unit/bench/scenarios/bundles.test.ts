@@ -24,6 +24,9 @@ describe('functionNameFromPath', () => {
     // A plain NodejsFunction (no PipelineFunction wrapper) and multi-word ids.
     ['Pipeline-dev/Replay/ReplayWorker/Resource', 'replay-worker'],
     ['Pipeline-dev/Exports/DailyCSVExportFunction/Function/Resource', 'daily-csv-export'],
+    // A construct whose PipelineFunction has the id `Function`: named by the construct.
+    ['Pipeline-dev/FailedBatchesReplay/Function/Function/Resource', 'failed-batches-replay'],
+    ['Pipeline-dev/Verification/Function/Function/Resource', 'verification'],
   ])('%s → %s', (path, name) => {
     expect(functionNameFromPath(path)).toBe(name);
   });
