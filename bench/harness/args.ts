@@ -86,7 +86,7 @@ options:
   --console-seconds N          seconds of each console run, 1-600 (default 30; --quick 8)
   --console-preload N          users in both stores before the console runs, 0-10000000 (default 1000000;
                                --quick 5000)
-  --console-rounds N           rounds of console runs, each off then on, 1-10 (default 2)
+  --console-rounds N           rounds of console runs, off-on then on-off (ABBA), 1-10 (default 4; --quick 2)
   --repeat N                   run the processor and ceiling runs N times back to back, 1-10 (default 1)
   --profile                    write V8 CPU profiles of the processor processes
   --out DIR                    where to write the results (default bench/results)
@@ -105,6 +105,7 @@ const FULL = {
   'console-rate': '500',
   'console-seconds': '30',
   'console-preload': '1000000',
+  'console-rounds': '4',
 };
 const QUICK: typeof FULL = {
   events: '5000',
@@ -119,6 +120,7 @@ const QUICK: typeof FULL = {
   'console-rate': '200',
   'console-seconds': '8',
   'console-preload': '5000',
+  'console-rounds': '2',
 };
 
 function list(flag: string, raw: string, min = 1): number[] {
@@ -178,7 +180,7 @@ const BENCH_OPTIONS = {
   'console-rate': { type: 'string' },
   'console-seconds': { type: 'string' },
   'console-preload': { type: 'string' },
-  'console-rounds': { type: 'string', default: '2' },
+  'console-rounds': { type: 'string' },
   repeat: { type: 'string', default: '1' },
   only: { type: 'string', default: SCENARIOS.join(',') },
   out: { type: 'string', default: join(repoRoot, 'bench', 'results') },
@@ -227,7 +229,7 @@ export function parseBenchArgs(argv: readonly string[]): BenchParameters {
     consoleRate: single('console-rate', pick('console-rate'), 1, 5_000),
     consoleSeconds: single('console-seconds', pick('console-seconds'), 1, 600),
     consolePreload: single('console-preload', pick('console-preload'), 0, 10_000_000),
-    consoleRounds: single('console-rounds', values['console-rounds'] as string, 1, 10),
+    consoleRounds: single('console-rounds', pick('console-rounds'), 1, 10),
     repeat: single('repeat', values.repeat as string, 1, 10),
     only: only as Scenario[],
     profile: values.profile as boolean,

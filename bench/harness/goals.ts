@@ -310,8 +310,8 @@ function rssGoal(results: GoalInputs): GoalVerdict {
 }
 
 /**
- * Issue 14 / 23: the project's CPU (median over interleaved runs) with the console on minus with it off, at
- * 500 events/s with a million users already in the stores.
+ * Issue 14 / 23: the project's CPU with the console on minus with it off (mean of ABBA rounds, met when its
+ * 95 % upper bound is under the goal), at 500 events/s with a million users already in the stores.
  */
 function consoleGoal(results: GoalInputs): GoalVerdict {
   const goal = `Local console CPU at ${number(GOALS.consoleRatePerSecond)} events/s, ${number(GOALS.consolePreloadedUsers)} users stored`;
@@ -329,13 +329,17 @@ function consoleGoal(results: GoalInputs): GoalVerdict {
     );
   const { off, on } = cost;
   const rounds = cost.runs.length / 2;
+  const bound = cost.differenceUpperBoundPercent;
   const measured =
-    `${cost.cpuDifferencePercent} % (project median ${off.projectCpuPercent} % off, ${on.projectCpuPercent} % on, ` +
-    `${rounds} rounds interleaved; pipeline process ${off.cpuPercent} % off, ${on.cpuPercent} % on); ` +
-    `console's own work ${cost.consoleOwnCpuPercent} %; fewest accepted ${number(off.acceptedUsers)} off, ` +
-    `${number(on.acceptedUsers)} on, of ${number(cost.offeredUsers)}`;
+    `${cost.cpuDifferencePercent} % mean of ${rounds} rounds' on − off` +
+    (cost.roundDifferencesPercent ? ` (${cost.roundDifferencesPercent.join(', ')})` : '') +
+    `, 95 % upper bound ${bound ?? 'n/a (needs 2 rounds)'} %; project median ${off.projectCpuPercent} % off, ` +
+    `${on.projectCpuPercent} % on; console's own work ${cost.consoleOwnCpuPercent} %; fewest accepted ` +
+    `${number(off.acceptedUsers)} off, ${number(on.acceptedUsers)} on, of ${number(cost.offeredUsers)}`;
   const allAccepted = off.acceptedUsers === cost.offeredUsers && on.acceptedUsers === cost.offeredUsers;
-  const met = allAccepted && cost.cpuDifferencePercent < GOALS.consoleCpuPercent;
+  // Met only when the noise between rounds still leaves the console under the goal: a mean alone, on a
+  // machine whose runs differ by more than the goal, would pass by luck.
+  const met = allAccepted && bound !== undefined && bound < GOALS.consoleCpuPercent;
   return { goal, target, measured, met, explanation: consoleExplanation(cost, allAccepted, met) };
 }
 
@@ -349,9 +353,9 @@ function consoleExplanation(
   if (!allAccepted)
     return `A run did not accept every offered user, so the settings did not do the same work and the difference means little; ${own}. Rerun when the machine is quieter (${machine}).`;
   if (met)
-    return `${own}; the rest is reading the handlers' EMF lines off their output, serving a poll every ${cost.pollIntervalMs / 1000} s and the stores' side of its reads (statistics, never a scan)`;
+    return `even the 95 % upper bound of the rounds' differences is under the goal; ${own}; the rest is reading the handlers' EMF lines off their output, serving a poll every ${cost.pollIntervalMs / 1000} s and the stores' side of its reads (statistics, never a scan)`;
   if (cost.consoleOwnCpuPercent < GOALS.consoleCpuPercent)
-    return `${own}, under the goal; the rest of the difference is reading the handlers' EMF lines, the stores' side of the console's reads, and noise between runs on a shared machine (${machine}). Rerun on a quiet machine, with more --console-rounds or a longer --console-seconds.`;
+    return `${own}, under the goal, but the rounds differ too much to bound the whole cost under it (${machine}): rerun on a quiet machine, with more --console-rounds or a longer --console-seconds.`;
   return `${own}, over the goal on its own: a CPU profile of \`npm start\` (node --cpu-prof) at this rate shows which of EMF parsing, storing or the state computation to make cheaper.`;
 }
 

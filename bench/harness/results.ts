@@ -237,7 +237,7 @@ export interface ConsolePipelineRun {
 /** One run of the console scenario, in the order the runs ran. */
 export interface ConsoleRun extends ConsolePipelineRun {
   readonly console: 'off' | 'on';
-  /** 1-based round; each round runs the console off, then on. */
+  /** 1-based round; odd rounds run the console off then on, even rounds on then off. */
   readonly round: number;
 }
 
@@ -257,19 +257,26 @@ export interface ConsoleCost {
   readonly pollIntervalMs: number;
   /** Users in both stores before the runs; absent in results written before the preload (empty tables). */
   readonly preloadedUsers?: number;
-  /** Every run in order (off, on, off, on, …); absent in results written before the rounds (one run each). */
+  /** Every run in the order run (off, on, on, off, …); absent in results written before the rounds (one run each). */
   readonly runs?: readonly ConsoleRun[];
   /** The runs with `--no-console`: their medians (older results: the one run). */
   readonly off: ConsolePipelineRun;
   /** The runs with the console served and polled: their medians (older results: the one run). */
   readonly on: ConsolePipelineRun;
   /**
-   * on − off of the medians of the project's CPU (pipeline process, Kafka, Cassandra, PostgreSQL), percent of
-   * one core: the console's whole cost, its reads of the stores included. Older results: of the pipeline
-   * process alone. The handlers write EMF in both settings, as they always do in Lambda. Noisy on a shared
-   * machine, and may come out negative.
+   * The mean over the rounds of on − off of the project's CPU (pipeline process, Kafka, Cassandra,
+   * PostgreSQL), percent of one core: the console's whole cost, its reads of the stores included. Results
+   * written before the ABBA rounds: on − off of the medians; older still: of the pipeline process alone. The
+   * handlers write EMF in both settings, as they always do in Lambda. May come out negative.
    */
   readonly cpuDifferencePercent: number;
+  /** Each round's on − off (percent of one core), in round order; absent in older results. */
+  readonly roundDifferencesPercent?: readonly number[];
+  /**
+   * The mean difference plus one-sided 95 % Student t × its standard error over the rounds: the most the
+   * console adds given the noise between rounds. Absent in older results and with a single round.
+   */
+  readonly differenceUpperBoundPercent?: number;
   /**
    * The console's own synchronous work during the runs with the console on (parsing EMF lines, storing data
    * points, computing graphs and alarms), as its CPU meter counts it, percent of one core. Steadier than the

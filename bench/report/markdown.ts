@@ -473,7 +473,7 @@ function consoleCostSection(results: BenchResults): string[] {
     '',
     `The bench tables held ${formatNumber(cost.preloadedUsers ?? 0)} users. The whole local pipeline (\`npm start\` ` +
       `as a child process) then took ${formatNumber(cost.ratePerSecond)} users/s for ${formatNumber(cost.seconds)} s ` +
-      `per run, in ${formatNumber(cost.runs.length / 2)} rounds of two runs, interleaved: with \`--no-console\`, then ` +
+      `per run, in ${formatNumber(cost.runs.length / 2)} rounds of two runs, interleaved: with \`--no-console\` and ` +
       `with the console on and a client fetching its state every ${formatNumber(cost.pollIntervalMs / 1000)} s as ` +
       'the page does. Project CPU is every process of the project (the pipeline process with its threads and ' +
       'children, Kafka, Cassandra, PostgreSQL with its backends) from `/proc`: its CPU-seconds over the offered ' +
@@ -498,10 +498,26 @@ function consoleCostSection(results: BenchResults): string[] {
       ],
     ),
     '',
-    `- **Difference of the medians (on − off):** ${finePercent(cost.cpuDifferencePercent)} of one core: the ` +
-      "console's whole cost, its reads of the stores included; noisy when other work shares the machine.",
+    ...consoleDifferenceLines(cost),
     `- **The console's own work:** ${finePercent(cost.consoleOwnCpuPercent)} of one core: EMF parsing, storing, ` +
       'graphs and alarms, as the console counts its synchronous work.',
+  ];
+}
+
+/** The console's whole cost: the mean of the ABBA rounds with its bound, or (older results) of the medians. */
+function consoleDifferenceLines(cost: NonNullable<BenchResults['consoleCost']>): string[] {
+  if (!cost.roundDifferencesPercent)
+    return [
+      `- **Difference of the medians (on − off):** ${finePercent(cost.cpuDifferencePercent)} of one core: the ` +
+        "console's whole cost, its reads of the stores included; noisy when other work shares the machine.",
+    ];
+  const bound = cost.differenceUpperBoundPercent;
+  return [
+    `- **Each round's difference (on − off):** ${cost.roundDifferencesPercent.map(finePercent).join(', ')} of ` +
+      'one core; odd rounds ran off then on, even rounds on then off, so a steady drift weighs on both alike.',
+    `- **Mean difference:** ${finePercent(cost.cpuDifferencePercent)} of one core, the console's whole cost, ` +
+      `its reads of the stores included; **95 % upper bound** ${bound === undefined ? 'n/a (one round)' : finePercent(bound)} ` +
+      "(mean + Student's t × the standard error of the rounds).",
   ];
 }
 

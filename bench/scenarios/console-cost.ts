@@ -4,9 +4,11 @@
  * from tables of a realistic size. Then the whole local pipeline (`npm start` as a child process, every port
  * chosen by the OS) takes users at a fixed rate in rounds of two runs, interleaved: `--no-console`, then the
  * console on with a client polling its state as the page does; the handlers write EMF in both, as in Lambda.
- * Each run samples the CPU of every process of the project: the pipeline process (all threads and children),
- * Kafka, Cassandra and PostgreSQL (with its backends); the figure is the median over the rounds of each, and
- * their difference. The whole machine's /proc/stat is reported beside it (the machine may be shared).
+ * The rounds alternate their order (off-on, on-off, …), so that a steady drift of the machine (the stores still
+ * compacting after the preload, a warming JIT) weighs on both settings alike. Each run samples the CPU of every
+ * process of the project: the pipeline process (all threads and children), Kafka, Cassandra and PostgreSQL
+ * (with its backends). The figure is the mean of the rounds' differences (on − off) with its 95 % upper bound
+ * from the spread between rounds; the whole machine's /proc/stat is reported beside it.
  */
 import { randomUUID } from 'node:crypto';
 import { Agent, request } from 'node:http';
@@ -31,8 +33,46 @@ export interface ConsoleCostOptions {
   readonly runId: string;
   /** Users written to both stores before the runs. */
   readonly preloadUsers: number;
-  /** Rounds of two runs each (console off, then on). */
+  /** Rounds of two runs each: console off then on in odd rounds, on then off in even ones. */
   readonly rounds: number;
+}
+
+/**
+ * One-sided 95 % quantiles of Student's t for 1 to 9 degrees of freedom: with a handful of rounds the spread
+ * between them is itself uncertain, so the bound is wider than mean + 1.645 standard errors.
+ */
+const T_95_ONE_SIDED = [6.314, 2.92, 2.353, 2.132, 2.015, 1.943, 1.895, 1.86, 1.833] as const;
+
+/**
+ * The order of the two runs of a round: off then on in odd rounds, on then off in even ones (ABBA). With
+ * an even number of rounds a drift that is linear in time adds the same to both settings.
+ */
+export function settingsOfRound(round: number): readonly ConsoleRun['console'][] {
+  return round % 2 === 1 ? ['off', 'on'] : ['on', 'off'];
+}
+
+/** Each round's project CPU with the console on minus off, in round order (one decimal). */
+export function roundDifferences(runs: readonly ConsoleRun[]): number[] {
+  const rounds = [...new Set(runs.map((r) => r.round))].sort((a, b) => a - b);
+  return rounds.flatMap((round) => {
+    const of = (setting: ConsoleRun['console']) =>
+      runs.find((r) => r.round === round && r.console === setting)?.projectCpuPercent;
+    const [on, off] = [of('on'), of('off')];
+    return on === undefined || off === undefined ? [] : [round1(on - off)];
+  });
+}
+
+/**
+ * The most the console adds, at 95 % confidence given the spread between rounds: the mean of the rounds'
+ * differences plus t × their standard error. Undefined below two rounds (no spread to judge by).
+ */
+export function differenceUpperBound(differences: readonly number[]): number | undefined {
+  const n = differences.length;
+  if (n < 2) return undefined;
+  const mean = differences.reduce((sum, d) => sum + d, 0) / n;
+  const variance = differences.reduce((sum, d) => sum + (d - mean) ** 2, 0) / (n - 1);
+  const t = T_95_ONE_SIDED[Math.min(n - 1, T_95_ONE_SIDED.length) - 1] as number;
+  return round1(mean + t * Math.sqrt(variance / n));
 }
 
 /** The console page fetches its state every 2 s; so does the client while the console is measured. */
@@ -44,7 +84,7 @@ const TICK_MS = 20;
 /** Unmeasured warm-up before each run: ingest-http containers, producers, the bridge's group join. */
 const WARM_UP = { maxRatePerSecond: 50, seconds: 3 } as const;
 /** Longest wait for the stores to settle after the preload (flushes, compactions, autovacuum). */
-const SETTLE_MAX_SECONDS = 180;
+const SETTLE_MAX_SECONDS = 600;
 
 /** The request sizes that send `due - sent` more users, at most {@link USERS_PER_REQUEST} each. */
 export function requestSizes(sent: number, due: number): number[] {
@@ -88,7 +128,8 @@ export function medianRun(runs: readonly ConsolePipelineRun[]): ConsolePipelineR
 
 /**
  * The scenario's figure from its interleaved runs and the console's own busy time summed over the runs with
- * it on: the difference of the medians of the project's CPU, in percent of one core.
+ * it on: the mean of the rounds' differences of the project's CPU and its 95 % upper bound, in percent of one
+ * core; the medians of each setting beside them.
  */
 export function consoleCostOf(
   options: Pick<ConsoleCostOptions, 'ratePerSecond' | 'seconds' | 'preloadUsers'>,
@@ -98,6 +139,8 @@ export function consoleCostOf(
   const off = medianRun(runs.filter((r) => r.console === 'off'));
   const on = medianRun(runs.filter((r) => r.console === 'on'));
   const onSeconds = runs.filter((r) => r.console === 'on').reduce((sum, r) => sum + r.seconds, 0);
+  const differences = roundDifferences(runs);
+  const meanDifference = differences.reduce((sum, d) => sum + d, 0) / Math.max(1, differences.length);
   return {
     ratePerSecond: options.ratePerSecond,
     seconds: options.seconds,
@@ -107,7 +150,9 @@ export function consoleCostOf(
     runs,
     off,
     on,
-    cpuDifferencePercent: round1((on.projectCpuPercent ?? 0) - (off.projectCpuPercent ?? 0)),
+    cpuDifferencePercent: round1(meanDifference),
+    roundDifferencesPercent: differences,
+    differenceUpperBoundPercent: differenceUpperBound(differences),
     consoleOwnCpuPercent: percentOfOneCore(consoleBusyMs, onSeconds * 1000),
   };
 }
@@ -235,7 +280,7 @@ const describeRun = (run: ConsoleRun, offered: number, cores: number) =>
   `(pipeline ${run.cpuPercent} %), machine ${run.machineCpuPercent} % of ${cores} cores, ` +
   `${run.acceptedUsers}/${offered} users accepted, pipeline peak RSS ${run.peakRssMiB} MiB`;
 
-/** Run 7: preload, then rounds of the pipeline at a fixed rate with the console off, then on. */
+/** Run 7: preload, then rounds of the pipeline at a fixed rate with the console off and on, in ABBA order. */
 export async function runConsoleCost(
   context: BenchContext,
   options: ConsoleCostOptions,
@@ -248,13 +293,13 @@ export async function runConsoleCost(
   const settled = await waitForSettledStores(context, SETTLE_MAX_SECONDS);
   context.log(`  preloaded in ${preloadSeconds.toFixed(0)} s; stores at ${settled} % of one core`);
   context.log(
-    `console cost: ${options.ratePerSecond} users/s for ${options.seconds} s, ${options.rounds} round(s) of console off, then on`,
+    `console cost: ${options.ratePerSecond} users/s for ${options.seconds} s, ${options.rounds} round(s) of console off and on (off-on, on-off, …)`,
   );
   const runs: ConsoleRun[] = [];
   let consoleBusy = 0;
   for (let round = 1; round <= options.rounds; round++) {
-    for (const withConsole of [false, true]) {
-      const { run, consoleBusyMs: busy } = await measureRun(context, withConsole, round, options);
+    for (const setting of settingsOfRound(round)) {
+      const { run, consoleBusyMs: busy } = await measureRun(context, setting === 'on', round, options);
       runs.push(run);
       consoleBusy += busy;
       context.log(describeRun(run, offered, context.cores));
@@ -262,8 +307,9 @@ export async function runConsoleCost(
   }
   const cost = consoleCostOf(options, runs, consoleBusy);
   context.log(
-    `  medians: project ${cost.off.projectCpuPercent} % off, ${cost.on.projectCpuPercent} % on: ` +
-      `difference ${cost.cpuDifferencePercent} % of one core; the console's own work ${cost.consoleOwnCpuPercent} %`,
+    `  rounds' differences (on − off): ${cost.roundDifferencesPercent?.join(', ')} % of one core; mean ` +
+      `${cost.cpuDifferencePercent} %, 95 % upper bound ${cost.differenceUpperBoundPercent ?? 'n/a'} %; ` +
+      `the console's own work ${cost.consoleOwnCpuPercent} %`,
   );
   return cost;
 }

@@ -202,9 +202,9 @@ export function sampleConsoleCost(overrides: Partial<ConsoleCost> = {}): Console
     preloadedUsers: 1_000_000,
     runs: [
       run('off', 1, 80.1, 38.2),
-      run('on', 1, 82, 40.4),
+      run('on', 1, 82.1, 40.4),
+      run('on', 2, 82.7, 40.6),
       run('off', 2, 80.5, 38.6),
-      run('on', 2, 82.8, 40.6),
     ],
     off: {
       cpuPercent: 38.4,
@@ -223,6 +223,8 @@ export function sampleConsoleCost(overrides: Partial<ConsoleCost> = {}): Console
       seconds: 30.2,
     },
     cpuDifferencePercent: 2.1,
+    roundDifferencesPercent: [2, 2.2],
+    differenceUpperBoundPercent: 2.7,
     consoleOwnCpuPercent: 0.6,
     ...overrides,
   };

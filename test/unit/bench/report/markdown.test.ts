@@ -284,29 +284,50 @@ describe('renderMarkdown', () => {
     expect(sectionOf(markdown, 'Peak RSS')).toContain('| cassandra | 1,320 |');
   });
 
-  it("shows the console's cost: every interleaved run, the medians, their difference and the console's own work", () => {
+  it("shows the console's cost: every run in ABBA order, the medians, each round's difference, its bound, the console's own work", () => {
     const section = sectionOf(renderMarkdown(sampleBenchResults(), 'chart.svg'), 'Local console cost');
 
     expect(section).toContain('The bench tables held 1,000,000 users.');
     expect(section).toContain('took 500 users/s for 30 s per run, in 2 rounds of two runs, interleaved');
     expect(section).toContain('fetching its state every 2 s');
     expect(section).toContain('| 1, console off | 80.1% | 38.2% | 61.2% | 310.5 | 15,000 of 15,000 | 30.1 |');
-    expect(section).toContain('| 2, console on | 82.8% | 40.6% | 63% | 322.8 | 15,000 of 15,000 | 30.2 |');
+    expect(section).toContain('| 2, console on | 82.7% | 40.6% | 63% | 322.8 | 15,000 of 15,000 | 30.2 |');
     expect(section).toContain(
       '| median, console off | 80.3% | 38.4% | 61.2% | 310.5 | 15,000 of 15,000 | 30.1 |',
     );
     expect(section).toContain(
       '| median, console on | 82.4% | 40.5% | 63% | 322.8 | 15,000 of 15,000 | 30.2 |',
     );
-    expect(section).toContain('- **Difference of the medians (on − off):** 2.1% of one core');
+    expect(section).toContain("- **Each round's difference (on − off):** 2%, 2.2% of one core");
+    expect(section).toContain(
+      "- **Mean difference:** 2.1% of one core, the console's whole cost, its reads of the stores included; " +
+        '**95 % upper bound** 2.7%',
+    );
     expect(section).toContain("- **The console's own work:** 0.6% of one core");
-    const negative = renderMarkdown(
-      sampleBenchResults({ consoleCost: sampleConsoleCost({ cpuDifferencePercent: -0.8 }) }),
+    const oneRound = renderMarkdown(
+      sampleBenchResults({
+        consoleCost: sampleConsoleCost({
+          roundDifferencesPercent: [-0.8],
+          differenceUpperBoundPercent: undefined,
+        }),
+      }),
       'chart.svg',
     );
-    expect(sectionOf(negative, 'Local console cost')).toContain(
-      '**Difference of the medians (on − off):** -0.8% of one core',
-    );
+    expect(sectionOf(oneRound, 'Local console cost')).toContain('**95 % upper bound** n/a (one round)');
+    // Results written before the ABBA rounds keep their difference of the medians.
+    const {
+      roundDifferencesPercent: _r,
+      differenceUpperBoundPercent: _b,
+      ...medians
+    } = sampleConsoleCost({
+      cpuDifferencePercent: -0.8,
+    });
+    expect(
+      sectionOf(
+        renderMarkdown(sampleBenchResults({ consoleCost: medians }), 'chart.svg'),
+        'Local console cost',
+      ),
+    ).toContain('**Difference of the medians (on − off):** -0.8% of one core');
   });
 
   it('keeps rendering results of one run each (before the interleaved runs) as they were', () => {

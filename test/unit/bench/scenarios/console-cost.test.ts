@@ -5,10 +5,13 @@ import type { ConsoleRun } from '../../../../bench/harness/results.js';
 import {
   CONSOLE_POLL_INTERVAL_MS,
   consoleCostOf,
+  differenceUpperBound,
   medianRun,
   percentOfOneCore,
   perOfferedSecond,
   requestSizes,
+  roundDifferences,
+  settingsOfRound,
 } from '../../../../bench/scenarios/console-cost.js';
 
 const run = (
@@ -48,12 +51,44 @@ describe('console cost scenario', () => {
     expect(percentOfOneCore(5, 0)).toBe(0);
   });
 
-  it('reports the difference of the medians of the interleaved runs, and the console’s own share', () => {
+  it('runs odd rounds off then on and even rounds on then off (ABBA)', () => {
+    expect([1, 2, 3, 4].map(settingsOfRound)).toEqual([
+      ['off', 'on'],
+      ['on', 'off'],
+      ['off', 'on'],
+      ['on', 'off'],
+    ]);
+  });
+
+  it('cancels a steady drift: falling store CPU does not read as a cheaper console', () => {
+    // Every run costs 4 % less than the one before it; the console adds exactly 1 %.
+    const order = [1, 2, 3, 4].flatMap((round) =>
+      settingsOfRound(round).map((setting) => ({ round, setting })),
+    );
+    const runs = order.map(({ round, setting }, i) =>
+      run(setting, round, 100 - 4 * i + (setting === 'on' ? 1 : 0)),
+    );
+    expect(roundDifferences(runs)).toEqual([-3, 5, -3, 5]);
+    expect(
+      consoleCostOf({ ratePerSecond: 500, seconds: 30, preloadUsers: 0 }, runs, 0).cpuDifferencePercent,
+    ).toBe(1);
+  });
+
+  it('bounds the mean difference from the spread between rounds, wider with fewer rounds', () => {
+    // mean 1, standard error 1.155 / √4 = 0.577: t(3) = 2.353 → 1 + 1.36
+    expect(differenceUpperBound([0, 2, 0, 2])).toBe(2.4);
+    // two rounds: standard error 1.414 / √2 = 1, t(1) = 6.314 → 1 + 6.31
+    expect(differenceUpperBound([0, 2])).toBe(7.3);
+    expect(differenceUpperBound([1.5, 1.5, 1.5])).toBe(1.5);
+    expect(differenceUpperBound([2])).toBeUndefined();
+  });
+
+  it('reports the mean of the rounds’ differences, its bound, and the console’s own share', () => {
     const runs = [
       run('off', 1, 80.2),
       run('on', 1, 81.9, { peakRssMiB: 330 }),
-      run('off', 2, 78.6),
       run('on', 2, 80.5, { acceptedUsers: 14_990, seconds: 30.4 }),
+      run('off', 2, 78.6),
     ];
     const cost = consoleCostOf({ ratePerSecond: 500, seconds: 30, preloadUsers: 1_000_000 }, runs, 363.2);
     expect(cost).toMatchObject({
@@ -63,7 +98,9 @@ describe('console cost scenario', () => {
       pollIntervalMs: CONSOLE_POLL_INTERVAL_MS,
       preloadedUsers: 1_000_000,
       runs,
-      cpuDifferencePercent: 1.8, // medians 81.2 on − 79.4 off
+      cpuDifferencePercent: 1.8, // rounds 1.7 and 1.9
+      roundDifferencesPercent: [1.7, 1.9],
+      differenceUpperBoundPercent: 2.4, // 1.8 + 6.314 × 0.1
       consoleOwnCpuPercent: 0.6, // 363.2 ms over the on runs' 60.4 s
     });
     expect(cost.off).toMatchObject({ projectCpuPercent: 79.4, cpuPercent: 39.7, acceptedUsers: 15_000 });
