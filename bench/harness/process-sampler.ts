@@ -174,7 +174,7 @@ export function rssOfProcessMiB(pid: number): number | undefined {
  * growth it amounts to over that span: a flat series (no leak) has a slope near 0 whatever its GC sawtooth.
  */
 export function rssTrend(
-  samples: readonly (readonly [seconds: number, rssMiB: number])[],
+  samples: readonly (readonly [seconds: number, rssMiB: number, ...rest: number[]])[],
   fromSeconds: number,
 ): { slopeMiBPerMinute: number; growthMiB: number; samples: number } {
   const tail = samples.filter(([t]) => t >= fromSeconds);

@@ -171,9 +171,12 @@ export interface BacklogDrainRun extends RunUsage {
   /** Each processor container: peak RSS (VmHWM) and its RSS trend over the drain's second half. */
   readonly containers: readonly {
     readonly peakRssMiB: number;
+    /** Invocations it took; absent in results written before the pool counted them. */
+    readonly invocations?: number;
+    /** RSS over the second half of its own invocations (older results: over the run's second half). */
     readonly secondHalf: RssTrend;
-    /** [seconds since the first invocation, RSS MiB], one a second. */
-    readonly samples: readonly (readonly [number, number])[];
+    /** [seconds since the first invocation, RSS MiB, its invocations so far (absent in older results)], 1/s. */
+    readonly samples: readonly (readonly [number, number, ...number[]])[];
   }[];
   /** The bridge process's RSS trend over the second half (its consumer buffers a backlog). */
   readonly bridge: { readonly secondHalf: RssTrend };

@@ -351,11 +351,26 @@ function backlogDrainSection(results: BenchResults): string[] {
     `- **Rows:** PostgreSQL users ${formatNumber(drain.rows.postgres)}; Cassandra ${counts}`,
     `- **Bridge RSS over the second half:** ${drain.bridge.secondHalf.slopeMiBPerMinute} MiB/min`,
     '',
+    ...(drain.containers.some((c) => c.invocations !== undefined)
+      ? [
+          "Each container's second half starts when it had taken half of its invocations: the pool hands an " +
+            'invocation to the first idle container, so later containers work less and start later.',
+          '',
+        ]
+      : []),
     ...table(
-      ['container', 'peak RSS MiB', 'second half: MiB/min', 'second half: growth MiB', 'samples'],
-      'rrrrr',
+      [
+        'container',
+        'invocations',
+        'peak RSS MiB',
+        'second half: MiB/min',
+        'second half: growth MiB',
+        'samples',
+      ],
+      'rrrrrr',
       drain.containers.map((c, i) => [
         formatNumber(i + 1),
+        c.invocations === undefined ? '—' : formatNumber(c.invocations),
         formatNumber(c.peakRssMiB, 1),
         formatNumber(c.secondHalf.slopeMiBPerMinute, 1),
         formatNumber(c.secondHalf.growthMiB, 1),

@@ -2,9 +2,9 @@
  * Backlog drain: N events pre-produced to a topic of the stage's partitions (dev: 6), then drained by the local
  * MSK bridge and the processor containers with the stage's own mapping settings (batch size, window, retries,
  * bisection, record age, failure topic: local/runtime/local-mapping.ts, from bin/config), as the event source
- * mapping drains a backlog after an outage. Reports the drain rate, each container's peak RSS and its RSS
- * trend over the second half (a leak grows; a flat series does not), the records sent to the failure topic,
- * and both stores' rows, which must be exactly N.
+ * mapping drains a backlog after an outage. Reports the drain rate, each container's invocations, peak RSS and
+ * RSS trend over the second half of its own invocations (a leak grows with the work; a flat series does not),
+ * the records sent to the failure topic, and both stores' rows, which must be exactly N.
  */
 import { loadStageConfig } from '../../bin/config/index.js';
 import { toKafkaMessage } from '../../lambdas/shared/contract/index.js';
@@ -18,7 +18,7 @@ import { spawnTsWorker } from '../harness/node-worker.js';
 import { rssTrend } from '../harness/process-sampler.js';
 import { followProcessorWorker } from '../harness/processor-worker-run.js';
 import type { BacklogDrainRun } from '../harness/results.js';
-import type { ProcessorWorkerSettings } from '../workers/processor-worker.js';
+import type { ContainerSample, ProcessorWorkerSettings } from '../workers/processor-worker.js';
 
 export interface BacklogDrainOptions {
   readonly events: number;
@@ -65,6 +65,16 @@ async function produceBacklog(context: BenchContext, topic: string, count: numbe
   return count / ((performance.now() - started) / 1000);
 }
 
+/**
+ * When a container had taken half of its invocations: the second half of its own work starts there. The pool
+ * hands each invocation to the first idle container, so the first containers work all along while a later one
+ * may start, or only get busy, late in the run; its run-time second half would be its warm-up.
+ */
+export function halfWorkSeconds(samples: readonly ContainerSample[], invocations: number): number {
+  const at = samples.find(([, , taken]) => taken >= invocations / 2);
+  return at?.[0] ?? samples.at(-1)?.[0] ?? 0;
+}
+
 /** Runs the drain; see the module comment. */
 export async function runBacklogDrain(
   context: BenchContext,
@@ -104,7 +114,8 @@ export async function runBacklogDrain(
   const half = done.result.seconds / 2;
   const containers = done.result.containers.map((c) => ({
     peakRssMiB: c.peakRssMiB,
-    secondHalf: rssTrend(c.samples, half),
+    invocations: c.invocations,
+    secondHalf: rssTrend(c.samples, halfWorkSeconds(c.samples, c.invocations)),
     samples: c.samples,
   }));
   return {

@@ -31,9 +31,14 @@ export interface ContainerMemory {
   readonly pid: number;
   /** VmHWM at the end, MiB. */
   readonly peakRssMiB: number;
-  /** [seconds since the first invocation, VmRSS MiB]. */
-  readonly samples: readonly (readonly [number, number])[];
+  /** Invocations it took over the run. */
+  readonly invocations: number;
+  /** [seconds since the first invocation, VmRSS MiB, invocations it had taken by then]. */
+  readonly samples: readonly ContainerSample[];
 }
+
+/** One sample of a container: [seconds since the first invocation, VmRSS MiB, its invocations so far]. */
+export type ContainerSample = readonly [seconds: number, rssMiB: number, invocations: number];
 
 export type ProcessorWorkerMessage =
   | { readonly type: 'first-invocation' }
@@ -121,7 +126,8 @@ async function main(): Promise<void> {
 
 /** Samples every container's and the bridge's RSS at a fixed interval, from the first invocation on. */
 class MemorySampler {
-  private readonly samples = new Map<number, [number, number][]>();
+  private readonly samples = new Map<number, ContainerSample[]>();
+  private readonly invocations = new Map<number, number>();
   private readonly bridge: [number, number][] = [];
   private timer: NodeJS.Timeout | undefined;
   private startedAt = 0;
@@ -147,11 +153,12 @@ class MemorySampler {
 
   private sample(): void {
     const seconds = Math.round((performance.now() - this.startedAt) / 100) / 10;
-    for (const pid of this.pool.containerPids()) {
+    for (const { pid, invocations } of this.pool.containerStats()) {
+      this.invocations.set(pid, invocations);
       const rss = rssOfProcessMiB(pid);
       if (rss === undefined) continue;
       const series = this.samples.get(pid) ?? [];
-      series.push([seconds, rss]);
+      series.push([seconds, rss, invocations]);
       this.samples.set(pid, series);
     }
     const own = rssOfProcessMiB(process.pid);
@@ -163,6 +170,7 @@ class MemorySampler {
       containers: [...this.samples].map(([pid, samples]) => ({
         pid,
         peakRssMiB: peakRssOfProcessMiB(pid) ?? Math.max(0, ...samples.map(([, rss]) => rss)),
+        invocations: this.invocations.get(pid) ?? 0,
         samples,
       })),
       bridgeSamples: this.bridge,

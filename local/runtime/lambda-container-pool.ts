@@ -106,6 +106,8 @@ interface Container {
   busy: boolean;
   /** The invocation it is serving, if any. */
   current: number | undefined;
+  /** Invocations it has taken: the first idle container takes the next, so the work is uneven. */
+  invocations: number;
   readonly ready: Promise<void>;
 }
 
@@ -150,7 +152,14 @@ export class LambdaContainerPool {
 
   /** Process ids of the running containers ('process' isolation), e.g. to read their memory. */
   containerPids(): number[] {
-    return this.containers.flatMap((c) => (c.handle?.pid === undefined ? [] : [c.handle.pid]));
+    return this.containerStats().map((c) => c.pid);
+  }
+
+  /** Each running container's process id ('process' isolation) and the invocations it has taken so far. */
+  containerStats(): { pid: number; invocations: number }[] {
+    return this.containers.flatMap((c) =>
+      c.handle?.pid === undefined ? [] : [{ pid: c.handle.pid, invocations: c.invocations }],
+    );
   }
 
   /** Containers started so far (they stay warm until close). */
@@ -164,6 +173,7 @@ export class LambdaContainerPool {
     context: Pick<Context, 'awsRequestId' | 'getRemainingTimeInMillis'>,
   ): Promise<Result> {
     const container = await this.acquire();
+    container.invocations++;
     try {
       await container.ready;
       const id = this.nextId++;
@@ -270,6 +280,7 @@ export class LambdaContainerPool {
       handle: undefined,
       busy: false,
       current: undefined,
+      invocations: 0,
       ready: Promise.resolve(),
     };
     const ready = this.bundleHandler().then((bundle) => this.launch(container, bundle));

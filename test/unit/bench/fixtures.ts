@@ -125,38 +125,52 @@ export function sampleEndToEndRun(overrides: Partial<EndToEndRun> = {}): EndToEn
   };
 }
 
-/** A backlog drain of 1,000 events with dev's mapping: every record stored, memory flat. */
+/**
+ * A backlog drain of 300,000 events with dev's mapping: every record stored, memory flat; the third container
+ * took too few invocations to be judged.
+ */
 export function sampleBacklogDrain(overrides: Partial<BacklogDrainRun> = {}): BacklogDrainRun {
   const flat = { slopeMiBPerMinute: 0.4, growthMiB: 0.3, samples: 20 };
   return {
     stage: 'dev',
-    events: 1_000,
+    events: 300_000,
     partitions: 6,
     batchSize: 100,
     batchWindowMs: 1_000,
     produceRatePerSecond: 40_000,
-    seconds: 40,
-    drainRatePerSecond: 25,
-    records: 1_000,
-    invocations: 60,
+    seconds: 300,
+    drainRatePerSecond: 1_000,
+    records: 300_000,
+    invocations: 3_000,
     failedInvocations: 0,
     failedRecords: 0,
-    rows: { postgres: 1_000, cassandra: { created_users: 1_000, users_by_signup_day_bucketed: 1_000 } },
+    rows: { postgres: 300_000, cassandra: { created_users: 300_000, users_by_signup_day_bucketed: 300_000 } },
     containers: [
       {
         peakRssMiB: 180,
+        invocations: 1_600,
         secondHalf: flat,
         samples: [
-          [0, 150],
-          [40, 151],
+          [0, 150, 1],
+          [300, 151, 1_600],
         ],
       },
       {
         peakRssMiB: 176.5,
+        invocations: 1_200,
         secondHalf: flat,
         samples: [
-          [0, 149],
-          [40, 149],
+          [0, 149, 1],
+          [300, 149, 1_200],
+        ],
+      },
+      {
+        peakRssMiB: 120,
+        invocations: 200,
+        secondHalf: { slopeMiBPerMinute: 12, growthMiB: 40, samples: 30 },
+        samples: [
+          [250, 60, 1],
+          [300, 120, 200],
         ],
       },
     ],

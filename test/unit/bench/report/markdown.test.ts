@@ -267,8 +267,10 @@ describe('renderMarkdown', () => {
       "to 6 partitions, then drained by the local MSK bridge and 6 processor containers with dev's mapping settings (batch 100, window 1,000 ms",
     );
     expect(drain).toContain('**0 failed records**');
-    expect(drain).toContain('Cassandra created_users 1,000, users_by_signup_day_bucketed 1,000');
-    expect(drain).toContain('| 1 | 180 | 0.4 | 0.3 | 20 |');
+    expect(drain).toContain('Cassandra created_users 300,000, users_by_signup_day_bucketed 300,000');
+    expect(drain).toContain("Each container's second half starts when it had taken half of its invocations");
+    expect(drain).toContain('| 1 | 1,600 | 180 | 0.4 | 0.3 | 20 |');
+    expect(drain).toContain('| 3 | 200 | 120 | 12 | 40 | 30 |');
   });
 
   it('shows CPU per stage, bundles in KB with one decimal, and peak RSS', () => {

@@ -70,7 +70,13 @@ describe.each(['thread', 'process'] as const)('LambdaContainerPool (%s container
     );
     const elapsed = performance.now() - started;
     expect(new Set(results.map(containerOf)).size).toBe(2);
-    if (mode === 'process') expect(p.containerPids()).toHaveLength(2);
+    if (mode === 'process') {
+      expect(p.containerPids()).toHaveLength(2);
+      // 2 warm-up calls and 6 more, each counted by the container that took it.
+      const stats = p.containerStats();
+      expect(stats.map((c) => c.pid)).toEqual(p.containerPids());
+      expect(stats.reduce((sum, c) => sum + c.invocations, 0)).toBe(8);
+    }
     expect(p.size).toBe(2);
     // One invocation at a time per container: six 100 ms calls over two containers take three rounds.
     expect(elapsed).toBeGreaterThanOrEqual(290);
