@@ -18,6 +18,7 @@ import { userPayload } from '../../test/support/user-events.js';
 import { BENCH_API_THROTTLE_ARGS } from '../harness/bench-api.js';
 import { benchEnvironment } from '../harness/bench-stores.js';
 import type { BenchContext } from '../harness/context.js';
+import { isStaleKeepAliveReset } from '../harness/keep-alive.js';
 import { median } from '../harness/median.js';
 import { usersDue } from '../harness/open-loop.js';
 import { preloadUsers, waitForSettledStores } from '../harness/preload-users.js';
@@ -163,6 +164,10 @@ function postUsers(api: ApiTarget, agent: Agent, count: number): Promise<number>
   const body = JSON.stringify({
     users: Array.from({ length: count }, () => ({ ...template, id: randomUUID() })),
   });
+  return sendUsers(api, agent, body, count);
+}
+
+function sendUsers(api: ApiTarget, agent: Agent, body: string, count: number): Promise<number> {
   return new Promise((resolve) => {
     const req = request(
       `${api.apiUrl}/v1/users`,
@@ -172,8 +177,11 @@ function postUsers(api: ApiTarget, agent: Agent, count: number): Promise<number>
         res.on('end', () => resolve(res.statusCode === 202 ? count : 0));
       },
     );
-    // A refused user is counted as not accepted: the figure then shows the runs did unequal work.
-    req.on('error', () => resolve(0));
+    // A refused user is counted as not accepted: the figure then shows the runs did unequal work. A request
+    // sent on a keep-alive socket the server was closing never reached it: it goes again.
+    req.on('error', (error) =>
+      isStaleKeepAliveReset(req, error) ? resolve(sendUsers(api, agent, body, count)) : resolve(0),
+    );
     req.end(body);
   });
 }

@@ -11,6 +11,7 @@ import { BENCH_API_THROTTLE_ARGS, BENCH_API_THROTTLE_NOTE } from '../harness/ben
 import { BENCH_KEYSPACE, benchEnvironment } from '../harness/bench-stores.js';
 import { findBottleneck } from '../harness/bottleneck.js';
 import type { BenchContext } from '../harness/context.js';
+import { isStaleKeepAliveReset } from '../harness/keep-alive.js';
 import { usersDue } from '../harness/open-loop.js';
 import { ProcessSampler } from '../harness/process-sampler.js';
 import type { EndToEndRun, LatencyPercentiles } from '../harness/results.js';
@@ -192,7 +193,11 @@ class OpenLoopPoster {
   private post(count: number): void {
     const ids = Array.from({ length: count }, () => randomUUID());
     const users = ids.map((id) => ({ ...this.template, id }));
-    const body = JSON.stringify(count === 1 ? users[0] : { users });
+    this.send(ids, JSON.stringify(count === 1 ? users[0] : { users }));
+  }
+
+  private send(ids: readonly string[], body: string): void {
+    const count = ids.length;
     const headers = {
       'content-type': 'application/json',
       'content-length': Buffer.byteLength(body),
@@ -208,7 +213,11 @@ class OpenLoopPoster {
         } else this.fail(count, `HTTP ${res.statusCode}`);
       });
     });
-    req.on('error', (error) => this.fail(count, error.message));
+    req.on('error', (error) => {
+      // The server closed this idle socket as the request went out: it never saw it, so send it again.
+      if (isStaleKeepAliveReset(req, error)) this.send(ids, body);
+      else this.fail(count, error.message);
+    });
     req.end(body);
   }
 
