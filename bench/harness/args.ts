@@ -86,7 +86,7 @@ options:
   --console-seconds N          seconds of each console run, 1-600 (default 30; --quick 8)
   --console-preload N          users in both stores before the console runs, 0-10000000 (default 1000000;
                                --quick 5000)
-  --console-rounds N           rounds of console runs, off-on then on-off (ABBA), 1-10 (default 4; --quick 2)
+  --console-rounds N           rounds of console runs, off-on then on-off (ABBA), 1-10 (default 6; --quick 2)
   --repeat N                   run the processor and ceiling runs N times back to back, 1-10 (default 1)
   --profile                    write V8 CPU profiles of the processor processes
   --out DIR                    where to write the results (default bench/results)
@@ -105,7 +105,7 @@ const FULL = {
   'console-rate': '500',
   'console-seconds': '30',
   'console-preload': '1000000',
-  'console-rounds': '4',
+  'console-rounds': '6',
 };
 const QUICK: typeof FULL = {
   events: '5000',

@@ -92,6 +92,27 @@ export class BenchStores {
     }
   }
 
+  /**
+   * Turns Cassandra's background compaction of the bench tables off or back on (the table's own strategy and
+   * options are kept; `enabled` is a standard compaction option). A compaction is the same work whatever the
+   * pipeline around it does, but it lands in whichever run crossed a flush threshold: paused, the runs that
+   * compare two settings differ by the settings, not by when a compaction fell.
+   */
+  async setCompaction(enabled: boolean): Promise<void> {
+    for (const table of cassandraTablesOf(localSignupDayLayout())) {
+      const schema = await this.cassandra.execute(
+        'SELECT compaction FROM system_schema.tables WHERE keyspace_name = ? AND table_name = ?',
+        [BENCH_KEYSPACE, table.name],
+        { prepare: true },
+      );
+      const current = (schema.first()?.get('compaction') ?? {}) as Record<string, string>;
+      const options = Object.entries({ ...current, enabled: String(enabled) })
+        .map(([key, value]) => `'${key}': '${value}'`)
+        .join(', ');
+      await this.cassandra.execute(`ALTER TABLE ${BENCH_KEYSPACE}.${table.name} WITH compaction = {${options}}`);
+    }
+  }
+
   async rowCounts(): Promise<{ postgres: number; cassandra: number }> {
     const [users, wide] = await Promise.all([
       this.postgres.query<{ n: string }>('select count(*) as n from users'),

@@ -305,13 +305,21 @@ export async function runConsoleCost(
   );
   const runs: ConsoleRun[] = [];
   let consoleBusy = 0;
-  for (let round = 1; round <= options.rounds; round++) {
-    for (const setting of settingsOfRound(round)) {
-      const { run, consoleBusyMs: busy } = await measureRun(context, setting === 'on', round, options);
-      runs.push(run);
-      consoleBusy += busy;
-      context.log(describeRun(run, offered, context.cores));
+  // Compactions of the preloaded tables would land in a random run: the same work on or off, but noise larger
+  // than the figure (up to 10 % of one core between two runs of a round).
+  context.log('  Cassandra compaction of the bench tables paused for the runs');
+  await context.stores.setCompaction(false);
+  try {
+    for (let round = 1; round <= options.rounds; round++) {
+      for (const setting of settingsOfRound(round)) {
+        const { run, consoleBusyMs: busy } = await measureRun(context, setting === 'on', round, options);
+        runs.push(run);
+        consoleBusy += busy;
+        context.log(describeRun(run, offered, context.cores));
+      }
     }
+  } finally {
+    await context.stores.setCompaction(true);
   }
   const cost = consoleCostOf(options, runs, consoleBusy);
   context.log(

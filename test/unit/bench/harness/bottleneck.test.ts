@@ -82,8 +82,8 @@ describe('parseBenchArgs', () => {
     expect(p.only).toEqual(['processor', 'ceiling', 'http', 'e2e', 'cpu', 'bundles', 'console', 'drain']);
     expect(p.consoleRate).toBe(500);
     expect(p.consoleSeconds).toBe(30);
-    // A million users in the tables before the console runs, 4 rounds: off-on, on-off, off-on, on-off.
-    expect([p.consolePreload, p.consoleRounds]).toEqual([1_000_000, 4]);
+    // A million users in the tables before the console runs, 6 rounds: off-on, on-off, off-on, …
+    expect([p.consolePreload, p.consoleRounds]).toEqual([1_000_000, 6]);
   });
 
   it('--only console runs the console cost alone; --quick keeps it small', () => {
