@@ -109,7 +109,9 @@ export class BenchStores {
       const options = Object.entries({ ...current, enabled: String(enabled) })
         .map(([key, value]) => `'${key}': '${value}'`)
         .join(', ');
-      await this.cassandra.execute(`ALTER TABLE ${BENCH_KEYSPACE}.${table.name} WITH compaction = {${options}}`);
+      await this.cassandra.execute(
+        `ALTER TABLE ${BENCH_KEYSPACE}.${table.name} WITH compaction = {${options}}`,
+      );
     }
   }
 
