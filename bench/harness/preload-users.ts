@@ -45,7 +45,7 @@ const SETTLED_WINDOWS = 3;
  */
 export async function waitForSettledStores(context: BenchContext, maxSeconds: number): Promise<number> {
   const deadline = performance.now() + maxSeconds * 1000;
-  // Done now, the vacuum autovacuum would start in a measured run (1,000,000 inserts are over its threshold).
+  // Vacuumed now rather than by autovacuum during a measured run (1,000,000 inserts are over its threshold).
   await context.stores.postgres.query('VACUUM (ANALYZE)');
   let quiet = 0;
   for (;;) {
