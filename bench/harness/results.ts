@@ -254,6 +254,11 @@ export interface ConsoleCost {
   readonly ratePerSecond: number;
   /** Seconds of load per run (after a short unmeasured warm-up). */
   readonly seconds: number;
+  /**
+   * Unmeasured seconds at the same rate before each run's measured seconds, followed by a PostgreSQL
+   * CHECKPOINT; absent in results written when the warm-up was 3 s at 50 users/s.
+   */
+  readonly warmUpSeconds?: number;
   /** ratePerSecond × seconds: the users each run offers. */
   readonly offeredUsers: number;
   /** How often the client fetched the console's state during the runs with the console on (ms). */

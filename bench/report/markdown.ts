@@ -467,6 +467,13 @@ function compositionLines(bundle: BenchResults['bundles'][number] | undefined): 
   ];
 }
 
+/** How each console run was warmed up, when the result says. */
+function warmUpOf(cost: NonNullable<BenchResults['consoleCost']>): string {
+  return cost.warmUpSeconds === undefined
+    ? ''
+    : ` (after ${formatNumber(cost.warmUpSeconds)} unmeasured seconds at the same rate and a PostgreSQL CHECKPOINT)`;
+}
+
 function consoleCostSection(results: BenchResults): string[] {
   const title = '## Local console cost';
   const cost = results.consoleCost;
@@ -488,7 +495,7 @@ function consoleCostSection(results: BenchResults): string[] {
     '',
     `The bench tables held ${formatNumber(cost.preloadedUsers ?? 0)} users. The whole local pipeline (\`npm start\` ` +
       `as a child process) then took ${formatNumber(cost.ratePerSecond)} users/s for ${formatNumber(cost.seconds)} s ` +
-      `per run, in ${formatNumber(cost.runs.length / 2)} rounds of two runs, interleaved: with \`--no-console\` and ` +
+      `per run${warmUpOf(cost)}, in ${formatNumber(cost.runs.length / 2)} rounds of two runs, interleaved: with \`--no-console\` and ` +
       `with the console on and a client fetching its state every ${formatNumber(cost.pollIntervalMs / 1000)} s as ` +
       'the page does. Project CPU is every process of the project (the pipeline process with its threads and ' +
       'children, Kafka, Cassandra, PostgreSQL with its backends) from `/proc`: its CPU-seconds over the offered ' +

@@ -39,10 +39,14 @@ export interface ConsoleCostOptions {
 }
 
 /**
- * One-sided 95 % quantiles of Student's t for 1 to 9 degrees of freedom: with a handful of rounds the spread
- * between them is itself uncertain, so the bound is wider than mean + 1.645 standard errors.
+ * One-sided 95 % quantiles of Student's t for 1 to 19 degrees of freedom (the most `--console-rounds` allows):
+ * with a handful of rounds the spread between them is itself uncertain, so the bound is wider than mean +
+ * 1.645 standard errors.
  */
-const T_95_ONE_SIDED = [6.314, 2.92, 2.353, 2.132, 2.015, 1.943, 1.895, 1.86, 1.833] as const;
+const T_95_ONE_SIDED = [
+  6.314, 2.92, 2.353, 2.132, 2.015, 1.943, 1.895, 1.86, 1.833, 1.812, 1.796, 1.782, 1.771, 1.761, 1.753,
+  1.746, 1.74, 1.734, 1.729,
+] as const;
 
 /**
  * The order of the two runs of a round: off then on in odd rounds, on then off in even ones (ABBA). With
@@ -82,8 +86,15 @@ export const CONSOLE_POLL_INTERVAL_MS = 2_000;
 export const USERS_PER_REQUEST = 10;
 /** How often the load generator checks which users are due. */
 const TICK_MS = 20;
-/** Unmeasured warm-up before each run: ingest-http containers, producers, the bridge's group join. */
-const WARM_UP = { maxRatePerSecond: 50, seconds: 3 } as const;
+/**
+ * Unmeasured warm-up before each run, at the run's own rate: the ingest-http containers the rate needs are
+ * started (each compiles its bundle), the producers connected, the bridge joined and the JIT warm, so that
+ * none of it lands in the measured seconds of one run and not the other.
+ */
+const WARM_UP_SECONDS = 10;
+/** The warm-up of each run: {@link WARM_UP_SECONDS}, or the measured seconds when fewer (`--quick`). */
+const warmUpSecondsOf = (options: Pick<ConsoleCostOptions, 'seconds'>) =>
+  Math.min(WARM_UP_SECONDS, options.seconds);
 /** Longest wait for the stores to settle after the preload (flushes, compactions, autovacuum). */
 const SETTLE_MAX_SECONDS = 600;
 
@@ -145,6 +156,7 @@ export function consoleCostOf(
   return {
     ratePerSecond: options.ratePerSecond,
     seconds: options.seconds,
+    warmUpSeconds: warmUpSecondsOf(options),
     offeredUsers: options.ratePerSecond * options.seconds,
     pollIntervalMs: CONSOLE_POLL_INTERVAL_MS,
     preloadedUsers: options.preloadUsers,
@@ -250,8 +262,9 @@ async function measureRun(
   const consoleUrl = withConsole ? await consoleUrlOf(pipeline) : undefined;
   const stopPolling = consoleUrl ? pollLikeThePage(consoleUrl, context.log) : () => {};
   try {
-    const warmUpRate = Math.min(options.ratePerSecond, WARM_UP.maxRatePerSecond);
-    await offerLoad(pipeline, warmUpRate, WARM_UP.seconds);
+    await offerLoad(pipeline, options.ratePerSecond, warmUpSecondsOf(options));
+    // A checkpoint now, not a timed one (every 5 min) inside whichever run it falls in.
+    await context.stores.postgres.query('CHECKPOINT');
     const busyBefore = consoleUrl ? await consoleBusyMs(consoleUrl) : 0;
     const sampler = new ProcessSampler([
       { name: 'pipeline', pid: pipeline.child.pid as number, withChildren: true },

@@ -1,25 +1,25 @@
 import type { CpuMeter } from './cpu-meter.js';
-import { looksLikeEmf, type MetricDatum, parseEmf } from './emf.js';
+import { looksLikeEmf } from './emf.js';
 
 /**
  * Lambda sends a function's stdout to CloudWatch Logs, which turns EMF documents into metrics. Locally the
  * handlers (in this process, and in worker-thread containers whose stdout Node pipes into this process's)
- * write to process.stdout: this tap hands EMF lines to `sink` and passes every other line through. EMF lines
- * are not echoed: they would bury the `npm start` output.
+ * write to process.stdout: this tap hands EMF lines to `onEmfLine` and passes every other line through. EMF
+ * lines are not echoed: they would bury the `npm start` output. It only sorts lines; parsing them is the
+ * receiver's (the console's inbox parses them in batches, off the write path).
  */
-export function tapEmf(sink: (datum: MetricDatum) => void, meter?: CpuMeter): () => void {
+export function tapEmf(onEmfLine: (line: string) => void, meter?: CpuMeter): () => void {
   const stdout = process.stdout;
   const original = stdout.write;
   let partial = '';
   const write = (chunk: unknown, ...rest: unknown[]): boolean => {
     const started = performance.now();
-    const text =
-      partial + (typeof chunk === 'string' ? chunk : Buffer.from(chunk as Uint8Array).toString('utf8'));
+    const text = partial + (typeof chunk === 'string' ? chunk : utf8(chunk as Uint8Array));
     const lines = text.split('\n');
     partial = lines.pop() ?? '';
     const passed = lines.filter((line) => {
       if (!looksLikeEmf(line)) return true;
-      for (const datum of parseEmf(line)) sink(datum);
+      onEmfLine(line);
       return false;
     });
     meter?.add(performance.now() - started);
@@ -34,4 +34,9 @@ export function tapEmf(sink: (datum: MetricDatum) => void, meter?: CpuMeter): ()
   return () => {
     stdout.write = original;
   };
+}
+
+/** The bytes as text, without copying them first. */
+function utf8(bytes: Uint8Array): string {
+  return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('utf8');
 }

@@ -45,34 +45,38 @@ function metricKey(
   return `${namespace}|${metricName}|${dims}`;
 }
 
-/**
- * The local console's CloudWatch: metric data in fixed slots of `slotMs`, kept for `retentionMs`, and
- * statistics per period computed from them. Memory is bounded by metrics × slots × percentile buckets.
- */
-export class MetricStore {
-  private readonly slots = new Map<string, Map<number, Slot>>();
-  /** Sum and count of every value received per metric, never pruned: the handlers' own counts since start. */
-  private readonly totals = new Map<string, { sum: number; count: number }>();
+/** One metric under one dimension set: its slots and its totals since the store was created. */
+export class MetricSeries {
+  readonly slots = new Map<number, Slot>();
+  /** Sum and count of every value received, never pruned: the handlers' own counts since start. */
+  readonly total = { sum: 0, count: 0 };
+  /** The slot the last value went to: consecutive values nearly always share it, so no map lookup. */
+  private last: { start: number; slot: Slot } | undefined;
 
-  constructor(
-    private readonly slotMs: number,
-    private readonly retentionMs: number,
-  ) {}
+  constructor(private readonly slotMs: number) {}
 
-  put(datum: MetricDatum): void {
-    const key = metricKey(datum.namespace, datum.metricName, datum.dimensions);
-    let series = this.slots.get(key);
-    if (!series) {
-      series = new Map();
-      this.slots.set(key, series);
-    }
-    let total = this.totals.get(key);
-    if (!total) {
-      total = { sum: 0, count: 0 };
-      this.totals.set(key, total);
-    }
-    const start = Math.floor(datum.timestamp / this.slotMs) * this.slotMs;
-    let slot = series.get(start);
+  add(timestamp: number, value: number): void {
+    const slot = this.slotOf(timestamp);
+    this.total.sum += value;
+    this.total.count += 1;
+    slot.sum += value;
+    slot.count += 1;
+    if (value < slot.min) slot.min = value;
+    if (value > slot.max) slot.max = value;
+    const bucket = bucketOf(value);
+    slot.histogram.set(bucket, (slot.histogram.get(bucket) ?? 0) + 1);
+  }
+
+  /** Forgets slots that started before `oldest`. */
+  prune(oldest: number): void {
+    for (const start of this.slots.keys()) if (start < oldest) this.slots.delete(start);
+    if (this.last && this.last.start < oldest) this.last = undefined;
+  }
+
+  private slotOf(timestamp: number): Slot {
+    const start = Math.floor(timestamp / this.slotMs) * this.slotMs;
+    if (this.last?.start === start) return this.last.slot;
+    let slot = this.slots.get(start);
     if (!slot) {
       slot = {
         sum: 0,
@@ -81,32 +85,54 @@ export class MetricStore {
         max: Number.NEGATIVE_INFINITY,
         histogram: new Map(),
       };
-      series.set(start, slot);
+      this.slots.set(start, slot);
     }
-    for (const value of datum.values) {
-      total.sum += value;
-      total.count += 1;
-      slot.sum += value;
-      slot.count += 1;
-      slot.min = Math.min(slot.min, value);
-      slot.max = Math.max(slot.max, value);
-      const bucket = bucketOf(value);
-      slot.histogram.set(bucket, (slot.histogram.get(bucket) ?? 0) + 1);
+    this.last = { start, slot };
+    return slot;
+  }
+}
+
+/**
+ * The local console's CloudWatch: metric data in fixed slots of `slotMs`, kept for `retentionMs`, and
+ * statistics per period computed from them. Memory is bounded by metrics × slots × percentile buckets.
+ */
+export class MetricStore {
+  private readonly series = new Map<string, MetricSeries>();
+
+  constructor(
+    private readonly slotMs: number,
+    private readonly retentionMs: number,
+  ) {}
+
+  /** The metric's series, created on first use: a caller that keeps it adds values without a lookup. */
+  seriesOf(
+    namespace: string,
+    metricName: string,
+    dimensions: Readonly<Record<string, string>>,
+  ): MetricSeries {
+    const key = metricKey(namespace, metricName, dimensions);
+    let series = this.series.get(key);
+    if (!series) {
+      series = new MetricSeries(this.slotMs);
+      this.series.set(key, series);
     }
+    return series;
+  }
+
+  put(datum: MetricDatum): void {
+    const series = this.seriesOf(datum.namespace, datum.metricName, datum.dimensions);
+    for (const value of datum.values) series.add(datum.timestamp, value);
   }
 
   /** Sum and number of every value of the metric received since the store was created. */
   total(metric: Pick<MetricSpec, 'namespace' | 'metricName' | 'dimensions'>): { sum: number; count: number } {
-    const total = this.totals.get(metricKey(metric.namespace, metric.metricName, metric.dimensions));
-    return total ? { ...total } : { sum: 0, count: 0 };
+    const series = this.series.get(metricKey(metric.namespace, metric.metricName, metric.dimensions));
+    return series ? { ...series.total } : { sum: 0, count: 0 };
   }
 
   /** Forgets slots older than the retention. */
   prune(now: number): void {
-    const oldest = now - this.retentionMs;
-    for (const series of this.slots.values()) {
-      for (const start of series.keys()) if (start < oldest) series.delete(start);
-    }
+    for (const series of this.series.values()) series.prune(now - this.retentionMs);
   }
 
   /**
@@ -114,7 +140,7 @@ export class MetricStore {
    * no data arrived (as CloudWatch leaves a gap).
    */
   query(spec: MetricSpec, periodMs: number, periods: number, now: number): (number | null)[] {
-    const series = this.slots.get(metricKey(spec.namespace, spec.metricName, spec.dimensions));
+    const series = this.series.get(metricKey(spec.namespace, spec.metricName, spec.dimensions))?.slots;
     const lastStart = Math.floor(now / periodMs) * periodMs;
     const result: (number | null)[] = [];
     for (let i = periods - 1; i >= 0; i--) {

@@ -81,6 +81,10 @@ describe('console cost scenario', () => {
     expect(differenceUpperBound([0, 2])).toBe(7.3);
     expect(differenceUpperBound([1.5, 1.5, 1.5])).toBe(1.5);
     expect(differenceUpperBound([2])).toBeUndefined();
+    // ten rounds alternating 0 and 2: standard error 1.054 / √10 = 0.333, t(9) = 1.833 → 1 + 0.61
+    expect(differenceUpperBound([0, 2, 0, 2, 0, 2, 0, 2, 0, 2])).toBe(1.6);
+    // twenty rounds (the most --console-rounds allows): standard error 1.026 / √20 = 0.229, t(19) = 1.729 → 1 + 0.40
+    expect(differenceUpperBound(Array.from({ length: 20 }, (_, i) => (i % 2) * 2))).toBe(1.4);
   });
 
   it('reports the mean of the rounds’ differences, its bound, and the console’s own share', () => {

@@ -24,7 +24,7 @@ describe('EMF capture', () => {
 
   it('turns what Powertools writes to stdout into metric data, every value of a metric included', () => {
     const data: MetricDatum[] = [];
-    untap = tapEmf((d) => data.push(d));
+    untap = tapEmf((line) => data.push(...parseEmf(line)));
     const previous = process.env.POWERTOOLS_METRICS_DISABLED;
     process.env.POWERTOOLS_METRICS_DISABLED = 'false';
     try {
