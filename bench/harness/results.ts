@@ -242,6 +242,11 @@ export interface ConsoleRun extends ConsolePipelineRun {
   readonly console: 'off' | 'on';
   /** 1-based round; odd rounds run the console off then on, even rounds on then off. */
   readonly round: number;
+  /**
+   * Each process's share of {@link ConsolePipelineRun.projectCpuPercent} by name (pipeline, kafka, cassandra,
+   * postgres), same unit; absent in results written before the breakdown.
+   */
+  readonly processCpuPercent?: Readonly<Record<string, number>>;
 }
 
 /**
@@ -259,6 +264,8 @@ export interface ConsoleCost {
    * CHECKPOINT; absent in results written when the warm-up was 3 s at 50 users/s.
    */
   readonly warmUpSeconds?: number;
+  /** Rounds run before the counted ones and not counted; absent in results written before the burn-in. */
+  readonly burnInRounds?: number;
   /** ratePerSecond × seconds: the users each run offers. */
   readonly offeredUsers: number;
   /** How often the client fetched the console's state during the runs with the console on (ms). */
@@ -293,6 +300,11 @@ export interface ConsoleCost {
    * descheduled time too (an upper bound).
    */
   readonly consoleOwnCpuPercent: number;
+  /**
+   * The mean over the rounds of on − off per process (the same names as {@link ConsoleRun.processCpuPercent}):
+   * where the console's whole cost lands; absent in results written before the breakdown.
+   */
+  readonly processDifferencesPercent?: Readonly<Record<string, number>>;
 }
 
 export interface GoalVerdict {

@@ -474,6 +474,13 @@ function warmUpOf(cost: NonNullable<BenchResults['consoleCost']>): string {
     : ` (after ${formatNumber(cost.warmUpSeconds)} unmeasured seconds at the same rate and a PostgreSQL CHECKPOINT)`;
 }
 
+/** The rounds run first and not counted, when the result says. */
+function burnInOf(cost: NonNullable<BenchResults['consoleCost']>): string {
+  if (!cost.burnInRounds) return '';
+  const rounds = cost.burnInRounds === 1 ? 'one round' : `${formatNumber(cost.burnInRounds)} rounds`;
+  return ` (after ${rounds} run first and not counted: the first runs after the preload stand apart)`;
+}
+
 function consoleCostSection(results: BenchResults): string[] {
   const title = '## Local console cost';
   const cost = results.consoleCost;
@@ -495,7 +502,8 @@ function consoleCostSection(results: BenchResults): string[] {
     '',
     `The bench tables held ${formatNumber(cost.preloadedUsers ?? 0)} users. The whole local pipeline (\`npm start\` ` +
       `as a child process) then took ${formatNumber(cost.ratePerSecond)} users/s for ${formatNumber(cost.seconds)} s ` +
-      `per run${warmUpOf(cost)}, in ${formatNumber(cost.runs.length / 2)} rounds of two runs, interleaved: with \`--no-console\` and ` +
+      `per run${warmUpOf(cost)}, in ${formatNumber(cost.runs.length / 2)} rounds of two runs${burnInOf(cost)}, interleaved: ` +
+      'with `--no-console` and ' +
       `with the console on and a client fetching its state every ${formatNumber(cost.pollIntervalMs / 1000)} s as ` +
       'the page does. Project CPU is every process of the project (the pipeline process with its threads and ' +
       'children, Kafka, Cassandra, PostgreSQL with its backends) from `/proc`: its CPU-seconds over the offered ' +
@@ -540,6 +548,15 @@ function consoleDifferenceLines(cost: NonNullable<BenchResults['consoleCost']>):
     `- **Mean difference:** ${finePercent(cost.cpuDifferencePercent)} of one core, the console's whole cost, ` +
       `its reads of the stores included; **95 % upper bound** ${bound === undefined ? 'n/a (one round)' : finePercent(bound)} ` +
       "(mean + Student's t × the standard error of the rounds).",
+    ...(cost.processDifferencesPercent
+      ? [
+          `- **Where it lands (mean difference per process):** ${Object.entries(
+            cost.processDifferencesPercent,
+          )
+            .map(([name, percent]) => `${name} ${finePercent(percent)}`)
+            .join(', ')} of one core.`,
+        ]
+      : []),
   ];
 }
 

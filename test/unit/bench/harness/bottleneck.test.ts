@@ -81,9 +81,9 @@ describe('parseBenchArgs', () => {
     expect(p.bundleSamples).toBe(10);
     expect(p.only).toEqual(['processor', 'ceiling', 'http', 'e2e', 'cpu', 'bundles', 'console', 'drain']);
     expect(p.consoleRate).toBe(500);
-    expect(p.consoleSeconds).toBe(60);
-    // A million users in the tables before the console runs, 10 rounds: off-on, on-off, off-on, …
-    expect([p.consolePreload, p.consoleRounds]).toEqual([1_000_000, 10]);
+    expect(p.consoleSeconds).toBe(90);
+    // A million users in the tables before the console runs, 12 rounds: off-on, on-off, off-on, …
+    expect([p.consolePreload, p.consoleRounds]).toEqual([1_000_000, 12]);
   });
 
   it('--only console runs the console cost alone; --quick keeps it small', () => {

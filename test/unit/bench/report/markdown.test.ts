@@ -292,6 +292,20 @@ describe('renderMarkdown', () => {
     expect(section).toContain('The bench tables held 1,000,000 users.');
     expect(section).toContain('took 500 users/s for 30 s per run, in 2 rounds of two runs, interleaved');
     expect(section).toContain('fetching its state every 2 s');
+    // Results that record the warm-up say it; older ones (3 s at 50 users/s) do not.
+    const warmed = sectionOf(
+      renderMarkdown(
+        sampleBenchResults({ consoleCost: sampleConsoleCost({ warmUpSeconds: 10, burnInRounds: 1 }) }),
+        'chart.svg',
+      ),
+      'Local console cost',
+    );
+    expect(warmed).toContain(
+      'took 500 users/s for 30 s per run (after 10 unmeasured seconds at the same rate and a PostgreSQL CHECKPOINT), in 2 rounds',
+    );
+    expect(warmed).toContain(
+      'in 2 rounds of two runs (after one round run first and not counted: the first runs after the preload stand apart), interleaved',
+    );
     expect(section).toContain('| 1, console off | 80.1% | 38.2% | 61.2% | 310.5 | 15,000 of 15,000 | 30.1 |');
     expect(section).toContain('| 2, console on | 82.7% | 40.6% | 63% | 322.8 | 15,000 of 15,000 | 30.2 |');
     expect(section).toContain(
@@ -306,6 +320,19 @@ describe('renderMarkdown', () => {
         '**95 % upper bound** 2.7%',
     );
     expect(section).toContain("- **The console's own work:** 0.6% of one core");
+    expect(section).not.toContain('Where it lands');
+    const split = sectionOf(
+      renderMarkdown(
+        sampleBenchResults({
+          consoleCost: sampleConsoleCost({ processDifferencesPercent: { pipeline: 1.2, kafka: 0.4 } }),
+        }),
+        'chart.svg',
+      ),
+      'Local console cost',
+    );
+    expect(split).toContain(
+      '- **Where it lands (mean difference per process):** pipeline 1.2%, kafka 0.4% of one core.',
+    );
     const oneRound = renderMarkdown(
       sampleBenchResults({
         consoleCost: sampleConsoleCost({

@@ -9,6 +9,7 @@ import {
   medianRun,
   percentOfOneCore,
   perOfferedSecond,
+  processDifferences,
   requestSizes,
   roundDifferences,
   settingsOfRound,
@@ -72,6 +73,20 @@ describe('console cost scenario', () => {
     expect(
       consoleCostOf({ ratePerSecond: 500, seconds: 30, preloadUsers: 0 }, runs, 0).cpuDifferencePercent,
     ).toBe(1);
+  });
+
+  it('splits the difference by process: the mean over the rounds of each one on − off', () => {
+    const runs = [
+      run('off', 1, 100, { processCpuPercent: { pipeline: 40, kafka: 30, cassandra: 30 } }),
+      run('on', 1, 103, { processCpuPercent: { pipeline: 41, kafka: 31, cassandra: 31 } }),
+      run('on', 2, 101, { processCpuPercent: { pipeline: 42, kafka: 29, cassandra: 30 } }),
+      run('off', 2, 100, { processCpuPercent: { pipeline: 40, kafka: 30, cassandra: 30 } }),
+      // A round from before the breakdown is left out rather than read as zero.
+      run('off', 3, 100),
+      run('on', 3, 150),
+    ];
+    expect(processDifferences(runs)).toEqual({ pipeline: 1.5, kafka: 0, cassandra: 0.5 });
+    expect(processDifferences(runs.slice(4))).toEqual({});
   });
 
   it('bounds the mean difference from the spread between rounds, wider with fewer rounds', () => {
