@@ -83,7 +83,7 @@ export function processDifferences(runs: readonly ConsoleRun[]): Record<string, 
       sums.set(name, entry);
     }
   }
-  return Object.fromEntries([...sums].map(([name, { sum, rounds }]) => [name, round1(sum / rounds)]));
+  return Object.fromEntries([...sums].map(([name, { sum, rounds }]) => [name, round1(sum / rounds) + 0]));
 }
 
 /**
