@@ -83,10 +83,10 @@ options:
   --drain-stage dev|prod       the stage whose mapping settings and partitions the drain uses (default dev)
   --bundle-samples N           fresh processes per bundle for cold init (default 10)
   --console-rate N             users/s with the console off, then on, 1-5000 (default 500; --quick 200)
-  --console-seconds N          measured seconds of each console run, 1-600 (default 90; --quick 8)
+  --console-seconds N          measured seconds of each console run, 1-600 (default 30; --quick 8)
   --console-preload N          users in both stores before the console runs, 0-10000000 (default 1000000;
                                --quick 5000)
-  --console-rounds N           rounds of console runs, off-on then on-off (ABBA), 1-20 (default 12; --quick 2)
+  --console-rounds N           rounds of console runs, off-on then on-off (ABBA), 1-30 (default 24; --quick 2)
   --repeat N                   run the processor and ceiling runs N times back to back, 1-10 (default 1)
   --profile                    write V8 CPU profiles of the processor processes
   --out DIR                    where to write the results (default bench/results)
@@ -103,9 +103,9 @@ const FULL = {
   'drain-events': '1000000',
   'bundle-samples': '10',
   'console-rate': '500',
-  'console-seconds': '90',
+  'console-seconds': '30',
   'console-preload': '1000000',
-  'console-rounds': '12',
+  'console-rounds': '24',
 };
 const QUICK: typeof FULL = {
   events: '5000',
@@ -229,7 +229,7 @@ export function parseBenchArgs(argv: readonly string[]): BenchParameters {
     consoleRate: single('console-rate', pick('console-rate'), 1, 5_000),
     consoleSeconds: single('console-seconds', pick('console-seconds'), 1, 600),
     consolePreload: single('console-preload', pick('console-preload'), 0, 10_000_000),
-    consoleRounds: single('console-rounds', pick('console-rounds'), 1, 20),
+    consoleRounds: single('console-rounds', pick('console-rounds'), 1, 30),
     repeat: single('repeat', values.repeat as string, 1, 10),
     only: only as Scenario[],
     profile: values.profile as boolean,

@@ -366,7 +366,7 @@ function consoleExplanation(
   if (met)
     return `even the 95 % upper bound of the rounds' differences is under the goal; ${own}; the rest is reading the handlers' EMF lines off their output, serving a poll every ${cost.pollIntervalMs / 1000} s and the stores' side of its reads (statistics, never a scan)`;
   if (cost.consoleOwnCpuPercent < GOALS.consoleCpuPercent)
-    return `${own}, under the goal, but the rounds differ too much to bound the whole cost under it (${machine}): rerun on a quiet machine, with more --console-rounds or a longer --console-seconds.`;
+    return `${own}, under the goal, but the rounds differ too much to bound the whole cost under it (${machine}): rerun on a quiet machine or with more --console-rounds; the summary's pipeline side at equal machine speed shows how much of the spread is the machine.`;
   return `${own}, over the goal on its own: a CPU profile of \`npm start\` (node --cpu-prof) at this rate shows which of EMF parsing, storing or the state computation to make cheaper.`;
 }
 

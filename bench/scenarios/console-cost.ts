@@ -21,6 +21,7 @@ import type { BenchContext } from '../harness/context.js';
 import { isStaleKeepAliveReset } from '../harness/keep-alive.js';
 import { median } from '../harness/median.js';
 import { usersDue } from '../harness/open-loop.js';
+import { differenceUpperBound, roundPairs } from '../harness/paired-rounds.js';
 import { preloadUsers, waitForSettledStores } from '../harness/preload-users.js';
 import { ProcessSampler } from '../harness/process-sampler.js';
 import type { ConsoleCost, ConsolePipelineRun, ConsoleRun } from '../harness/results.js';
@@ -39,16 +40,6 @@ export interface ConsoleCostOptions {
 }
 
 /**
- * One-sided 95 % quantiles of Student's t for 1 to 19 degrees of freedom (the most `--console-rounds` allows):
- * with a handful of rounds the spread between them is itself uncertain, so the bound is wider than mean +
- * 1.645 standard errors.
- */
-const T_95_ONE_SIDED = [
-  6.314, 2.92, 2.353, 2.132, 2.015, 1.943, 1.895, 1.86, 1.833, 1.812, 1.796, 1.782, 1.771, 1.761, 1.753,
-  1.746, 1.74, 1.734, 1.729,
-] as const;
-
-/**
  * The order of the two runs of a round: off then on in odd rounds, on then off in even ones (ABBA). With
  * an even number of rounds a drift that is linear in time adds the same to both settings.
  */
@@ -58,13 +49,11 @@ export function settingsOfRound(round: number): readonly ConsoleRun['console'][]
 
 /** Each round's project CPU with the console on minus off, in round order (one decimal). */
 export function roundDifferences(runs: readonly ConsoleRun[]): number[] {
-  const rounds = [...new Set(runs.map((r) => r.round))].sort((a, b) => a - b);
-  return rounds.flatMap((round) => {
-    const of = (setting: ConsoleRun['console']) =>
-      runs.find((r) => r.round === round && r.console === setting)?.projectCpuPercent;
-    const [on, off] = [of('on'), of('off')];
-    return on === undefined || off === undefined ? [] : [round1(on - off)];
-  });
+  return roundPairs(runs).flatMap(({ on, off }) =>
+    on.projectCpuPercent === undefined || off.projectCpuPercent === undefined
+      ? []
+      : [round1(on.projectCpuPercent - off.projectCpuPercent)],
+  );
 }
 
 /**
@@ -73,9 +62,8 @@ export function roundDifferences(runs: readonly ConsoleRun[]): number[] {
  */
 export function processDifferences(runs: readonly ConsoleRun[]): Record<string, number> {
   const sums = new Map<string, { sum: number; rounds: number }>();
-  for (const on of runs.filter((r) => r.console === 'on')) {
-    const off = runs.find((r) => r.round === on.round && r.console === 'off');
-    if (!on.processCpuPercent || !off?.processCpuPercent) continue;
+  for (const { on, off } of roundPairs(runs)) {
+    if (!on.processCpuPercent || !off.processCpuPercent) continue;
     for (const [name, percent] of Object.entries(on.processCpuPercent)) {
       const entry = sums.get(name) ?? { sum: 0, rounds: 0 };
       entry.sum += percent - (off.processCpuPercent[name] ?? 0);
@@ -84,19 +72,6 @@ export function processDifferences(runs: readonly ConsoleRun[]): Record<string, 
     }
   }
   return Object.fromEntries([...sums].map(([name, { sum, rounds }]) => [name, round1(sum / rounds) + 0]));
-}
-
-/**
- * The most the console adds, at 95 % confidence given the spread between rounds: the mean of the rounds'
- * differences plus t × their standard error. Undefined below two rounds (no spread to judge by).
- */
-export function differenceUpperBound(differences: readonly number[]): number | undefined {
-  const n = differences.length;
-  if (n < 2) return undefined;
-  const mean = differences.reduce((sum, d) => sum + d, 0) / n;
-  const variance = differences.reduce((sum, d) => sum + (d - mean) ** 2, 0) / (n - 1);
-  const t = T_95_ONE_SIDED[Math.min(n - 1, T_95_ONE_SIDED.length) - 1] as number;
-  return round1(mean + t * Math.sqrt(variance / n));
 }
 
 /** The console page fetches its state every 2 s; so does the client while the console is measured. */

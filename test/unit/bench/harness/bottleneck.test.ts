@@ -81,9 +81,9 @@ describe('parseBenchArgs', () => {
     expect(p.bundleSamples).toBe(10);
     expect(p.only).toEqual(['processor', 'ceiling', 'http', 'e2e', 'cpu', 'bundles', 'console', 'drain']);
     expect(p.consoleRate).toBe(500);
-    expect(p.consoleSeconds).toBe(90);
-    // A million users in the tables before the console runs, 12 rounds: off-on, on-off, off-on, …
-    expect([p.consolePreload, p.consoleRounds]).toEqual([1_000_000, 12]);
+    expect(p.consoleSeconds).toBe(30);
+    // A million users in the tables before the console runs, 24 rounds: off-on, on-off, off-on, …
+    expect([p.consolePreload, p.consoleRounds]).toEqual([1_000_000, 24]);
   });
 
   it('--only console runs the console cost alone; --quick keeps it small', () => {
@@ -137,8 +137,8 @@ describe('parseBenchArgs', () => {
     [['--console-rate', '2.5'], /--console-rate must be a whole number/],
     [['--console-seconds', '601'], /--console-seconds must be a whole number from 1 to 600, got "601"/],
     [['--console-preload', '1.5'], /--console-preload must be a whole number from 0 to 10000000, got "1.5"/],
-    [['--console-rounds', '0'], /--console-rounds must be a whole number from 1 to 20, got "0"/],
-    [['--console-rounds', '21'], /--console-rounds must be a whole number from 1 to 20, got "21"/],
+    [['--console-rounds', '0'], /--console-rounds must be a whole number from 1 to 30, got "0"/],
+    [['--console-rounds', '31'], /--console-rounds must be a whole number from 1 to 30, got "31"/],
   ])('rejects %j naming the flag', (argv, message) => {
     expect(() => parseBenchArgs(argv)).toThrow(BenchUsageError);
     expect(() => parseBenchArgs(argv)).toThrow(message);

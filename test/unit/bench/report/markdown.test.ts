@@ -1,5 +1,6 @@
 // Tests bench/report/markdown.ts; also bench/report/chart-svg.ts.
 import { describe, expect, it } from 'vitest';
+import type { ConsoleRun } from '../../../../bench/harness/results.js';
 import { niceTicks, renderChartSvg } from '../../../../bench/report/chart-svg.js';
 import { renderMarkdown } from '../../../../bench/report/markdown.js';
 import {
@@ -333,6 +334,36 @@ describe('renderMarkdown', () => {
     expect(split).toContain(
       '- **Where it lands (mean difference per process):** pipeline 1.2%, kafka 0.4% of one core.',
     );
+    // Three rounds with the per-process split: the pipeline's side at equal machine speed is shown beside.
+    const speeds = [
+      [1, 1.2],
+      [1.1, 0.9],
+      [0.95, 1.05],
+    ] as const;
+    const splitRuns = speeds.flatMap(([on, off], i) =>
+      (['on', 'off'] as const).map((setting) => {
+        const speed = setting === 'on' ? on : off;
+        const pipeline = 40 * speed + (setting === 'on' ? 1.5 : 0);
+        return {
+          ...(sampleConsoleCost().runs?.[0] as ConsoleRun),
+          console: setting,
+          round: i + 1,
+          processCpuPercent: { pipeline, cassandra: 80 * speed },
+        };
+      }),
+    );
+    const adjusted = sectionOf(
+      renderMarkdown(
+        sampleBenchResults({ consoleCost: sampleConsoleCost({ runs: splitRuns }) }),
+        'chart.svg',
+      ),
+      'Local console cost',
+    );
+    expect(adjusted).toContain(
+      "- **The pipeline's side at equal machine speed:** 1.5% of one core, 95 % upper bound 1.5%: each round's " +
+        "pipeline difference regressed on the stores' difference (correlation 1, slope 0.5).",
+    );
+    expect(section).not.toContain('equal machine speed');
     const oneRound = renderMarkdown(
       sampleBenchResults({
         consoleCost: sampleConsoleCost({

@@ -5,7 +5,6 @@ import type { ConsoleRun } from '../../../../bench/harness/results.js';
 import {
   CONSOLE_POLL_INTERVAL_MS,
   consoleCostOf,
-  differenceUpperBound,
   medianRun,
   percentOfOneCore,
   perOfferedSecond,
@@ -87,19 +86,6 @@ describe('console cost scenario', () => {
     ];
     expect(processDifferences(runs)).toEqual({ pipeline: 1.5, kafka: 0, cassandra: 0.5 });
     expect(processDifferences(runs.slice(4))).toEqual({});
-  });
-
-  it('bounds the mean difference from the spread between rounds, wider with fewer rounds', () => {
-    // mean 1, standard error 1.155 / √4 = 0.577: t(3) = 2.353 → 1 + 1.36
-    expect(differenceUpperBound([0, 2, 0, 2])).toBe(2.4);
-    // two rounds: standard error 1.414 / √2 = 1, t(1) = 6.314 → 1 + 6.31
-    expect(differenceUpperBound([0, 2])).toBe(7.3);
-    expect(differenceUpperBound([1.5, 1.5, 1.5])).toBe(1.5);
-    expect(differenceUpperBound([2])).toBeUndefined();
-    // ten rounds alternating 0 and 2: standard error 1.054 / √10 = 0.333, t(9) = 1.833 → 1 + 0.61
-    expect(differenceUpperBound([0, 2, 0, 2, 0, 2, 0, 2, 0, 2])).toBe(1.6);
-    // twenty rounds (the most --console-rounds allows): standard error 1.026 / √20 = 0.229, t(19) = 1.729 → 1 + 0.40
-    expect(differenceUpperBound(Array.from({ length: 20 }, (_, i) => (i % 2) * 2))).toBe(1.4);
   });
 
   it('reports the mean of the rounds’ differences, its bound, and the console’s own share', () => {

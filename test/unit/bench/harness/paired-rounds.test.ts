@@ -1,0 +1,106 @@
+import { describe, expect, it } from 'vitest';
+import {
+  differenceUpperBound,
+  roundPairs,
+  speedAdjustedPipelineDifference,
+} from '../../../../bench/harness/paired-rounds.js';
+import type { ConsoleRun } from '../../../../bench/harness/results.js';
+
+/** A run whose pipeline and stores CPU are given; the project's is their sum. */
+const run = (setting: 'off' | 'on', round: number, pipeline: number, stores: number): ConsoleRun => ({
+  console: setting,
+  round,
+  cpuPercent: pipeline,
+  projectCpuPercent: pipeline + stores,
+  processCpuPercent: { pipeline, kafka: stores * 0.1, cassandra: stores * 0.8, postgres: stores * 0.1 },
+  machineCpuPercent: 60,
+  peakRssMiB: 300,
+  acceptedUsers: 15_000,
+  seconds: 30,
+});
+
+describe('paired rounds', () => {
+  it('pairs each round’s on and off runs in round order, leaving out a round missing either', () => {
+    const runs = [
+      run('on', 2, 1, 1),
+      run('off', 1, 2, 2),
+      run('off', 2, 3, 3),
+      run('on', 1, 4, 4),
+      run('off', 3, 5, 5),
+    ];
+    expect(roundPairs(runs).map(({ on, off }) => [on.round, on.cpuPercent, off.cpuPercent])).toEqual([
+      [1, 4, 2],
+      [2, 1, 3],
+    ]);
+  });
+
+  it('bounds the mean difference from the spread between rounds, wider with fewer rounds', () => {
+    // mean 1, standard error 1.155 / √4 = 0.577: t(3) = 2.353 → 1 + 1.36
+    expect(differenceUpperBound([0, 2, 0, 2])).toBe(2.4);
+    // two rounds: standard error 1.414 / √2 = 1, t(1) = 6.314 → 1 + 6.31
+    expect(differenceUpperBound([0, 2])).toBe(7.3);
+    expect(differenceUpperBound([1.5, 1.5, 1.5])).toBe(1.5);
+    expect(differenceUpperBound([2])).toBeUndefined();
+    // ten rounds alternating 0 and 2: standard error 1.054 / √10 = 0.333, t(9) = 1.833 → 1 + 0.61
+    expect(differenceUpperBound([0, 2, 0, 2, 0, 2, 0, 2, 0, 2])).toBe(1.6);
+    // twenty rounds: standard error 1.026 / √20 = 0.229, t(19) = 1.729 → 1 + 0.40
+    expect(differenceUpperBound(Array.from({ length: 20 }, (_, i) => (i % 2) * 2))).toBe(1.4);
+    // thirty rounds (the most --console-rounds allows): standard error 1.017 / √30 = 0.186, t(29) = 1.699 → 1 + 0.32
+    expect(differenceUpperBound(Array.from({ length: 30 }, (_, i) => (i % 2) * 2))).toBe(1.3);
+  });
+
+  it('takes the machine’s speed out of the pipeline’s difference, using the stores’ equal work as its gauge', () => {
+    // The machine runs at a different speed in every run; the stores' work scales with it (80 points at speed
+    // 1), the pipeline's too (40 points), and the console adds exactly 1 point to the pipeline.
+    const speeds = [
+      [1.0, 1.3],
+      [1.25, 0.9],
+      [0.8, 1.1],
+      [1.2, 1.0],
+      [0.95, 1.35],
+    ] as const;
+    const runs = speeds.flatMap(([on, off], i) => [
+      run('on', i + 1, 40 * on + 1, 80 * on),
+      run('off', i + 1, 40 * off, 80 * off),
+    ]);
+    // The raw differences swing by tens of points; at equal speed the console's 1 point is all that is left.
+    const raw = roundPairs(runs).map((p) => (p.on.projectCpuPercent ?? 0) - (p.off.projectCpuPercent ?? 0));
+    expect(Math.max(...raw) - Math.min(...raw)).toBeGreaterThan(50);
+    expect(speedAdjustedPipelineDifference(runs)).toEqual({
+      percent: 1,
+      upperBoundPercent: 1,
+      storesSlope: 0.5,
+      correlation: 1,
+      rounds: 5,
+    });
+  });
+
+  it('bounds the adjusted difference by the scatter around the line, with rounds − 2 degrees of freedom', () => {
+    // stores' differences −10, 0, 10 and pipeline's −5, 2, 5: slope 0.5, intercept 0.667, residuals −0.667,
+    // 1.333, −0.667 (squares 2.667 over 1 degree of freedom), standard error √(2.667 / 3) = 0.943, t(1) = 6.314.
+    const runs = [
+      run('on', 1, 45, 90),
+      run('off', 1, 50, 100),
+      run('off', 2, 50, 100),
+      run('on', 2, 52, 100),
+      run('on', 3, 55, 110),
+      run('off', 3, 50, 100),
+    ];
+    expect(speedAdjustedPipelineDifference(runs)).toEqual({
+      percent: 0.7,
+      upperBoundPercent: 6.6,
+      storesSlope: 0.5,
+      correlation: 0.97,
+      rounds: 3,
+    });
+  });
+
+  it('has no adjusted figure under three rounds, without the per-process split, or when the stores never moved', () => {
+    const three = [1, 2, 3].flatMap((r) => [run('on', r, 51 + r, 80 + r), run('off', r, 50, 80)]);
+    expect(speedAdjustedPipelineDifference(three.slice(0, 4))).toBeUndefined();
+    const withoutSplit = three.map(({ processCpuPercent: _split, ...rest }) => rest);
+    expect(speedAdjustedPipelineDifference(withoutSplit)).toBeUndefined();
+    const stillStores = [1, 2, 3].flatMap((r) => [run('on', r, 51 + r, 80), run('off', r, 50, 80)]);
+    expect(speedAdjustedPipelineDifference(stillStores)).toBeUndefined();
+  });
+});
