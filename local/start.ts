@@ -54,6 +54,7 @@ import { startLambdaInvokeServer } from './runtime/lambda-invoke-server.js';
 import { localEventSourceMapping } from './runtime/local-event-source-mapping.js';
 import {
   LOCAL_MAPPING_STAGE,
+  LOCAL_PROCESSOR_GROUP,
   LOCAL_REPLAY_GROUP,
   localMappingSettings,
   MIRRORED_STAGES,
@@ -170,7 +171,6 @@ const consolePort = wholeNumber('console-port', 0, 65_535);
 const consolePeriodSeconds = wholeNumber('console-period-seconds', 1, 60);
 
 /** The MSK bridge's consumer group: its committed offsets are the processor's progress (summary, console). */
-const PROCESSOR_GROUP = 'local-processor';
 
 const log = (message: string) => console.error(`[start] ${message}`);
 const settings = readLocalServicesSettings();
@@ -220,7 +220,7 @@ async function main(): Promise<void> {
     eventSourceMappings: () => [
       localEventSourceMapping({
         topic,
-        consumerGroupId: PROCESSOR_GROUP,
+        consumerGroupId: LOCAL_PROCESSOR_GROUP,
         mapping,
         consuming: bridge.consuming,
       }),
@@ -364,7 +364,7 @@ async function startBridge(
   const bridge = new MskBridge({
     kafka,
     topic,
-    groupId: PROCESSOR_GROUP,
+    groupId: LOCAL_PROCESSOR_GROUP,
     batchSize: mapping.batchSize,
     batchWindowMs: mapping.batchWindowMs,
     failure: mapping.failure,
@@ -476,7 +476,7 @@ async function startInspection(pipeline: {
     const sources = {
       admin,
       topic,
-      groupId: PROCESSOR_GROUP,
+      groupId: LOCAL_PROCESSOR_GROUP,
       failureTopic,
       postgres: inspectionPool,
       cassandra,
@@ -491,7 +491,7 @@ async function startInspection(pipeline: {
       const [postgresSizes, cassandraSizes, lag] = await Promise.all([
         postgresEstimates(inspectionPool),
         cassandraEstimates(cassandra, keyspace, [CREATED_USERS_TABLE.name]),
-        lagByPartition(admin, topic, PROCESSOR_GROUP),
+        lagByPartition(admin, topic, LOCAL_PROCESSOR_GROUP),
       ]);
       const size = (table: string) =>
         [...postgresSizes, ...cassandraSizes].find((c) => c.table === table)?.count ?? 0;

@@ -305,6 +305,50 @@ export interface ConsoleCost {
    * where the console's whole cost lands; absent in results written before the breakdown.
    */
   readonly processDifferencesPercent?: Readonly<Record<string, number>>;
+  /** The stores' side of the console's reads, measured apart; absent in results written before it. */
+  readonly storeReads?: StoreReadsCost;
+}
+
+/** One window of the store-reads measurement: the console's snapshot taken back to back, or not at all. */
+export interface StoreReadsWindow {
+  /** 1-based pair; odd pairs read then idle, even pairs idle then read. */
+  readonly pair: number;
+  readonly reads: boolean;
+  /** Snapshots completed in the window. */
+  readonly snapshots: number;
+  /** The window's measured length (s). */
+  readonly seconds: number;
+  /** Kafka, Cassandra and PostgreSQL together, percent of one core over the window. */
+  readonly storesCpuPercent: number;
+  /** Each store's share of {@link storesCpuPercent} by name (kafka, cassandra, postgres), same unit. */
+  readonly processCpuPercent: Readonly<Record<string, number>>;
+}
+
+/**
+ * What the console's reads (its snapshot: Kafka offsets, the failure topic's depth, the newest dead letters,
+ * the stores' size estimates) cost the stores, under the same load as the rounds. Once every 5 s it is far
+ * below the noise between runs, so it is measured at a hundredfold rate: one pipeline with the console off
+ * takes the rounds' rate while the bench takes the snapshot back to back in every other window of a few
+ * seconds (reads, idle, idle, reads, …). Each pair's difference of store CPU over its snapshots is the
+ * stores' CPU per snapshot.
+ */
+export interface StoreReadsCost {
+  /** Length of each window (s). */
+  readonly windowSeconds: number;
+  /** The most snapshots a read window starts per second (one at a time, as the console takes them). */
+  readonly snapshotsPerSecond: number;
+  /** How often the console takes a snapshot (ms): the rate {@link percent} is given at. */
+  readonly consoleIntervalMs: number;
+  readonly windows: readonly StoreReadsWindow[];
+  /** Users accepted by the pipeline over all windows, out of {@link offeredUsers}. */
+  readonly acceptedUsers: number;
+  readonly offeredUsers: number;
+  /** Mean over the pairs of the stores' CPU per snapshot (ms, two decimals). */
+  readonly perSnapshotCpuMs: number;
+  /** The stores' side of the console's reads at its own rate, percent of one core (two decimals). */
+  readonly percent: number;
+  /** {@link percent} at the pairs' one-sided 97.5 % Student t bound; absent with a single pair. */
+  readonly upperBoundPercent?: number;
 }
 
 export interface GoalVerdict {

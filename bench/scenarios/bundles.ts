@@ -9,7 +9,9 @@ import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { repoRoot } from '../../tools/repo-root.js';
 import { bundleComposition, type SourceMapV3 } from '../harness/bundle-composition.js';
+import { median } from '../harness/median.js';
 import type { BundleFigure } from '../harness/results.js';
+import { round1 } from '../harness/statistics.js';
 
 export interface BundlesOptions {
   readonly log: (message: string) => void;
@@ -250,21 +252,12 @@ export function resolveEnvironment(
   return resolved;
 }
 
-function round1(value: number): number {
-  return Math.round(value * 10) / 10;
-}
-
 /** Median (mean of the middle two for an even count), min and max, in ms with one decimal. */
 export function summarize(values: readonly number[]): BundleFigure['coldInitMs'] {
   if (values.length === 0) throw new RangeError('summarize needs at least one value');
   const sorted = [...values].sort((a, b) => a - b);
-  const middle = Math.floor(sorted.length / 2);
-  const median =
-    sorted.length % 2 === 1
-      ? (sorted[middle] as number)
-      : ((sorted[middle - 1] as number) + (sorted[middle] as number)) / 2;
   return {
-    median: round1(median),
+    median: round1(median(sorted)),
     min: round1(sorted[0] as number),
     max: round1(sorted[sorted.length - 1] as number),
   };

@@ -10,21 +10,19 @@
  * (with its backends). The figure is the mean of the rounds' differences (on − off) with its 95 % upper bound
  * from the spread between rounds; the whole machine's /proc/stat is reported beside it.
  */
-import { randomUUID } from 'node:crypto';
-import { Agent, request } from 'node:http';
 import { consoleUrlOf } from '../../local/console/console-url.js';
 import { type PipelineProcess, startPipelineProcess } from '../../local/runtime/pipeline-process.js';
-import { userPayload } from '../../test/support/user-events.js';
 import { BENCH_API_THROTTLE_ARGS } from '../harness/bench-api.js';
 import { benchEnvironment } from '../harness/bench-stores.js';
 import type { BenchContext } from '../harness/context.js';
-import { isStaleKeepAliveReset } from '../harness/keep-alive.js';
 import { median } from '../harness/median.js';
-import { usersDue } from '../harness/open-loop.js';
 import { differenceUpperBound, roundPairs } from '../harness/paired-rounds.js';
 import { preloadUsers, waitForSettledStores } from '../harness/preload-users.js';
 import { ProcessSampler } from '../harness/process-sampler.js';
-import type { ConsoleCost, ConsolePipelineRun, ConsoleRun } from '../harness/results.js';
+import type { ConsoleCost, ConsolePipelineRun, ConsoleRun, StoreReadsCost } from '../harness/results.js';
+import { round1 } from '../harness/statistics.js';
+import { offerLoad } from '../harness/user-load.js';
+import { measureStoreReads } from './console-store-reads.js';
 
 export interface ConsoleCostOptions {
   /** Users offered per second. */
@@ -76,10 +74,6 @@ export function processDifferences(runs: readonly ConsoleRun[]): Record<string, 
 
 /** The console page fetches its state every 2 s; so does the client while the console is measured. */
 export const CONSOLE_POLL_INTERVAL_MS = 2_000;
-/** Users per POST, as a client batching its pushes would send them. */
-export const USERS_PER_REQUEST = 10;
-/** How often the load generator checks which users are due. */
-const TICK_MS = 20;
 /**
  * Unmeasured warm-up before each run, at the run's own rate: the ingest-http containers the rate needs are
  * started (each compiles its bundle), the producers connected, the bridge joined and the JIT warm, so that
@@ -92,20 +86,10 @@ const warmUpSecondsOf = (options: Pick<ConsoleCostOptions, 'seconds'>) =>
 /** Longest wait for the stores to settle after the preload (flushes, compactions, autovacuum). */
 const SETTLE_MAX_SECONDS = 600;
 
-/** The request sizes that send `due - sent` more users, at most {@link USERS_PER_REQUEST} each. */
-export function requestSizes(sent: number, due: number): number[] {
-  const sizes: number[] = [];
-  for (let next = sent; next < due; next += USERS_PER_REQUEST)
-    sizes.push(Math.min(USERS_PER_REQUEST, due - next));
-  return sizes;
-}
-
 /** Work done over a span as percent of one core (1 s of CPU in 10 s = 10 %), one decimal. */
 export function percentOfOneCore(busyMs: number, elapsedMs: number): number {
   return elapsedMs > 0 ? Math.round((busyMs / elapsedMs) * 1000) / 10 : 0;
 }
-
-const round1 = (value: number) => Math.round(value * 10) / 10;
 
 /**
  * CPU sampled over a run's span as percent of one core over the offered seconds: every run does the same work
@@ -141,6 +125,7 @@ export function consoleCostOf(
   options: Pick<ConsoleCostOptions, 'ratePerSecond' | 'seconds' | 'preloadUsers'>,
   runs: readonly ConsoleRun[],
   consoleBusyMs: number,
+  storeReads?: StoreReadsCost,
 ): ConsoleCost {
   const off = medianRun(runs.filter((r) => r.console === 'off'));
   const on = medianRun(runs.filter((r) => r.console === 'on'));
@@ -163,56 +148,8 @@ export function consoleCostOf(
     differenceUpperBoundPercent: differenceUpperBound(differences),
     consoleOwnCpuPercent: percentOfOneCore(consoleBusyMs, onSeconds * 1000),
     processDifferencesPercent: processDifferences(runs),
+    ...(storeReads ? { storeReads } : {}),
   };
-}
-
-/** One POST of `count` fresh users; resolves with the users accepted (202), 0 on any other answer or error. */
-function postUsers(api: ApiTarget, agent: Agent, count: number): Promise<number> {
-  const template = userPayload(7);
-  const body = JSON.stringify({
-    users: Array.from({ length: count }, () => ({ ...template, id: randomUUID() })),
-  });
-  return sendUsers(api, agent, body, count);
-}
-
-function sendUsers(api: ApiTarget, agent: Agent, body: string, count: number): Promise<number> {
-  return new Promise((resolve) => {
-    const req = request(
-      `${api.apiUrl}/v1/users`,
-      { method: 'POST', agent, headers: { 'content-type': 'application/json', ...api.apiHeaders } },
-      (res) => {
-        res.resume();
-        res.on('end', () => resolve(res.statusCode === 202 ? count : 0));
-      },
-    );
-    // A refused user is counted as not accepted: the figure then shows the runs did unequal work. A request
-    // sent on a keep-alive socket the server was closing never reached it: it goes again.
-    req.on('error', (error) =>
-      isStaleKeepAliveReset(req, error) ? resolve(sendUsers(api, agent, body, count)) : resolve(0),
-    );
-    req.end(body);
-  });
-}
-
-/** POSTs `ratePerSecond` users a second for `seconds`; resolves with the users accepted once all answered. */
-/** Where the load goes: the pipeline's HTTP API and the headers that let a caller in (its API key). */
-type ApiTarget = Pick<PipelineProcess, 'apiUrl' | 'apiHeaders'>;
-
-async function offerLoad(api: ApiTarget, ratePerSecond: number, seconds: number): Promise<number> {
-  const agent = new Agent({ keepAlive: true, maxSockets: 64 });
-  const total = ratePerSecond * seconds;
-  const answers: Promise<number>[] = [];
-  const started = performance.now();
-  let sent = 0;
-  while (sent < total) {
-    const due = usersDue(performance.now() - started, ratePerSecond, total);
-    for (const size of requestSizes(sent, due)) answers.push(postUsers(api, agent, size));
-    sent = Math.max(sent, due);
-    await new Promise((r) => setTimeout(r, TICK_MS));
-  }
-  const accepted = (await Promise.all(answers)).reduce((sum, n) => sum + n, 0);
-  agent.destroy();
-  return accepted;
 }
 
 /** The console's own busy time so far (ms), as its CPU meter counts it. */
@@ -320,6 +257,39 @@ async function burnIn(context: BenchContext, options: ConsoleCostOptions): Promi
   }
 }
 
+/** Seconds of each window of the store-reads measurement: a third of a run, 10 s by default. */
+const storeReadsWindowSeconds = (options: Pick<ConsoleCostOptions, 'seconds'>) =>
+  Math.max(1, Math.round(options.seconds / 3));
+
+/**
+ * After the rounds, on the same tables and at the same rate: the stores' side of the console's reads, in as
+ * many pairs of windows as there were rounds, on a pipeline of its own with the console off.
+ */
+async function storeSideOfReads(context: BenchContext, options: ConsoleCostOptions): Promise<StoreReadsCost> {
+  const windowSeconds = storeReadsWindowSeconds(options);
+  context.log(
+    `console cost: the stores' side of the console's reads, ${options.rounds} pair(s) of ${windowSeconds} s windows`,
+  );
+  const topic = `${options.runId}_console_reads`;
+  const pipeline = await startPipeline(context, false, topic);
+  try {
+    await offerLoad(pipeline, options.ratePerSecond, warmUpSecondsOf(options));
+    const cost = await measureStoreReads(context, pipeline, topic, {
+      ratePerSecond: options.ratePerSecond,
+      windowSeconds,
+      pairs: options.rounds,
+    });
+    context.log(
+      `  stores' CPU per snapshot ${cost.perSnapshotCpuMs} ms: ${cost.percent} % of one core at one per ` +
+        `${cost.consoleIntervalMs / 1000} s, 97.5 % upper bound ${cost.upperBoundPercent ?? 'n/a'} %; ` +
+        `${cost.acceptedUsers}/${cost.offeredUsers} users accepted`,
+    );
+    return cost;
+  } finally {
+    await pipeline.stop();
+  }
+}
+
 /** Run 7: preload, then rounds of the pipeline at a fixed rate with the console off and on, in ABBA order. */
 export async function runConsoleCost(
   context: BenchContext,
@@ -337,6 +307,7 @@ export async function runConsoleCost(
   );
   const runs: ConsoleRun[] = [];
   let consoleBusy = 0;
+  let storeReads: StoreReadsCost | undefined;
   // Compactions of the preloaded tables would land in a random run: the same work on or off, but noise larger
   // than the figure (up to 10 % of one core between two runs of a round).
   context.log('  Cassandra compaction of the bench tables paused for the runs');
@@ -351,10 +322,11 @@ export async function runConsoleCost(
         context.log(describeRun(run, offered, context.cores));
       }
     }
+    storeReads = await storeSideOfReads(context, options);
   } finally {
     await context.stores.setCompaction(true);
   }
-  const cost = consoleCostOf(options, runs, consoleBusy);
+  const cost = consoleCostOf(options, runs, consoleBusy, storeReads);
   context.log(
     `  rounds' differences (on − off): ${cost.roundDifferencesPercent?.join(', ')} % of one core; mean ` +
       `${cost.cpuDifferencePercent} %, 95 % upper bound ${cost.differenceUpperBoundPercent ?? 'n/a'} %; ` +

@@ -30,6 +30,9 @@ export function localSignupDayLayout(env: NodeJS.ProcessEnv = process.env): Sign
   return env[SIGNUP_DAY_BUCKETS_VARIABLE] ? readSignupDayLayout(env) : stageSignupDayLayout();
 }
 
+/** Consumer group of the local processor mapping (the MSK bridge); the console reads its lag. */
+export const LOCAL_PROCESSOR_GROUP = 'local-processor';
+
 /** Consumer group whose offsets are the local replay's progress (the CLI and the local replay function). */
 export const LOCAL_REPLAY_GROUP = 'local-failed-batches-replay';
 

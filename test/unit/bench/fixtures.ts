@@ -5,12 +5,14 @@ import type {
   BundleFigure,
   CeilingRun,
   ConsoleCost,
+  ConsoleRun,
   EndToEndRun,
   GoalVerdict,
   HttpRun,
   LatencyPercentiles,
   ProcessorRun,
   ProcessUsage,
+  StoreReadsCost,
 } from '../../../bench/harness/results.js';
 
 /**
@@ -197,6 +199,88 @@ export function sampleBundle(overrides: Partial<BundleFigure> = {}): BundleFigur
  * The console scenario at 500 users/s for 30 s over a million stored users, two rounds interleaved: 2.1 points
  * more of the project's CPU with the console on (medians), 0.6 of them its own.
  */
+/**
+ * Three rounds on a machine whose speed differs in every run: the stores' CPU scales with it (80 points at
+ * speed 1), the pipeline's too (40 points), and the console adds `pipeline` to the pipeline and `stores` to
+ * the stores. The raw differences swing by tens of points; at equal speed only the console's is left.
+ */
+export function speedVaryingRuns(pipeline: number, stores: number): ConsoleRun[] {
+  const speeds = [
+    [1, 1.2],
+    [1.1, 0.9],
+    [0.95, 1.05],
+  ] as const;
+  return speeds.flatMap(([on, off], i) =>
+    (['on', 'off'] as const).map((setting) => {
+      const speed = setting === 'on' ? on : off;
+      const [p, s] = [
+        40 * speed + (setting === 'on' ? pipeline : 0),
+        80 * speed + (setting === 'on' ? stores : 0),
+      ];
+      return {
+        console: setting,
+        round: i + 1,
+        cpuPercent: p,
+        projectCpuPercent: p + s,
+        processCpuPercent: { pipeline: p, cassandra: s },
+        machineCpuPercent: 60,
+        peakRssMiB: 300,
+        acceptedUsers: 15_000,
+        seconds: 30,
+      };
+    }),
+  );
+}
+
+/** The stores' side of the console's reads, measured in two pairs of windows. */
+export function sampleStoreReads(overrides: Partial<StoreReadsCost> = {}): StoreReadsCost {
+  return {
+    windowSeconds: 10,
+    snapshotsPerSecond: 10,
+    consoleIntervalMs: 5_000,
+    windows: [
+      {
+        pair: 1,
+        reads: true,
+        snapshots: 100,
+        seconds: 10,
+        storesCpuPercent: 55.5,
+        processCpuPercent: { cassandra: 55.5 },
+      },
+      {
+        pair: 1,
+        reads: false,
+        snapshots: 0,
+        seconds: 10,
+        storesCpuPercent: 50,
+        processCpuPercent: { cassandra: 50 },
+      },
+      {
+        pair: 2,
+        reads: false,
+        snapshots: 0,
+        seconds: 10,
+        storesCpuPercent: 52,
+        processCpuPercent: { cassandra: 52 },
+      },
+      {
+        pair: 2,
+        reads: true,
+        snapshots: 90,
+        seconds: 10,
+        storesCpuPercent: 57.1,
+        processCpuPercent: { cassandra: 57.1 },
+      },
+    ],
+    acceptedUsers: 20_000,
+    offeredUsers: 20_000,
+    perSnapshotCpuMs: 5.58,
+    percent: 0.11,
+    upperBoundPercent: 0.13,
+    ...overrides,
+  };
+}
+
 export function sampleConsoleCost(overrides: Partial<ConsoleCost> = {}): ConsoleCost {
   const run = (setting: 'off' | 'on', round: number, projectCpuPercent: number, cpuPercent: number) => ({
     console: setting,

@@ -10,6 +10,8 @@ import {
   sampleConsoleCost,
   sampleEndToEndRun,
   sampleProcessorRun,
+  sampleStoreReads,
+  speedVaryingRuns,
 } from '../fixtures.js';
 
 /** The goal whose name starts with `prefix`, evaluated on the fixture with `overrides`. */
@@ -136,7 +138,9 @@ describe('evaluateGoals', () => {
       }),
     });
     expect(noisy.met).toBe(false);
-    expect(noisy.explanation).toContain('the rounds differ too much to bound the whole cost under it');
+    expect(noisy.explanation).toContain(
+      "the rounds' differences spread too much to bound the whole cost under it",
+    );
     expect(noisy.explanation).toContain('61.2 % busy off and 63 % on (medians)');
     const oneRound = goal('Local console CPU', {
       consoleCost: sampleConsoleCost({ differenceUpperBoundPercent: undefined }),
@@ -161,6 +165,42 @@ describe('evaluateGoals', () => {
     expect(dropped.met).toBe(false);
     expect(dropped.measured).toContain('fewest accepted 15,000 off, 14,990 on, of 15,000');
     expect(dropped.explanation).toContain('did not accept every offered user');
+  });
+
+  it('judges the console on its whole cost at equal machine speed once the stores’ side of its reads is measured', () => {
+    // Raw rounds swing by tens of points (bound far over 3 %); at equal speed the console costs 1 + 0.1 points.
+    const runs = speedVaryingRuns(1, 0.1);
+    const noisyButSteady = sampleConsoleCost({ runs, differenceUpperBoundPercent: 40.2 });
+    const adjusted = goal('Local console CPU', {
+      consoleCost: {
+        ...noisyButSteady,
+        storeReads: sampleStoreReads({ percent: 0.1, upperBoundPercent: 0.13 }),
+      },
+    });
+    expect(adjusted.met).toBe(true);
+    expect(adjusted.measured).toMatch(
+      /^1\.1 % at equal machine speed, 95 % upper bound 1\.1 % \(judged; stores' side of the reads 0\.1 %\); raw: 2\.1 % mean/,
+    );
+    expect(adjusted.measured).toContain('95 % upper bound 40.2 %');
+    expect(adjusted.explanation).toContain(
+      'even the 95 % upper bound of the whole cost at equal machine speed',
+    );
+    // Without the reads' side the raw bound is judged, and fails.
+    expect(goal('Local console CPU', { consoleCost: noisyButSteady }).met).toBe(false);
+    // The reads' windows must have taken every user too.
+    const refused = goal('Local console CPU', {
+      consoleCost: { ...noisyButSteady, storeReads: sampleStoreReads({ acceptedUsers: 19_990 }) },
+    });
+    expect(refused.met).toBe(false);
+    expect(refused.explanation).toContain('did not accept every offered user');
+    // A console that costs 3 points at equal speed fails however steady the machine.
+    const costly = goal('Local console CPU', {
+      consoleCost: {
+        ...sampleConsoleCost({ runs: speedVaryingRuns(3, 0.1) }),
+        storeReads: sampleStoreReads(),
+      },
+    });
+    expect(costly.met).toBe(false);
   });
 
   it('reports the console goal as not run without runs at 500/s over a million users, or in older results', () => {

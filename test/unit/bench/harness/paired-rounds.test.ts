@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import {
   differenceUpperBound,
   roundPairs,
-  speedAdjustedPipelineDifference,
+  speedAdjustedDifference,
 } from '../../../../bench/harness/paired-rounds.js';
 import type { ConsoleRun } from '../../../../bench/harness/results.js';
 
@@ -49,9 +49,10 @@ describe('paired rounds', () => {
     expect(differenceUpperBound(Array.from({ length: 30 }, (_, i) => (i % 2) * 2))).toBe(1.3);
   });
 
-  it('takes the machine’s speed out of the pipeline’s difference, using the stores’ equal work as its gauge', () => {
+  it('takes the machine’s speed out of the whole difference, read where the stores differ by the reads alone', () => {
     // The machine runs at a different speed in every run; the stores' work scales with it (80 points at speed
-    // 1), the pipeline's too (40 points), and the console adds exactly 1 point to the pipeline.
+    // 1), the pipeline's too (40 points). The console adds exactly 1 point to the pipeline and, by its reads,
+    // 0.2 to the stores: 1.2 in all.
     const speeds = [
       [1.0, 1.3],
       [1.25, 0.9],
@@ -60,24 +61,28 @@ describe('paired rounds', () => {
       [0.95, 1.35],
     ] as const;
     const runs = speeds.flatMap(([on, off], i) => [
-      run('on', i + 1, 40 * on + 1, 80 * on),
+      run('on', i + 1, 40 * on + 1, 80 * on + 0.2),
       run('off', i + 1, 40 * off, 80 * off),
     ]);
-    // The raw differences swing by tens of points; at equal speed the console's 1 point is all that is left.
+    // The raw differences swing by tens of points; at equal speed the console's 1.2 points are all that is left.
     const raw = roundPairs(runs).map((p) => (p.on.projectCpuPercent ?? 0) - (p.off.projectCpuPercent ?? 0));
     expect(Math.max(...raw) - Math.min(...raw)).toBeGreaterThan(50);
-    expect(speedAdjustedPipelineDifference(runs)).toEqual({
-      percent: 1,
-      upperBoundPercent: 1,
-      storesSlope: 0.5,
+    expect(speedAdjustedDifference(runs, { percent: 0.2, upperBoundPercent: 0.3 })).toEqual({
+      percent: 1.2,
+      // On the line (no scatter), at the reads' bound: 1.2 + 1.5 × 0.1.
+      upperBoundPercent: 1.4,
+      storesSlope: 1.5,
       correlation: 1,
+      meanStoresDifferencePercent: -7,
       rounds: 5,
     });
+    // Without a bound on the reads there is no bound on the whole.
+    expect(speedAdjustedDifference(runs, { percent: 0.2 })?.upperBoundPercent).toBeUndefined();
   });
 
-  it('bounds the adjusted difference by the scatter around the line, with rounds − 2 degrees of freedom', () => {
-    // stores' differences −10, 0, 10 and pipeline's −5, 2, 5: slope 0.5, intercept 0.667, residuals −0.667,
-    // 1.333, −0.667 (squares 2.667 over 1 degree of freedom), standard error √(2.667 / 3) = 0.943, t(1) = 6.314.
+  it('bounds the line by its scatter with rounds − 2 degrees of freedom, at whichever end of the reads is higher', () => {
+    // Stores' differences −10, 0, 10 and the pipeline's −5, 2, 5, so the project's −15, 2, 15: slope 1.5,
+    // mean 0.667, residuals −0.667, 1.333, −0.667 (squares 2.667 over 1 degree of freedom, s = 1.633).
     const runs = [
       run('on', 1, 45, 90),
       run('off', 1, 50, 100),
@@ -86,21 +91,39 @@ describe('paired rounds', () => {
       run('on', 3, 55, 110),
       run('off', 3, 50, 100),
     ];
-    expect(speedAdjustedPipelineDifference(runs)).toEqual({
-      percent: 0.7,
-      upperBoundPercent: 6.6,
-      storesSlope: 0.5,
-      correlation: 0.97,
+    // At 0.5: 0.667 + 0.75 = 1.417. Bound at 1: 2.167 + t975(1) 12.706 × 1.633 × √(1/3 + 1/200) = 14.2.
+    expect(speedAdjustedDifference(runs, { percent: 0.5, upperBoundPercent: 1 })).toEqual({
+      percent: 1.4,
+      upperBoundPercent: 14.2,
+      storesSlope: 1.5,
+      correlation: 1,
+      meanStoresDifferencePercent: 0,
       rounds: 3,
+    });
+    // A falling line is highest where the reads cost nothing. Project differences 15, 2, −5: slope −1, mean 4,
+    // residuals 1, −2, 1 (s = 2.449); at 0: 4 + 12.706 × 2.449 × √(1/3) = 22.0; at 1 only 21.1.
+    const falling = [
+      run('on', 1, 75, 90),
+      run('off', 1, 50, 100),
+      run('on', 2, 52, 100),
+      run('off', 2, 50, 100),
+      run('on', 3, 35, 110),
+      run('off', 3, 50, 100),
+    ];
+    expect(speedAdjustedDifference(falling, { percent: 0.5, upperBoundPercent: 1 })).toMatchObject({
+      percent: 3.5,
+      upperBoundPercent: 22,
+      storesSlope: -1,
     });
   });
 
   it('has no adjusted figure under three rounds, without the per-process split, or when the stores never moved', () => {
+    const reads = { percent: 0.1, upperBoundPercent: 0.2 };
     const three = [1, 2, 3].flatMap((r) => [run('on', r, 51 + r, 80 + r), run('off', r, 50, 80)]);
-    expect(speedAdjustedPipelineDifference(three.slice(0, 4))).toBeUndefined();
+    expect(speedAdjustedDifference(three.slice(0, 4), reads)).toBeUndefined();
     const withoutSplit = three.map(({ processCpuPercent: _split, ...rest }) => rest);
-    expect(speedAdjustedPipelineDifference(withoutSplit)).toBeUndefined();
+    expect(speedAdjustedDifference(withoutSplit, reads)).toBeUndefined();
     const stillStores = [1, 2, 3].flatMap((r) => [run('on', r, 51 + r, 80), run('off', r, 50, 80)]);
-    expect(speedAdjustedPipelineDifference(stillStores)).toBeUndefined();
+    expect(speedAdjustedDifference(stillStores, reads)).toBeUndefined();
   });
 });

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { median } from '../../../../bench/harness/median.js';
 import { usersDue } from '../../../../bench/harness/open-loop.js';
 import type { ConsoleRun } from '../../../../bench/harness/results.js';
+import { requestSizes } from '../../../../bench/harness/user-load.js';
 import {
   CONSOLE_POLL_INTERVAL_MS,
   consoleCostOf,
@@ -9,7 +10,6 @@ import {
   percentOfOneCore,
   perOfferedSecond,
   processDifferences,
-  requestSizes,
   roundDifferences,
   settingsOfRound,
 } from '../../../../bench/scenarios/console-cost.js';
