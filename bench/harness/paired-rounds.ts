@@ -38,6 +38,14 @@ export interface SpeedAdjustedDifference {
   readonly correlation: number;
   /** The stores' mean on − off over the rounds: the console's reads plus the machine's drift (one decimal). */
   readonly meanStoresDifferencePercent: number;
+  /** Half the two-sided 95 % interval of {@link meanStoresDifferencePercent} (Student t, rounds − 1). */
+  readonly storesDifferenceMarginPercent: number;
+  /**
+   * Whether the rounds bear out the one assumption: their stores' mean difference lies within its 95 %
+   * interval of the reads' side measured apart. When it does not, the console changed the stores' work by
+   * more than its reads (or the machine drifted one way), and the figure is not to be judged.
+   */
+  readonly storesAgreeWithReads: boolean;
   readonly rounds: number;
 }
 
@@ -59,10 +67,9 @@ const projectCpuOf = (run: ConsoleRun) =>
  * runs is how fast the machine ran, and the pipeline's CPU moves with it (correlation about 0.95 between
  * rounds on this machine). So the rounds' project difference is regressed on their stores' difference, and
  * the line is read where the stores' difference is exactly the console's reads, measured apart at a
- * hundredfold rate ({@link StoreReadsCost}): the project's difference at equal machine speed, the stores'
+ * fiftyfold rate ({@link StoreReadsCost}): the project's difference at equal machine speed, the stores'
  * side of the reads included. It rests on one assumption, that the console changes the stores' work only by
- * reading them; {@link SpeedAdjustedDifference.meanStoresDifferencePercent} beside the reads' side shows
- * whether the rounds contradict it. Undefined below three rounds, without the per-process breakdown, or
+ * reading them; {@link SpeedAdjustedDifference.storesAgreeWithReads} says whether the rounds contradict it. Undefined below three rounds, without the per-process breakdown, or
  * with no spread in the stores' difference.
  */
 export function speedAdjustedDifference(
@@ -88,6 +95,7 @@ export function speedAdjustedDifference(
   // that span is at one end.
   const boundAt = (stores: number) => lineAt(stores) + t975(n - 2) * standardErrorAt(stores);
   const readsBound = storeReads.upperBoundPercent;
+  const margin = t975(n - 1) * Math.sqrt(sampleVariance(x) / n);
   return {
     percent: round1(lineAt(storeReads.percent)) + 0,
     upperBoundPercent:
@@ -95,6 +103,8 @@ export function speedAdjustedDifference(
     storesSlope: round2(slope),
     correlation: syy === 0 ? 0 : round2(sxy / Math.sqrt(sxx * syy)),
     meanStoresDifferencePercent: round1(meanX) + 0,
+    storesDifferenceMarginPercent: round1(margin),
+    storesAgreeWithReads: Math.abs(meanX - storeReads.percent) <= margin,
     rounds: n,
   };
 }

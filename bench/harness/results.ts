@@ -327,7 +327,7 @@ export interface StoreReadsWindow {
 /**
  * What the console's reads (its snapshot: Kafka offsets, the failure topic's depth, the newest dead letters,
  * the stores' size estimates) cost the stores, under the same load as the rounds. Once every 5 s it is far
- * below the noise between runs, so it is measured at a hundredfold rate: one pipeline with the console off
+ * below the noise between runs, so it is measured at a fiftyfold rate: one pipeline with the console off
  * takes the rounds' rate while the bench takes the snapshot back to back in every other window of a few
  * seconds (reads, idle, idle, reads, …). Each pair's difference of store CPU over its snapshots is the
  * stores' CPU per snapshot.

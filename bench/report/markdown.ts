@@ -583,14 +583,20 @@ function speedAdjustedLines(cost: NonNullable<BenchResults['consoleCost']>): str
   const bound = adjusted.upperBoundPercent;
   return [
     readsLine,
-    `- **The whole cost at equal machine speed (judged):** ${finePercent(adjusted.percent)} of one core, 95 % ` +
+    `- **The whole cost at equal machine speed${adjusted.storesAgreeWithReads ? ' (judged)' : ''}:** ` +
+      `${finePercent(adjusted.percent)} of one core, 95 % ` +
       `upper bound **${bound === undefined ? 'n/a' : finePercent(bound)}**. The stores do the same work in both ` +
       "runs of a round apart from the console's reads, so their CPU shows how fast the shared machine ran: " +
       "each round's project difference is regressed on its stores' difference (correlation " +
       `${adjusted.correlation}, slope ${adjusted.storesSlope}) and read where the stores' difference is the ` +
       "reads' side above. The bound is the line's at 97.5 % with the reads' side at its own 97.5 % bound. " +
-      `The rounds' stores differed by ${finePercent(adjusted.meanStoresDifferencePercent)} on average, ` +
-      "the reads' side plus the machine's drift.",
+      `The rounds' stores differed by ${finePercent(adjusted.meanStoresDifferencePercent)} ± ` +
+      `${finePercent(adjusted.storesDifferenceMarginPercent)} on average (95 %), the reads' side plus the machine's ` +
+      'drift: ' +
+      (adjusted.storesAgreeWithReads
+        ? "consistent with the reads' side, as the figure assumes."
+        : "not consistent with the reads' side, so the console changed the stores' work by more than its reads " +
+          '(or the machine drifted one way) and the goal is judged on the raw bound instead.'),
   ];
 }
 

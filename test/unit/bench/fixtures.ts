@@ -204,12 +204,15 @@ export function sampleBundle(overrides: Partial<BundleFigure> = {}): BundleFigur
  * speed 1), the pipeline's too (40 points), and the console adds `pipeline` to the pipeline and `stores` to
  * the stores. The raw differences swing by tens of points; at equal speed only the console's is left.
  */
-export function speedVaryingRuns(pipeline: number, stores: number): ConsoleRun[] {
-  const speeds = [
+export function speedVaryingRuns(
+  pipeline: number,
+  stores: number,
+  speeds: readonly (readonly [on: number, off: number])[] = [
     [1, 1.2],
     [1.1, 0.9],
     [0.95, 1.05],
-  ] as const;
+  ],
+): ConsoleRun[] {
   return speeds.flatMap(([on, off], i) =>
     (['on', 'off'] as const).map((setting) => {
       const speed = setting === 'on' ? on : off;

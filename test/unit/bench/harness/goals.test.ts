@@ -179,7 +179,7 @@ describe('evaluateGoals', () => {
     });
     expect(adjusted.met).toBe(true);
     expect(adjusted.measured).toMatch(
-      /^1\.1 % at equal machine speed, 95 % upper bound 1\.1 % \(judged; stores' side of the reads 0\.1 %\); raw: 2\.1 % mean/,
+      /^1\.1 % at equal machine speed, 95 % upper bound 1\.1 % \(judged; stores' side of the reads 0\.1 %, rounds' stores -2\.6 ± 41\.4 %\); raw: 2\.1 % mean/,
     );
     expect(adjusted.measured).toContain('95 % upper bound 40.2 %');
     expect(adjusted.explanation).toContain(
@@ -193,6 +193,24 @@ describe('evaluateGoals', () => {
     });
     expect(refused.met).toBe(false);
     expect(refused.explanation).toContain('did not accept every offered user');
+    // Rounds whose stores differ by far more than the reads (here 10 points, steadily) contradict the model:
+    // the figure is shown but not judged, and the raw bound decides.
+    const driftedStores = speedVaryingRuns(1, 10, [
+      [1, 1],
+      [1.01, 1],
+      [1, 1.01],
+    ]);
+    const contradicted = goal('Local console CPU', {
+      consoleCost: {
+        ...sampleConsoleCost({ runs: driftedStores, differenceUpperBoundPercent: 12.4 }),
+        storeReads: sampleStoreReads(),
+      },
+    });
+    expect(contradicted.met).toBe(false);
+    expect(contradicted.measured).toContain('(not judged;');
+    expect(contradicted.explanation).toContain(
+      "the figure at equal machine speed is judged only when the rounds' stores differ by about the reads' side",
+    );
     // A console that costs 3 points at equal speed fails however steady the machine.
     const costly = goal('Local console CPU', {
       consoleCost: {

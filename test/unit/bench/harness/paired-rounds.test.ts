@@ -74,6 +74,9 @@ describe('paired rounds', () => {
       storesSlope: 1.5,
       correlation: 1,
       meanStoresDifferencePercent: -7,
+      // Stores' differences −23.8, 28.2, −23.8, 16.2, −31.8: SD 27.19, t975(4) 2.776 × 27.19 / √5 = 33.8.
+      storesDifferenceMarginPercent: 33.8,
+      storesAgreeWithReads: true,
       rounds: 5,
     });
     // Without a bound on the reads there is no bound on the whole.
@@ -98,6 +101,9 @@ describe('paired rounds', () => {
       storesSlope: 1.5,
       correlation: 1,
       meanStoresDifferencePercent: 0,
+      // SD 10, t975(2) 4.303 × 10 / √3 = 24.8: the reads' 0.5 lies well within.
+      storesDifferenceMarginPercent: 24.8,
+      storesAgreeWithReads: true,
       rounds: 3,
     });
     // A falling line is highest where the reads cost nothing. Project differences 15, 2, −5: slope −1, mean 4,
@@ -115,6 +121,23 @@ describe('paired rounds', () => {
       upperBoundPercent: 22,
       storesSlope: -1,
     });
+  });
+
+  it('says when the rounds’ stores differ by more than the reads can explain', () => {
+    // Stores' differences 10, 10.8, 9.2: mean 10 ± 4.303 × 0.8 / √3 = 2.0, far from reads of 0.1 %.
+    const runs = [10, 10.8, 9.2].flatMap((stores, i) => [
+      run('on', i + 1, 51, 100 + stores),
+      run('off', i + 1, 50, 100),
+    ]);
+    expect(speedAdjustedDifference(runs, { percent: 0.1, upperBoundPercent: 0.2 })).toMatchObject({
+      meanStoresDifferencePercent: 10,
+      storesDifferenceMarginPercent: 2,
+      storesAgreeWithReads: false,
+    });
+    // Reads of 9 % would explain them.
+    expect(speedAdjustedDifference(runs, { percent: 9, upperBoundPercent: 9.5 })?.storesAgreeWithReads).toBe(
+      true,
+    );
   });
 
   it('has no adjusted figure under three rounds, without the per-process split, or when the stores never moved', () => {

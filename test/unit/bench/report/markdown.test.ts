@@ -358,7 +358,10 @@ describe('renderMarkdown', () => {
       '- **The whole cost at equal machine speed (judged):** 1.6% of one core, 95 % upper bound **1.6%**.',
     );
     expect(adjusted).toContain('(correlation 1, slope 1.5)');
-    expect(adjusted).toContain("The rounds' stores differed by -2.6% on average");
+    expect(adjusted).toContain(
+      "The rounds' stores differed by -2.6% ± 41.4% on average (95 %), the reads' side plus the machine's drift: " +
+        "consistent with the reads' side, as the figure assumes.",
+    );
     expect(section).not.toContain('equal machine speed');
     const oneRound = renderMarkdown(
       sampleBenchResults({
