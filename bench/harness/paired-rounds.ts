@@ -69,8 +69,9 @@ const projectCpuOf = (run: ConsoleRun) =>
  * the line is read where the stores' difference is exactly the console's reads, measured apart at a
  * fiftyfold rate ({@link StoreReadsCost}): the project's difference at equal machine speed, the stores'
  * side of the reads included. It rests on one assumption, that the console changes the stores' work only by
- * reading them; {@link SpeedAdjustedDifference.storesAgreeWithReads} says whether the rounds contradict it. Undefined below three rounds, without the per-process breakdown, or
- * with no spread in the stores' difference.
+ * reading them; {@link SpeedAdjustedDifference.storesAgreeWithReads} says whether the rounds contradict it.
+ * Undefined below three rounds, without the per-process breakdown, or with no spread in the stores'
+ * difference.
  */
 export function speedAdjustedDifference(
   runs: readonly ConsoleRun[],

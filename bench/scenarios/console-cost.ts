@@ -7,8 +7,10 @@
  * The rounds alternate their order (off-on, on-off, …), so that a steady drift of the machine (the stores still
  * compacting after the preload, a warming JIT) weighs on both settings alike. Each run samples the CPU of every
  * process of the project: the pipeline process (all threads and children), Kafka, Cassandra and PostgreSQL
- * (with its backends). The figure is the mean of the rounds' differences (on − off) with its 95 % upper bound
- * from the spread between rounds; the whole machine's /proc/stat is reported beside it.
+ * (with its backends). The raw figure is the mean of the rounds' differences (on − off) with its 95 % upper
+ * bound from the spread between rounds; the whole machine's /proc/stat is reported beside it. After the
+ * rounds, the stores' side of the console's reads is measured apart (console-store-reads.ts), and the goal
+ * reads the rounds at it with the machine's speed taken out (`speedAdjustedDifference`).
  */
 import { consoleUrlOf } from '../../local/console/console-url.js';
 import { type PipelineProcess, startPipelineProcess } from '../../local/runtime/pipeline-process.js';

@@ -8,7 +8,11 @@
  */
 import { loadStageConfig } from '../../bin/config/index.js';
 import { cassandraTablesOf } from '../../lambdas/shared/schema/cassandra/index.js';
-import { type SnapshotSources, takeSnapshot } from '../../local/console/pipeline-snapshot.js';
+import {
+  SNAPSHOT_INTERVAL_MS,
+  type SnapshotSources,
+  takeSnapshot,
+} from '../../local/console/pipeline-snapshot.js';
 import {
   LOCAL_MAPPING_STAGE,
   LOCAL_PROCESSOR_GROUP,
@@ -23,8 +27,6 @@ import type { StoreReadsCost, StoreReadsWindow } from '../harness/results.js';
 import { mean, round2, sampleVariance, t975 } from '../harness/statistics.js';
 import { offerLoad } from '../harness/user-load.js';
 
-/** How often the console takes its snapshot (its default `snapshotIntervalMs`). */
-export const CONSOLE_SNAPSHOT_INTERVAL_MS = 5_000;
 /** The most snapshots a read window starts per second: 50 times the console's rate. */
 export const READ_WINDOW_SNAPSHOTS_PER_SECOND = 10;
 
@@ -43,7 +45,7 @@ export const readsFirstInPair = (pair: number): boolean => pair % 2 === 1;
  * The stores' side of the console's reads from the measured windows: per pair, the store CPU of its read
  * window minus its idle one (percent of one core = 10 ms per second) over the snapshots per second taken,
  * in ms per snapshot; their mean and one-sided 97.5 % Student t bound, also as percent of one core at one
- * snapshot per {@link CONSOLE_SNAPSHOT_INTERVAL_MS}.
+ * snapshot per {@link SNAPSHOT_INTERVAL_MS}.
  */
 export function storeReadsCostOf(
   options: StoreReadsOptions,
@@ -59,11 +61,11 @@ export function storeReadsCostOf(
   });
   const n = perSnapshot.length;
   const perSnapshotMs = n > 0 ? mean(perSnapshot) : 0;
-  const atConsoleRate = (ms: number) => round2((ms / CONSOLE_SNAPSHOT_INTERVAL_MS) * 100) + 0;
+  const atConsoleRate = (ms: number) => round2((ms / SNAPSHOT_INTERVAL_MS) * 100) + 0;
   return {
     windowSeconds: options.windowSeconds,
     snapshotsPerSecond: READ_WINDOW_SNAPSHOTS_PER_SECOND,
-    consoleIntervalMs: CONSOLE_SNAPSHOT_INTERVAL_MS,
+    consoleIntervalMs: SNAPSHOT_INTERVAL_MS,
     windows,
     acceptedUsers,
     offeredUsers: options.ratePerSecond * options.windowSeconds * 2 * options.pairs,

@@ -12,7 +12,12 @@ import { dashboardState, describeDashboard, slotMsOf, writtenSinceStart } from '
 import { tapEmf } from './emf-capture.js';
 import { MetricInbox } from './metric-inbox.js';
 import { MetricStore } from './metric-store.js';
-import { type PipelineSnapshot, type SnapshotSources, takeSnapshot } from './pipeline-snapshot.js';
+import {
+  type PipelineSnapshot,
+  SNAPSHOT_INTERVAL_MS,
+  type SnapshotSources,
+  takeSnapshot,
+} from './pipeline-snapshot.js';
 import { renderRunbook } from './runbook-html.js';
 import { LocalServiceMetrics } from './service-metrics.js';
 
@@ -27,7 +32,7 @@ export interface LocalConsoleOptions {
   readonly api: { readonly apiName: string; readonly stageName: string };
   /** The dimensions of the processor mapping's OffsetLag in the definition. */
   readonly offsetLagDimensions: Readonly<Record<string, string>>;
-  /** How often Kafka, PostgreSQL and Cassandra are read for the snapshot. @default 5000 */
+  /** How often Kafka, PostgreSQL and Cassandra are read for the snapshot. @default SNAPSHOT_INTERVAL_MS (5000) */
   readonly snapshotIntervalMs?: number;
 }
 
@@ -95,7 +100,7 @@ export class LocalConsole {
     this.sources = { ...sources, cassandraTables: tables.map((t) => t.name) };
     const refresh = () => void this.refreshSnapshot();
     refresh();
-    this.timer = setInterval(refresh, this.options.snapshotIntervalMs ?? 5_000);
+    this.timer = setInterval(refresh, this.options.snapshotIntervalMs ?? SNAPSHOT_INTERVAL_MS);
     this.timer.unref();
     const server = createServer((req, res) => this.route(req, res));
     this.server = server;

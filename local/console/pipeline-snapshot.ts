@@ -60,6 +60,9 @@ export interface SnapshotSources {
   readonly cassandraTables: readonly string[];
 }
 
+/** How often the console takes a snapshot unless told otherwise: a few reads every 5 s, never a scan. */
+export const SNAPSHOT_INTERVAL_MS = 5_000;
+
 /** Dead letters whose reasons the console tallies: the newest ones, read backwards on the primary key. */
 export const RECENT_DEAD_LETTERS = 1_000;
 

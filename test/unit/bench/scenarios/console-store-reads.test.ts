@@ -1,10 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { StoreReadsWindow } from '../../../../bench/harness/results.js';
-import {
-  CONSOLE_SNAPSHOT_INTERVAL_MS,
-  readsFirstInPair,
-  storeReadsCostOf,
-} from '../../../../bench/scenarios/console-store-reads.js';
+import { readsFirstInPair, storeReadsCostOf } from '../../../../bench/scenarios/console-store-reads.js';
+import { SNAPSHOT_INTERVAL_MS } from '../../../../local/console/pipeline-snapshot.js';
 
 const window = (
   pair: number,
@@ -43,7 +40,7 @@ describe("the stores' side of the console's reads", () => {
       perSnapshotCpuMs: 5.58,
       percent: 0.11,
       upperBoundPercent: 0.13,
-      consoleIntervalMs: CONSOLE_SNAPSHOT_INTERVAL_MS,
+      consoleIntervalMs: SNAPSHOT_INTERVAL_MS,
       acceptedUsers: 20_000,
       offeredUsers: 20_000,
       windowSeconds: 10,
